@@ -1,0 +1,171 @@
+// The headless commands: export, status, simulate, check-config. No window is opened.
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include "cli.h"
+#include "core/atomic_file.h"
+#include "core/kiosk_data.h"
+#include "core/simulate.h"
+#include "store/export.h"
+#include "store/response_store.h"
+#include "ui/kiosk_ui.h"
+
+namespace lkp {
+
+namespace {
+
+int fail(int code, const std::string& what) {
+    std::fprintf(stderr, "lkp-kiosk: %s\n", what.c_str());
+    return code;
+}
+
+}  // namespace
+
+std::string data_dir(const Args& args, const KioskConfig& config) {
+    if (auto d = args.get("--data-dir")) return *d;
+    if (!config.data_dir.empty()) return config.data_dir;
+    const char* xdg = std::getenv("XDG_DATA_HOME");
+    const char* home = std::getenv("HOME");
+    return xdg && *xdg ? std::string(xdg) + "/lkp-kiosk" : std::string(home ? home : ".") + "/.local/share/lkp-kiosk";
+}
+
+std::optional<KioskData> load_data(const Args& args) {
+    try {
+        return load_kiosk_data(args.get("--config"), ui_message_ids());
+    } catch (const LoadError& e) {
+        std::fprintf(stderr, "lkp-kiosk: %s\n", e.what());
+        return std::nullopt;
+    }
+}
+
+namespace {
+
+// Opens an existing store only: reading commands must not create a database in a mistyped folder.
+std::optional<ResponseStore> open_existing(const std::string& dir) {
+    std::string path = dir + "/" + kDatabaseFile;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        std::fprintf(stderr, "lkp-kiosk: no kiosk database at %s (is --data-dir right?)\n", path.c_str());
+        return std::nullopt;
+    }
+    return ResponseStore::open_file(path);
+}
+
+}  // namespace
+
+int cmd_export(const Args& args) {
+    auto format = args.get("--format");
+    auto out = args.get("--out");
+    if (!format || (*format != "csv" && *format != "json"))
+        return fail(kExitUsage, "export needs --format csv or --format json");
+    if (!out || out->empty()) return fail(kExitUsage, "export needs --out FILE");
+    auto data = load_data(args);
+    if (!data) return kExitUsage;
+    try {
+        auto store = open_existing(data_dir(args, data->config));
+        if (!store) return kExitFailure;
+        auto responses = store->all_responses();
+        write_file_atomically(*out, *format == "csv" ? export_csv(responses, &data->survey) : export_json(responses));
+        std::fprintf(stderr, "lkp-kiosk: wrote %zu responses to %s\n", responses.size(), out->c_str());
+        return kExitOk;
+    } catch (const std::exception& e) {
+        return fail(kExitFailure, e.what());
+    }
+}
+
+int cmd_status(const Args& args) {
+    KioskConfig config = default_config();
+    if (auto c = args.get("--config")) {
+        try {
+            config = load_config(*c);
+        } catch (const LoadError& e) {
+            return fail(kExitUsage, e.what());
+        }
+    }
+    try {
+        auto store = open_existing(data_dir(args, config));
+        if (!store) return kExitFailure;
+        StoreStatus s = store->status();
+        double rate = s.sessions_started ? 100.0 * static_cast<double>(s.sessions_completed) / static_cast<double>(s.sessions_started) : 0.0;
+        if (args.has("--json")) {
+            Json j = {{"database", store->path()},
+                      {"responses", s.responses},
+                      {"synthetic", s.synthetic},
+                      {"unsent", s.unsent},
+                      {"sessions", {{"started", s.sessions_started},
+                                    {"completed", s.sessions_completed},
+                                    {"abandoned", s.sessions_abandoned},
+                                    {"abandoned_at", s.abandoned_at}}},
+                      {"response_rate", s.sessions_started ? Json(rate / 100.0) : Json(nullptr)},
+                      {"first_submitted_at", s.first_submitted_at.empty() ? Json(nullptr) : Json(s.first_submitted_at)},
+                      {"last_submitted_at", s.last_submitted_at.empty() ? Json(nullptr) : Json(s.last_submitted_at)}};
+            std::cout << j.dump(2) << "\n";
+            return kExitOk;
+        }
+        std::printf("LKP Kiosk status: %s\n", store->path().c_str());
+        std::printf("  responses stored     %lld (synthetic %lld)\n", static_cast<long long>(s.responses), static_cast<long long>(s.synthetic));
+        std::printf("  not yet sent         %lld\n", static_cast<long long>(s.unsent));
+        std::printf("  sessions started     %lld\n", static_cast<long long>(s.sessions_started));
+        std::printf("           completed   %lld\n", static_cast<long long>(s.sessions_completed));
+        std::printf("           abandoned   %lld\n", static_cast<long long>(s.sessions_abandoned));
+        for (const auto& [step, n] : s.abandoned_at) std::printf("             at %-16s %lld\n", step.c_str(), static_cast<long long>(n));
+        if (s.sessions_started) std::printf("  response rate        %.1f %% of started sessions completed\n", rate);
+        if (!s.first_submitted_at.empty())
+            std::printf("  answers from         %s to %s\n", s.first_submitted_at.c_str(), s.last_submitted_at.c_str());
+        return kExitOk;
+    } catch (const std::exception& e) {
+        return fail(kExitFailure, e.what());
+    }
+}
+
+int cmd_simulate(const Args& args) {
+    auto count_text = args.get("--count");
+    long count = 0;
+    char* end = nullptr;
+    if (count_text) count = std::strtol(count_text->c_str(), &end, 10);
+    if (!count_text || *end || count < 1 || count > 10'000'000)
+        return fail(kExitUsage, "simulate needs --count N with N from 1 to 10000000");
+    std::uint64_t seed = 1;
+    if (auto s = args.get("--seed")) {
+        seed = std::strtoull(s->c_str(), &end, 10);
+        if (s->empty() || *end) return fail(kExitUsage, "--seed must be a whole number");
+    }
+    auto data = load_data(args);
+    if (!data) return kExitUsage;
+    try {
+        auto store = ResponseStore::open(data_dir(args, data->config));
+        SessionSettings settings = data->session_settings();
+        settings.flags = {"synthetic"};
+        Session session(data->survey, data->districts, settings);
+        SimulationCounts n = simulate_sessions(session, seed, static_cast<int>(count), [&](const Outcome& o) {
+            if (o.started) store.record_started(true);
+            if (o.abandoned_at) store.record_abandoned(*o.abandoned_at, true);
+            if (o.completed) {
+                Response r = *o.completed;
+                store.save(r);
+            }
+        });
+        std::printf("simulated %d sessions: %d completed, %d abandoned\n", n.started, n.completed, n.abandoned);
+        return kExitOk;
+    } catch (const std::exception& e) {
+        return fail(kExitFailure, e.what());
+    }
+}
+
+int cmd_check_config(const Args& args) {
+    auto data = load_data(args);
+    if (!data) return kExitUsage;
+    std::printf("config %s: ok\n", data->config.source.c_str());
+    std::printf("survey %s version %d: %zu questions\n", data->survey.id.c_str(), data->survey.version, data->survey.questions.size());
+    std::printf("districts %s version %s: %zu districts\n", data->districts.list_id.c_str(), data->districts.version.c_str(),
+                data->districts.districts.size());
+    std::printf("languages:");
+    for (const auto& c : data->translations.languages()) std::printf(" %s%s", c.language.c_str(), c.reviewed ? "" : "(unreviewed)");
+    std::printf("\n");
+    return kExitOk;
+}
+
+}  // namespace lkp

@@ -1,0 +1,108 @@
+#include "config.h"
+
+#include <functional>
+#include <sstream>
+
+#include "load_error.h"
+
+#ifndef LKP_ASSET_DIR
+#define LKP_ASSET_DIR "/usr/share/lkp-kiosk/assets"
+#endif
+#ifndef LKP_LOCALE_DIR
+#define LKP_LOCALE_DIR "/usr/share/lkp-kiosk/locales"
+#endif
+
+namespace lkp {
+
+int KioskConfig::line_of(const std::string& key) const {
+    auto it = lines.find(key);
+    return it == lines.end() ? 0 : it->second;
+}
+
+KioskConfig default_config() {
+    KioskConfig c;
+    c.survey_file = std::string(LKP_ASSET_DIR) + "/surveys/helsingborg-lkp.json";
+    c.districts_file = std::string(LKP_ASSET_DIR) + "/districts/helsingborg.json";
+    c.locales_dir = LKP_LOCALE_DIR;
+    return c;
+}
+
+namespace {
+
+std::string trim(const std::string& s) {
+    size_t b = s.find_first_not_of(" \t\r");
+    if (b == std::string::npos) return {};
+    size_t e = s.find_last_not_of(" \t\r");
+    return s.substr(b, e - b + 1);
+}
+
+}  // namespace
+
+KioskConfig parse_config(const std::string& path, const std::string& text) {
+    KioskConfig c = default_config();
+    c.source = path;
+    int line_no = 0;
+    auto fail = [&](const std::string& what) { throw LoadError(path, line_no, what); };
+
+    auto as_int = [&](const std::string& v, int lo, int hi) {
+        size_t used = 0;
+        int n = 0;
+        try { n = std::stoi(v, &used); } catch (...) { used = 0; }
+        if (used == 0 || used != v.size()) fail("\"" + v + "\" is not a whole number");
+        if (n < lo || n > hi) fail(std::to_string(n) + " is outside " + std::to_string(lo) + ".." + std::to_string(hi));
+        return n;
+    };
+    auto as_bool = [&](const std::string& v) {
+        if (v == "true" || v == "yes" || v == "1") return true;
+        if (v == "false" || v == "no" || v == "0") return false;
+        fail("\"" + v + "\" is not true or false");
+        return false;
+    };
+    auto as_id = [&](const std::string& v) {
+        if (v.empty()) fail("value must not be empty");
+        for (char ch : v)
+            if (!(isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.'))
+                fail("\"" + v + "\" may only contain letters a-z, digits, '-', '_' and '.'");
+        return v;
+    };
+
+    const std::map<std::string, std::function<void(const std::string&)>> setters = {
+        {"kiosk_id", [&](const std::string& v) { c.kiosk_id = as_id(v); }},
+        {"location", [&](const std::string& v) { c.location = v; }},
+        {"idle_timeout_seconds", [&](const std::string& v) { c.idle_timeout_seconds = as_int(v, 5, 3600); }},
+        {"countdown_seconds", [&](const std::string& v) { c.countdown_seconds = as_int(v, 3, 300); }},
+        {"thanks_seconds", [&](const std::string& v) { c.thanks_seconds = as_int(v, 2, 120); }},
+        {"fullscreen", [&](const std::string& v) { c.fullscreen = as_bool(v); }},
+        {"monitor", [&](const std::string& v) { c.monitor = as_int(v, 0, 16); }},
+        {"survey", [&](const std::string& v) { c.survey_file = v; }},
+        {"districts", [&](const std::string& v) { c.districts_file = v; }},
+        {"locales", [&](const std::string& v) { c.locales_dir = v; }},
+        {"default_language", [&](const std::string& v) { c.default_language = as_id(v); }},
+        {"data_dir", [&](const std::string& v) { c.data_dir = v; }},
+    };
+
+    std::istringstream in(text);
+    std::string raw;
+    while (std::getline(in, raw)) {
+        ++line_no;
+        std::string line = trim(raw);
+        if (line.empty() || line[0] == '#') continue;
+        auto eq = line.find('=');
+        if (eq == std::string::npos) fail("expected \"key = value\", got \"" + line + "\"");
+        std::string key = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
+        auto it = setters.find(key);
+        if (it == setters.end()) {
+            std::string known;
+            for (const auto& [k, _] : setters) known += (known.empty() ? "" : ", ") + k;
+            fail("unknown setting \"" + key + "\" (known: " + known + ")");
+        }
+        if (c.lines.count(key)) fail("\"" + key + "\" is set twice (first on line " + std::to_string(c.lines[key]) + ")");
+        it->second(value);
+        c.lines[key] = line_no;
+    }
+    return c;
+}
+
+KioskConfig load_config(const std::string& path) { return parse_config(path, read_text_file(path)); }
+
+}  // namespace lkp

@@ -1,0 +1,150 @@
+#include "session.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace lkp {
+
+Session::Session(Survey survey, DistrictList districts, SessionSettings settings)
+    : survey_(std::move(survey)), districts_(std::move(districts)), settings_(std::move(settings)) {
+    reset();
+}
+
+void Session::reset() {
+    screen_ = Screen::Attract;
+    language_ = settings_.default_language;
+    question_ = 0;
+    district_.reset();
+    answers_.assign(survey_.questions.size(), std::nullopt);
+    prompt_deadline_.reset();
+}
+
+std::string Session::step_name() const {
+    switch (screen_) {
+        case Screen::Attract: return "attract";
+        case Screen::Language: return "language";
+        case Screen::District: return "district";
+        case Screen::Question: return current_question().id;
+        case Screen::Thanks: return "thanks";
+    }
+    return {};
+}
+
+std::optional<Json> Session::current_answer() const {
+    if (screen_ == Screen::Question) return answers_[question_];
+    if (screen_ == Screen::District && district_) return *district_ ? Json(**district_) : Json(nullptr);
+    return std::nullopt;
+}
+
+Outcome Session::abandon() {
+    Outcome o;
+    o.abandoned_at = step_name();
+    reset();
+    return o;
+}
+
+Outcome Session::handle(const Event& e, Instant now) {
+    Outcome out;
+    bool mid_survey = screen_ != Screen::Attract && screen_ != Screen::Thanks;
+    last_touch_ = now.mono;
+    prompt_deadline_.reset();  // any touch answers "are you still there?"
+
+    if (std::holds_alternative<event::Start>(e)) {
+        if (screen_ != Screen::Attract) return out;
+        reset();
+        screen_ = Screen::Language;
+        started_wall_ = now.wall;
+        out.started = true;
+    } else if (auto* lang = std::get_if<event::ChooseLanguage>(&e)) {
+        if (!mid_survey) return out;
+        if (std::find(settings_.languages.begin(), settings_.languages.end(), lang->language) ==
+            settings_.languages.end())
+            return out;
+        language_ = lang->language;
+        if (screen_ == Screen::Language) screen_ = Screen::District;  // elsewhere: switch and stay
+    } else if (auto* d = std::get_if<event::ChooseDistrict>(&e)) {
+        if (screen_ != Screen::District) return out;
+        if (d->code && !districts_.is_valid_choice(*d->code)) return out;
+        district_ = d->code;
+        screen_ = Screen::Question;
+        question_ = 0;
+    } else if (auto* a = std::get_if<event::Answer>(&e)) {
+        if (screen_ != Screen::Question) return out;
+        const Question& q = current_question();
+        if (!a->value.is_null() && !q.scale.is_allowed(a->value)) return out;
+        answers_[question_] = a->value;
+        if (question_ + 1 < survey_.questions.size()) {
+            ++question_;
+            return out;
+        }
+        Response r;
+        r.id = new_uuid_v4();
+        r.kiosk_id = settings_.kiosk_id;
+        r.survey_id = survey_.id;
+        r.survey_version = survey_.version;
+        r.location = settings_.location;
+        r.language = language_;
+        r.district = *district_;
+        for (size_t i = 0; i < survey_.questions.size(); ++i) r.answers.emplace_back(survey_.questions[i].id, *answers_[i]);
+        r.started_at = format_utc(started_wall_);
+        r.submitted_at = format_utc(now.wall);
+        r.flags = settings_.flags;
+        out.completed = std::move(r);
+        // The answers now live only in the completed response: the next person sees nothing.
+        answers_.assign(survey_.questions.size(), std::nullopt);
+        district_.reset();
+        screen_ = Screen::Thanks;
+        thanks_until_ = now.mono + settings_.thanks;
+    } else if (std::holds_alternative<event::Back>(e)) {
+        switch (screen_) {
+            case Screen::Language: return abandon();
+            case Screen::District: screen_ = Screen::Language; break;
+            case Screen::Question:
+                if (question_ == 0) screen_ = Screen::District;
+                else --question_;
+                break;
+            default: break;
+        }
+    } else if (std::holds_alternative<event::Finish>(e)) {
+        if (screen_ == Screen::Thanks) reset();
+    }
+    // event::StillHere needs nothing beyond the touch recorded above.
+    return out;
+}
+
+Outcome Session::tick(Instant now) {
+    if (screen_ == Screen::Thanks) {
+        if (now.mono >= thanks_until_) reset();
+        return {};
+    }
+    if (screen_ == Screen::Attract) return {};
+    if (prompt_deadline_) {
+        if (now.mono >= *prompt_deadline_) return abandon();
+        return {};
+    }
+    if (now.mono - last_touch_ >= settings_.idle_timeout) prompt_deadline_ = now.mono + settings_.countdown;
+    return {};
+}
+
+int Session::seconds_left(Instant now) const {
+    if (!prompt_deadline_) return 0;
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(*prompt_deadline_ - now.mono).count();
+    return std::max(0, static_cast<int>(std::ceil(static_cast<double>(ms) / 1000.0)));
+}
+
+std::optional<SteadyClock::time_point> Session::next_deadline() const {
+    switch (screen_) {
+        case Screen::Attract: return std::nullopt;
+        case Screen::Thanks: return thanks_until_;
+        default: break;
+    }
+    if (prompt_deadline_) {
+        // Wake every second so the countdown on screen stays right.
+        auto left = *prompt_deadline_ - SteadyClock::now();
+        auto step = left - std::chrono::duration_cast<std::chrono::seconds>(left);
+        return SteadyClock::now() + (step.count() > 0 ? step : std::chrono::seconds(1));
+    }
+    return last_touch_ + settings_.idle_timeout;
+}
+
+}  // namespace lkp

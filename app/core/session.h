@@ -1,0 +1,103 @@
+#pragma once
+// The resident's way through the survey as an explicit state machine:
+//   attract -> language -> district -> each question in survey order -> thanks -> attract.
+// Screens draw its state and send it events; it never draws and never stores. What it produces
+// (a completed response, an abandoned session) comes back as an Outcome for the shell to persist.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "districts.h"
+#include "response.h"
+#include "survey.h"
+
+namespace lkp {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// Timers run on the monotonic clock; timestamps in responses come from the wall clock.
+struct Instant {
+    SteadyClock::time_point mono;
+    std::chrono::system_clock::time_point wall;
+    static Instant now() { return {SteadyClock::now(), std::chrono::system_clock::now()}; }
+    Instant operator+(std::chrono::milliseconds d) const { return {mono + d, wall + d}; }
+};
+
+struct SessionSettings {
+    std::string kiosk_id;
+    std::string location;
+    std::string default_language = "sv";
+    std::vector<std::string> languages;        // what ChooseLanguage accepts
+    std::chrono::seconds idle_timeout{45};
+    std::chrono::seconds countdown{20};
+    std::chrono::seconds thanks{8};
+    std::vector<std::string> flags;            // copied into every response ("synthetic")
+};
+
+enum class Screen { Attract, Language, District, Question, Thanks };
+
+namespace event {
+struct Start {};                                        // tap on the attract screen
+struct ChooseLanguage { std::string language; };        // on the language screen, or switching mid-way
+struct ChooseDistrict { std::optional<std::string> code; };  // nullopt = "Vill inte svara"
+struct Answer { Json value; };                          // null = "Vill inte svara"
+struct Back {};
+struct StillHere {};                                    // "Are you still there?" -> yes
+struct Finish {};                                       // tap on the thank-you screen
+}  // namespace event
+
+using Event = std::variant<event::Start, event::ChooseLanguage, event::ChooseDistrict, event::Answer,
+                           event::Back, event::StillHere, event::Finish>;
+
+struct Outcome {
+    bool started = false;
+    std::optional<Response> completed;          // to be committed before the thank-you screen shows
+    std::optional<std::string> abandoned_at;    // step name where an unfinished session ended
+};
+
+class Session {
+public:
+    Session(Survey survey, DistrictList districts, SessionSettings settings);
+
+    Outcome handle(const Event& e, Instant now);
+    Outcome tick(Instant now);                  // timers: idle prompt, discard, thank-you timeout
+
+    Screen screen() const { return screen_; }
+    const std::string& language() const { return language_; }
+    const Survey& survey() const { return survey_; }
+    const DistrictList& districts() const { return districts_; }
+    const SessionSettings& settings() const { return settings_; }
+    size_t question_index() const { return question_; }
+    const Question& current_question() const { return survey_.questions.at(question_); }
+    // The answer already given to the current step, if the resident came back to it.
+    std::optional<Json> current_answer() const;
+    const std::optional<std::optional<std::string>>& district() const { return district_; }
+
+    bool asking_still_there() const { return prompt_deadline_.has_value(); }
+    int seconds_left(Instant now) const;        // on the "still there?" countdown
+    // When tick() must next run for a timer to fire; nullopt when nothing is pending.
+    std::optional<SteadyClock::time_point> next_deadline() const;
+    std::string step_name() const;              // "language", "district" or a question id
+
+private:
+    Outcome abandon();
+    void reset();
+
+    Survey survey_;
+    DistrictList districts_;
+    SessionSettings settings_;
+
+    Screen screen_ = Screen::Attract;
+    std::string language_;
+    size_t question_ = 0;
+    std::optional<std::optional<std::string>> district_;     // outer: chosen yet; inner: declined
+    std::vector<std::optional<Json>> answers_;                // per question: unanswered or value/null
+    std::chrono::system_clock::time_point started_wall_;
+    SteadyClock::time_point last_touch_;
+    SteadyClock::time_point thanks_until_;
+    std::optional<SteadyClock::time_point> prompt_deadline_;
+};
+
+}  // namespace lkp

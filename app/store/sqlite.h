@@ -1,0 +1,75 @@
+#pragma once
+// A thin RAII layer over the SQLite C API: one connection, prepared statements, transactions.
+// Every failure throws StoreError with SQLite's own message and the statement that failed.
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace lkp {
+
+class StoreError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class Statement;
+
+class Database {
+public:
+    Database(const std::string& path, int flags);
+    ~Database();
+    Database(Database&& o) noexcept : db_(o.db_), path_(std::move(o.path_)) { o.db_ = nullptr; }
+    Database& operator=(Database&&) = delete;
+    Database(const Database&) = delete;
+
+    void exec(const std::string& sql);
+    Statement prepare(const std::string& sql);
+    std::int64_t pragma_int(const std::string& name);
+    const std::string& path() const { return path_; }
+    sqlite3* handle() { return db_; }
+    [[noreturn]] void fail(const std::string& what);
+
+private:
+    sqlite3* db_ = nullptr;
+    std::string path_;
+};
+
+class Statement {
+public:
+    Statement(Database& db, const std::string& sql);
+    ~Statement();
+    Statement(Statement&& o) noexcept : db_(o.db_), st_(o.st_) { o.st_ = nullptr; }
+    Statement(const Statement&) = delete;
+
+    Statement& bind(int i, const std::string& v);
+    Statement& bind(int i, std::int64_t v);
+    Statement& bind(int i, const std::optional<std::string>& v);
+    bool step();          // true while a row is available
+    void run();           // steps a statement that returns no rows
+    void reset();
+
+    std::int64_t int_col(int i) const;
+    std::string text_col(int i) const;
+    std::optional<std::string> opt_text_col(int i) const;
+
+private:
+    Database* db_;
+    sqlite3_stmt* st_ = nullptr;
+};
+
+// BEGIN IMMEDIATE ... COMMIT; rolls back if destroyed before commit().
+class Transaction {
+public:
+    explicit Transaction(Database& db);
+    ~Transaction();
+    void commit();
+
+private:
+    Database& db_;
+    bool done_ = false;
+};
+
+}  // namespace lkp

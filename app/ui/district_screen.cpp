@@ -1,0 +1,81 @@
+// Choose your stadsdel: every district on one screen in Swedish order, an alphabet strip to
+// narrow it down by touch (no typing), and the two answers that are not a district.
+#include <algorithm>
+#include <cmath>
+
+#include "screens.h"
+
+namespace lkp {
+
+void DistrictScreen::draw(DrawContext& dc) {
+    const Layout& l = dc.layout;
+    const auto& all = dc.session.districts().districts;
+    back_button(dc);
+
+    float y = l.margin * 0.6f + l.unit * 2.6f;
+    y += text_block(dc, dc.text("ui.district.title"), dc.fonts.title, ImVec2(l.margin, y), l.width - 2 * l.margin,
+                    Align::Center, dc.theme.text) + l.unit * 0.6f;
+
+    // Alphabet strip: "All" and each initial that has districts, in Swedish order.
+    std::vector<std::string> letters;
+    for (const auto& d : all) {
+        std::string i = swedish_initial(d.name);
+        if (std::find(letters.begin(), letters.end(), i) == letters.end()) letters.push_back(i);
+    }
+    float strip_h = l.unit * 2.0f;
+    float all_w = l.unit * 3.6f;
+    float lw = std::min(l.unit * 2.4f, (l.width - 2 * l.margin - all_w - static_cast<float>(letters.size()) * l.gap * 0.5f) /
+                                           static_cast<float>(letters.size()));
+    float strip_w = all_w + static_cast<float>(letters.size()) * (lw + l.gap * 0.5f);
+    float x = (l.width - strip_w) / 2;
+    ButtonSpec all_button{"district.letter.all", dc.text("ui.district.all"), ImVec2(x, y), ImVec2(all_w, strip_h)};
+    all_button.selected = letter_.empty();
+    if (tap_button(dc, all_button)) letter_.clear();
+    x += all_w + l.gap * 0.5f;
+    for (const auto& letter : letters) {
+        ButtonSpec b{"district.letter." + letter, letter, ImVec2(x, y), ImVec2(lw, strip_h)};
+        b.selected = letter == letter_;
+        if (tap_button(dc, b)) letter_ = letter;
+        x += lw + l.gap * 0.5f;
+    }
+    y += strip_h + l.unit * 0.8f;
+
+    // The grid: as many columns as it takes for every shown district to fit without scrolling.
+    std::vector<const District*> shown;
+    for (const auto& d : all)
+        if (letter_.empty() || swedish_initial(d.name) == letter_) shown.push_back(&d);
+    float bottom_h = l.unit * 2.2f;
+    float area_h = l.height - y - bottom_h - l.margin - l.unit * 0.8f;
+    float bh = l.unit * 2.0f;
+    int rows_fit = std::max(1, static_cast<int>((area_h + l.gap * 0.5f) / (bh + l.gap * 0.5f)));
+    int n = static_cast<int>(shown.size());
+    int cols = std::max(l.portrait ? 2 : 3, (n + rows_fit - 1) / rows_fit);
+    float bw = (l.width - 2 * l.margin - static_cast<float>(cols - 1) * l.gap * 0.5f) / static_cast<float>(cols);
+    for (int i = 0; i < n; ++i) {
+        // Fill down the columns, like a printed index.
+        int rows = (n + cols - 1) / cols;
+        int col = i / rows, row = i % rows;
+        ImVec2 pos(l.margin + static_cast<float>(col) * (bw + l.gap * 0.5f), y + static_cast<float>(row) * (bh + l.gap * 0.5f));
+        ButtonSpec b{"district." + shown[static_cast<size_t>(i)]->code, shown[static_cast<size_t>(i)]->name, pos, ImVec2(bw, bh)};
+        auto prev = dc.session.current_answer();
+        b.selected = prev && prev->is_string() && prev->get<std::string>() == shown[static_cast<size_t>(i)]->code;
+        b.font = dc.fonts.body->CalcTextSizeA(dc.fonts.body->FontSize, FLT_MAX, 0, b.label.c_str()).x > bw - l.unit * 0.8f
+                     ? dc.fonts.small : dc.fonts.body;
+        if (tap_button(dc, b)) dc.emit(event::ChooseDistrict{shown[static_cast<size_t>(i)]->code});
+    }
+
+    float by = l.height - l.margin - bottom_h;
+    float half = (l.width - 2 * l.margin - l.gap) / 2;
+    float bwide = std::min(half, l.unit * 14);
+    float bx = (l.width - 2 * bwide - l.gap) / 2;
+    ButtonSpec outside{"district.outside", dc.text("ui.district.outside"), ImVec2(bx, by), ImVec2(bwide, bottom_h)};
+    ButtonSpec declined{"district.declined", dc.text("ui.decline"), ImVec2(bx + bwide + l.gap, by), ImVec2(bwide, bottom_h),
+                        ButtonStyle::Quiet};
+    auto prev = dc.session.current_answer();
+    outside.selected = prev && *prev == kDistrictOutside;
+    declined.selected = prev && prev->is_null();
+    if (tap_button(dc, outside)) dc.emit(event::ChooseDistrict{std::string(kDistrictOutside)});
+    if (tap_button(dc, declined)) dc.emit(event::ChooseDistrict{std::nullopt});
+}
+
+}  // namespace lkp

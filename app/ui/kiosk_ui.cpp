@@ -1,0 +1,56 @@
+#include "kiosk_ui.h"
+
+namespace lkp {
+
+std::vector<std::string> ui_message_ids() {
+    return {"ui.attract.title", "ui.attract.body", "ui.attract.start", "ui.language.title", "ui.district.title",
+            "ui.district.all", "ui.district.outside", "ui.decline", "ui.back", "ui.question.progress",
+            "ui.background.note", "ui.thanks.title", "ui.thanks.body", "ui.thanks.done", "ui.idle.title",
+            "ui.idle.body", "ui.idle.continue", "ui.save_failed"};
+}
+
+std::string KioskUi::screen_name(const Session& s) {
+    if (s.asking_still_there()) return "still_there";
+    switch (s.screen()) {
+        case Screen::Attract: return "attract";
+        case Screen::Language: return "language";
+        case Screen::District: return "district";
+        case Screen::Question: return "question." + s.current_question().id;
+        case Screen::Thanks: return "thanks";
+    }
+    return {};
+}
+
+std::vector<Event> KioskUi::draw(const Session& session, const Fonts& fonts, Layout layout, Instant now, bool save_failed) {
+    if (session.screen() != last_screen_ && session.screen() != Screen::District) district_.reset();
+    last_screen_ = session.screen();
+
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(layout.width, layout.height));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0f);
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(default_theme().background));
+    ImGui::Begin("kiosk", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
+
+    tree_.begin(screen_name(session), session.language());
+    DrawContext dc{session, translations_, default_theme(), fonts, layout, tree_, now, {}};
+    if (session.asking_still_there()) {
+        draw_still_there_dialog(dc);
+    } else {
+        switch (session.screen()) {
+            case Screen::Attract: draw_attract_screen(dc); break;
+            case Screen::Language: draw_language_screen(dc); break;
+            case Screen::District: district_.draw(dc); break;
+            case Screen::Question: draw_question_screen(dc); break;
+            case Screen::Thanks: draw_thanks_screen(dc, save_failed); break;
+        }
+    }
+    ImGui::End();
+    ImGui::PopStyleColor();
+    ImGui::PopStyleVar(2);
+    return std::move(dc.events);
+}
+
+}  // namespace lkp

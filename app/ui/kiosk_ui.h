@@ -1,0 +1,31 @@
+#pragma once
+// Picks the screen for the session's state and draws it in one full-window ImGui window.
+#include <string>
+#include <vector>
+
+#include "screens.h"
+
+namespace lkp {
+
+class KioskUi {
+public:
+    KioskUi(const Translations& translations, UiTree& tree) : translations_(translations), tree_(tree) {}
+
+    // Draws one frame's screens (between ImGui::NewFrame and ImGui::Render) and returns
+    // what the resident did. `save_failed` shows the apology instead of the thanks text.
+    std::vector<Event> draw(const Session& session, const Fonts& fonts, Layout layout, Instant now, bool save_failed);
+
+    // Name of what is shown, e.g. "question.trygghet"; also the UI tree's "screen".
+    static std::string screen_name(const Session& session);
+
+private:
+    const Translations& translations_;
+    UiTree& tree_;
+    DistrictScreen district_;
+    Screen last_screen_ = Screen::Attract;
+};
+
+// Every message id the screens use (checked at start-up against the source language).
+std::vector<std::string> ui_message_ids();
+
+}  // namespace lkp

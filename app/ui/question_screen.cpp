@@ -1,0 +1,102 @@
+// One question: its words, its answer scale as a row of large buttons, and "Vill inte svara".
+// Choice scales (NTU's categories, age, gender) show words, with a face and colour for scale
+// points; numeric scales (1-10, 0-10) show one button per number with the end labels written out.
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "screens.h"
+
+namespace lkp {
+
+namespace {
+
+bool is_previous_answer(const DrawContext& dc, const Json& value) {
+    auto prev = dc.session.current_answer();
+    return prev && *prev == value;
+}
+
+// Returns the y below the scale.
+float draw_choice_scale(DrawContext& dc, const Scale& scale, float y, float area_h) {
+    const Layout& l = dc.layout;
+    size_t n = scale.options.size();
+    bool has_faces = std::any_of(scale.options.begin(), scale.options.end(), [](const ScaleOption& o) { return o.tone.has_value(); });
+    // Landscape: one row. Portrait: one column, which keeps long labels readable.
+    bool row = !l.portrait;
+    float full_w = l.width - 2 * l.margin;
+    ImVec2 size = row ? ImVec2((full_w - static_cast<float>(n - 1) * l.gap) / static_cast<float>(n),
+                               std::min(area_h, l.unit * (has_faces ? 7.0f : 3.2f)))
+                      : ImVec2(full_w, std::min(l.unit * (has_faces ? 4.4f : 2.4f),
+                                                (area_h - static_cast<float>(n - 1) * l.gap) / static_cast<float>(n)));
+    for (size_t i = 0; i < n; ++i) {
+        const ScaleOption& o = scale.options[i];
+        ImVec2 pos = row ? ImVec2(l.margin + static_cast<float>(i) * (size.x + l.gap), y)
+                         : ImVec2(l.margin, y + static_cast<float>(i) * (size.y + l.gap));
+        ButtonSpec b{"question.option." + (o.value.is_string() ? o.value.get<std::string>() : o.value.dump()),
+                     dc.text(o.label_id), pos, size};
+        b.face = o.tone;
+        if (o.tone) b.stripe = dc.theme.tone(*o.tone);
+        b.selected = is_previous_answer(dc, o.value);
+        if (tap_button(dc, b)) dc.emit(event::Answer{o.value});
+    }
+    return row ? y + size.y : y + static_cast<float>(n) * (size.y + l.gap) - l.gap;
+}
+
+float draw_numeric_scale(DrawContext& dc, const Scale& scale, float y) {
+    const Layout& l = dc.layout;
+    size_t n = scale.options.size();
+    float full_w = l.width - 2 * l.margin;
+    float gap = l.gap * 0.6f;
+    float w = (full_w - static_cast<float>(n - 1) * gap) / static_cast<float>(n);
+    ImVec2 size(w, std::min(w * 1.3f, l.unit * 3.6f));
+    for (size_t i = 0; i < n; ++i) {
+        const ScaleOption& o = scale.options[i];
+        ButtonSpec b{"question.option." + o.value.dump(), o.value.dump(),
+                     ImVec2(l.margin + static_cast<float>(i) * (w + gap), y), size, ButtonStyle::Surface, dc.fonts.number};
+        b.stripe = dc.theme.tone(*o.tone);
+        b.selected = is_previous_answer(dc, o.value);
+        if (tap_button(dc, b)) dc.emit(event::Answer{o.value});
+    }
+    y += size.y + l.unit * 0.5f;
+    // End labels, written out under the first and last buttons.
+    float label_w = std::max(full_w * 0.4f, w * 2);
+    float h1 = text_block(dc, dc.text(scale.low_label_id), dc.fonts.body, ImVec2(l.margin, y), label_w, Align::Left, dc.theme.text);
+    float h2 = text_block(dc, dc.text(scale.high_label_id), dc.fonts.body, ImVec2(l.width - l.margin - label_w, y), label_w,
+                          Align::Right, dc.theme.text);
+    return y + std::max(h1, h2);
+}
+
+}  // namespace
+
+void draw_question_screen(DrawContext& dc) {
+    const Layout& l = dc.layout;
+    const Question& q = dc.session.current_question();
+    const Survey& survey = dc.session.survey();
+    back_button(dc);
+
+    std::string progress = fill(fill(dc.text("ui.question.progress"), "n", std::to_string(dc.session.question_index() + 1)),
+                                "total", std::to_string(survey.questions.size()));
+    if (q.section == "background") progress += "  ·  " + dc.text("ui.background.note");
+    float top = l.margin * 0.6f;
+    text_block(dc, progress, dc.fonts.body, ImVec2(l.margin, top + l.unit * 0.45f), l.width - 2 * l.margin, Align::Right,
+               dc.theme.muted_text);
+
+    float y = top + l.unit * 3.2f;
+    float text_w = std::min(l.width - 2 * l.margin, l.unit * 40);
+    y += text_block(dc, dc.text(q.text_id), dc.fonts.title, ImVec2((l.width - text_w) / 2, y), text_w, Align::Center,
+                    dc.theme.text) + l.unit * 1.4f;
+
+    float decline_h = l.unit * 2.2f;
+    float area_h = l.height - y - decline_h - l.margin - l.unit * 1.5f;
+    if (q.scale.kind == Scale::Kind::Numeric) draw_numeric_scale(dc, q.scale, y + std::max(0.0f, (area_h - l.unit * 6) / 3));
+    else draw_choice_scale(dc, q.scale, y, area_h);
+
+    std::string decline = dc.text("ui.decline");
+    float dw = std::min(l.width - 2 * l.margin, dc.fonts.body->CalcTextSizeA(dc.fonts.body->FontSize, FLT_MAX, 0, decline.c_str()).x + l.unit * 4);
+    ButtonSpec b{"question.decline", decline, ImVec2((l.width - dw) / 2, l.height - l.margin - decline_h), ImVec2(dw, decline_h),
+                 ButtonStyle::Quiet};
+    b.selected = is_previous_answer(dc, Json(nullptr));
+    if (tap_button(dc, b)) dc.emit(event::Answer{Json(nullptr)});
+}
+
+}  // namespace lkp

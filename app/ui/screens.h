@@ -1,0 +1,25 @@
+#pragma once
+// One function (or class, where a screen keeps its own view state) per screen the resident sees.
+// Each draws from the session's state and emits events into the DrawContext; none changes state.
+#include <string>
+
+#include "widgets.h"
+
+namespace lkp {
+
+void draw_attract_screen(DrawContext& dc);
+void draw_language_screen(DrawContext& dc);
+void draw_question_screen(DrawContext& dc);
+void draw_thanks_screen(DrawContext& dc, bool save_failed);
+void draw_still_there_dialog(DrawContext& dc);
+
+class DistrictScreen {
+public:
+    void draw(DrawContext& dc);
+    void reset() { letter_.clear(); }   // the next resident starts with the whole list
+
+private:
+    std::string letter_;  // alphabet-strip filter; empty = all districts
+};
+
+}  // namespace lkp

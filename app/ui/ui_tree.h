@@ -1,0 +1,37 @@
+#pragma once
+// What is on screen, as data: every element a person can tap, with its visible text in reading
+// order and its rectangle in window pixels. Written as JSON for end-to-end tests and assistive
+// tools, and only when it changes.
+#include <string>
+#include <vector>
+
+namespace lkp {
+
+struct UiElement {
+    std::string id;      // stable, e.g. "question.option.3"
+    std::string role;    // "button"
+    std::string label;   // the visible text, logical order
+    float x = 0, y = 0, w = 0, h = 0;
+};
+
+class UiTree {
+public:
+    explicit UiTree(std::string path = {}) : path_(std::move(path)) {}
+
+    void begin(std::string screen, std::string language);
+    void add(UiElement e) { elements_.push_back(std::move(e)); }
+    // Finishes the frame's tree; rewrites the file (atomically) if it changed. True if changed.
+    bool end();
+
+    const std::string& screen() const { return screen_; }
+    const std::vector<UiElement>& elements() const { return elements_; }
+    std::string to_json() const;
+
+private:
+    std::string path_;
+    std::string screen_, language_;
+    std::vector<UiElement> elements_;
+    std::string last_written_;
+};
+
+}  // namespace lkp

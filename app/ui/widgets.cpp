@@ -1,0 +1,136 @@
+#include "widgets.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace lkp {
+
+std::vector<std::string> wrap_lines(ImFont* font, const std::string& text, float width) {
+    std::vector<std::string> lines;
+    const char* s = text.c_str();
+    const char* end = s + text.size();
+    while (s < end) {
+        const char* nl = std::find(s, end, '\n');
+        const char* brk = font->CalcWordWrapPositionA(1.0f, s, nl, width);
+        if (brk == s) brk = s + 1;  // a single glyph wider than the box: still make progress
+        std::string line(s, brk);
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        lines.push_back(line);
+        s = brk;
+        while (s < end && *s == ' ') ++s;
+        if (s < end && *s == '\n' && s == nl) ++s;
+    }
+    return lines;
+}
+
+float text_height(ImFont* font, const std::string& text, float width) {
+    return static_cast<float>(wrap_lines(font, text, width).size()) * font->FontSize * 1.15f;
+}
+
+float text_block(DrawContext& dc, const std::string& text, ImFont* font, ImVec2 pos, float width, Align align, ImU32 colour) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    float line_h = font->FontSize * 1.15f;
+    float y = pos.y;
+    for (const auto& line : wrap_lines(font, text, width)) {
+        float w = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, line.c_str()).x;
+        float x = align == Align::Left ? pos.x : align == Align::Center ? pos.x + (width - w) / 2 : pos.x + width - w;
+        dl->AddText(font, font->FontSize, ImVec2(std::floor(x), std::floor(y)), colour, line.c_str());
+        y += line_h;
+    }
+    (void)dc;
+    return y - pos.y;
+}
+
+namespace {
+
+void draw_face(ImDrawList* dl, ImVec2 c, float r, int tone, ImU32 colour) {
+    dl->AddCircleFilled(c, r, colour, 48);
+    ImU32 white = IM_COL32(255, 255, 255, 255);
+    float eye = r * 0.13f;
+    dl->AddCircleFilled(ImVec2(c.x - r * 0.35f, c.y - r * 0.25f), eye, white, 16);
+    dl->AddCircleFilled(ImVec2(c.x + r * 0.35f, c.y - r * 0.25f), eye, white, 16);
+    // Mouth: a smile for positive tones, a frown for negative ones, flat in the middle.
+    float bend = static_cast<float>(tone) * r * 0.22f;
+    ImVec2 a(c.x - r * 0.45f, c.y + r * 0.35f), b(c.x + r * 0.45f, c.y + r * 0.35f);
+    ImVec2 ctrl(c.x, c.y + r * 0.35f + bend * 1.6f);
+    if (tone < 0) {
+        a.y += r * 0.12f;
+        b.y += r * 0.12f;
+        ctrl.y += r * 0.12f;
+    }
+    dl->AddBezierQuadratic(a, ctrl, b, white, r * 0.12f, 24);
+}
+
+}  // namespace
+
+bool tap_button(DrawContext& dc, const ButtonSpec& b) {
+    const Theme& t = dc.theme;
+    ImFont* font = b.font ? b.font : dc.fonts.body;
+    ImGui::SetCursorScreenPos(b.pos);
+    bool tapped = ImGui::InvisibleButton(b.id.c_str(), b.size);
+    bool pressed = ImGui::IsItemActive();
+
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImVec2 max(b.pos.x + b.size.x, b.pos.y + b.size.y);
+    float rounding = dc.layout.unit * 0.35f;
+    ImU32 fill = t.surface, text = t.text;
+    if (b.style == ButtonStyle::Primary) {
+        fill = pressed ? t.primary_pressed : t.primary;
+        text = t.on_primary;
+    } else if (pressed) {
+        fill = t.surface_pressed;
+    }
+    if (b.style == ButtonStyle::Quiet && !pressed) fill = t.background;
+    dl->AddRectFilled(b.pos, max, fill, rounding);
+    if (b.stripe) {
+        float band = dc.layout.unit * 0.3f;
+        dl->AddRectFilled(b.pos, ImVec2(max.x, b.pos.y + band), *b.stripe, rounding, ImDrawFlags_RoundCornersTop);
+    }
+    if (b.style != ButtonStyle::Primary) dl->AddRect(b.pos, max, t.border, rounding, 0, std::max(2.0f, dc.layout.unit * 0.06f));
+    if (b.selected) {
+        float w = dc.layout.unit * 0.18f;
+        dl->AddRect(ImVec2(b.pos.x - w, b.pos.y - w), ImVec2(max.x + w, max.y + w), t.selected, rounding + w, 0, w);
+    }
+
+    float pad = dc.layout.unit * 0.4f;
+    float inner_w = b.size.x - 2 * pad;
+    auto lines = wrap_lines(font, b.label, inner_w);
+    float line_h = font->FontSize * 1.15f;
+    float text_h = static_cast<float>(lines.size()) * line_h;
+    float face_r = b.face ? std::min(b.size.x * 0.22f, dc.layout.unit * 0.9f) : 0.0f;
+    float content_h = text_h + (b.face ? face_r * 2 + pad * 0.6f : 0.0f);
+    float y = b.pos.y + (b.size.y - content_h) / 2 + (b.stripe ? dc.layout.unit * 0.15f : 0.0f);
+    if (b.face) {
+        draw_face(dl, ImVec2(b.pos.x + b.size.x / 2, y + face_r), face_r, *b.face, t.tone(*b.face));
+        y += face_r * 2 + pad * 0.6f;
+    }
+    for (const auto& line : lines) {
+        float w = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, line.c_str()).x;
+        dl->AddText(font, font->FontSize, ImVec2(std::floor(b.pos.x + (b.size.x - w) / 2), std::floor(y)), text, line.c_str());
+        y += line_h;
+    }
+    dc.tree.add({b.id, "button", b.label, b.pos.x, b.pos.y, b.size.x, b.size.y});
+    return tapped;
+}
+
+void back_button(DrawContext& dc) {
+    const Layout& l = dc.layout;
+    std::string label = dc.text("ui.back");
+    float w = dc.fonts.body->CalcTextSizeA(dc.fonts.body->FontSize, FLT_MAX, 0, label.c_str()).x + l.unit * 2.4f;
+    ImVec2 pos(l.margin, l.margin * 0.6f), size(std::max(w, l.unit * 5.0f), l.unit * 2.0f);
+    // Room for the arrow on the left of the words.
+    ButtonSpec spec{"nav.back", label, pos, size, ButtonStyle::Surface};
+    if (tap_button(dc, spec)) dc.emit(event::Back{});
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    float cy = pos.y + size.y / 2, ax = pos.x + l.unit * 0.7f, s = l.unit * 0.32f;
+    dl->AddTriangleFilled(ImVec2(ax, cy), ImVec2(ax + s, cy - s), ImVec2(ax + s, cy + s), dc.theme.text);
+}
+
+std::string fill(std::string text, const std::string& key, const std::string& value) {
+    std::string token = "{" + key + "}";
+    for (size_t p = text.find(token); p != std::string::npos; p = text.find(token, p + value.size()))
+        text.replace(p, token.size(), value);
+    return text;
+}
+
+}  // namespace lkp

@@ -1,0 +1,69 @@
+#pragma once
+// The few touch widgets every screen is made of: large buttons with wrapped, centred words
+// (optionally with a face for a scale point), text blocks, and the back button.
+#include <imgui.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/messages.h"
+#include "core/session.h"
+#include "theme.h"
+#include "ui_tree.h"
+
+namespace lkp {
+
+struct Fonts {
+    ImFont* body = nullptr;    // one unit
+    ImFont* title = nullptr;   // headings and questions
+    ImFont* number = nullptr;  // digits on the 0-10 scales
+    ImFont* small = nullptr;   // end labels, notes
+};
+
+// What a screen needs to draw itself and report what the resident did.
+struct DrawContext {
+    const Session& session;
+    const Translations& translations;
+    const Theme& theme;
+    const Fonts& fonts;
+    Layout layout;
+    UiTree& tree;
+    Instant now;
+    std::vector<Event> events;
+
+    std::string text(const std::string& id) const { return translations.text(session.language(), id); }
+    void emit(Event e) { events.push_back(std::move(e)); }
+};
+
+enum class ButtonStyle { Primary, Surface, Quiet };
+
+struct ButtonSpec {
+    std::string id;
+    std::string label;
+    ImVec2 pos, size;
+    ButtonStyle style = ButtonStyle::Surface;
+    ImFont* font = nullptr;           // default: body
+    bool selected = false;            // the answer given before, when the resident came back
+    std::optional<int> face;          // draw a face for this tone above the words
+    std::optional<ImU32> stripe;      // coloured band along the top (scale colour)
+};
+
+// Draws the button, records it in the UI tree, returns true when tapped.
+bool tap_button(DrawContext& dc, const ButtonSpec& b);
+
+enum class Align { Left, Center, Right };
+// Draws wrapped text; returns the height used.
+float text_block(DrawContext& dc, const std::string& text, ImFont* font, ImVec2 pos, float width, Align align, ImU32 colour);
+float text_height(ImFont* font, const std::string& text, float width);
+
+// Breaks text into lines no wider than `width` at word boundaries.
+std::vector<std::string> wrap_lines(ImFont* font, const std::string& text, float width);
+
+// The back button in the top-left corner, on every step but the first and the last.
+void back_button(DrawContext& dc);
+
+// "{seconds}" style placeholders.
+std::string fill(std::string text, const std::string& key, const std::string& value);
+
+}  // namespace lkp
