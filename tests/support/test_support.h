@@ -1,0 +1,37 @@
+#pragma once
+// Shared by the test suites: temporary folders, running the real binary, the built-in data.
+#include <string>
+#include <vector>
+
+#include "core/kiosk_data.h"
+
+namespace lkp::test {
+
+// A fresh directory under /tmp, removed with its contents when the object goes away.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    const std::string& path() const { return path_; }
+    std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+private:
+    std::string path_;
+};
+
+void write_file(const std::string& path, const std::string& content);
+std::string read_file(const std::string& path);
+bool exists(const std::string& path);
+
+struct RunResult {
+    int exit_code = -1;
+    std::string out, err;
+};
+// Runs a program with arguments (no shell), capturing stdout and stderr.
+RunResult run(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {});
+
+// The kiosk data as shipped (assets/ and locales/ in the source tree).
+KioskData builtin_data();
+
+}  // namespace lkp::test

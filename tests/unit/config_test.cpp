@@ -1,0 +1,68 @@
+// The config is edited by hand on site: defaults for everything, file:line for every mistake.
+#include <gtest/gtest.h>
+
+#include "core/config.h"
+#include "core/kiosk_data.h"
+#include "support/test_support.h"
+#include "ui/kiosk_ui.h"
+
+namespace lkp {
+namespace {
+
+std::string error_of(const std::string& text) {
+    try {
+        parse_config("kiosk.conf", text);
+    } catch (const LoadError& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+TEST(Config, DefaultsNeedNoFile) {
+    KioskConfig c = default_config();
+    EXPECT_EQ(c.idle_timeout_seconds, 45);
+    EXPECT_TRUE(c.fullscreen);
+    EXPECT_TRUE(test::exists(c.survey_file));
+    EXPECT_TRUE(test::exists(c.districts_file));
+}
+
+TEST(Config, ParsesKeysCommentsAndBlankLines) {
+    KioskConfig c = parse_config("kiosk.conf",
+                                 "# Dunkers kulturhus\n\nkiosk_id = dunkers-01\nlocation=001\n"
+                                 "idle_timeout_seconds = 30\nfullscreen = no\n");
+    EXPECT_EQ(c.kiosk_id, "dunkers-01");
+    EXPECT_EQ(c.location, "001");
+    EXPECT_EQ(c.idle_timeout_seconds, 30);
+    EXPECT_FALSE(c.fullscreen);
+    EXPECT_EQ(c.countdown_seconds, 20);
+    EXPECT_EQ(c.line_of("location"), 4);
+}
+
+TEST(Config, MistakesAreReportedWithTheirLine) {
+    EXPECT_EQ(error_of("kiosk_id = a\nidle_timout_seconds = 5\n").substr(0, 13), "kiosk.conf:2:");
+    EXPECT_NE(error_of("kiosk_id = a\nidle_timout_seconds = 5\n").find("unknown setting \"idle_timout_seconds\""), std::string::npos);
+    EXPECT_EQ(error_of("\n\nidle_timeout_seconds = soon\n"), "kiosk.conf:3: \"soon\" is not a whole number");
+    EXPECT_EQ(error_of("idle_timeout_seconds = 2\n"), "kiosk.conf:1: 2 is outside 5..3600");
+    EXPECT_EQ(error_of("fullscreen = maybe\n"), "kiosk.conf:1: \"maybe\" is not true or false");
+    EXPECT_EQ(error_of("kiosk_id = a b\n"), "kiosk.conf:1: \"a b\" may only contain letters a-z, digits, '-', '_' and '.'");
+    EXPECT_EQ(error_of("just words\n"), "kiosk.conf:1: expected \"key = value\", got \"just words\"");
+    EXPECT_EQ(error_of("monitor = 1\nmonitor = 2\n"), "kiosk.conf:2: \"monitor\" is set twice (first on line 1)");
+}
+
+TEST(Config, LocationMustBeADistrictInTheList) {
+    test::TempDir dir;
+    test::write_file(dir.file("kiosk.conf"), "kiosk_id = k\nlocation = 999\n");
+    try {
+        load_kiosk_data(dir.file("kiosk.conf"), ui_message_ids());
+        FAIL() << "an unknown location was accepted";
+    } catch (const LoadError& e) {
+        EXPECT_NE(std::string(e.what()).find("kiosk.conf:2: location \"999\" is not a district code"), std::string::npos) << e.what();
+    }
+    test::write_file(dir.file("kiosk.conf"), "location = 041\ndefault_language = xx\n");
+    EXPECT_THROW(load_kiosk_data(dir.file("kiosk.conf"), ui_message_ids()), LoadError);
+    test::write_file(dir.file("kiosk.conf"), "location = 041\n");
+    EXPECT_EQ(load_kiosk_data(dir.file("kiosk.conf"), ui_message_ids()).config.location, "041");
+}
+
+}  // namespace
+}  // namespace lkp

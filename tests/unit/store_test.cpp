@@ -1,0 +1,234 @@
+// The local store: durable commits, an outbox, a schema that upgrades, and refusal to touch a
+// database it does not understand.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "store/export.h"
+#include "store/response_store.h"
+#include "support/test_support.h"
+
+namespace lkp {
+namespace {
+
+Response sample(const std::string& lang = "sv") {
+    Response r;
+    r.id = new_uuid_v4();
+    r.kiosk_id = "k1";
+    r.survey_id = "helsingborg-lkp";
+    r.survey_version = 1;
+    r.location = "001";
+    r.language = lang;
+    r.district = "022";
+    r.answers = {{"trygghet", 2}, {"delaktighet", nullptr}, {"livskvalitet", 8}};
+    r.started_at = "2026-11-22T10:00:00.000Z";
+    r.submitted_at = "2026-11-22T10:00:40.000Z";
+    return r;
+}
+
+TEST(Store, SavesDurablyWithGrowingSequenceAndOutbox) {
+    test::TempDir dir;
+    auto store = ResponseStore::open(dir.path());
+    EXPECT_EQ(store.database().pragma_int("synchronous"), 2) << "synchronous=FULL";
+    {
+        auto mode = store.database().prepare("PRAGMA journal_mode");
+        mode.step();
+        EXPECT_EQ(mode.text_col(0), "wal");
+    }
+
+    Response a = sample(), b = sample("ar");
+    b.district.reset();
+    store.save(a);
+    store.save(b);
+    EXPECT_EQ(a.seq, 1);
+    EXPECT_EQ(b.seq, 2);
+    auto all = store.all_responses();
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_EQ(all[0].id, a.id);
+    EXPECT_EQ(all[1].language, "ar");
+    EXPECT_FALSE(all[1].district.has_value());
+    EXPECT_EQ(all[0].to_json()["answers"]["delaktighet"], nullptr);
+    EXPECT_EQ(all[0].to_json()["answers"]["livskvalitet"], 8);
+    EXPECT_EQ(store.status().unsent, 2);
+}
+
+TEST(Store, SameIdTwiceIsRefusedAndLeavesNoHalfWrite) {
+    test::TempDir dir;
+    auto store = ResponseStore::open(dir.path());
+    Response a = sample();
+    store.save(a);
+    Response again = a;
+    EXPECT_THROW(store.save(again), StoreError);
+    EXPECT_EQ(store.status().responses, 1);
+    EXPECT_EQ(store.status().unsent, 1);
+}
+
+TEST(Store, SequenceNeverGoesBackEvenIfRowsAreRemoved) {
+    test::TempDir dir;
+    {
+        auto store = ResponseStore::open(dir.path());
+        for (int i = 0; i < 3; ++i) {
+            Response r = sample();
+            store.save(r);
+        }
+        store.database().exec("DELETE FROM outbox; DELETE FROM responses");
+    }
+    auto store = ResponseStore::open(dir.path());
+    Response r = sample();
+    store.save(r);
+    EXPECT_EQ(r.seq, 4);
+}
+
+TEST(Store, CountsSessionsForTheResponseRate) {
+    test::TempDir dir;
+    auto store = ResponseStore::open(dir.path());
+    for (int i = 0; i < 4; ++i) store.record_started(false);
+    store.record_abandoned("language", false);
+    store.record_abandoned("delaktighet", false);
+    store.record_started(true);
+    Response r = sample();
+    store.save(r);
+    StoreStatus s = store.status();
+    EXPECT_EQ(s.sessions_started, 4);
+    EXPECT_EQ(s.sessions_completed, 1);
+    EXPECT_EQ(s.sessions_abandoned, 2);
+    EXPECT_EQ(s.abandoned_at.at("delaktighet"), 1);
+}
+
+// A database as the first released schema made it, with one response in it.
+void make_v1_database(const std::string& path) {
+    Database db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    db.exec("PRAGMA application_id = " + std::to_string(0x4C4B5031));
+    migrate(db, 0, 1);
+    db.exec("INSERT INTO responses(id, kiosk_id, survey_id, survey_version, location, language, district, answers, "
+            "started_at, submitted_at) VALUES ('11111111-1111-4111-8111-111111111111', 'k1', 'helsingborg-lkp', 1, "
+            "'001', 'sv', '041', '{\"trygghet\":1}', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:30.000Z')");
+    db.exec("INSERT INTO outbox(seq, queued_at) VALUES (1, '2026-01-01T00:00:30.000Z')");
+}
+
+TEST(Store, UpgradesFromEveryEarlierSchemaVersion) {
+    for (int from = 0; from < kSchemaVersion; ++from) {
+        SCOPED_TRACE("from schema version " + std::to_string(from));
+        test::TempDir dir;
+        std::string path = dir.file(kDatabaseFile);
+        bool has_row = from >= 1;
+        if (from == 1) make_v1_database(path);
+        if (from > 1) {
+            Database db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+            db.exec("PRAGMA application_id = " + std::to_string(0x4C4B5031));
+            migrate(db, 0, from);
+        }
+        auto store = ResponseStore::open(dir.path());
+        EXPECT_EQ(store.database().pragma_int("user_version"), kSchemaVersion);
+        if (has_row && from == 1) {
+            auto all = store.all_responses();
+            ASSERT_EQ(all.size(), 1u);
+            EXPECT_EQ(all[0].district, "041");
+            EXPECT_TRUE(all[0].flags.empty());
+            EXPECT_EQ(store.status().unsent, 1);
+        }
+        Response r = sample();
+        store.save(r);
+        EXPECT_EQ(store.status().sessions_completed, 1);
+    }
+}
+
+struct FileState {
+    std::string bytes;
+    bool operator==(const FileState&) const = default;
+};
+FileState snapshot(const std::string& path) { return {test::read_file(path)}; }
+
+TEST(Store, RefusesANewerDatabaseAndLeavesItUntouched) {
+    test::TempDir dir;
+    std::string path = dir.file(kDatabaseFile);
+    {
+        auto store = ResponseStore::open(dir.path());
+        Response r = sample();
+        store.save(r);
+        store.database().exec("PRAGMA user_version = 99");
+    }
+    FileState before = snapshot(path);
+    try {
+        ResponseStore::open(dir.path());
+        FAIL() << "a newer database was opened";
+    } catch (const StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find("schema version 99, written by a newer LKP Kiosk"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(snapshot(path), before);
+    EXPECT_FALSE(test::exists(path + "-wal")) << "not even a WAL file may be created";
+}
+
+TEST(Store, RefusesACorruptFileAndLeavesItUntouched) {
+    test::TempDir dir;
+    std::string path = dir.file(kDatabaseFile);
+    test::write_file(path, std::string(8192, 'x'));
+    FileState before = snapshot(path);
+    try {
+        ResponseStore::open(dir.path());
+        FAIL() << "a corrupt file was opened";
+    } catch (const StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find("corrupt or not a database"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(snapshot(path), before);
+}
+
+TEST(Store, RefusesADamagedDatabaseDetectedByQuickCheck) {
+    test::TempDir dir;
+    std::string path = dir.file(kDatabaseFile);
+    {
+        auto store = ResponseStore::open(dir.path());
+        for (int i = 0; i < 200; ++i) {
+            Response r = sample();
+            store.save(r);
+        }
+        store.database().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    // Overwrite whole pages in the middle of the file: b-tree pages of the responses table.
+    std::string bytes = test::read_file(path);
+    ASSERT_GT(bytes.size(), 6 * 4096u);
+    for (size_t i = 4096 * 3; i < 4096 * 5; ++i) bytes[i] = '\x5a';
+    test::write_file(path, bytes);
+    FileState before = snapshot(path);
+    EXPECT_THROW(ResponseStore::open(dir.path()), StoreError);
+    EXPECT_EQ(snapshot(path), before);
+}
+
+TEST(Store, RefusesSomeOtherApplicationsSqliteFile) {
+    test::TempDir dir;
+    std::string path = dir.file(kDatabaseFile);
+    {
+        Database db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+        db.exec("CREATE TABLE photos(id INTEGER)");
+    }
+    EXPECT_THROW(ResponseStore::open(dir.path()), StoreError);
+}
+
+TEST(Export, CsvHasOneColumnPerQuestionInSurveyOrderAndKeepsUnicode) {
+    Survey s = test::builtin_data().survey;
+    Response r = sample("ar");
+    r.seq = 7;
+    r.kiosk_id = "kiosk, \"north\"";
+    r.answers = {{"livskvalitet", 8}, {"trygghet", 2}, {"delaktighet", nullptr}, {"age_band", "80+"}};
+    r.flags = {"synthetic"};
+    std::string csv = export_csv({r}, &s);
+    ASSERT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");
+    std::string header = csv.substr(3, csv.find("\r\n") - 3);
+    EXPECT_EQ(header, "id,seq,kiosk_id,survey_id,survey_version,location,language,district,started_at,submitted_at,flags,"
+                      "trygghet,delaktighet,livskvalitet,age_band,gender");
+    std::string row = csv.substr(csv.find("\r\n") + 2);
+    EXPECT_EQ(row, r.id + ",7,\"kiosk, \"\"north\"\"\",helsingborg-lkp,1,001,ar,022,2026-11-22T10:00:00.000Z,"
+                          "2026-11-22T10:00:40.000Z,synthetic,2,,8,80+,\r\n");
+}
+
+TEST(Export, JsonListsResponsesWithDeclinedAsNull) {
+    Response r = sample();
+    Json j = Json::parse(export_json({r}));
+    ASSERT_TRUE(j.is_array());
+    EXPECT_EQ(j[0]["id"], r.id);
+    EXPECT_EQ(j[0]["answers"]["delaktighet"], nullptr);
+    EXPECT_EQ(j[0]["location"], "001");
+    EXPECT_TRUE(j[0]["flags"].is_array());
+}
+
+}  // namespace
+}  // namespace lkp
