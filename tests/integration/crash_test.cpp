@@ -1,1 +1,84 @@
+// Power loss in miniature: a writer is killed with SIGKILL at random moments, many times.
+// Every response whose commit returned must still be there, and the database must be intact.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <random>
+#include <set>
+#include <thread>
+
+#include "store/response_store.h"
+#include "support/test_support.h"
+
+namespace lkp {
+namespace {
+
+// Starts the writer, lets it run for `run_for`, kills it, returns the ids it reported.
+std::vector<std::string> run_and_kill(const std::string& dir, std::chrono::microseconds run_for) {
+    int fds[2];
+    EXPECT_EQ(pipe(fds), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        close(fds[1]);
+        execl(LKP_CRASH_WRITER, LKP_CRASH_WRITER, dir.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    close(fds[1]);
+    std::this_thread::sleep_for(run_for);
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the writer ended on its own: status " << status;
+
+    std::string out;
+    char buf[4096];
+    for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
+    close(fds[0]);
+    std::vector<std::string> ids;
+    for (size_t start = 0, nl; (nl = out.find('\n', start)) != std::string::npos; start = nl + 1)
+        ids.push_back(out.substr(start, nl - start));
+    return ids;
+}
+
+TEST(Crash, EveryCommittedResponseSurvivesSigkill) {
+    test::TempDir dir;
+    std::mt19937 rng(std::random_device{}());
+    std::uniform_int_distribution<int> delay_us(2'000, 120'000);
+    std::set<std::string> promised;
+    const int kRounds = 40;
+    for (int round = 0; round < kRounds; ++round) {
+        for (const auto& id : run_and_kill(dir.path(), std::chrono::microseconds(delay_us(rng)))) promised.insert(id);
+    }
+    ASSERT_GT(promised.size(), 100u) << "the writer barely ran; the test proves nothing";
+
+    auto store = ResponseStore::open(dir.path());
+    auto check = store.database().prepare("PRAGMA integrity_check");
+    ASSERT_TRUE(check.step());
+    EXPECT_EQ(check.text_col(0), "ok");
+
+    std::set<std::string> stored;
+    std::int64_t last_seq = 0;
+    bool seq_grows = true;
+    for (const auto& r : store.all_responses()) {
+        stored.insert(r.id);
+        seq_grows = seq_grows && r.seq > last_seq;
+        last_seq = r.seq;
+    }
+    EXPECT_TRUE(seq_grows);
+    size_t missing = 0;
+    for (const auto& id : promised) missing += stored.count(id) == 0;
+    EXPECT_EQ(missing, 0u) << "of " << promised.size() << " committed responses";
+    // Outbox and responses agree: every response is either unsent or (later) sent, none orphaned.
+    auto orphans = store.database().prepare("SELECT count(*) FROM outbox WHERE seq NOT IN (SELECT seq FROM responses)");
+    orphans.step();
+    EXPECT_EQ(orphans.int_col(0), 0);
+    EXPECT_EQ(store.status().unsent, static_cast<std::int64_t>(stored.size()));
+    std::printf("crash test: %d kills, %zu committed responses, all present\n", kRounds, promised.size());
+}
+
+}  // namespace
+}  // namespace lkp
