@@ -136,6 +136,7 @@ int run_kiosk(const Args& args) {
 
         int frames_to_draw = 2;   // ImGui settles hover and active state over a couple of frames
         int shot = 0;
+        bool shot_pending = false;
         bool first_frame = true;
         while (!g_stop && !window.close_requested()) {
             // Sleep until input or the next timer; never spin while nothing changes.
@@ -163,13 +164,21 @@ int run_kiosk(const Args& args) {
             window.begin_frame();
             std::vector<Event> events = ui.draw(session, fonts, layout, now, recorder.last_save_failed());
             window.end_frame();
-            if (tree.end() && !screenshot_dir.empty()) {
+            // The picture is taken one frame after the change, when state changed by this
+            // frame's taps (a highlighted letter, say) is drawn too.
+            if (shot_pending) {
                 char name[64];
                 std::snprintf(name, sizeof name, "/%03d-", ++shot);
                 window.save_screenshot(screenshot_dir + name + tree.screen() + "-" + session.language() + ".png");
+                shot_pending = false;
+            }
+            if (tree.end() && !screenshot_dir.empty()) {
+                shot_pending = true;
+                frames_to_draw = std::max(frames_to_draw, 2);
             }
             window.present();
             --frames_to_draw;
+            if (window.input_pending()) frames_to_draw = std::max(frames_to_draw, 1);
             if (first_frame) {
                 first_frame = false;
                 std::fprintf(stderr, "lkp-kiosk: first frame after %lld ms\n",

@@ -7,6 +7,8 @@
 #include <stb/stb_image_write.h>
 
 #include <atomic>
+#include <cfloat>
+#include <deque>
 #include <cstdio>
 #include <stdexcept>
 #include <vector>
@@ -18,12 +20,33 @@ namespace {
 std::atomic<bool> g_input{false};
 std::string g_glfw_error;
 
+// Pointer state in the order the X server reported it. ImGui 1.86 polls the cursor position
+// once per frame, so a quick release followed by a touch elsewhere could land the release at
+// the wrong place; replaying each press and release at its own position, one per frame,
+// keeps every tap where the finger was.
+struct PointerState {
+    double x = -FLT_MAX, y = -FLT_MAX;
+    bool down = false;
+};
+PointerState g_pointer;
+std::deque<PointerState> g_pointer_queue;
+
 void on_error(int, const char* what) { g_glfw_error = what ? what : "unknown error"; }
 
 // Our callbacks only note that something happened; ImGui's (installed after, chaining to
 // these) does the real input handling.
-void on_cursor(GLFWwindow*, double, double) { g_input = true; }
-void on_button(GLFWwindow*, int, int, int) { g_input = true; }
+void on_cursor(GLFWwindow*, double x, double y) {
+    g_pointer.x = x;
+    g_pointer.y = y;
+    g_input = true;
+}
+void on_button(GLFWwindow*, int button, int action, int) {
+    if (button == GLFW_MOUSE_BUTTON_LEFT) {
+        g_pointer.down = action == GLFW_PRESS;
+        g_pointer_queue.push_back(g_pointer);
+    }
+    g_input = true;
+}
 void on_key(GLFWwindow*, int, int, int, int) { g_input = true; }
 void on_scroll(GLFWwindow*, double, double) { g_input = true; }
 void on_size(GLFWwindow*, int, int) { g_input = true; }
@@ -103,6 +126,8 @@ int Window::height() const {
     return h;
 }
 
+bool Window::input_pending() const { return !g_pointer_queue.empty(); }
+
 bool Window::close_requested() const { return glfwWindowShouldClose(window_); }
 
 bool Window::wait(double timeout_s) {
@@ -117,6 +142,14 @@ void Window::wake() { glfwPostEmptyEvent(); }
 void Window::begin_frame() {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    ImGuiIO& io = ImGui::GetIO();
+    PointerState p = g_pointer;
+    if (!g_pointer_queue.empty()) {
+        p = g_pointer_queue.front();
+        g_pointer_queue.pop_front();
+    }
+    io.MousePos = ImVec2(static_cast<float>(p.x), static_cast<float>(p.y));
+    io.MouseDown[0] = p.down;
     ImGui::NewFrame();
 }
 

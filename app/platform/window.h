@@ -24,6 +24,7 @@ public:
     int width() const;
     int height() const;
     bool close_requested() const;
+    bool input_pending() const;   // taps not yet replayed to ImGui: keep drawing frames
 
     // Sleeps until input arrives or `timeout_s` passes (negative: no timeout). True if input arrived.
     bool wait(double timeout_s);

@@ -22,23 +22,39 @@ void DistrictScreen::draw(DrawContext& dc) {
         std::string i = swedish_initial(d.name);
         if (std::find(letters.begin(), letters.end(), i) == letters.end()) letters.push_back(i);
     }
-    float strip_h = l.unit * 2.0f;
+    // One row when it fits (landscape), more rows on a narrow portrait screen.
+    float strip_h = l.unit * 2.0f, gap = l.gap * 0.5f;
     float all_w = l.unit * 3.6f;
-    float lw = std::min(l.unit * 2.4f, (l.width - 2 * l.margin - all_w - static_cast<float>(letters.size()) * l.gap * 0.5f) /
-                                           static_cast<float>(letters.size()));
-    float strip_w = all_w + static_cast<float>(letters.size()) * (lw + l.gap * 0.5f);
-    float x = (l.width - strip_w) / 2;
-    ButtonSpec all_button{"district.letter.all", dc.text("ui.district.all"), ImVec2(x, y), ImVec2(all_w, strip_h)};
-    all_button.selected = letter_.empty();
-    if (tap_button(dc, all_button)) letter_.clear();
-    x += all_w + l.gap * 0.5f;
-    for (const auto& letter : letters) {
-        ButtonSpec b{"district.letter." + letter, letter, ImVec2(x, y), ImVec2(lw, strip_h)};
-        b.selected = letter == letter_;
-        if (tap_button(dc, b)) letter_ = letter;
-        x += lw + l.gap * 0.5f;
+    float avail = l.width - 2 * l.margin;
+    float lw = std::clamp((avail - all_w) / static_cast<float>(letters.size()) - gap, l.unit * 1.8f, l.unit * 2.4f);
+    std::vector<std::pair<std::string, std::string>> items = {{"all", dc.text("ui.district.all")}};
+    for (const auto& letter : letters) items.emplace_back(letter, letter);
+    std::vector<std::vector<size_t>> strip_rows(1);
+    float row_w = 0;
+    for (size_t i = 0; i < items.size(); ++i) {
+        float w = i == 0 ? all_w : lw;
+        if (row_w + w > avail && !strip_rows.back().empty()) {
+            strip_rows.emplace_back();
+            row_w = 0;
+        }
+        strip_rows.back().push_back(i);
+        row_w += w + gap;
     }
-    y += strip_h + l.unit * 0.8f;
+    for (const auto& row : strip_rows) {
+        float width = -gap;
+        for (size_t i : row) width += (i == 0 ? all_w : lw) + gap;
+        float x = (l.width - width) / 2;
+        for (size_t i : row) {
+            const auto& [key, label] = items[i];
+            float w = i == 0 ? all_w : lw;
+            ButtonSpec b{"district.letter." + key, label, ImVec2(x, y), ImVec2(w, strip_h)};
+            b.selected = i == 0 ? letter_.empty() : key == letter_;
+            if (tap_button(dc, b)) letter_ = i == 0 ? std::string() : key;
+            x += w + gap;
+        }
+        y += strip_h + gap;
+    }
+    y += l.unit * 0.8f - gap;
 
     // The grid: as many columns as it takes for every shown district to fit without scrolling.
     std::vector<const District*> shown;
@@ -51,9 +67,9 @@ void DistrictScreen::draw(DrawContext& dc) {
     int n = static_cast<int>(shown.size());
     int cols = std::max(l.portrait ? 2 : 3, (n + rows_fit - 1) / rows_fit);
     float bw = (l.width - 2 * l.margin - static_cast<float>(cols - 1) * l.gap * 0.5f) / static_cast<float>(cols);
+    int rows = (n + cols - 1) / cols;
     for (int i = 0; i < n; ++i) {
         // Fill down the columns, like a printed index.
-        int rows = (n + cols - 1) / cols;
         int col = i / rows, row = i % rows;
         ImVec2 pos(l.margin + static_cast<float>(col) * (bw + l.gap * 0.5f), y + static_cast<float>(row) * (bh + l.gap * 0.5f));
         ButtonSpec b{"district." + shown[static_cast<size_t>(i)]->code, shown[static_cast<size_t>(i)]->name, pos, ImVec2(bw, bh)};

@@ -16,8 +16,7 @@ bool is_previous_answer(const DrawContext& dc, const Json& value) {
     return prev && *prev == value;
 }
 
-// Returns the y below the scale.
-float draw_choice_scale(DrawContext& dc, const Scale& scale, float y, float area_h) {
+void draw_choice_scale(DrawContext& dc, const Scale& scale, float y, float area_h) {
     const Layout& l = dc.layout;
     size_t n = scale.options.size();
     bool has_faces = std::any_of(scale.options.begin(), scale.options.end(), [](const ScaleOption& o) { return o.tone.has_value(); });
@@ -25,34 +24,51 @@ float draw_choice_scale(DrawContext& dc, const Scale& scale, float y, float area
     bool row = !l.portrait;
     float full_w = l.width - 2 * l.margin;
     ImVec2 size = row ? ImVec2((full_w - static_cast<float>(n - 1) * l.gap) / static_cast<float>(n),
-                               std::min(area_h, l.unit * (has_faces ? 7.0f : 3.2f)))
-                      : ImVec2(full_w, std::min(l.unit * (has_faces ? 4.4f : 2.4f),
-                                                (area_h - static_cast<float>(n - 1) * l.gap) / static_cast<float>(n)));
-    for (size_t i = 0; i < n; ++i) {
-        const ScaleOption& o = scale.options[i];
-        ImVec2 pos = row ? ImVec2(l.margin + static_cast<float>(i) * (size.x + l.gap), y)
-                         : ImVec2(l.margin, y + static_cast<float>(i) * (size.y + l.gap));
+                               l.unit * (has_faces ? 4.5f : 2.6f))
+                      : ImVec2(full_w, l.unit * (has_faces ? 3.6f : 2.4f));
+    std::vector<ButtonSpec> buttons;
+    for (const ScaleOption& o : scale.options) {
         ButtonSpec b{"question.option." + (o.value.is_string() ? o.value.get<std::string>() : o.value.dump()),
-                     dc.text(o.label_id), pos, size};
+                     dc.text(o.label_id), ImVec2(), size};
         b.face = o.tone;
         if (o.tone) b.stripe = dc.theme.tone(*o.tone);
         b.selected = is_previous_answer(dc, o.value);
-        if (tap_button(dc, b)) dc.emit(event::Answer{o.value});
+        buttons.push_back(b);
     }
-    return row ? y + size.y : y + static_cast<float>(n) * (size.y + l.gap) - l.gap;
+    // Every button as tall as the fullest one needs, so no label is ever cut off.
+    float pad = l.unit * 0.8f + (has_faces ? l.unit * 0.3f : 0.0f);
+    for (const auto& b : buttons) size.y = std::max(size.y, measure_button(dc, b).height + 2 * pad);
+    float total_h = row ? size.y : static_cast<float>(n) * (size.y + l.gap) - l.gap;
+    y += std::max(0.0f, (area_h - total_h) / 3);  // a little above centre reads as one group with the question
+    for (size_t i = 0; i < n; ++i) {
+        ButtonSpec& b = buttons[i];
+        b.size = size;
+        b.pos = row ? ImVec2(l.margin + static_cast<float>(i) * (size.x + l.gap), y)
+                    : ImVec2(l.margin, y + static_cast<float>(i) * (size.y + l.gap));
+        if (tap_button(dc, b)) dc.emit(event::Answer{scale.options[i].value});
+    }
 }
 
-float draw_numeric_scale(DrawContext& dc, const Scale& scale, float y) {
+void draw_numeric_scale(DrawContext& dc, const Scale& scale, float y) {
     const Layout& l = dc.layout;
     size_t n = scale.options.size();
     float full_w = l.width - 2 * l.margin;
     float gap = l.gap * 0.6f;
     float w = (full_w - static_cast<float>(n - 1) * gap) / static_cast<float>(n);
     ImVec2 size(w, std::min(w * 1.3f, l.unit * 3.6f));
+    // The largest digits that fit the widest number on one line (narrow portrait screens).
+    std::string widest = scale.options.back().value.dump();
+    ImFont* font = dc.fonts.body;
+    for (ImFont* f : {dc.fonts.number, dc.fonts.title}) {
+        if (f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, widest.c_str()).x + l.unit * 0.8f <= w) {
+            font = f;
+            break;
+        }
+    }
     for (size_t i = 0; i < n; ++i) {
         const ScaleOption& o = scale.options[i];
         ButtonSpec b{"question.option." + o.value.dump(), o.value.dump(),
-                     ImVec2(l.margin + static_cast<float>(i) * (w + gap), y), size, ButtonStyle::Surface, dc.fonts.number};
+                     ImVec2(l.margin + static_cast<float>(i) * (w + gap), y), size, ButtonStyle::Surface, font};
         b.stripe = dc.theme.tone(*o.tone);
         b.selected = is_previous_answer(dc, o.value);
         if (tap_button(dc, b)) dc.emit(event::Answer{o.value});
@@ -60,10 +76,9 @@ float draw_numeric_scale(DrawContext& dc, const Scale& scale, float y) {
     y += size.y + l.unit * 0.5f;
     // End labels, written out under the first and last buttons.
     float label_w = std::max(full_w * 0.4f, w * 2);
-    float h1 = text_block(dc, dc.text(scale.low_label_id), dc.fonts.body, ImVec2(l.margin, y), label_w, Align::Left, dc.theme.text);
-    float h2 = text_block(dc, dc.text(scale.high_label_id), dc.fonts.body, ImVec2(l.width - l.margin - label_w, y), label_w,
+    text_block(dc, dc.text(scale.low_label_id), dc.fonts.body, ImVec2(l.margin, y), label_w, Align::Left, dc.theme.text);
+    text_block(dc, dc.text(scale.high_label_id), dc.fonts.body, ImVec2(l.width - l.margin - label_w, y), label_w,
                           Align::Right, dc.theme.text);
-    return y + std::max(h1, h2);
 }
 
 }  // namespace

@@ -12,7 +12,10 @@ std::vector<std::string> wrap_lines(ImFont* font, const std::string& text, float
     while (s < end) {
         const char* nl = std::find(s, end, '\n');
         const char* brk = font->CalcWordWrapPositionA(1.0f, s, nl, width);
-        if (brk == s) brk = s + 1;  // a single glyph wider than the box: still make progress
+        if (brk == s) {  // one glyph wider than the box: still make progress, by a whole UTF-8 character
+            brk = s + 1;
+            while (brk < nl && (static_cast<unsigned char>(*brk) & 0xC0) == 0x80) ++brk;
+        }
         std::string line(s, brk);
         while (!line.empty() && line.back() == ' ') line.pop_back();
         lines.push_back(line);
@@ -63,6 +66,17 @@ void draw_face(ImDrawList* dl, ImVec2 c, float r, int tone, ImU32 colour) {
 
 }  // namespace
 
+ButtonContent measure_button(const DrawContext& dc, const ButtonSpec& b) {
+    ImFont* font = b.font ? b.font : dc.fonts.body;
+    float pad = dc.layout.unit * 0.4f;
+    ButtonContent c;
+    c.lines = wrap_lines(font, b.label, b.size.x - 2 * pad);
+    c.face_radius = b.face ? std::min(b.size.x * 0.22f, dc.layout.unit * 0.9f) : 0.0f;
+    c.face_gap = b.face ? pad * 0.6f : 0.0f;
+    c.height = static_cast<float>(c.lines.size()) * font->FontSize * 1.15f + c.face_radius * 2 + c.face_gap;
+    return c;
+}
+
 bool tap_button(DrawContext& dc, const ButtonSpec& b) {
     const Theme& t = dc.theme;
     ImFont* font = b.font ? b.font : dc.fonts.body;
@@ -92,18 +106,14 @@ bool tap_button(DrawContext& dc, const ButtonSpec& b) {
         dl->AddRect(ImVec2(b.pos.x - w, b.pos.y - w), ImVec2(max.x + w, max.y + w), t.selected, rounding + w, 0, w);
     }
 
-    float pad = dc.layout.unit * 0.4f;
-    float inner_w = b.size.x - 2 * pad;
-    auto lines = wrap_lines(font, b.label, inner_w);
-    float line_h = font->FontSize * 1.15f;
-    float text_h = static_cast<float>(lines.size()) * line_h;
-    float face_r = b.face ? std::min(b.size.x * 0.22f, dc.layout.unit * 0.9f) : 0.0f;
-    float content_h = text_h + (b.face ? face_r * 2 + pad * 0.6f : 0.0f);
-    float y = b.pos.y + (b.size.y - content_h) / 2 + (b.stripe ? dc.layout.unit * 0.15f : 0.0f);
+    ButtonContent content = measure_button(dc, b);
+    float y = b.pos.y + (b.size.y - content.height) / 2 + (b.stripe ? dc.layout.unit * 0.15f : 0.0f);
     if (b.face) {
-        draw_face(dl, ImVec2(b.pos.x + b.size.x / 2, y + face_r), face_r, *b.face, t.tone(*b.face));
-        y += face_r * 2 + pad * 0.6f;
+        draw_face(dl, ImVec2(b.pos.x + b.size.x / 2, y + content.face_radius), content.face_radius, *b.face, t.tone(*b.face));
+        y += content.face_radius * 2 + content.face_gap;
     }
+    float line_h = font->FontSize * 1.15f;
+    const auto& lines = content.lines;
     for (const auto& line : lines) {
         float w = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, line.c_str()).x;
         dl->AddText(font, font->FontSize, ImVec2(std::floor(b.pos.x + (b.size.x - w) / 2), std::floor(y)), text, line.c_str());

@@ -49,6 +49,14 @@ struct ButtonSpec {
     std::optional<ImU32> stripe;      // coloured band along the top (scale colour)
 };
 
+// What a button's content needs: its label's lines and the face above them.
+struct ButtonContent {
+    std::vector<std::string> lines;
+    float face_radius = 0, face_gap = 0;
+    float height = 0;   // without padding
+};
+ButtonContent measure_button(const DrawContext& dc, const ButtonSpec& b);
+
 // Draws the button, records it in the UI tree, returns true when tapped.
 bool tap_button(DrawContext& dc, const ButtonSpec& b);
 

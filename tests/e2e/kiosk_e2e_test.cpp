@@ -1,1 +1,224 @@
+// The real lkp-kiosk in a real X server (Xvfb), tapped with real X pointer events (xdotool)
+// at the rectangles its UI tree reports. Screenshots of every screen land in
+// build/screenshots/e2e/<test>/ for a person to look at.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "support/test_support.h"
+
+namespace lkp {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+pid_t spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env, int stdout_fd = -1) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (stdout_fd >= 0) dup2(stdout_fd, 1);
+        for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
+        std::vector<char*> args;
+        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        execvp(args[0], args.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+int stop(pid_t pid, int sig = SIGTERM) {
+    if (pid <= 0) return -1;
+    kill(pid, sig);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// An X server of our own, on a display number it picks itself.
+class Xvfb {
+public:
+    Xvfb() {
+        int fds[2];
+        if (pipe(fds) != 0) throw std::runtime_error("pipe");
+        pid_ = spawn({"Xvfb", "-displayfd", std::to_string(fds[1]), "-screen", "0", "1280x800x24", "-nolisten", "tcp"}, {});
+        close(fds[1]);
+        char buf[16] = {};
+        ssize_t n = read(fds[0], buf, sizeof buf - 1);
+        close(fds[0]);
+        if (n <= 0) throw std::runtime_error("Xvfb did not start (apt-get install xvfb)");
+        display_ = ":" + std::string(buf, static_cast<size_t>(n - (buf[n - 1] == '\n')));
+    }
+    ~Xvfb() { stop(pid_); }
+    const std::string& display() const { return display_; }
+
+private:
+    pid_t pid_ = -1;
+    std::string display_;
+};
+
+class KioskE2E : public ::testing::Test {
+protected:
+    void SetUp() override {
+        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+        shots_ = std::string(LKP_BUILD_DIR) + "/screenshots/e2e/" + info->name();
+        std::filesystem::remove_all(shots_);
+        std::filesystem::create_directories(shots_);
+    }
+    void TearDown() override { stop(kiosk_); }
+
+    void start_kiosk(const std::string& config_text) {
+        test::write_file(dir_.file("kiosk.conf"), config_text);
+        kiosk_ = spawn({LKP_KIOSK_BIN, "--config", dir_.file("kiosk.conf"), "--data-dir", data(), "--windowed", "1280x800",
+                        "--ui-tree", tree_path(), "--screenshot-dir", shots_},
+                       {"DISPLAY=" + x_.display()});
+        wait_for_screen("attract");
+    }
+    int stop_kiosk() {
+        int code = stop(kiosk_);
+        kiosk_ = -1;
+        return code;
+    }
+
+    std::string data() const { return dir_.file("data"); }
+    std::string tree_path() const { return dir_.file("tree.json"); }
+
+    Json tree() const {
+        try {
+            return Json::parse(test::read_file(tree_path()));
+        } catch (const std::exception&) {
+            return Json();  // not written yet
+        }
+    }
+
+    Json wait_for_screen(const std::string& screen, std::chrono::seconds limit = 15s) {
+        auto until = Clock::now() + limit;
+        Json t;
+        while (Clock::now() < until) {
+            t = tree();
+            if (t.is_object() && t["screen"] == screen) return t;
+            std::this_thread::sleep_for(20ms);
+        }
+        ADD_FAILURE() << "screen \"" << screen << "\" did not appear; last tree: " << t.dump();
+        throw std::runtime_error("timeout");
+    }
+
+    bool has_label(const Json& t, const std::string& label) const {
+        for (const auto& e : t["elements"])
+            if (e["label"] == label) return true;
+        return false;
+    }
+    // Waits until the screen shows (or stops showing) an element labelled `label`.
+    void wait_for_label(const std::string& label, bool shown) {
+        auto until = Clock::now() + 15s;
+        while (Clock::now() < until) {
+            if (has_label(tree(), label) == shown) return;
+            std::this_thread::sleep_for(20ms);
+        }
+        FAIL() << "\"" << label << "\" never " << (shown ? "appeared" : "went away");
+    }
+
+    // Taps the element whose visible label is `label`, as a finger on a touchscreen would.
+    void tap(const std::string& label) {
+        Json t = tree();
+        for (const auto& e : t["elements"]) {
+            if (e["label"] != label) continue;
+            int x = e["x"].get<int>() + e["w"].get<int>() / 2, y = e["y"].get<int>() + e["h"].get<int>() / 2;
+            auto r = test::run({"xdotool", "mousemove", "--sync", std::to_string(x), std::to_string(y), "mousedown", "1",
+                                "sleep", "0.08", "mouseup", "1"},
+                               {"DISPLAY=" + x_.display()});
+            ASSERT_EQ(r.exit_code, 0) << "xdotool: " << r.err << " (apt-get install xdotool)";
+            return;
+        }
+        FAIL() << "no element labelled \"" << label << "\" on " << t.dump();
+    }
+    void tap_and_expect(const std::string& label, const std::string& next_screen) {
+        tap(label);
+        wait_for_screen(next_screen);
+    }
+
+    Json exported() {
+        std::string out = dir_.file("export.json");
+        auto r = test::run({LKP_KIOSK_BIN, "export", "--data-dir", data(), "--format", "json", "--out", out});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return Json::parse(test::read_file(out));
+    }
+    Json status() {
+        auto r = test::run({LKP_KIOSK_BIN, "status", "--data-dir", data(), "--json"});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return Json::parse(r.out);
+    }
+
+    Xvfb x_;
+    test::TempDir dir_;
+    std::string shots_;
+    pid_t kiosk_ = -1;
+};
+
+TEST_F(KioskE2E, ResidentCompletesOneResponseInSwedish) {
+    start_kiosk("kiosk_id = e2e-kiosk\nlocation = 041\n");
+    tap_and_expect("Tryck här för att börja", "language");
+    tap_and_expect("Svenska", "district");
+    tap("D");                                                // the alphabet strip narrows the list
+    wait_for_label("Adolfsberg", false);
+    EXPECT_TRUE(has_label(tree(), "Dalhem"));
+    tap_and_expect("Drottninghög", "question.trygghet");
+    tap_and_expect("Ganska otrygg", "question.delaktighet");
+    tap_and_expect("Tillbaka", "question.trygghet");          // change of mind
+    tap_and_expect("Ganska trygg", "question.delaktighet");
+    tap_and_expect("7", "question.livskvalitet");
+    tap_and_expect("Vill inte svara", "question.age_band");
+    tap_and_expect("30–44 år", "question.gender");
+    tap_and_expect("Vill inte svara", "thanks");
+    tap_and_expect("Klar", "attract");
+    EXPECT_EQ(stop_kiosk(), 0);
+
+    Json list = exported();
+    ASSERT_EQ(list.size(), 1u);
+    const Json& r = list[0];
+    EXPECT_EQ(r["language"], "sv");
+    EXPECT_EQ(r["district"], "022");
+    EXPECT_EQ(r["location"], "041");
+    EXPECT_EQ(r["kiosk_id"], "e2e-kiosk");
+    EXPECT_EQ(r["answers"], Json::parse(R"({"trygghet": 2, "delaktighet": 7, "livskvalitet": null,
+                                            "age_band": "30-44", "gender": null})"));
+    EXPECT_TRUE(r["flags"].empty());
+    Json s = status();
+    EXPECT_EQ(s["sessions"]["started"], 1);
+    EXPECT_EQ(s["sessions"]["completed"], 1);
+    EXPECT_EQ(s["unsent"], 1);
+    EXPECT_GE(std::distance(std::filesystem::directory_iterator(shots_), {}), 9) << "a screenshot of every screen";
+}
+
+TEST_F(KioskE2E, IdleTimeoutDiscardsTheUnfinishedAnswers) {
+    start_kiosk("idle_timeout_seconds = 5\ncountdown_seconds = 4\n");
+    tap_and_expect("Tryck här för att börja", "language");
+    tap_and_expect("English", "district");
+    tap_and_expect("I don't live in Helsingborg", "question.trygghet");
+    tap_and_expect("Very safe", "question.delaktighet");
+
+    // First time: the resident is still there and keeps the answers.
+    Json prompt = wait_for_screen("still_there");
+    EXPECT_EQ(prompt["lang"], "en");
+    tap_and_expect("Yes, I'm still here", "question.delaktighet");
+    // Second time nobody answers: the answers go and the attract screen returns.
+    wait_for_screen("still_there");
+    wait_for_screen("attract", 15s);
+    EXPECT_EQ(tree()["lang"], "sv") << "the next resident starts in the default language";
+    EXPECT_EQ(stop_kiosk(), 0);
+
+    EXPECT_TRUE(exported().empty());
+    Json s = status();
+    EXPECT_EQ(s["responses"], 0);
+    EXPECT_EQ(s["sessions"]["started"], 1);
+    EXPECT_EQ(s["sessions"]["abandoned"], 1);
+    EXPECT_EQ(s["sessions"]["abandoned_at"]["delaktighet"], 1);
+}
+
+}  // namespace
+}  // namespace lkp
