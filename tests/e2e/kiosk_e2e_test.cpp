@@ -72,12 +72,21 @@ protected:
     }
     void TearDown() override { stop(kiosk_); }
 
-    void start_kiosk(const std::string& config_text) {
+    void start_kiosk(const std::string& config_text, bool windowed = true) {
         test::write_file(dir_.file("kiosk.conf"), config_text);
-        kiosk_ = spawn({LKP_KIOSK_BIN, "--config", dir_.file("kiosk.conf"), "--data-dir", data(), "--windowed", "1280x800",
-                        "--ui-tree", tree_path(), "--screenshot-dir", shots_},
-                       {"DISPLAY=" + x_.display()});
+        std::vector<std::string> args = {LKP_KIOSK_BIN, "--config", dir_.file("kiosk.conf"), "--data-dir", data(),
+                                         "--ui-tree", tree_path(), "--screenshot-dir", shots_};
+        if (windowed) args.insert(args.end(), {"--windowed", "1280x800"});
+        kiosk_ = spawn(args, {"DISPLAY=" + x_.display()});
         wait_for_screen("attract");
+    }
+    bool kiosk_running() {
+        int status = 0;
+        return kiosk_ > 0 && waitpid(kiosk_, &status, WNOHANG) == 0;
+    }
+    void request_close() {
+        auto r = test::run({LKP_SEND_CLOSE, "LKP Kiosk"}, {"DISPLAY=" + x_.display()});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
     }
     int stop_kiosk() {
         int code = stop(kiosk_);
@@ -218,6 +227,25 @@ TEST_F(KioskE2E, IdleTimeoutDiscardsTheUnfinishedAnswers) {
     EXPECT_EQ(s["sessions"]["started"], 1);
     EXPECT_EQ(s["sessions"]["abandoned"], 1);
     EXPECT_EQ(s["sessions"]["abandoned_at"]["delaktighet"], 1);
+}
+
+TEST_F(KioskE2E, FullscreenKioskRefusesToCloseButADevelopmentWindowCloses) {
+    start_kiosk("kiosk_id = close-test\n", /*windowed=*/false);
+    Json t = tree();
+    ASSERT_EQ(t["elements"].size(), 1u);
+    EXPECT_GT(t["elements"][0]["y"].get<int>(), 300) << "fullscreen on the 1280x800 screen, centred";
+    request_close();   // what Alt+F4 or the window manager's close button sends
+    std::this_thread::sleep_for(1500ms);
+    EXPECT_TRUE(kiosk_running()) << "the kiosk closed on a close request";
+    tap_and_expect("Tryck här för att börja", "language") ;
+    EXPECT_EQ(stop_kiosk(), 0) << "SIGTERM still stops it cleanly";
+
+    start_kiosk("", /*windowed=*/true);
+    request_close();
+    auto until = Clock::now() + 10s;
+    while (kiosk_running() && Clock::now() < until) std::this_thread::sleep_for(50ms);
+    EXPECT_FALSE(kiosk_running()) << "a --windowed development kiosk closes like any window";
+    kiosk_ = -1;
 }
 
 }  // namespace
