@@ -2,6 +2,10 @@
 
 namespace lkp {
 
+// Taps this soon after a new screen appears are dropped: nobody reads a screen that fast, but a
+// double tap would otherwise answer the next question with the same spot on the glass.
+constexpr auto kTapGuard = std::chrono::milliseconds(300);
+
 std::vector<std::string> ui_message_ids() {
     return {"ui.attract.title", "ui.attract.body", "ui.attract.start", "ui.language.title", "ui.district.title",
             "ui.district.all", "ui.district.outside", "ui.decline", "ui.back", "ui.question.progress",
@@ -24,6 +28,11 @@ std::string KioskUi::screen_name(const Session& s) {
 std::vector<Event> KioskUi::draw(const Session& session, const Fonts& fonts, Layout layout, Instant now, bool save_failed) {
     if (session.screen() != last_screen_ && session.screen() != Screen::District) district_.reset();
     last_screen_ = session.screen();
+    std::string name = screen_name(session);
+    if (name != shown_screen_) {
+        shown_screen_ = name;
+        shown_since_ = now.mono;
+    }
 
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(layout.width, layout.height));
@@ -34,7 +43,7 @@ std::vector<Event> KioskUi::draw(const Session& session, const Fonts& fonts, Lay
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
 
-    tree_.begin(screen_name(session), session.language());
+    tree_.begin(name, session.language());
     DrawContext dc{session, translations_, default_theme(), fonts, layout, tree_, now, {}};
     if (session.asking_still_there()) {
         draw_still_there_dialog(dc);
@@ -50,6 +59,7 @@ std::vector<Event> KioskUi::draw(const Session& session, const Fonts& fonts, Lay
     ImGui::End();
     ImGui::PopStyleColor();
     ImGui::PopStyleVar(2);
+    if (now.mono - shown_since_ < kTapGuard) return {};
     return std::move(dc.events);
 }
 

@@ -23,6 +23,8 @@ private:
     UiTree& tree_;
     DistrictScreen district_;
     Screen last_screen_ = Screen::Attract;
+    std::string shown_screen_;                  // screen_name() of the last frame
+    SteadyClock::time_point shown_since_{};
 };
 
 // Every message id the screens use (checked at start-up against the source language).

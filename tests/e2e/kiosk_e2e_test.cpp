@@ -132,8 +132,10 @@ protected:
         FAIL() << "\"" << label << "\" never " << (shown ? "appeared" : "went away");
     }
 
-    // Taps the element whose visible label is `label`, as a finger on a touchscreen would.
-    void tap(const std::string& label) {
+    // Taps the element whose visible label is `label`, as a finger on a touchscreen would:
+    // not faster than a person reads a new screen (the kiosk drops taps in the first 300 ms).
+    void tap(const std::string& label, std::chrono::milliseconds read_time = 400ms) {
+        std::this_thread::sleep_for(read_time);
         Json t = tree();
         for (const auto& e : t["elements"]) {
             if (e["label"] != label) continue;
@@ -180,7 +182,11 @@ TEST_F(KioskE2E, ResidentCompletesOneResponseInSwedish) {
     tap_and_expect("Ganska otrygg", "question.delaktighet");
     tap_and_expect("Tillbaka", "question.trygghet");          // change of mind
     tap_and_expect("Ganska trygg", "question.delaktighet");
-    tap_and_expect("7", "question.livskvalitet");
+    tap("7");
+    tap("7", 100ms);                                          // an accidental double tap...
+    wait_for_screen("question.livskvalitet");
+    std::this_thread::sleep_for(500ms);
+    EXPECT_EQ(tree()["screen"], "question.livskvalitet") << "...must not answer the next question";
     tap_and_expect("Vill inte svara", "question.age_band");
     tap_and_expect("30–44 år", "question.gender");
     tap_and_expect("Vill inte svara", "thanks");
