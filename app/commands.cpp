@@ -98,7 +98,8 @@ int cmd_status(const Args& args) {
                       {"sessions", {{"started", s.sessions_started},
                                     {"completed", s.sessions_completed},
                                     {"abandoned", s.sessions_abandoned},
-                                    {"abandoned_at", s.abandoned_at}}},
+                                    {"abandoned_at", s.abandoned_at},
+                                    {"synthetic", s.synthetic_sessions}}},
                       {"response_rate", s.sessions_started ? Json(rate / 100.0) : Json(nullptr)},
                       {"first_submitted_at", s.first_submitted_at.empty() ? Json(nullptr) : Json(s.first_submitted_at)},
                       {"last_submitted_at", s.last_submitted_at.empty() ? Json(nullptr) : Json(s.last_submitted_at)}};
@@ -112,6 +113,8 @@ int cmd_status(const Args& args) {
         std::printf("           completed   %lld\n", static_cast<long long>(s.sessions_completed));
         std::printf("           abandoned   %lld\n", static_cast<long long>(s.sessions_abandoned));
         for (const auto& [step, n] : s.abandoned_at) std::printf("             at %-16s %lld\n", step.c_str(), static_cast<long long>(n));
+        if (s.synthetic_sessions)
+            std::printf("  synthetic sessions   %lld (from simulate; not in the response rate)\n", static_cast<long long>(s.synthetic_sessions));
         if (s.sessions_started) std::printf("  response rate        %.1f %% of started sessions completed\n", rate);
         if (!s.first_submitted_at.empty())
             std::printf("  answers from         %s to %s\n", s.first_submitted_at.c_str(), s.last_submitted_at.c_str());

@@ -192,6 +192,7 @@ StoreStatus ResponseStore::status() {
     st.sessions_started = count("SELECT count(*) FROM session_events WHERE kind='started' AND synthetic=0");
     st.sessions_completed = count("SELECT count(*) FROM session_events WHERE kind='completed' AND synthetic=0");
     st.sessions_abandoned = count("SELECT count(*) FROM session_events WHERE kind='abandoned' AND synthetic=0");
+    st.synthetic_sessions = count("SELECT count(*) FROM session_events WHERE kind='started' AND synthetic=1");
     auto s = db_->prepare(
         "SELECT step, count(*) FROM session_events WHERE kind='abandoned' AND synthetic=0 GROUP BY step ORDER BY 2 DESC");
     while (s.step()) st.abandoned_at[s.text_col(0)] = s.int_col(1);

@@ -24,6 +24,7 @@ struct StoreStatus {
     std::int64_t sessions_completed = 0;
     std::int64_t sessions_abandoned = 0;
     std::map<std::string, std::int64_t> abandoned_at;  // step -> count
+    std::int64_t synthetic_sessions = 0; // started by `simulate`; kept out of the response rate
     std::string first_submitted_at, last_submitted_at;
 };
 

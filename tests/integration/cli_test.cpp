@@ -72,6 +72,7 @@ TEST(Cli, SimulateStatusAndExportAgree) {
     EXPECT_EQ(s["synthetic"], completed);
     EXPECT_EQ(s["unsent"], completed);
     EXPECT_EQ(s["sessions"]["started"], 0) << "synthetic sessions do not count in the kiosk's response rate";
+    EXPECT_EQ(s["sessions"]["synthetic"], 300);
 
     auto out = dir.file("export.json");
     auto ex = test::run({kBin, "export", "--data-dir", dir.path(), "--format", "json", "--out", out});
