@@ -1,4 +1,5 @@
 // lkp-kiosk: the survey kiosk and the commands staff use beside it.
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <set>
@@ -48,6 +49,8 @@ int usage_error(const std::string& what) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // A file-size limit must surface as a write error we report, not kill the kiosk mid-commit.
+    std::signal(SIGXFSZ, SIG_IGN);
     lkp::Args args;
     int i = 1;
     if (argc > 1 && argv[1][0] != '-') {

@@ -1,6 +1,18 @@
 #include "sqlite.h"
 
+#include <cstring>
+
 namespace lkp {
+
+namespace {
+// SQLite says "disk I/O error"; the system's reason ("No space left on device") is what staff need.
+std::string reason(sqlite3* db) {
+    std::string msg = sqlite3_errmsg(db);
+    if (int e = sqlite3_system_errno(db); e != 0 && (sqlite3_extended_errcode(db) & 0xFF) == SQLITE_IOERR)
+        msg += std::string(": ") + std::strerror(e);
+    return msg;
+}
+}  // namespace
 
 Database::Database(const std::string& path, int flags) : path_(path) {
     int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
@@ -19,13 +31,13 @@ Database::~Database() {
 }
 
 void Database::fail(const std::string& what) {
-    throw StoreError(path_ + ": " + what + ": " + sqlite3_errmsg(db_));
+    throw StoreError(path_ + ": " + what + ": " + reason(db_));
 }
 
 void Database::exec(const std::string& sql) {
     char* err = nullptr;
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-        std::string msg = err ? err : sqlite3_errmsg(db_);
+        std::string msg = reason(db_);
         sqlite3_free(err);
         throw StoreError(path_ + ": " + msg + " (in: " + sql.substr(0, 60) + ")");
     }

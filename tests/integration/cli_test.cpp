@@ -124,5 +124,22 @@ TEST(Cli, NewerDatabaseIsRefusedByEveryCommand) {
     }
 }
 
+TEST(Cli, FullDiskIsReportedAndEveryCommittedAnswerSurvives) {
+    test::TempDir dir;
+    // A file-size limit makes writes fail the way a full disk does, without needing a mount.
+    auto r = test::run({"prlimit", "--fsize=400000", kBin, "simulate", "--data-dir", dir.path(), "--count", "100000"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
+
+    auto store = ResponseStore::open(dir.path());
+    auto check = store.database().prepare("PRAGMA integrity_check");
+    ASSERT_TRUE(check.step());
+    EXPECT_EQ(check.text_col(0), "ok");
+    StoreStatus s = store.status();
+    EXPECT_GT(s.responses, 0);
+    EXPECT_LT(s.responses, 100000);
+    EXPECT_EQ(s.unsent, s.responses) << "every stored response still has its outbox entry";
+}
+
 }  // namespace
 }  // namespace lkp
