@@ -5,11 +5,15 @@
 namespace lkp {
 
 namespace {
-// SQLite says "disk I/O error"; the system's reason ("No space left on device") is what staff need.
+// SQLite says "disk I/O error"; staff need to know the disk may be full. SQLite does not always
+// keep errno (a short write, as at a full disk or a file-size limit, leaves it at 0).
 std::string reason(sqlite3* db) {
     std::string msg = sqlite3_errmsg(db);
-    if (int e = sqlite3_system_errno(db); e != 0 && (sqlite3_extended_errcode(db) & 0xFF) == SQLITE_IOERR)
-        msg += std::string(": ") + std::strerror(e);
+    int code = sqlite3_extended_errcode(db);
+    if ((code & 0xFF) != SQLITE_IOERR && code != SQLITE_FULL) return msg;
+    if (int e = sqlite3_system_errno(db); e != 0) msg += std::string(": ") + std::strerror(e);
+    if (code == SQLITE_FULL || code == SQLITE_IOERR_WRITE || code == SQLITE_IOERR_FSYNC)
+        msg += " (writing to disk failed: is the disk full?)";
     return msg;
 }
 }  // namespace

@@ -129,7 +129,7 @@ TEST(Cli, FullDiskIsReportedAndEveryCommittedAnswerSurvives) {
     // A file-size limit makes writes fail the way a full disk does, without needing a mount.
     auto r = test::run({"prlimit", "--fsize=400000", kBin, "simulate", "--data-dir", dir.path(), "--count", "100000"});
     EXPECT_EQ(r.exit_code, 1) << r.err;
-    EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("is the disk full?"), std::string::npos) << r.err;
 
     auto store = ResponseStore::open(dir.path());
     auto check = store.database().prepare("PRAGMA integrity_check");
