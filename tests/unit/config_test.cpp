@@ -64,5 +64,11 @@ TEST(Config, LocationMustBeADistrictInTheList) {
     EXPECT_EQ(load_kiosk_data(dir.file("kiosk.conf"), ui_message_ids()).config.location, "041");
 }
 
+TEST(Config, ShippedExampleUsesOnlyKnownKeysAndValidValues) {
+    KioskConfig c = load_config(std::string(LKP_SOURCE_DIR) + "/kiosk/kiosk.conf.example");
+    EXPECT_EQ(c.data_dir, "/var/lib/lkp-kiosk");
+    EXPECT_TRUE(c.fullscreen);
+}
+
 }  // namespace
 }  // namespace lkp
