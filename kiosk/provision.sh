@@ -119,9 +119,11 @@ if [ "$owner" != root ] && [ "$owner" != UNKNOWN ]; then
   as_owner=(runuser -u "$owner" --)
   note "building as $owner, who owns the checkout"
 fi
-# Tests and benchmarks need packages a kiosk does not have; only the program is built.
+# Tests and benchmarks need packages a kiosk does not have; only the program is built. Its
+# built-in defaults point at the installed data, so the checkout may go once provisioned.
 run "${as_owner[@]}" cmake -S "$repo" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release \
-  -DLKP_BUILD_TESTS=OFF -DLKP_BUILD_BENCH=OFF
+  -DLKP_BUILD_TESTS=OFF -DLKP_BUILD_BENCH=OFF \
+  -DLKP_ASSET_DIR=/usr/share/lkp-kiosk/assets -DLKP_LOCALE_DIR=/usr/share/lkp-kiosk/locales
 run "${as_owner[@]}" cmake --build "$build_dir" -j2 --target lkp-kiosk
 
 # --- Install the program and its data --------------------------------------------------------
