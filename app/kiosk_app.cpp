@@ -52,12 +52,25 @@ bool parse_size(const std::string& s, int& w, int& h) {
 // kept in memory and retried; it is never dropped.
 class Recorder {
 public:
-    explicit Recorder(ResponseStore& store) : store_(store) {}
+    explicit Recorder(std::string data_dir) : data_dir_(std::move(data_dir)) {}
+
+    // Opens (and checks) the database; prints why and returns false when it is refused.
+    bool open(const std::string& kiosk_id) {
+        try {
+            store_.emplace(ResponseStore::open(data_dir_));
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "lkp-kiosk: %s\n", e.what());
+            return false;
+        }
+        std::fprintf(stderr, "lkp-kiosk: kiosk %s storing answers in %s\n", kiosk_id.c_str(), store_->path().c_str());
+        return true;
+    }
 
     void persist(const Outcome& o) {
         try {
-            if (o.started) store_.record_started(false);
-            if (o.abandoned_at) store_.record_abandoned(*o.abandoned_at, false);
+            if (!store_) throw std::runtime_error("the store is not open yet");
+            if (o.started) store_->record_started(false);
+            if (o.abandoned_at) store_->record_abandoned(*o.abandoned_at, false);
         } catch (const std::exception& e) {
             std::fprintf(stderr, "lkp-kiosk: could not record a session count: %s\n", e.what());
         }
@@ -69,9 +82,9 @@ public:
 
     // Tries to store everything not yet stored; true when nothing is left.
     bool retry() {
-        while (!unsaved_.empty()) {
+        while (store_ && !unsaved_.empty()) {
             try {
-                store_.save(unsaved_.front());
+                store_->save(unsaved_.front());
                 unsaved_.erase(unsaved_.begin());
             } catch (const std::exception& e) {
                 std::fprintf(stderr, "lkp-kiosk: could not store response %s (kept in memory, will retry): %s\n",
@@ -80,7 +93,7 @@ public:
                 return false;
             }
         }
-        return true;
+        return unsaved_.empty();
     }
 
     bool last_save_failed() const { return last_save_failed_; }
@@ -89,7 +102,8 @@ public:
     }
 
 private:
-    ResponseStore& store_;
+    std::string data_dir_;
+    std::optional<ResponseStore> store_;
     std::vector<Response> unsaved_;
     steady_clock::time_point next_retry_;
     bool last_save_failed_ = false;
@@ -113,18 +127,9 @@ int run_kiosk(const Args& args) {
         window_options.fullscreen = false;
     }
 
-    std::optional<ResponseStore> store;
-    try {
-        store.emplace(ResponseStore::open(data_dir(args, data->config)));
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "lkp-kiosk: %s\n", e.what());
-        return kExitFailure;
-    }
-    std::fprintf(stderr, "lkp-kiosk: kiosk %s storing answers in %s\n", data->config.kiosk_id.c_str(), store->path().c_str());
-
     start_signal_thread();
     Session session(data->survey, data->districts, data->session_settings());
-    Recorder recorder(*store);
+    Recorder recorder(data_dir(args, data->config));
     UiTree tree(args.get("--ui-tree").value_or(""));
     KioskUi ui(data->translations, tree);
     std::string screenshot_dir = args.get("--screenshot-dir").value_or("");
@@ -183,6 +188,9 @@ int run_kiosk(const Args& args) {
                 first_frame = false;
                 std::fprintf(stderr, "lkp-kiosk: first frame after %lld ms\n",
                              static_cast<long long>(duration_cast<milliseconds>(steady_clock::now() - started).count()));
+                // The store opens after the first frame: checking a database of many months takes
+                // longer than drawing, and no tap is handled before it is open.
+                if (!recorder.open(data->config.kiosk_id)) return kExitFailure;
             }
             for (const Event& e : events) {
                 recorder.persist(session.handle(e, now));

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "store/response_store.h"
 #include "support/test_support.h"
 
 namespace lkp {
@@ -233,6 +234,18 @@ TEST_F(KioskE2E, IdleTimeoutDiscardsTheUnfinishedAnswers) {
     EXPECT_EQ(s["sessions"]["started"], 1);
     EXPECT_EQ(s["sessions"]["abandoned"], 1);
     EXPECT_EQ(s["sessions"]["abandoned_at"]["delaktighet"], 1);
+}
+
+TEST_F(KioskE2E, RefusedDatabaseStopsTheKioskWithAMessageAndIsLeftAlone) {
+    {
+        auto store = ResponseStore::open(data());
+        store.database().exec("PRAGMA user_version = 99");
+    }
+    std::string before = test::read_file(data() + "/" + kDatabaseFile);
+    auto r = test::run({LKP_KIOSK_BIN, "--windowed", "1280x800", "--data-dir", data()}, {"DISPLAY=" + x_.display()});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("written by a newer LKP Kiosk"), std::string::npos) << r.err;
+    EXPECT_EQ(test::read_file(data() + "/" + kDatabaseFile), before);
 }
 
 TEST_F(KioskE2E, FullscreenKioskRefusesToCloseButADevelopmentWindowCloses) {
