@@ -6,7 +6,7 @@ set -euo pipefail
 run_packages=(
   build-essential cmake pkg-config
   libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri libstb-dev libfreetype-dev
-  libsqlite3-dev nlohmann-json3-dev
+  libsqlite3-dev nlohmann-json3-dev libfribidi-dev libespeak-ng-dev espeak-ng-data
   fonts-noto-core
 )
 test_packages=(

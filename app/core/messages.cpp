@@ -1,5 +1,6 @@
 #include "messages.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "load_error.h"
@@ -54,7 +55,8 @@ Catalog parse_po(const std::string& path, const std::string& text) {
 
     struct Entry {
         std::string id, str;
-        bool fuzzy = false, has_id = false;
+        std::vector<std::string> forms;   // msgstr[i]
+        bool fuzzy = false, has_id = false, plural = false;
         int line = 0;
     } e;
     std::string* target = nullptr;  // the string continuation lines append to
@@ -62,8 +64,15 @@ Catalog parse_po(const std::string& path, const std::string& text) {
 
     auto flush = [&]() {
         if (!e.has_id) return;
-        if (e.id.empty()) header = e.str;
-        else if (!e.fuzzy && !e.str.empty()) { cat.texts[e.id] = e.str; cat.lines[e.id] = e.line; }
+        if (e.plural && !e.forms.empty()) e.str = e.forms[0];
+        bool complete = !e.str.empty() && std::none_of(e.forms.begin(), e.forms.end(), [](const std::string& f) { return f.empty(); });
+        if (e.id.empty()) {
+            header = e.str;
+        } else if (!e.fuzzy && complete) {
+            cat.texts[e.id] = e.str;
+            cat.lines[e.id] = e.line;
+            if (e.plural) cat.plural_texts[e.id] = e.forms;
+        }
         e = Entry{};
         target = nullptr;
     };
@@ -86,17 +95,25 @@ Catalog parse_po(const std::string& path, const std::string& text) {
         std::string rest = keyword_end == std::string::npos ? "" : line.substr(keyword_end + 1);
         if (keyword[0] == '"') { rest = line; keyword.clear(); }
         if (keyword == "msgctxt" || keyword == "msgid") {
-            if (keyword == "msgctxt" || (e.has_id && !e.str.empty()) || target == &e.str) flush();
+            if (e.has_id && target != &e.id) flush();   // a new entry begins
             if (keyword == "msgctxt") throw LoadError(path, n, "msgctxt is not used by LKP Kiosk; put the context in the message id");
             e.has_id = true;
             e.line = n;
             target = &e.id;
-        } else if (keyword == "msgstr" || keyword == "msgstr[0]") {
+        } else if (keyword == "msgstr") {
             if (!e.has_id) throw LoadError(path, n, "msgstr without a msgid before it");
+            if (e.plural) throw LoadError(path, n, "an entry with msgid_plural needs msgstr[0], msgstr[1], ...");
             target = &e.str;
-        } else if (keyword == "msgid_plural" || keyword.rfind("msgstr[", 0) == 0) {
-            target = &ignored;  // plural texts: the singular form is what screens use for now
+        } else if (keyword == "msgid_plural") {
+            e.plural = true;
+            target = &ignored;  // the key is msgid; msgid_plural only tells tools this entry has forms
             ignored.clear();
+        } else if (keyword.rfind("msgstr[", 0) == 0) {
+            if (!e.plural) throw LoadError(path, n, keyword + " without msgid_plural");
+            if (keyword != "msgstr[" + std::to_string(e.forms.size()) + "]")
+                throw LoadError(path, n, "expected msgstr[" + std::to_string(e.forms.size()) + "], got " + keyword);
+            e.forms.emplace_back();
+            target = &e.forms.back();
         } else if (!keyword.empty()) {
             throw LoadError(path, n, "unexpected \"" + keyword + "\" (expected msgid, msgstr or a quoted string)");
         }
@@ -110,6 +127,16 @@ Catalog parse_po(const std::string& path, const std::string& text) {
     cat.rtl = header_field(header, "X-Text-Direction") == "rtl";
     cat.reviewed = header_field(header, "X-Native-Speaker-Reviewed") == "yes";
     if (cat.language.empty()) throw LoadError(path, 1, "the header has no \"Language:\" field");
+    try {
+        std::string rule = header_field(header, "Plural-Forms");
+        if (!rule.empty()) cat.plural_rule = PluralRule::parse(rule);
+    } catch (const std::invalid_argument& err) {
+        throw LoadError(path, 1, err.what());
+    }
+    for (const auto& [id, forms] : cat.plural_texts)
+        if (static_cast<int>(forms.size()) != cat.plural_rule.count())
+            throw LoadError(path, cat.lines[id], id + " has " + std::to_string(forms.size()) + " plural forms; Plural-Forms says " +
+                                                     std::to_string(cat.plural_rule.count()));
     if (cat.native_name.empty()) throw LoadError(path, 1, "the header has no \"X-Language-Name:\" field");
     return cat;
 }
@@ -150,6 +177,16 @@ std::string Translations::text(const std::string& language, const std::string& i
         if (const std::string* s = c->find(id)) return *s;
     if (const std::string* s = source().find(id)) return *s;
     return id;  // require() at start-up makes this unreachable for known ids
+}
+
+std::string Translations::plural_text(const std::string& language, const std::string& id, long n) const {
+    for (const Catalog* c : {find(language), &source()}) {
+        if (!c) continue;
+        auto it = c->plural_texts.find(id);
+        if (it != c->plural_texts.end()) return it->second[static_cast<size_t>(c->plural_rule.index(n))];
+        if (const std::string* s = c->find(id)) return *s;
+    }
+    return id;
 }
 
 void Translations::require(const std::vector<std::string>& ids, const std::string& used_by) const {

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "plural_rule.h"
+
 namespace lkp {
 
 struct Catalog {
@@ -14,6 +16,8 @@ struct Catalog {
     bool reviewed = false;       // X-Native-Speaker-Reviewed: yes
     std::string file;
     std::map<std::string, std::string> texts;  // fuzzy and empty entries are left out, as gettext does
+    std::map<std::string, std::vector<std::string>> plural_texts;  // msgstr[0..] of entries with msgid_plural
+    PluralRule plural_rule;                    // from the Plural-Forms header
     std::map<std::string, int> lines;          // msgid -> line of its entry
 
     const std::string* find(const std::string& id) const;
@@ -36,6 +40,9 @@ public:
 
     // The text for `id` in `language`; the source language's text when missing there.
     std::string text(const std::string& language, const std::string& id) const;
+
+    // The form of `id` for the number n (Plural-Forms); falls back like text().
+    std::string plural_text(const std::string& language, const std::string& id, long n) const;
 
     // Fails with the file that lacks them if any id has no text in the source language.
     void require(const std::vector<std::string>& ids, const std::string& used_by) const;

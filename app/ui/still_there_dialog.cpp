@@ -14,7 +14,8 @@ void draw_still_there_dialog(DrawContext& dc) {
     float w = std::min(l.width - 2 * l.margin, l.unit * 30);
     float x = (l.width - w) / 2;
     std::string title = dc.text("ui.idle.title");
-    std::string body = fill(dc.text("ui.idle.body"), "seconds", std::to_string(dc.session.seconds_left(dc.now)));
+    int seconds = dc.session.seconds_left(dc.now);
+    std::string body = fill(dc.translations.plural_text(dc.session.language(), "ui.idle.body", seconds), "seconds", std::to_string(seconds));
     float pad = l.unit * 1.2f;
     float h = text_height(dc.fonts.title, title, w - 2 * pad) + text_height(dc.fonts.body, body, w - 2 * pad) + l.unit * 5.8f + 2 * pad;
     float y = (l.height - h) / 2;

@@ -73,3 +73,65 @@ TEST(Messages, MissingTextFallsBackToTheSourceLanguage) {
 
 }  // namespace
 }  // namespace lkp
+
+namespace lkp {
+namespace {
+
+TEST(PluralRule, EvaluatesGettextExpressions) {
+    PluralRule ar = PluralRule::parse(
+        "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);");
+    EXPECT_EQ(ar.count(), 6);
+    std::vector<int> got;
+    for (long n : {0, 1, 2, 3, 10, 11, 99, 100, 102, 103}) got.push_back(ar.index(n));
+    EXPECT_EQ(got, (std::vector<int>{0, 1, 2, 3, 3, 4, 4, 5, 5, 3}));
+    PluralRule pl = PluralRule::parse(
+        "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);");
+    EXPECT_EQ(pl.index(1), 0);
+    EXPECT_EQ(pl.index(3), 1);
+    EXPECT_EQ(pl.index(5), 2);
+    EXPECT_EQ(pl.index(12), 2);
+    EXPECT_EQ(pl.index(22), 1);
+    EXPECT_EQ(PluralRule::parse("nplurals=2; plural=(n > 1);").index(1), 0);
+    EXPECT_EQ(PluralRule::parse("nplurals=1; plural=0;").index(7), 0);
+    EXPECT_EQ(PluralRule().index(1), 0);
+    EXPECT_EQ(PluralRule().index(0), 1);
+}
+
+TEST(PluralRule, RejectsBadRules) {
+    EXPECT_THROW(PluralRule::parse("nplurals=2; plural=(n != 1;"), std::invalid_argument);
+    EXPECT_THROW(PluralRule::parse("nplurals=2; plural=n;"), std::invalid_argument) << "n=5 gives 5, out of range";
+    EXPECT_THROW(PluralRule::parse("plural=(n != 1);"), std::invalid_argument);
+    EXPECT_THROW(PluralRule::parse("nplurals=2; plural=(n ! 1);"), std::invalid_argument);
+}
+
+TEST(Messages, PluralEntriesPickTheFormForTheNumber) {
+    std::string po = "msgid \"\"\nmsgstr \"\"\n\"Language: pl\\n\"\n\"X-Language-Name: Polski\\n\"\n"
+                     "\"Plural-Forms: nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\\n\"\n\n"
+                     "msgid \"s\"\nmsgid_plural \"s\"\nmsgstr[0] \"{n} sekunda\"\nmsgstr[1] \"{n} sekundy\"\nmsgstr[2] \"{n} sekund\"\n\n"
+                     "msgid \"after\"\nmsgstr \"ok\"\n";
+    test::TempDir dir;
+    test::write_file(dir.file("LINGUAS"), "pl\n");
+    test::write_file(dir.file("pl.po"), po);
+    Translations t = Translations::load(dir.path());
+    EXPECT_EQ(t.plural_text("pl", "s", 1), "{n} sekunda");
+    EXPECT_EQ(t.plural_text("pl", "s", 3), "{n} sekundy");
+    EXPECT_EQ(t.plural_text("pl", "s", 5), "{n} sekund");
+    EXPECT_EQ(t.text("pl", "after"), "ok") << "the entry after a plural one is read too";
+
+    std::string two_forms = po;
+    two_forms.replace(two_forms.find("msgstr[2] \"{n} sekund\"\n"), 23, "");
+    EXPECT_THROW(parse_po("pl.po", two_forms), LoadError) << "3 forms declared, 2 given";
+}
+
+TEST(Messages, ShippedPluralsHaveAFormForEveryNumber) {
+    KioskData data = test::builtin_data();
+    for (const auto& c : data.translations.languages()) {
+        for (long n : {0, 1, 2, 5, 11, 20}) {
+            std::string s = data.translations.plural_text(c.language, "ui.idle.body", n);
+            EXPECT_NE(s.find("{seconds}"), std::string::npos) << c.file << " n=" << n;
+        }
+    }
+}
+
+}  // namespace
+}  // namespace lkp
