@@ -137,7 +137,7 @@ int run_kiosk(const Args& args) {
     try {
         Window window(window_options);
         Layout layout = Layout::for_window(static_cast<float>(window.width()), static_cast<float>(window.height()));
-        Fonts fonts = load_fonts(layout.unit);
+        Fonts fonts = load_fonts(layout.unit, data->all_texts());
 
         int frames_to_draw = 2;   // ImGui settles hover and active state over a couple of frames
         int shot = 0;

@@ -14,6 +14,17 @@ SessionSettings KioskData::session_settings() const {
     return s;
 }
 
+std::vector<std::string> KioskData::all_texts() const {
+    std::vector<std::string> texts;
+    for (const Catalog& c : translations.languages()) {
+        texts.push_back(c.native_name);
+        for (const auto& [id, text] : c.texts) texts.push_back(text);
+        for (const auto& [id, forms] : c.plural_texts) texts.insert(texts.end(), forms.begin(), forms.end());
+    }
+    for (const District& d : districts.districts) texts.push_back(d.name);
+    return texts;
+}
+
 KioskData load_kiosk_data(const std::optional<std::string>& config_path,
                           const std::vector<std::string>& ui_message_ids) {
     KioskConfig config = config_path ? load_config(*config_path) : default_config();

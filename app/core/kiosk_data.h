@@ -20,6 +20,9 @@ struct KioskData {
     Translations translations;
 
     SessionSettings session_settings() const;
+    // Every text the kiosk can put on screen: all messages of all languages (plural forms too),
+    // language names and district names. Fonts are built to hold exactly these characters.
+    std::vector<std::string> all_texts() const;
 };
 
 // Loads the config (or the built-in defaults), the survey, the district list and translations.

@@ -11,8 +11,8 @@ void draw_attract_screen(DrawContext& dc) {
     float x = l.margin * 2;
 
     std::string title = dc.text("ui.attract.title"), body = dc.text("ui.attract.body"), start = dc.text("ui.attract.start");
-    float title_h = text_height(dc.fonts.title, title, width);
-    float body_h = text_height(dc.fonts.body, body, width * 0.8f);
+    float title_h = text_height(dc, dc.fonts.title, title, width);
+    float body_h = text_height(dc, dc.fonts.body, body, width * 0.8f);
     ImVec2 button_size(std::min(l.width - 2 * l.margin, l.unit * 16), l.unit * 3.2f);
     float total = title_h + l.unit + body_h + l.unit * 2 + button_size.y;
     float y = (l.height - total) / 2;

@@ -75,7 +75,7 @@ void DistrictScreen::draw(DrawContext& dc) {
         ButtonSpec b{"district." + shown[static_cast<size_t>(i)]->code, shown[static_cast<size_t>(i)]->name, pos, ImVec2(bw, bh)};
         auto prev = dc.session.current_answer();
         b.selected = prev && prev->is_string() && prev->get<std::string>() == shown[static_cast<size_t>(i)]->code;
-        b.font = dc.fonts.body->CalcTextSizeA(dc.fonts.body->FontSize, FLT_MAX, 0, b.label.c_str()).x > bw - l.unit * 0.8f
+        b.font = text_width(dc, dc.fonts.body, b.label) > bw - l.unit * 0.8f
                      ? dc.fonts.small : dc.fonts.body;
         if (tap_button(dc, b)) dc.emit(event::ChooseDistrict{shown[static_cast<size_t>(i)]->code});
     }

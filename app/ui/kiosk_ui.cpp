@@ -45,6 +45,8 @@ std::vector<Event> KioskUi::draw(const Session& session, const Fonts& fonts, Lay
 
     tree_.begin(name, session.language());
     DrawContext dc{session, translations_, default_theme(), fonts, layout, tree_, now, {}};
+    const Catalog* catalog = translations_.find(session.language());
+    dc.rtl = catalog && catalog->rtl;
     if (session.asking_still_there()) {
         draw_still_there_dialog(dc);
     } else {

@@ -107,7 +107,7 @@ void draw_question_screen(DrawContext& dc) {
     else draw_choice_scale(dc, q.scale, y, area_h);
 
     std::string decline = dc.text("ui.decline");
-    float dw = std::min(l.width - 2 * l.margin, dc.fonts.body->CalcTextSizeA(dc.fonts.body->FontSize, FLT_MAX, 0, decline.c_str()).x + l.unit * 4);
+    float dw = std::min(l.width - 2 * l.margin, text_width(dc, dc.fonts.body, decline) + l.unit * 4);
     ButtonSpec b{"question.decline", decline, ImVec2((l.width - dw) / 2, l.height - l.margin - decline_h), ImVec2(dw, decline_h),
                  ButtonStyle::Quiet};
     b.selected = is_previous_answer(dc, Json(nullptr));

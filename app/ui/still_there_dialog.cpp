@@ -17,7 +17,7 @@ void draw_still_there_dialog(DrawContext& dc) {
     int seconds = dc.session.seconds_left(dc.now);
     std::string body = fill(dc.translations.plural_text(dc.session.language(), "ui.idle.body", seconds), "seconds", std::to_string(seconds));
     float pad = l.unit * 1.2f;
-    float h = text_height(dc.fonts.title, title, w - 2 * pad) + text_height(dc.fonts.body, body, w - 2 * pad) + l.unit * 5.8f + 2 * pad;
+    float h = text_height(dc, dc.fonts.title, title, w - 2 * pad) + text_height(dc, dc.fonts.body, body, w - 2 * pad) + l.unit * 5.8f + 2 * pad;
     float y = (l.height - h) / 2;
     dl->AddRectFilled(ImVec2(x, y), ImVec2(x + w, y + h), dc.theme.surface, l.unit * 0.5f);
     dl->AddRect(ImVec2(x, y), ImVec2(x + w, y + h), dc.theme.border, l.unit * 0.5f, 0, 2.0f);

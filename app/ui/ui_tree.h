@@ -12,6 +12,7 @@ struct UiElement {
     std::string role;    // "button"
     std::string label;   // the visible text, logical order
     float x = 0, y = 0, w = 0, h = 0;
+    bool fits = true;    // the label fits its rectangle (checked by the overflow test; not in the JSON)
 };
 
 class UiTree {

@@ -2,10 +2,21 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <unordered_map>
+
+#include "i18n/bidi.h"
 
 namespace lkp {
 
-std::vector<std::string> wrap_lines(ImFont* font, const std::string& text, float width) {
+float line_width(ImFont* font, const std::string& line) {
+    return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, line.c_str()).x;
+}
+
+namespace {
+
+// ImGui's own word wrap, for left-to-right text without any right-to-left letters.
+std::vector<std::string> wrap_ltr(ImFont* font, const std::string& text, float width) {
     std::vector<std::string> lines;
     const char* s = text.c_str();
     const char* end = s + text.size();
@@ -26,21 +37,64 @@ std::vector<std::string> wrap_lines(ImFont* font, const std::string& text, float
     return lines;
 }
 
-float text_height(ImFont* font, const std::string& text, float width) {
-    return static_cast<float>(wrap_lines(font, text, width).size()) * font->FontSize * 1.15f;
+// Right-to-left (or mixed) text: words are gathered in logical order and measured in their
+// shaped, visual form, since joined Arabic letters are narrower than isolated ones.
+std::vector<std::string> wrap_bidi(ImFont* font, const std::string& text, float width, bool rtl) {
+    std::vector<std::string> lines;
+    std::string line;
+    size_t pos = 0;
+    while (pos <= text.size()) {
+        size_t sp = text.find(' ', pos);
+        std::string word = text.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos);
+        std::string candidate = line.empty() ? word : line + " " + word;
+        if (!line.empty() && line_width(font, visual_line(candidate, rtl)) > width) {
+            lines.push_back(visual_line(line, rtl));
+            line = word;
+        } else {
+            line = candidate;
+        }
+        if (sp == std::string::npos) break;
+        pos = sp + 1;
+    }
+    if (!line.empty()) lines.push_back(visual_line(line, rtl));
+    return lines;
+}
+
+}  // namespace
+
+const std::vector<std::string>& wrap_lines(ImFont* font, const std::string& text, float width, bool rtl) {
+    // Screens are redrawn only after input, but each redraw lays out every label: shaping and
+    // wrapping are done once per (font, width, direction, text).
+    static std::unordered_map<std::string, std::vector<std::string>> cache;
+    std::string key = std::to_string(reinterpret_cast<std::uintptr_t>(font)) + "|" + std::to_string(std::lround(width)) +
+                      (rtl ? "|r|" : "|l|") + text;
+    auto it = cache.find(key);
+    if (it != cache.end()) return it->second;
+    if (cache.size() > 20000) cache.clear();  // bounded: texts are finite, but window sizes may change
+    bool bidi = rtl || has_rtl(text);
+    return cache.emplace(key, bidi ? wrap_bidi(font, text, width, rtl) : wrap_ltr(font, text, width)).first->second;
+}
+
+float text_width(const DrawContext& dc, ImFont* font, const std::string& text) {
+    return line_width(font, dc.rtl || has_rtl(text) ? visual_line(text, dc.rtl) : text);
+}
+
+float text_height(const DrawContext& dc, ImFont* font, const std::string& text, float width) {
+    return static_cast<float>(wrap_lines(font, text, width, dc.rtl).size()) * font->FontSize * 1.15f;
 }
 
 float text_block(DrawContext& dc, const std::string& text, ImFont* font, ImVec2 pos, float width, Align align, ImU32 colour) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     float line_h = font->FontSize * 1.15f;
+    float x0 = dc.x_on_screen(pos.x, width);
+    if (dc.rtl && align != Align::Center) align = align == Align::Left ? Align::Right : Align::Left;
     float y = pos.y;
-    for (const auto& line : wrap_lines(font, text, width)) {
-        float w = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, line.c_str()).x;
-        float x = align == Align::Left ? pos.x : align == Align::Center ? pos.x + (width - w) / 2 : pos.x + width - w;
+    for (const auto& line : wrap_lines(font, text, width, dc.rtl)) {
+        float w = line_width(font, line);
+        float x = align == Align::Left ? x0 : align == Align::Center ? x0 + (width - w) / 2 : x0 + width - w;
         dl->AddText(font, font->FontSize, ImVec2(std::floor(x), std::floor(y)), colour, line.c_str());
         y += line_h;
     }
-    (void)dc;
     return y - pos.y;
 }
 
@@ -70,14 +124,18 @@ ButtonContent measure_button(const DrawContext& dc, const ButtonSpec& b) {
     ImFont* font = b.font ? b.font : dc.fonts.body;
     float pad = dc.layout.unit * 0.4f;
     ButtonContent c;
-    c.lines = wrap_lines(font, b.label, b.size.x - 2 * pad);
+    c.lines = &wrap_lines(font, b.label, b.size.x - 2 * pad, dc.rtl);
     c.face_radius = b.face ? std::min(b.size.x * 0.22f, dc.layout.unit * 0.9f) : 0.0f;
     c.face_gap = b.face ? pad * 0.6f : 0.0f;
-    c.height = static_cast<float>(c.lines.size()) * font->FontSize * 1.15f + c.face_radius * 2 + c.face_gap;
+    c.height = static_cast<float>(c.lines->size()) * font->FontSize * 1.15f + c.face_radius * 2 + c.face_gap;
+    c.fits = c.height <= b.size.y - (b.stripe ? dc.layout.unit * 0.3f : 0.0f);
+    for (const auto& line : *c.lines) c.fits = c.fits && line_width(font, line) <= b.size.x - pad;
     return c;
 }
 
-bool tap_button(DrawContext& dc, const ButtonSpec& b) {
+bool tap_button(DrawContext& dc, const ButtonSpec& spec) {
+    ButtonSpec b = spec;
+    b.pos.x = dc.x_on_screen(spec.pos.x, spec.size.x);
     const Theme& t = dc.theme;
     ImFont* font = b.font ? b.font : dc.fonts.body;
     ImGui::SetCursorScreenPos(b.pos);
@@ -113,27 +171,29 @@ bool tap_button(DrawContext& dc, const ButtonSpec& b) {
         y += content.face_radius * 2 + content.face_gap;
     }
     float line_h = font->FontSize * 1.15f;
-    const auto& lines = content.lines;
+    const auto& lines = *content.lines;
     for (const auto& line : lines) {
         float w = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, line.c_str()).x;
         dl->AddText(font, font->FontSize, ImVec2(std::floor(b.pos.x + (b.size.x - w) / 2), std::floor(y)), text, line.c_str());
         y += line_h;
     }
-    dc.tree.add({b.id, "button", b.label, b.pos.x, b.pos.y, b.size.x, b.size.y});
+    dc.tree.add({b.id, "button", b.label, b.pos.x, b.pos.y, b.size.x, b.size.y, content.fits});
     return tapped;
 }
 
 void back_button(DrawContext& dc) {
     const Layout& l = dc.layout;
     std::string label = dc.text("ui.back");
-    float w = dc.fonts.body->CalcTextSizeA(dc.fonts.body->FontSize, FLT_MAX, 0, label.c_str()).x + l.unit * 2.4f;
+    float w = text_width(dc, dc.fonts.body, label) + l.unit * 2.4f;
     ImVec2 pos(l.margin, l.margin * 0.6f), size(std::max(w, l.unit * 5.0f), l.unit * 2.0f);
     // Room for the arrow on the left of the words.
     ButtonSpec spec{"nav.back", label, pos, size, ButtonStyle::Surface};
     if (tap_button(dc, spec)) dc.emit(event::Back{});
+    // The arrow points the way back: left, or right in a right-to-left language.
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    float cy = pos.y + size.y / 2, ax = pos.x + l.unit * 0.7f, s = l.unit * 0.32f;
-    dl->AddTriangleFilled(ImVec2(ax, cy), ImVec2(ax + s, cy - s), ImVec2(ax + s, cy + s), dc.theme.text);
+    float s = l.unit * 0.32f, cy = pos.y + size.y / 2;
+    float tip = dc.x_on_screen(pos.x + l.unit * 0.7f, 0), base = dc.rtl ? tip - s : tip + s;
+    dl->AddTriangleFilled(ImVec2(tip, cy), ImVec2(base, cy - s), ImVec2(base, cy + s), dc.theme.text);
 }
 
 std::string fill(std::string text, const std::string& key, const std::string& value) {

@@ -31,9 +31,13 @@ struct DrawContext {
     UiTree& tree;
     Instant now;
     std::vector<Event> events;
+    bool rtl = false;          // the language reads right to left: the whole layout is mirrored
 
     std::string text(const std::string& id) const { return translations.text(session.language(), id); }
     void emit(Event e) { events.push_back(std::move(e)); }
+    // Screens lay out left to right; for a right-to-left language every rectangle is mirrored
+    // here, so scales run from the right and back and forward swap sides.
+    float x_on_screen(float x, float width) const { return rtl ? layout.width - x - width : x; }
 };
 
 enum class ButtonStyle { Primary, Surface, Quiet };
@@ -51,7 +55,8 @@ struct ButtonSpec {
 
 // What a button's content needs: its label's lines and the face above them.
 struct ButtonContent {
-    std::vector<std::string> lines;
+    const std::vector<std::string>* lines = nullptr;
+    bool fits = true;   // every line fits the width and the content fits the height
     float face_radius = 0, face_gap = 0;
     float height = 0;   // without padding
 };
@@ -63,10 +68,14 @@ bool tap_button(DrawContext& dc, const ButtonSpec& b);
 enum class Align { Left, Center, Right };
 // Draws wrapped text; returns the height used.
 float text_block(DrawContext& dc, const std::string& text, ImFont* font, ImVec2 pos, float width, Align align, ImU32 colour);
-float text_height(ImFont* font, const std::string& text, float width);
+float text_height(const DrawContext& dc, ImFont* font, const std::string& text, float width);
 
-// Breaks text into lines no wider than `width` at word boundaries.
-std::vector<std::string> wrap_lines(ImFont* font, const std::string& text, float width);
+// Breaks text into lines no wider than `width` at word boundaries (in logical order), then puts
+// each line in visual order, shaped (right-to-left scripts). Cached: the same text is laid out once.
+const std::vector<std::string>& wrap_lines(ImFont* font, const std::string& text, float width, bool rtl);
+float line_width(ImFont* font, const std::string& visual_line);
+// Width of a text on one line as it will be drawn (shaped, for right-to-left scripts).
+float text_width(const DrawContext& dc, ImFont* font, const std::string& text);
 
 // The back button in the top-left corner, on every step but the first and the last.
 void back_button(DrawContext& dc);

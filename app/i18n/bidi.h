@@ -1,0 +1,16 @@
+#pragma once
+// Right-to-left text for a renderer that only draws left to right (Dear ImGui): FriBidi shapes
+// Arabic letters into their joined presentation forms and puts each line in visual order.
+// Wrapping happens before this, on logical text: see wrap_bidi in app/ui/widgets.cpp.
+#include <string>
+
+namespace lkp {
+
+// True if the UTF-8 text has a right-to-left letter (Hebrew, Arabic and their presentation forms).
+bool has_rtl(const std::string& utf8);
+
+// One line, logical order in, visual order out. In a right-to-left paragraph a line that starts
+// with a Latin word still reads from the right; digits and Latin runs stay left to right.
+std::string visual_line(const std::string& logical_utf8, bool rtl_paragraph);
+
+}  // namespace lkp
