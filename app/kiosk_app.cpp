@@ -158,11 +158,11 @@ int run_kiosk(const Args& args) {
             if (g_stop) break;
 
             Instant now = Instant::now();
-            std::string before = KioskUi::screen_name(session);
+            std::string before = ui.screen_name(session);
             bool countdown = session.asking_still_there();
             recorder.persist(session.tick(now));
             if (recorder.next_retry() && steady_clock::now() >= *recorder.next_retry()) recorder.retry();
-            if (countdown || KioskUi::screen_name(session) != before) frames_to_draw = std::max(frames_to_draw, 1);
+            if (countdown || ui.screen_name(session) != before) frames_to_draw = std::max(frames_to_draw, 1);
             if (frames_to_draw == 0) continue;
 
             layout = Layout::for_window(static_cast<float>(window.width()), static_cast<float>(window.height()));

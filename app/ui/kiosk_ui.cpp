@@ -10,11 +10,12 @@ std::vector<std::string> ui_message_ids() {
     return {"ui.attract.title", "ui.attract.body", "ui.attract.start", "ui.language.title", "ui.district.title",
             "ui.district.all", "ui.district.outside", "ui.decline", "ui.back", "ui.question.progress",
             "ui.background.note", "ui.thanks.title", "ui.thanks.body", "ui.thanks.done", "ui.idle.title",
-            "ui.idle.body", "ui.idle.continue", "ui.save_failed"};
+            "ui.idle.body", "ui.idle.continue", "ui.save_failed", "ui.language.button"};
 }
 
-std::string KioskUi::screen_name(const Session& s) {
+std::string KioskUi::screen_name(const Session& s) const {
     if (s.asking_still_there()) return "still_there";
+    if (picker_open_) return "language_picker";
     switch (s.screen()) {
         case Screen::Attract: return "attract";
         case Screen::Language: return "language";
@@ -26,7 +27,10 @@ std::string KioskUi::screen_name(const Session& s) {
 }
 
 std::vector<Event> KioskUi::draw(const Session& session, const Fonts& fonts, Layout layout, Instant now, bool save_failed) {
-    if (session.screen() != last_screen_ && session.screen() != Screen::District) district_.reset();
+    if (session.screen() != last_screen_) {
+        if (session.screen() != Screen::District) district_.reset();
+        picker_open_ = false;
+    }
     last_screen_ = session.screen();
     std::string name = screen_name(session);
     if (name != shown_screen_) {
@@ -49,6 +53,8 @@ std::vector<Event> KioskUi::draw(const Session& session, const Fonts& fonts, Lay
     dc.rtl = catalog && catalog->rtl;
     if (session.asking_still_there()) {
         draw_still_there_dialog(dc);
+    } else if (picker_open_) {
+        if (draw_language_picker(dc)) picker_open_ = false;
     } else {
         switch (session.screen()) {
             case Screen::Attract: draw_attract_screen(dc); break;
@@ -57,6 +63,8 @@ std::vector<Event> KioskUi::draw(const Session& session, const Fonts& fonts, Lay
             case Screen::Question: draw_question_screen(dc); break;
             case Screen::Thanks: draw_thanks_screen(dc, save_failed); break;
         }
+        if (session.screen() == Screen::District || session.screen() == Screen::Question)
+            if (language_button(dc)) picker_open_ = true;
     }
     ImGui::End();
     ImGui::PopStyleColor();

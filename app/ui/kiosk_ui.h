@@ -16,13 +16,14 @@ public:
     std::vector<Event> draw(const Session& session, const Fonts& fonts, Layout layout, Instant now, bool save_failed);
 
     // Name of what is shown, e.g. "question.trygghet"; also the UI tree's "screen".
-    static std::string screen_name(const Session& session);
+    std::string screen_name(const Session& session) const;
 
 private:
     const Translations& translations_;
     UiTree& tree_;
     DistrictScreen district_;
     Screen last_screen_ = Screen::Attract;
+    bool picker_open_ = false;                  // the mid-survey language picker
     std::string shown_screen_;                  // screen_name() of the last frame
     SteadyClock::time_point shown_since_{};
 };

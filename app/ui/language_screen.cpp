@@ -1,17 +1,13 @@
-// Choose a language: one large button per language, each named in itself.
+// Choose a language: one large button per language, each named in itself and in its own script.
+#include <algorithm>
 #include <cmath>
 
 #include "screens.h"
 
 namespace lkp {
 
-void draw_language_screen(DrawContext& dc) {
+bool draw_language_grid(DrawContext& dc, float y) {
     const Layout& l = dc.layout;
-    back_button(dc);
-    float y = l.margin * 0.6f + l.unit * 3.0f;
-    y += text_block(dc, dc.text("ui.language.title"), dc.fonts.title, ImVec2(l.margin, y), l.width - 2 * l.margin,
-                    Align::Center, dc.theme.text) + l.unit * 1.5f;
-
     const auto& langs = dc.translations.languages();
     int n = static_cast<int>(langs.size());
     int cols = std::min(n, l.portrait ? 2 : 4);
@@ -19,13 +15,27 @@ void draw_language_screen(DrawContext& dc) {
     float bw = std::min((l.width - 2 * l.margin - static_cast<float>(cols - 1) * l.gap) / static_cast<float>(cols), l.unit * 14);
     float bh = std::min(l.unit * 3.0f, (l.height - y - l.margin) / static_cast<float>(rows) - l.gap);
     float x0 = (l.width - (bw * static_cast<float>(cols) + l.gap * static_cast<float>(cols - 1))) / 2;
+    bool chosen = false;
     for (int i = 0; i < n; ++i) {
         const Catalog& c = langs[static_cast<size_t>(i)];
         ImVec2 pos(x0 + static_cast<float>(i % cols) * (bw + l.gap), y + static_cast<float>(i / cols) * (bh + l.gap));
         ButtonSpec b{"language." + c.language, c.native_name, pos, ImVec2(bw, bh), ButtonStyle::Surface, dc.fonts.title};
         b.selected = c.language == dc.session.language();
-        if (tap_button(dc, b)) dc.emit(event::ChooseLanguage{c.language});
+        if (tap_button(dc, b)) {
+            dc.emit(event::ChooseLanguage{c.language});
+            chosen = true;
+        }
     }
+    return chosen;
+}
+
+void draw_language_screen(DrawContext& dc) {
+    const Layout& l = dc.layout;
+    back_button(dc);
+    float y = l.margin * 0.6f + l.unit * 3.0f;
+    y += text_block(dc, dc.text("ui.language.title"), dc.fonts.title, ImVec2(l.margin, y), l.width - 2 * l.margin,
+                    Align::Center, dc.theme.text) + l.unit * 1.5f;
+    draw_language_grid(dc, y);
 }
 
 }  // namespace lkp

@@ -93,7 +93,8 @@ void draw_question_screen(DrawContext& dc) {
                                 "total", std::to_string(survey.questions.size()));
     if (q.section == "background") progress += "  ·  " + dc.text("ui.background.note");
     float top = l.margin * 0.6f;
-    text_block(dc, progress, dc.fonts.body, ImVec2(l.margin, top + l.unit * 0.45f), l.width - 2 * l.margin, Align::Right,
+    // Centred between the back button and the language button.
+    text_block(dc, progress, dc.fonts.body, ImVec2(l.unit * 9, top + l.unit * 0.45f), l.width - l.unit * 18, Align::Center,
                dc.theme.muted_text);
 
     float y = top + l.unit * 3.2f;

@@ -9,6 +9,12 @@ namespace lkp {
 
 void draw_attract_screen(DrawContext& dc);
 void draw_language_screen(DrawContext& dc);
+// The grid of languages, from height y; true when one was chosen.
+bool draw_language_grid(DrawContext& dc, float y);
+// The language button of every survey step; true when tapped.
+bool language_button(DrawContext& dc);
+// The mid-survey language picker; true when it should close.
+bool draw_language_picker(DrawContext& dc);
 void draw_question_screen(DrawContext& dc);
 void draw_thanks_screen(DrawContext& dc, bool save_failed);
 void draw_still_there_dialog(DrawContext& dc);

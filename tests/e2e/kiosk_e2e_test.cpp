@@ -217,11 +217,17 @@ TEST_F(KioskE2E, IdleTimeoutDiscardsTheUnfinishedAnswers) {
     tap_and_expect("English", "district");
     tap_and_expect("I don't live in Helsingborg", "question.trygghet");
     tap_and_expect("Very safe", "question.delaktighet");
+    // Switching language mid-survey keeps the answers given so far.
+    tap_and_expect("English", "language_picker");
+    tap_and_expect("Svenska", "question.delaktighet");
+    EXPECT_EQ(tree()["lang"], "sv");
+    tap_and_expect("Tillbaka", "question.trygghet");
+    tap_and_expect("Mycket trygg", "question.delaktighet");
 
     // First time: the resident is still there and keeps the answers.
     Json prompt = wait_for_screen("still_there");
-    EXPECT_EQ(prompt["lang"], "en");
-    tap_and_expect("Yes, I'm still here", "question.delaktighet");
+    EXPECT_EQ(prompt["lang"], "sv");
+    tap_and_expect("Ja, jag är kvar", "question.delaktighet");
     // Second time nobody answers: the answers go and the attract screen returns.
     wait_for_screen("still_there");
     wait_for_screen("attract", 15s);
