@@ -137,7 +137,10 @@ int run_kiosk(const Args& args) {
     try {
         Window window(window_options);
         Layout layout = Layout::for_window(static_cast<float>(window.width()), static_cast<float>(window.height()));
-        Fonts fonts = load_fonts(layout.unit, data->all_texts());
+        FontSets fonts = load_fonts(layout.unit, data->all_texts());
+        ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+        std::fprintf(stderr, "lkp-kiosk: font atlas %dx%d (%.1f MiB as uploaded)\n", atlas->TexWidth, atlas->TexHeight,
+                     atlas->TexWidth * atlas->TexHeight * 4 / 1048576.0);
 
         int frames_to_draw = 2;   // ImGui settles hover and active state over a couple of frames
         int shot = 0;
@@ -165,9 +168,9 @@ int run_kiosk(const Args& args) {
             if (countdown || ui.screen_name(session) != before) frames_to_draw = std::max(frames_to_draw, 1);
             if (frames_to_draw == 0) continue;
 
-            layout = Layout::for_window(static_cast<float>(window.width()), static_cast<float>(window.height()));
             window.begin_frame();
-            std::vector<Event> events = ui.draw(session, fonts, layout, now, recorder.last_save_failed());
+            std::vector<Event> events = ui.draw(session, fonts, static_cast<float>(window.width()),
+                                                static_cast<float>(window.height()), now, recorder.last_save_failed());
             window.end_frame();
             // The picture is taken one frame after the change, when state changed by this
             // frame's taps (a highlighted letter, say) is drawn too.

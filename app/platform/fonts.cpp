@@ -32,7 +32,7 @@ std::string require_file(const std::string& path) {
 
 }  // namespace
 
-Fonts load_fonts(float unit, const std::vector<std::string>& texts, const std::string& dir,
+FontSets load_fonts(float unit, const std::vector<std::string>& texts, const std::string& dir,
                  const std::vector<ScriptFont>& scripts) {
     // The glyph list must outlive the atlas build, which keeps a pointer to it.
     static ImVector<ImWchar> ranges;
@@ -64,13 +64,17 @@ Fonts load_fonts(float unit, const std::vector<std::string>& texts, const std::s
         }
         return f;
     };
-    Fonts f;
-    f.body = add(false, unit);
-    f.title = add(true, unit * 1.35f);
-    f.number = add(true, unit * 1.5f);
-    f.small = add(false, unit * 0.8f);
+    auto set = [&](float u) {
+        Fonts f;
+        f.body = add(false, u);
+        f.title = add(true, u * 1.35f);
+        f.number = add(true, u * 1.5f);
+        f.small = add(false, u * 0.8f);
+        return f;
+    };
+    FontSets sets{set(unit), set(unit * kLargeTextScale)};
     if (!atlas->Build()) throw std::runtime_error("the font atlas could not be built");
-    return f;
+    return sets;
 }
 
 std::u32string missing_glyphs(ImFont* font, const std::string& text) {

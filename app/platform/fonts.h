@@ -19,10 +19,10 @@ struct ScriptFont {
 };
 const std::vector<ScriptFont>& script_fonts();
 
-// Adds the kiosk's fonts at `unit` pixels to ImGui's atlas, holding every character of `texts`
-// (logical order; right-to-left ones are shaped here too). Throws std::runtime_error naming the
-// missing file and the Debian package that provides it.
-Fonts load_fonts(float unit, const std::vector<std::string>& texts, const std::string& font_dir = kNotoDir,
+// Builds ImGui's atlas with the kiosk's fonts at `unit` pixels and at the larger-text size,
+// holding every character of `texts` (logical order; right-to-left ones are shaped here too).
+// Throws std::runtime_error naming the missing file and the Debian package that provides it.
+FontSets load_fonts(float unit, const std::vector<std::string>& texts, const std::string& font_dir = kNotoDir,
                  const std::vector<ScriptFont>& scripts = script_fonts());
 
 // Characters of `text` (as drawn) that `font` has no glyph for; empty when all are there.

@@ -62,22 +62,33 @@ void DistrictScreen::draw(DrawContext& dc) {
         if (letter_.empty() || swedish_initial(d.name) == letter_) shown.push_back(&d);
     float bottom_h = l.unit * 2.2f;
     float area_h = l.height - y - bottom_h - l.margin - l.unit * 0.8f;
-    float bh = l.unit * 2.0f;
-    int rows_fit = std::max(1, static_cast<int>((area_h + l.gap * 0.5f) / (bh + l.gap * 0.5f)));
+    float avail_w = l.width - 2 * l.margin;
     int n = static_cast<int>(shown.size());
-    int cols = std::max(l.portrait ? 2 : 3, (n + rows_fit - 1) / rows_fit);
-    float bw = (l.width - 2 * l.margin - static_cast<float>(cols - 1) * l.gap * 0.5f) / static_cast<float>(cols);
-    int rows = (n + cols - 1) / cols;
+    // As many columns as the longest name allows, rows as tall as fit (never shorter than a
+    // comfortable touch target); the smaller font only when the body font cannot fit them all.
+    ImFont* font = dc.fonts.body;
+    int cols = 1, rows = n;
+    float bh = l.unit * 2.0f;
+    for (ImFont* f : {dc.fonts.body, dc.fonts.small}) {
+        float widest = 0;
+        for (const District* d : shown) widest = std::max(widest, text_width(dc, f, d->name));
+        cols = std::max(l.portrait ? 2 : 3, static_cast<int>((avail_w + gap) / (widest + l.unit * 0.8f + gap)));
+        rows = std::max(1, (n + cols - 1) / cols);
+        bh = std::min(l.unit * 2.0f, (area_h - static_cast<float>(rows - 1) * gap) / static_cast<float>(rows));
+        font = f;
+        if (bh >= l.unit * 1.4f) break;
+    }
+    float bw = (avail_w - static_cast<float>(cols - 1) * gap) / static_cast<float>(cols);
+    auto prev = dc.session.current_answer();
     for (int i = 0; i < n; ++i) {
         // Fill down the columns, like a printed index.
         int col = i / rows, row = i % rows;
-        ImVec2 pos(l.margin + static_cast<float>(col) * (bw + l.gap * 0.5f), y + static_cast<float>(row) * (bh + l.gap * 0.5f));
-        ButtonSpec b{"district." + shown[static_cast<size_t>(i)]->code, shown[static_cast<size_t>(i)]->name, pos, ImVec2(bw, bh)};
-        auto prev = dc.session.current_answer();
-        b.selected = prev && prev->is_string() && prev->get<std::string>() == shown[static_cast<size_t>(i)]->code;
-        b.font = text_width(dc, dc.fonts.body, b.label) > bw - l.unit * 0.8f
-                     ? dc.fonts.small : dc.fonts.body;
-        if (tap_button(dc, b)) dc.emit(event::ChooseDistrict{shown[static_cast<size_t>(i)]->code});
+        const District& d = *shown[static_cast<size_t>(i)];
+        ImVec2 pos(l.margin + static_cast<float>(col) * (bw + gap), y + static_cast<float>(row) * (bh + gap));
+        ButtonSpec b{"district." + d.code, d.name, pos, ImVec2(bw, bh)};
+        b.selected = prev && prev->is_string() && prev->get<std::string>() == d.code;
+        b.font = font;
+        if (tap_button(dc, b)) dc.emit(event::ChooseDistrict{d.code});
     }
 
     float by = l.height - l.margin - bottom_h;
@@ -87,7 +98,6 @@ void DistrictScreen::draw(DrawContext& dc) {
     ButtonSpec outside{"district.outside", dc.text("ui.district.outside"), ImVec2(bx, by), ImVec2(bwide, bottom_h)};
     ButtonSpec declined{"district.declined", dc.text("ui.decline"), ImVec2(bx + bwide + l.gap, by), ImVec2(bwide, bottom_h),
                         ButtonStyle::Quiet};
-    auto prev = dc.session.current_answer();
     outside.selected = prev && *prev == kDistrictOutside;
     declined.selected = prev && prev->is_null();
     if (tap_button(dc, outside)) dc.emit(event::ChooseDistrict{std::string(kDistrictOutside)});

@@ -10,7 +10,8 @@ std::vector<std::string> ui_message_ids() {
     return {"ui.attract.title", "ui.attract.body", "ui.attract.start", "ui.language.title", "ui.district.title",
             "ui.district.all", "ui.district.outside", "ui.decline", "ui.back", "ui.question.progress",
             "ui.background.note", "ui.thanks.title", "ui.thanks.body", "ui.thanks.done", "ui.idle.title",
-            "ui.idle.body", "ui.idle.continue", "ui.save_failed", "ui.language.button"};
+            "ui.idle.body", "ui.idle.continue", "ui.save_failed", "ui.language.button",
+            "ui.a11y.large_text", "ui.a11y.high_contrast"};
 }
 
 std::string KioskUi::screen_name(const Session& s) const {
@@ -26,11 +27,16 @@ std::string KioskUi::screen_name(const Session& s) const {
     return {};
 }
 
-std::vector<Event> KioskUi::draw(const Session& session, const Fonts& fonts, Layout layout, Instant now, bool save_failed) {
+std::vector<Event> KioskUi::draw(const Session& session, const FontSets& font_sets, float width, float height, Instant now,
+                                 bool save_failed) {
     if (session.screen() != last_screen_) {
         if (session.screen() != Screen::District) district_.reset();
+        if (session.screen() == Screen::Attract) access_ = Accessibility{};
         picker_open_ = false;
     }
+    const Fonts& fonts = access_.large_text ? font_sets.large : font_sets.normal;
+    Layout layout = Layout::for_window(width, height, access_.large_text ? kLargeTextScale : 1.0f);
+    const Theme& theme = access_.high_contrast ? high_contrast_theme() : default_theme();
     last_screen_ = session.screen();
     std::string name = screen_name(session);
     if (name != shown_screen_) {
@@ -42,13 +48,14 @@ std::vector<Event> KioskUi::draw(const Session& session, const Fonts& fonts, Lay
     ImGui::SetNextWindowSize(ImVec2(layout.width, layout.height));
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
     ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0f);
-    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(default_theme().background));
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(theme.background));
     ImGui::Begin("kiosk", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
 
     tree_.begin(name, session.language());
-    DrawContext dc{session, translations_, default_theme(), fonts, layout, tree_, now, {}};
+    DrawContext dc{session, translations_, theme, fonts, layout, tree_, now, {}};
+    dc.access = &access_;
     const Catalog* catalog = translations_.find(session.language());
     dc.rtl = catalog && catalog->rtl;
     if (session.asking_still_there()) {

@@ -13,7 +13,9 @@ public:
 
     // Draws one frame's screens (between ImGui::NewFrame and ImGui::Render) and returns
     // what the resident did. `save_failed` shows the apology instead of the thanks text.
-    std::vector<Event> draw(const Session& session, const Fonts& fonts, Layout layout, Instant now, bool save_failed);
+    std::vector<Event> draw(const Session& session, const FontSets& fonts, float width, float height, Instant now,
+                            bool save_failed);
+    const Accessibility& accessibility() const { return access_; }
 
     // Name of what is shown, e.g. "question.trygghet"; also the UI tree's "screen".
     std::string screen_name(const Session& session) const;
@@ -24,6 +26,7 @@ private:
     DistrictScreen district_;
     Screen last_screen_ = Screen::Attract;
     bool picker_open_ = false;                  // the mid-survey language picker
+    Accessibility access_;
     std::string shown_screen_;                  // screen_name() of the last frame
     SteadyClock::time_point shown_since_{};
 };

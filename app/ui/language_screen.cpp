@@ -36,6 +36,19 @@ void draw_language_screen(DrawContext& dc) {
     y += text_block(dc, dc.text("ui.language.title"), dc.fonts.title, ImVec2(l.margin, y), l.width - 2 * l.margin,
                     Align::Center, dc.theme.text) + l.unit * 1.5f;
     draw_language_grid(dc, y);
+
+    // Accessibility choices, at the bottom of the first step so they apply to every question.
+    struct Toggle { const char* id; const char* text; bool* value; };
+    Toggle toggles[] = {{"access.large_text", "ui.a11y.large_text", &dc.access->large_text},
+                        {"access.high_contrast", "ui.a11y.high_contrast", &dc.access->high_contrast}};
+    float h = l.unit * 2.2f, w = std::min(l.unit * 11, (l.width - 2 * l.margin - l.gap) / 2);
+    float x = (l.width - 2 * w - l.gap) / 2, by = l.height - l.margin - h;
+    for (const Toggle& t : toggles) {
+        ButtonSpec b{t.id, dc.text(t.text), ImVec2(x, by), ImVec2(w, h)};
+        b.selected = *t.value;
+        if (tap_button(dc, b)) *t.value = !*t.value;
+        x += w + l.gap;
+    }
 }
 
 }  // namespace lkp

@@ -21,6 +21,18 @@ struct Fonts {
     ImFont* small = nullptr;   // end labels, notes
 };
 
+// The resident's own accessibility choices: they last for one person, and the attract screen
+// puts them back for the next.
+struct Accessibility {
+    bool large_text = false;
+    bool high_contrast = false;
+    bool audio_mode = false;   // first tap speaks an element, a second tap on it activates it
+};
+
+struct FontSets {
+    Fonts normal, large;
+};
+
 // What a screen needs to draw itself and report what the resident did.
 struct DrawContext {
     const Session& session;
@@ -32,6 +44,7 @@ struct DrawContext {
     Instant now;
     std::vector<Event> events;
     bool rtl = false;          // the language reads right to left: the whole layout is mirrored
+    Accessibility* access = nullptr;
 
     std::string text(const std::string& id) const { return translations.text(session.language(), id); }
     void emit(Event e) { events.push_back(std::move(e)); }
