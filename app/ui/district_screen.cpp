@@ -60,7 +60,11 @@ void DistrictScreen::draw(DrawContext& dc) {
     std::vector<const District*> shown;
     for (const auto& d : all)
         if (letter_.empty() || swedish_initial(d.name) == letter_) shown.push_back(&d);
-    float bottom_h = l.unit * 2.2f;
+    // The two answers that are not a district, sized to their words (long in some languages).
+    float bwide = std::min((l.width - 2 * l.margin - l.gap) / 2, l.unit * 14);
+    ButtonSpec outside{"district.outside", dc.text("ui.district.outside"), ImVec2(), ImVec2(bwide, 0)};
+    ButtonSpec declined{"district.declined", dc.text("ui.decline"), ImVec2(), ImVec2(bwide, 0), ButtonStyle::Quiet};
+    float bottom_h = std::max(fitted_height(dc, outside, l.unit * 2.2f), fitted_height(dc, declined, l.unit * 2.2f));
     float area_h = l.height - y - bottom_h - l.margin - l.unit * 0.8f;
     float avail_w = l.width - 2 * l.margin;
     int n = static_cast<int>(shown.size());
@@ -92,12 +96,10 @@ void DistrictScreen::draw(DrawContext& dc) {
     }
 
     float by = l.height - l.margin - bottom_h;
-    float half = (l.width - 2 * l.margin - l.gap) / 2;
-    float bwide = std::min(half, l.unit * 14);
     float bx = (l.width - 2 * bwide - l.gap) / 2;
-    ButtonSpec outside{"district.outside", dc.text("ui.district.outside"), ImVec2(bx, by), ImVec2(bwide, bottom_h)};
-    ButtonSpec declined{"district.declined", dc.text("ui.decline"), ImVec2(bx + bwide + l.gap, by), ImVec2(bwide, bottom_h),
-                        ButtonStyle::Quiet};
+    outside.pos = ImVec2(bx, by);
+    declined.pos = ImVec2(bx + bwide + l.gap, by);
+    outside.size.y = declined.size.y = bottom_h;
     outside.selected = prev && *prev == kDistrictOutside;
     declined.selected = prev && prev->is_null();
     if (tap_button(dc, outside)) dc.emit(event::ChooseDistrict{std::string(kDistrictOutside)});

@@ -35,16 +35,35 @@ void draw_choice_scale(DrawContext& dc, const Scale& scale, float y, float area_
         b.selected = is_previous_answer(dc, o.value);
         buttons.push_back(b);
     }
-    // Every button as tall as the fullest one needs, so no label is ever cut off.
-    float pad = l.unit * 0.8f + (has_faces ? l.unit * 0.3f : 0.0f);
-    for (const auto& b : buttons) size.y = std::max(size.y, measure_button(dc, b).height + 2 * pad);
-    float total_h = row ? size.y : static_cast<float>(n) * (size.y + l.gap) - l.gap;
+    // Every button as tall as the fullest one needs, so no label is ever cut off. A column too
+    // tall for the screen (portrait, larger text) becomes two.
+    int cols = row ? static_cast<int>(n) : 1;
+    auto fit = [&]() {
+        size.y = 0;
+        for (auto& b : buttons) {
+            b.size.x = size.x;
+            size.y = std::max(size.y, fitted_height(dc, b, l.unit * (row ? (has_faces ? 4.5f : 2.6f) : (has_faces ? 3.6f : 2.4f))));
+        }
+    };
+    fit();
+    int rows = (static_cast<int>(n) + cols - 1) / cols;
+    if (!row && static_cast<float>(rows) * (size.y + l.gap) > area_h) {
+        cols = 2;
+        size.x = (full_w - l.gap) / 2;
+        fit();
+        rows = (static_cast<int>(n) + 1) / 2;
+    }
+    if (row) {
+        float pad = l.unit * 0.8f + (has_faces ? l.unit * 0.3f : 0.0f);
+        for (const auto& b : buttons) size.y = std::max(size.y, measure_button(dc, b).height + 2 * pad);
+    }
+    float total_h = static_cast<float>(rows) * (size.y + l.gap) - l.gap;
     y += std::max(0.0f, (area_h - total_h) / 3);  // a little above centre reads as one group with the question
     for (size_t i = 0; i < n; ++i) {
         ButtonSpec& b = buttons[i];
         b.size = size;
-        b.pos = row ? ImVec2(l.margin + static_cast<float>(i) * (size.x + l.gap), y)
-                    : ImVec2(l.margin, y + static_cast<float>(i) * (size.y + l.gap));
+        int col = static_cast<int>(i) % cols, r = static_cast<int>(i) / cols;
+        b.pos = ImVec2(l.margin + static_cast<float>(col) * (size.x + l.gap), y + static_cast<float>(r) * (size.y + l.gap));
         if (tap_button(dc, b)) dc.emit(event::Answer{scale.options[i].value});
     }
 }
@@ -59,8 +78,8 @@ void draw_numeric_scale(DrawContext& dc, const Scale& scale, float y) {
     // The largest digits that fit the widest number on one line (narrow portrait screens).
     std::string widest = scale.options.back().value.dump();
     ImFont* font = dc.fonts.body;
-    for (ImFont* f : {dc.fonts.number, dc.fonts.title}) {
-        if (f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, widest.c_str()).x + l.unit * 0.8f <= w) {
+    for (ImFont* f : {dc.fonts.number, dc.fonts.title, dc.fonts.body}) {
+        if (line_width(f, widest) + l.unit * 0.3f <= w) {
             font = f;
             break;
         }
@@ -69,6 +88,7 @@ void draw_numeric_scale(DrawContext& dc, const Scale& scale, float y) {
         const ScaleOption& o = scale.options[i];
         ButtonSpec b{"question.option." + o.value.dump(), o.value.dump(),
                      ImVec2(l.margin + static_cast<float>(i) * (w + gap), y), size, ButtonStyle::Surface, font};
+        b.padding = 0.1f;
         b.stripe = dc.theme.tone(*o.tone);
         b.selected = is_previous_answer(dc, o.value);
         if (tap_button(dc, b)) dc.emit(event::Answer{o.value});

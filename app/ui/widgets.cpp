@@ -122,7 +122,7 @@ void draw_face(ImDrawList* dl, ImVec2 c, float r, int tone, ImU32 colour) {
 
 ButtonContent measure_button(const DrawContext& dc, const ButtonSpec& b) {
     ImFont* font = b.font ? b.font : dc.fonts.body;
-    float pad = dc.layout.unit * 0.4f;
+    float pad = dc.layout.unit * b.padding;
     ButtonContent c;
     c.lines = &wrap_lines(font, b.label, b.size.x - 2 * pad, dc.rtl);
     c.face_radius = b.face ? std::min(b.size.x * 0.22f, dc.layout.unit * 0.9f) : 0.0f;
@@ -131,6 +131,11 @@ ButtonContent measure_button(const DrawContext& dc, const ButtonSpec& b) {
     c.fits = c.height <= b.size.y - (b.stripe ? dc.layout.unit * 0.3f : 0.0f);
     for (const auto& line : *c.lines) c.fits = c.fits && line_width(font, line) <= b.size.x - pad;
     return c;
+}
+
+float fitted_height(const DrawContext& dc, const ButtonSpec& b, float min_height) {
+    float stripe = b.stripe ? dc.layout.unit * 0.3f : 0.0f;
+    return std::max(min_height, measure_button(dc, b).height + stripe + dc.layout.unit * 0.6f);
 }
 
 bool tap_button(DrawContext& dc, const ButtonSpec& spec) {

@@ -64,7 +64,11 @@ struct ButtonSpec {
     bool selected = false;            // the answer given before, when the resident came back
     std::optional<int> face;          // draw a face for this tone above the words
     std::optional<ImU32> stripe;      // coloured band along the top (scale colour)
+    float padding = 0.4f;             // inside the edges, in units (narrow number buttons use less)
 };
+
+// The height `b` needs for its content at its width, at least `min_height`.
+float fitted_height(const DrawContext& dc, const ButtonSpec& b, float min_height);
 
 // What a button's content needs: its label's lines and the face above them.
 struct ButtonContent {

@@ -1,0 +1,42 @@
+#pragma once
+// The kiosk's screens without a window or GPU: ImGui with its font atlas built on the CPU,
+// frames driven by hand. Lets tests look at every screen in every language and size quickly.
+#include <memory>
+#include <string>
+
+#include "core/kiosk_data.h"
+#include "ui/kiosk_ui.h"
+
+namespace lkp::test {
+
+class HeadlessKiosk {
+public:
+    HeadlessKiosk(const KioskData& data, float width, float height);
+    ~HeadlessKiosk();
+    HeadlessKiosk(const HeadlessKiosk&) = delete;
+
+    Session& session() { return session_; }
+    const UiTree& tree() const { return tree_; }
+    const FontSets& fonts() const { return fonts_; }
+
+    // Draws one frame and feeds what the resident did to the session. Time moves on a second
+    // per frame, past the screen-change tap guard.
+    const UiTree& frame();
+    // Presses and releases the element `id` (by its rectangle in the last frame); false if absent.
+    bool tap(const std::string& id);
+    void wait(std::chrono::seconds s);   // lets the session's timers run
+
+private:
+    const KioskData& data_;
+    float width_, height_;
+    ImGuiContext* context_ = nullptr;
+    FontSets fonts_;
+    Session session_;
+    UiTree tree_;
+    KioskUi ui_;
+    Instant now_ = Instant::now();
+    ImVec2 mouse_{-1, -1};
+    bool mouse_down_ = false;
+};
+
+}  // namespace lkp::test

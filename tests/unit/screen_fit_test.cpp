@@ -1,0 +1,141 @@
+// Every screen in every language, at 1920x1080 landscape and 1080x1920 portrait, normal and
+// larger text: no label overflows its button, nothing leaves the window, every touch target is
+// at least 12 mm on a 21.5" screen, and every character of every text has a glyph in the fonts.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "i18n/bidi.h"
+#include "platform/fonts.h"
+#include "support/headless_ui.h"
+#include "support/test_support.h"
+
+namespace lkp {
+namespace {
+
+struct Size {
+    float w, h;
+};
+constexpr double kDiagonalInches = 21.5;  // the common kiosk screen; 12 mm is WCAG-derived practice
+constexpr double kMinTargetMm = 12.0;
+
+std::string u32_to_hex(const std::u32string& s) {
+    std::string out;
+    char buf[16];
+    for (char32_t c : s) {
+        std::snprintf(buf, sizeof buf, "U+%04X ", static_cast<unsigned>(c));
+        out += buf;
+    }
+    return out;
+}
+
+class ScreenFit : public ::testing::TestWithParam<Size> {
+protected:
+    void check(test::HeadlessKiosk& k, const std::string& lang, const std::string& what) {
+        const UiTree& t = k.tree();
+        double px_per_mm = std::hypot(GetParam().w, GetParam().h) / (kDiagonalInches * 25.4);
+        ASSERT_FALSE(t.elements().empty()) << what;
+        for (const auto& e : t.elements()) {
+            std::string where = lang + " " + t.screen() + " " + what + ": " + e.id + " \"" + e.label + "\"";
+            EXPECT_TRUE(e.fits) << where << " overflows its " << e.w << "x" << e.h << " button";
+            EXPECT_GE(e.x, 0) << where;
+            EXPECT_GE(e.y, 0) << where;
+            EXPECT_LE(e.x + e.w, GetParam().w + 0.5f) << where;
+            EXPECT_LE(e.y + e.h, GetParam().h + 0.5f) << where;
+            EXPECT_GE(std::min(e.w, e.h) / px_per_mm, kMinTargetMm) << where << " is a small touch target";
+            ++checked;
+        }
+    }
+
+    // Walks one resident through every screen in `lang`, checking each.
+    void walk(test::HeadlessKiosk& k, const std::string& lang, bool large) {
+        Session& s = k.session();
+        std::string mode = large ? "(larger text)" : "";
+        k.frame();
+        check(k, lang, mode);
+        ASSERT_TRUE(k.tap("attract.start"));
+        if (large) {
+            ASSERT_TRUE(k.tap("access.large_text"));
+        }
+        ASSERT_TRUE(k.tap("language." + lang));
+        k.frame();
+        ASSERT_EQ(s.screen(), Screen::District);
+        check(k, lang, mode);
+        ASSERT_TRUE(k.tap("nav.language"));
+        check(k, lang, mode + " picker");
+        ASSERT_TRUE(k.tap("language." + lang));
+        ASSERT_TRUE(k.tap("district.letter.S"));
+        check(k, lang, mode + " S");
+        ASSERT_TRUE(k.tap("district.041"));
+        while (s.screen() == Screen::Question) {
+            k.frame();
+            check(k, lang, mode);
+            const auto& first = s.current_question().scale.options.front().value;
+            ASSERT_TRUE(k.tap("question.option." + (first.is_string() ? first.get<std::string>() : first.dump())));
+        }
+        k.frame();
+        ASSERT_EQ(s.screen(), Screen::Thanks);
+        check(k, lang, mode);
+        ASSERT_TRUE(k.tap("thanks.done"));
+        // The idle prompt, on a question.
+        k.tap("attract.start");
+        k.tap("language." + lang);
+        k.tap("district.outside");
+        k.wait(std::chrono::seconds(s.settings().idle_timeout));
+        k.frame();
+        ASSERT_TRUE(s.asking_still_there());
+        check(k, lang, mode);
+        k.wait(std::chrono::seconds(s.settings().countdown));
+        k.frame();
+    }
+    int checked = 0;
+};
+
+TEST_P(ScreenFit, EveryScreenInEveryLanguageFits) {
+    KioskData data = test::builtin_data();
+    for (bool large : {false, true}) {
+        for (const auto& c : data.translations.languages()) {
+            test::HeadlessKiosk k(data, GetParam().w, GetParam().h);
+            walk(k, c.language, large);
+        }
+    }
+    EXPECT_GT(checked, 100);
+}
+
+INSTANTIATE_TEST_SUITE_P(Screens, ScreenFit, ::testing::Values(Size{1920, 1080}, Size{1080, 1920}),
+                         [](const auto& p) { return p.param.w > p.param.h ? "Landscape" : "Portrait"; });
+
+// Every character of every text, as drawn, has a glyph in every font: no boxes, no '?'.
+TEST(Glyphs, EveryTextOfEveryLanguageHasItsGlyphs) {
+    KioskData data = test::builtin_data();
+    test::HeadlessKiosk k(data, 1920, 1080);
+    const FontSets& f = k.fonts();
+    for (const std::string& text : data.all_texts()) {
+        std::string drawn = has_rtl(text) ? visual_line(text, true) : text;
+        for (ImFont* font : {f.normal.body, f.normal.title, f.large.body, f.large.small})
+            EXPECT_EQ(u32_to_hex(missing_glyphs(font, drawn)), "") << "\"" << text << "\"";
+    }
+}
+
+// The glyph check fails when a script's font is missing (shown with Arabic left out).
+TEST(Glyphs, TheCheckFailsWithoutTheArabicFont) {
+    ImGuiContext* ctx = ImGui::CreateContext();
+    std::vector<ScriptFont> no_arabic = {script_fonts()[1], script_fonts()[2]};
+    FontSets f = load_fonts(20, {"ما هو رأيك؟"}, kNotoDir, no_arabic);
+    EXPECT_NE(missing_glyphs(f.normal.body, visual_line("ما هو رأيك؟", true)), U"");
+    ImGui::DestroyContext(ctx);
+}
+
+TEST(Glyphs, MissingFontFileNamesTheDebianPackage) {
+    ImGuiContext* ctx = ImGui::CreateContext();
+    try {
+        load_fonts(20, {"a"}, "/nonexistent");
+        FAIL();
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("fonts-noto-core"), std::string::npos) << e.what();
+    }
+    ImGui::DestroyContext(ctx);
+}
+
+}  // namespace
+}  // namespace lkp
