@@ -11,7 +11,7 @@ run_packages=(
 )
 test_packages=(
   libgtest-dev libbenchmark-dev
-  xvfb xauth xdotool sqlite3 gettext shellcheck systemd
+  xvfb xauth xdotool imagemagick sqlite3 gettext shellcheck systemd
 )
 
 packages=("${run_packages[@]}")

@@ -37,7 +37,8 @@ FontSets load_fonts(float unit, const std::vector<std::string>& texts, const std
     // The glyph list must outlive the atlas build, which keeps a pointer to it.
     static ImVector<ImWchar> ranges;
     ImFontGlyphRangesBuilder builder;
-    builder.AddText("0123456789 .,:;!?()+-–%/");
+    // Digits and the few characters screens add themselves (the "·" between progress and note).
+    builder.AddText("0123456789 .,:;!?()+-–%/·");
     for (const auto& t : texts) {
         builder.AddText(t.c_str());
         if (has_rtl(t)) builder.AddText(visual_line(t, true).c_str());  // the shaped, joined forms

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <algorithm>
 #include <filesystem>
 #include <thread>
 
@@ -149,6 +150,21 @@ protected:
         }
         FAIL() << "no element labelled \"" << label << "\" on " << t.dump();
     }
+    // Taps by element id, for languages whose labels the test does not spell out.
+    void tap_id(const std::string& id) {
+        std::this_thread::sleep_for(400ms);
+        Json t = tree();
+        for (const auto& e : t["elements"]) {
+            if (e["id"] != id) continue;
+            tap(e["label"].get<std::string>(), 0ms);
+            return;
+        }
+        FAIL() << "no element " << id << " on " << t.dump();
+    }
+    void tap_id_and_expect(const std::string& id, const std::string& next_screen) {
+        tap_id(id);
+        wait_for_screen(next_screen);
+    }
     void tap_and_expect(const std::string& label, const std::string& next_screen) {
         tap(label);
         wait_for_screen(next_screen);
@@ -240,6 +256,83 @@ TEST_F(KioskE2E, IdleTimeoutDiscardsTheUnfinishedAnswers) {
     EXPECT_EQ(s["sessions"]["started"], 1);
     EXPECT_EQ(s["sessions"]["abandoned"], 1);
     EXPECT_EQ(s["sessions"]["abandoned_at"]["delaktighet"], 1);
+}
+
+class LanguageE2E : public KioskE2E {
+protected:
+    Json complete(const std::string& lang) {
+        tap_id_and_expect("attract.start", "language");
+        tap_id_and_expect("language." + lang, "district");
+        EXPECT_EQ(tree()["lang"], lang);
+        tap_id_and_expect("district.001", "question.trygghet");
+        tap_id_and_expect("question.option.5", "question.delaktighet");
+        tap_id_and_expect("question.option.10", "question.livskvalitet");
+        tap_id_and_expect("question.option.0", "question.age_band");
+        tap_id_and_expect("question.option.65-79", "question.gender");
+        tap_id_and_expect("question.decline", "thanks");
+        tap_id_and_expect("thanks.done", "attract");
+        EXPECT_EQ(stop_kiosk(), 0);
+        Json list = exported();
+        EXPECT_EQ(list.size(), 1u);
+        return list.empty() ? Json() : list[0];
+    }
+};
+
+TEST_F(LanguageE2E, ResidentAnswersInArabic) {
+    start_kiosk("kiosk_id = e2e-ar\n");
+    Json r = complete("ar");
+    EXPECT_EQ(r["language"], "ar");
+    EXPECT_EQ(r["district"], "001");
+    EXPECT_EQ(r["answers"], Json::parse(R"({"trygghet": 5, "delaktighet": 10, "livskvalitet": 0,
+                                            "age_band": "65-79", "gender": null})"));
+}
+
+TEST_F(LanguageE2E, ResidentAnswersInTigrinya) {
+    start_kiosk("kiosk_id = e2e-ti\n");
+    Json r = complete("ti");
+    EXPECT_EQ(r["language"], "ti");
+    EXPECT_EQ(r["answers"]["delaktighet"], 10);
+}
+
+// A screenshot of every screen in every language, and one contact sheet per language under
+// build/screenshots/languages/, for a person to review.
+TEST_F(KioskE2E, ScreenshotsOfEveryScreenInEveryLanguage) {
+    start_kiosk("idle_timeout_seconds = 5\ncountdown_seconds = 3\n");
+    KioskData data = test::builtin_data();
+    for (const auto& c : data.translations.languages()) {
+        const std::string& lang = c.language;
+        tap_id_and_expect("attract.start", "language");
+        tap_id_and_expect("language." + lang, "district");
+        tap_id_and_expect("nav.language", "language_picker");
+        tap_id_and_expect("language." + lang, "district");
+        tap_id("district.letter.S");
+        tap_id_and_expect("district.041", "question.trygghet");
+        for (const auto& q : data.survey.questions) {
+            wait_for_screen("question." + q.id);
+            const Json& v = q.scale.options.back().value;
+            tap_id("question.option." + (v.is_string() ? v.get<std::string>() : v.dump()));
+        }
+        tap_id_and_expect("thanks.done", "attract");
+        tap_id_and_expect("attract.start", "language");
+        tap_id_and_expect("language." + lang, "district");
+        tap_id("district.outside");
+        wait_for_screen("still_there");
+        wait_for_screen("attract");
+    }
+    EXPECT_EQ(stop_kiosk(), 0);
+
+    std::string sheets = std::string(LKP_BUILD_DIR) + "/screenshots/languages";
+    std::filesystem::create_directories(sheets);
+    for (const auto& c : data.translations.languages()) {
+        std::vector<std::string> args = {"montage", "-geometry", "640x400+6+6", "-tile", "4x", "-title", c.native_name};
+        for (const auto& f : std::filesystem::directory_iterator(shots_))
+            if (f.path().string().ends_with("-" + c.language + ".png")) args.push_back(f.path().string());
+        std::sort(args.begin() + 7, args.end());
+        EXPECT_GE(args.size(), 7u + 9u) << c.language << ": every screen should have its screenshot";
+        args.push_back(sheets + "/" + c.language + ".png");
+        auto r = test::run(args);
+        EXPECT_EQ(r.exit_code, 0) << "montage (apt-get install imagemagick): " << r.err;
+    }
 }
 
 TEST_F(KioskE2E, RefusedDatabaseStopsTheKioskWithAMessageAndIsLeftAlone) {
