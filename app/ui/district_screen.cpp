@@ -16,6 +16,10 @@ void DistrictScreen::draw(DrawContext& dc) {
     y += text_block(dc, dc.text("ui.district.title"), dc.fonts.title, ImVec2(l.margin, y), l.width - 2 * l.margin,
                     Align::Center, dc.theme.text) + l.unit * 0.6f;
 
+    // District names are Swedish proper nouns: their alphabet strip and index read left to right
+    // in every language, as on a printed map.
+    bool mirror = dc.mirror;
+    dc.mirror = false;
     // Alphabet strip: "All" and each initial that has districts, in Swedish order.
     std::vector<std::string> letters;
     for (const auto& d : all) {
@@ -95,6 +99,7 @@ void DistrictScreen::draw(DrawContext& dc) {
         if (tap_button(dc, b)) dc.emit(event::ChooseDistrict{d.code});
     }
 
+    dc.mirror = mirror;
     float by = l.height - l.margin - bottom_h;
     float bx = (l.width - 2 * bwide - l.gap) / 2;
     outside.pos = ImVec2(bx, by);

@@ -57,7 +57,7 @@ std::vector<Event> KioskUi::draw(const Session& session, const FontSets& font_se
     DrawContext dc{session, translations_, theme, fonts, layout, tree_, now, {}};
     dc.access = &access_;
     const Catalog* catalog = translations_.find(session.language());
-    dc.rtl = catalog && catalog->rtl;
+    dc.rtl = dc.mirror = catalog && catalog->rtl;
     if (session.asking_still_there()) {
         draw_still_there_dialog(dc);
     } else if (picker_open_) {

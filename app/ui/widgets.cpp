@@ -87,7 +87,7 @@ float text_block(DrawContext& dc, const std::string& text, ImFont* font, ImVec2 
     ImDrawList* dl = ImGui::GetWindowDrawList();
     float line_h = font->FontSize * 1.15f;
     float x0 = dc.x_on_screen(pos.x, width);
-    if (dc.rtl && align != Align::Center) align = align == Align::Left ? Align::Right : Align::Left;
+    if (dc.mirror && align != Align::Center) align = align == Align::Left ? Align::Right : Align::Left;
     float y = pos.y;
     for (const auto& line : wrap_lines(font, text, width, dc.rtl)) {
         float w = line_width(font, line);
@@ -197,7 +197,7 @@ void back_button(DrawContext& dc) {
     // The arrow points the way back: left, or right in a right-to-left language.
     ImDrawList* dl = ImGui::GetWindowDrawList();
     float s = l.unit * 0.32f, cy = pos.y + size.y / 2;
-    float tip = dc.x_on_screen(pos.x + l.unit * 0.7f, 0), base = dc.rtl ? tip - s : tip + s;
+    float tip = dc.x_on_screen(pos.x + l.unit * 0.7f, 0), base = dc.mirror ? tip - s : tip + s;
     dl->AddTriangleFilled(ImVec2(tip, cy), ImVec2(base, cy - s), ImVec2(base, cy + s), dc.theme.text);
 }
 

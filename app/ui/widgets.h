@@ -43,14 +43,15 @@ struct DrawContext {
     UiTree& tree;
     Instant now;
     std::vector<Event> events;
-    bool rtl = false;          // the language reads right to left: the whole layout is mirrored
+    bool rtl = false;          // the language reads right to left: text is shaped and right-aligned
+    bool mirror = false;       // the layout is mirrored (rtl, except for Latin-script lists)
     Accessibility* access = nullptr;
 
     std::string text(const std::string& id) const { return translations.text(session.language(), id); }
     void emit(Event e) { events.push_back(std::move(e)); }
     // Screens lay out left to right; for a right-to-left language every rectangle is mirrored
     // here, so scales run from the right and back and forward swap sides.
-    float x_on_screen(float x, float width) const { return rtl ? layout.width - x - width : x; }
+    float x_on_screen(float x, float width) const { return mirror ? layout.width - x - width : x; }
 };
 
 enum class ButtonStyle { Primary, Surface, Quiet };
