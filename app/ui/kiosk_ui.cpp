@@ -1,5 +1,7 @@
 #include "kiosk_ui.h"
 
+#include <algorithm>
+
 namespace lkp {
 
 // Taps this soon after a new screen appears are dropped: nobody reads a screen that fast, but a
@@ -11,7 +13,7 @@ std::vector<std::string> ui_message_ids() {
             "ui.district.all", "ui.district.outside", "ui.decline", "ui.back", "ui.question.progress",
             "ui.background.note", "ui.thanks.title", "ui.thanks.body", "ui.thanks.done", "ui.idle.title",
             "ui.idle.body", "ui.idle.continue", "ui.save_failed", "ui.language.button",
-            "ui.a11y.large_text", "ui.a11y.high_contrast"};
+            "ui.a11y.large_text", "ui.a11y.high_contrast", "ui.a11y.audio_mode", "ui.a11y.audio_hint", "ui.speak"};
 }
 
 std::string KioskUi::screen_name(const Session& s) const {
@@ -42,6 +44,7 @@ std::vector<Event> KioskUi::draw(const Session& session, const FontSets& font_se
     if (name != shown_screen_) {
         shown_screen_ = name;
         shown_since_ = now.mono;
+        armed_.clear();
     }
 
     ImGui::SetNextWindowPos(ImVec2(0, 0));
@@ -56,6 +59,8 @@ std::vector<Event> KioskUi::draw(const Session& session, const FontSets& font_se
     tree_.begin(name, session.language());
     DrawContext dc{session, translations_, theme, fonts, layout, tree_, now, {}};
     dc.access = &access_;
+    dc.armed = &armed_;
+    dc.can_speak = std::find(voiced_.begin(), voiced_.end(), session.language()) != voiced_.end();
     const Catalog* catalog = translations_.find(session.language());
     dc.rtl = dc.mirror = catalog && catalog->rtl;
     if (session.asking_still_there()) {
@@ -76,6 +81,7 @@ std::vector<Event> KioskUi::draw(const Session& session, const FontSets& font_se
     ImGui::End();
     ImGui::PopStyleColor();
     ImGui::PopStyleVar(2);
+    speech_ = std::move(dc.speech);
     if (now.mono - shown_since_ < kTapGuard) return {};
     return std::move(dc.events);
 }

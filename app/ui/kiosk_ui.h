@@ -16,6 +16,10 @@ public:
     std::vector<Event> draw(const Session& session, const FontSets& fonts, float width, float height, Instant now,
                             bool save_failed);
     const Accessibility& accessibility() const { return access_; }
+    // Languages that have a read-aloud voice; the speaker button shows only for them.
+    void set_voiced_languages(std::vector<std::string> languages) { voiced_ = std::move(languages); }
+    // What to read aloud after the last draw(), in the session's language.
+    std::vector<std::string> take_speech() { return std::move(speech_); }
 
     // Name of what is shown, e.g. "question.trygghet"; also the UI tree's "screen".
     std::string screen_name(const Session& session) const;
@@ -27,6 +31,9 @@ private:
     Screen last_screen_ = Screen::Attract;
     bool picker_open_ = false;                  // the mid-survey language picker
     Accessibility access_;
+    std::vector<std::string> voiced_;
+    std::vector<std::string> speech_;
+    std::string armed_;                         // audio mode: spoken once, a second tap activates
     std::string shown_screen_;                  // screen_name() of the last frame
     SteadyClock::time_point shown_since_{};
 };

@@ -39,14 +39,19 @@ void draw_language_screen(DrawContext& dc) {
 
     // Accessibility choices, at the bottom of the first step so they apply to every question.
     struct Toggle { const char* id; const char* text; bool* value; };
-    Toggle toggles[] = {{"access.large_text", "ui.a11y.large_text", &dc.access->large_text},
-                        {"access.high_contrast", "ui.a11y.high_contrast", &dc.access->high_contrast}};
-    float h = l.unit * 2.2f, w = std::min(l.unit * 11, (l.width - 2 * l.margin - l.gap) / 2);
-    float x = (l.width - 2 * w - l.gap) / 2, by = l.height - l.margin - h;
+    std::vector<Toggle> toggles = {{"access.large_text", "ui.a11y.large_text", &dc.access->large_text},
+                                   {"access.high_contrast", "ui.a11y.high_contrast", &dc.access->high_contrast}};
+    if (dc.can_speak) toggles.push_back({"access.audio_mode", "ui.a11y.audio_mode", &dc.access->audio_mode});
+    float n = static_cast<float>(toggles.size());
+    float h = l.unit * 2.2f, w = std::min(l.unit * 11, (l.width - 2 * l.margin - (n - 1) * l.gap) / n);
+    float x = (l.width - n * w - (n - 1) * l.gap) / 2, by = l.height - l.margin - h;
     for (const Toggle& t : toggles) {
         ButtonSpec b{t.id, dc.text(t.text), ImVec2(x, by), ImVec2(w, h)};
         b.selected = *t.value;
-        if (tap_button(dc, b)) *t.value = !*t.value;
+        if (tap_button(dc, b)) {
+            *t.value = !*t.value;
+            if (t.value == &dc.access->audio_mode && *t.value) dc.speech.push_back(dc.text("ui.a11y.audio_hint"));
+        }
         x += w + l.gap;
     }
 }

@@ -103,6 +103,18 @@ void draw_numeric_scale(DrawContext& dc, const Scale& scale, float y) {
 
 }  // namespace
 
+// What the speaker button reads: the question, then every answer with its end labels.
+std::string spoken_question(const DrawContext& dc, const Question& q) {
+    std::string s = dc.text(q.text_id);
+    if (q.scale.kind == Scale::Kind::Numeric) {
+        s += " " + std::to_string(q.scale.min) + ": " + dc.text(q.scale.low_label_id) + ". " + std::to_string(q.scale.max) +
+             ": " + dc.text(q.scale.high_label_id) + ".";
+    } else {
+        for (const auto& o : q.scale.options) s += " " + dc.text(o.label_id) + ".";
+    }
+    return s + " " + dc.text("ui.decline") + ".";
+}
+
 void draw_question_screen(DrawContext& dc) {
     const Layout& l = dc.layout;
     const Question& q = dc.session.current_question();
@@ -117,8 +129,18 @@ void draw_question_screen(DrawContext& dc) {
     text_block(dc, progress, dc.fonts.body, ImVec2(l.unit * 9, top + l.unit * 0.45f), l.width - l.unit * 18, Align::Center,
                dc.theme.muted_text);
 
+    // Read aloud, only where a voice exists for the language: a silent button would mislead.
+    if (dc.can_speak) {
+        std::string label = dc.text("ui.speak");
+        float w = text_width(dc, dc.fonts.body, label) + l.unit * 3.0f;
+        ButtonSpec speak{"question.speak", label, ImVec2(l.width - l.margin - w, top + l.unit * 2.6f), ImVec2(w, l.unit * 2.0f)};
+        if (tap_button(dc, speak)) dc.speech.push_back(spoken_question(dc, q));
+        draw_speaker_icon(dc, ImVec2(dc.x_on_screen(speak.pos.x + l.unit * 0.9f, 0), speak.pos.y + l.unit));
+    }
+
     float y = top + l.unit * 3.2f;
-    float text_w = std::min(l.width - 2 * l.margin, l.unit * 40);
+    // Narrower than the screen so the question never runs under the speaker button.
+    float text_w = std::min(l.width - 2 * l.margin - (dc.can_speak ? l.unit * 16 : 0.0f), l.unit * 40);
     y += text_block(dc, dc.text(q.text_id), dc.fonts.title, ImVec2((l.width - text_w) / 2, y), text_w, Align::Center,
                     dc.theme.text) + l.unit * 1.4f;
 

@@ -183,6 +183,13 @@ bool tap_button(DrawContext& dc, const ButtonSpec& spec) {
         y += line_h;
     }
     dc.tree.add({b.id, "button", b.label, b.pos.x, b.pos.y, b.size.x, b.size.y, content.fits});
+    // Audio mode (EN 301 549 speech output): the first tap on an element reads it aloud, a
+    // second tap on the same element activates it.
+    if (tapped && dc.access && dc.access->audio_mode && dc.can_speak && dc.armed && *dc.armed != b.id) {
+        *dc.armed = b.id;
+        dc.speech.push_back(b.label);
+        return false;
+    }
     return tapped;
 }
 
@@ -199,6 +206,22 @@ void back_button(DrawContext& dc) {
     float s = l.unit * 0.32f, cy = pos.y + size.y / 2;
     float tip = dc.x_on_screen(pos.x + l.unit * 0.7f, 0), base = dc.mirror ? tip - s : tip + s;
     dl->AddTriangleFilled(ImVec2(tip, cy), ImVec2(base, cy - s), ImVec2(base, cy + s), dc.theme.text);
+}
+
+void draw_speaker_icon(DrawContext& dc, ImVec2 c) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    float u = dc.layout.unit * 0.3f, t = std::max(1.5f, dc.layout.unit * 0.06f);
+    ImU32 col = dc.theme.text;
+    float dir = dc.mirror ? -1.0f : 1.0f;  // the sound goes the reading way
+    float x1 = c.x - u * dir, x2 = c.x - u * dir * 0.5f;
+    dl->AddRectFilled(ImVec2(std::min(x1, x2), c.y - u * 0.45f), ImVec2(std::max(x1, x2), c.y + u * 0.45f), col);
+    dl->AddTriangleFilled(ImVec2(c.x - u * dir * 0.5f, c.y - u * 0.45f), ImVec2(c.x + u * dir * 0.2f, c.y - u), ImVec2(c.x + u * dir * 0.2f, c.y + u), col);
+    dl->AddTriangleFilled(ImVec2(c.x - u * dir * 0.5f, c.y - u * 0.45f), ImVec2(c.x + u * dir * 0.2f, c.y + u), ImVec2(c.x - u * dir * 0.5f, c.y + u * 0.45f), col);
+    for (float r : {0.6f, 1.0f}) {
+        float a0 = dir > 0 ? -0.8f : 3.14159265f - 0.8f;
+        dl->PathArcTo(ImVec2(c.x + u * dir * 0.2f, c.y), u * r + u * 0.3f, a0, a0 + 1.6f, 12);
+        dl->PathStroke(col, 0, t);
+    }
 }
 
 std::string fill(std::string text, const std::string& key, const std::string& value) {

@@ -46,6 +46,9 @@ struct DrawContext {
     bool rtl = false;          // the language reads right to left: text is shaped and right-aligned
     bool mirror = false;       // the layout is mirrored (rtl, except for Latin-script lists)
     Accessibility* access = nullptr;
+    std::string* armed = nullptr;      // audio mode: the element spoken by the first tap
+    std::vector<std::string> speech;   // texts to read aloud, in the current language
+    bool can_speak = false;            // a voice exists for the current language
 
     std::string text(const std::string& id) const { return translations.text(session.language(), id); }
     void emit(Event e) { events.push_back(std::move(e)); }
@@ -97,6 +100,9 @@ float text_width(const DrawContext& dc, ImFont* font, const std::string& text);
 
 // The back button in the top-left corner, on every step but the first and the last.
 void back_button(DrawContext& dc);
+
+// A loudspeaker with sound waves, centred at c (for the read-aloud button).
+void draw_speaker_icon(DrawContext& dc, ImVec2 c);
 
 // "{seconds}" style placeholders.
 std::string fill(std::string text, const std::string& key, const std::string& value);
