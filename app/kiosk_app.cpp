@@ -12,6 +12,7 @@
 #include "core/kiosk_data.h"
 #include "platform/fonts.h"
 #include "platform/window.h"
+#include "speech/speaker.h"
 #include "store/response_store.h"
 #include "ui/kiosk_ui.h"
 
@@ -132,6 +133,8 @@ int run_kiosk(const Args& args) {
     Recorder recorder(data_dir(args, data->config));
     UiTree tree(args.get("--ui-tree").value_or(""));
     KioskUi ui(data->translations, tree);
+    Speaker speaker(Speaker::Output::Playback);
+    ui.set_voiced_languages(speaker.voiced(data->session_settings().languages));
     std::string screenshot_dir = args.get("--screenshot-dir").value_or("");
 
     try {
@@ -195,10 +198,12 @@ int run_kiosk(const Args& args) {
                 // longer than drawing, and no tap is handled before it is open.
                 if (!recorder.open(data->config.kiosk_id)) return kExitFailure;
             }
+            for (const std::string& text : ui.take_speech()) speaker.say(session.language(), text);
             for (const Event& e : events) {
                 recorder.persist(session.handle(e, now));
                 frames_to_draw = 3;
             }
+            if (session.screen() == Screen::Attract) speaker.stop();   // nothing follows the resident who left
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "lkp-kiosk: %s\n", e.what());
