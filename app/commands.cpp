@@ -85,6 +85,14 @@ int cmd_status(const Args& args) {
             return fail(kExitUsage, e.what());
         }
     }
+    // Translations no native speaker has reviewed yet: staff should know before publishing.
+    std::vector<std::string> unreviewed;
+    try {
+        for (const Catalog& c : Translations::load(config.locales_dir).languages())
+            if (!c.reviewed) unreviewed.push_back(c.language);
+    } catch (const LoadError& e) {
+        std::fprintf(stderr, "lkp-kiosk: warning: %s\n", e.what());
+    }
     try {
         auto store = open_existing(data_dir(args, config));
         if (!store) return kExitFailure;
@@ -102,7 +110,8 @@ int cmd_status(const Args& args) {
                                     {"synthetic", s.synthetic_sessions}}},
                       {"response_rate", s.sessions_started ? Json(rate / 100.0) : Json(nullptr)},
                       {"first_submitted_at", s.first_submitted_at.empty() ? Json(nullptr) : Json(s.first_submitted_at)},
-                      {"last_submitted_at", s.last_submitted_at.empty() ? Json(nullptr) : Json(s.last_submitted_at)}};
+                      {"last_submitted_at", s.last_submitted_at.empty() ? Json(nullptr) : Json(s.last_submitted_at)},
+                      {"unreviewed_languages", unreviewed}};
             std::cout << j.dump(2) << "\n";
             return kExitOk;
         }
@@ -118,6 +127,11 @@ int cmd_status(const Args& args) {
         if (s.sessions_started) std::printf("  response rate        %.1f %% of started sessions completed\n", rate);
         if (!s.first_submitted_at.empty())
             std::printf("  answers from         %s to %s\n", s.first_submitted_at.c_str(), s.last_submitted_at.c_str());
+        if (!unreviewed.empty()) {
+            std::printf("  not yet reviewed by a native speaker:");
+            for (const auto& l : unreviewed) std::printf(" %s", l.c_str());
+            std::printf("\n");
+        }
         return kExitOk;
     } catch (const std::exception& e) {
         return fail(kExitFailure, e.what());

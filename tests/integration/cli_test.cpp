@@ -73,6 +73,11 @@ TEST(Cli, SimulateStatusAndExportAgree) {
     EXPECT_EQ(s["unsent"], completed);
     EXPECT_EQ(s["sessions"]["started"], 0) << "synthetic sessions do not count in the kiosk's response rate";
     EXPECT_EQ(s["sessions"]["synthetic"], 300);
+    ASSERT_TRUE(s["unreviewed_languages"].is_array());
+    EXPECT_NE(std::find(s["unreviewed_languages"].begin(), s["unreviewed_languages"].end(), "en"),
+              s["unreviewed_languages"].end()) << "en.po says X-Native-Speaker-Reviewed: no";
+    EXPECT_EQ(std::find(s["unreviewed_languages"].begin(), s["unreviewed_languages"].end(), "sv"),
+              s["unreviewed_languages"].end());
 
     auto out = dir.file("export.json");
     auto ex = test::run({kBin, "export", "--data-dir", dir.path(), "--format", "json", "--out", out});
