@@ -88,7 +88,8 @@ int cmd_status(const Args& args) {
     // Translations no native speaker has reviewed yet: staff should know before publishing.
     std::vector<std::string> unreviewed;
     try {
-        for (const Catalog& c : Translations::load(config.locales_dir).languages())
+        Translations translations = Translations::load(config.locales_dir);
+        for (const Catalog& c : translations.languages())
             if (!c.reviewed) unreviewed.push_back(c.language);
     } catch (const LoadError& e) {
         std::fprintf(stderr, "lkp-kiosk: warning: %s\n", e.what());
