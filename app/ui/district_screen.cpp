@@ -28,10 +28,11 @@ void DistrictScreen::draw(DrawContext& dc) {
     }
     // One row when it fits (landscape), more rows on a narrow portrait screen.
     float strip_h = l.unit * 2.0f, gap = l.gap * 0.5f;
-    float all_w = l.unit * 3.6f;
+    std::string all_label = dc.text("ui.district.all");
+    float all_w = std::max(l.unit * 3.6f, text_width(dc, dc.fonts.body, all_label) + l.unit * 1.2f);
     float avail = l.width - 2 * l.margin;
     float lw = std::clamp((avail - all_w) / static_cast<float>(letters.size()) - gap, l.unit * 1.8f, l.unit * 2.4f);
-    std::vector<std::pair<std::string, std::string>> items = {{"all", dc.text("ui.district.all")}};
+    std::vector<std::pair<std::string, std::string>> items = {{"all", all_label}};
     for (const auto& letter : letters) items.emplace_back(letter, letter);
     std::vector<std::vector<size_t>> strip_rows(1);
     float row_w = 0;

@@ -19,7 +19,9 @@ bool draw_language_grid(DrawContext& dc, float y) {
     for (int i = 0; i < n; ++i) {
         const Catalog& c = langs[static_cast<size_t>(i)];
         ImVec2 pos(x0 + static_cast<float>(i % cols) * (bw + l.gap), y + static_cast<float>(i / cols) * (bh + l.gap));
-        ButtonSpec b{"language." + c.language, c.native_name, pos, ImVec2(bw, bh), ButtonStyle::Surface, dc.fonts.title};
+        // The heading font where the name fits on one line, else the body font, wrapped.
+        ImFont* font = text_width(dc, dc.fonts.title, c.native_name) <= bw - l.unit ? dc.fonts.title : dc.fonts.body;
+        ButtonSpec b{"language." + c.language, c.native_name, pos, ImVec2(bw, bh), ButtonStyle::Surface, font};
         b.selected = c.language == dc.session.language();
         if (tap_button(dc, b)) {
             dc.emit(event::ChooseLanguage{c.language});
