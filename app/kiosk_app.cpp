@@ -69,7 +69,7 @@ public:
 
     void persist(const Outcome& o) {
         try {
-            if (!store_) throw std::runtime_error("the store is not open yet");
+            if ((o.started || o.abandoned_at) && !store_) throw std::runtime_error("the store is not open yet");
             if (o.started) store_->record_started(false);
             if (o.abandoned_at) store_->record_abandoned(*o.abandoned_at, false);
         } catch (const std::exception& e) {

@@ -97,6 +97,7 @@ void DistrictScreen::draw(DrawContext& dc) {
         ButtonSpec b{"district." + d.code, d.name, pos, ImVec2(bw, bh)};
         b.selected = prev && prev->is_string() && prev->get<std::string>() == d.code;
         b.font = font;
+        b.text_rtl = false;   // Swedish names
         if (tap_button(dc, b)) dc.emit(event::ChooseDistrict{d.code});
     }
 

@@ -23,6 +23,7 @@ bool draw_language_grid(DrawContext& dc, float y) {
         ImFont* font = text_width(dc, dc.fonts.title, c.native_name) <= bw - l.unit ? dc.fonts.title : dc.fonts.body;
         ButtonSpec b{"language." + c.language, c.native_name, pos, ImVec2(bw, bh), ButtonStyle::Surface, font};
         b.selected = c.language == dc.session.language();
+        b.text_rtl = c.rtl;   // each name in its own direction, whatever the current language
         if (tap_button(dc, b)) {
             dc.emit(event::ChooseLanguage{c.language});
             chosen = true;

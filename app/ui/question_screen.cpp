@@ -132,7 +132,7 @@ void draw_question_screen(DrawContext& dc) {
     // Read aloud, only where a voice exists for the language: a silent button would mislead.
     if (dc.can_speak) {
         std::string label = dc.text("ui.speak");
-        float w = text_width(dc, dc.fonts.body, label) + l.unit * 3.0f;
+        float w = text_width(dc, dc.fonts.body, label) + l.unit * 4.2f;   // room for the icon on either side
         ButtonSpec speak{"question.speak", label, ImVec2(l.width - l.margin - w, top + l.unit * 2.6f), ImVec2(w, l.unit * 2.0f)};
         if (tap_button(dc, speak)) dc.speech.push_back(spoken_question(dc, q));
         draw_speaker_icon(dc, ImVec2(dc.x_on_screen(speak.pos.x + l.unit * 0.9f, 0), speak.pos.y + l.unit));

@@ -124,7 +124,7 @@ ButtonContent measure_button(const DrawContext& dc, const ButtonSpec& b) {
     ImFont* font = b.font ? b.font : dc.fonts.body;
     float pad = dc.layout.unit * b.padding;
     ButtonContent c;
-    c.lines = &wrap_lines(font, b.label, b.size.x - 2 * pad, dc.rtl);
+    c.lines = &wrap_lines(font, b.label, b.size.x - 2 * pad, b.text_rtl.value_or(dc.rtl));
     c.face_radius = b.face ? std::min(b.size.x * 0.22f, dc.layout.unit * 0.9f) : 0.0f;
     c.face_gap = b.face ? pad * 0.6f : 0.0f;
     c.height = static_cast<float>(c.lines->size()) * font->FontSize * 1.15f + c.face_radius * 2 + c.face_gap;

@@ -69,6 +69,7 @@ struct ButtonSpec {
     std::optional<int> face;          // draw a face for this tone above the words
     std::optional<ImU32> stripe;      // coloured band along the top (scale colour)
     float padding = 0.4f;             // inside the edges, in units (narrow number buttons use less)
+    std::optional<bool> text_rtl;     // the label's own direction when it is not the UI language's
 };
 
 // The height `b` needs for its content at its width, at least `min_height`.
