@@ -52,6 +52,14 @@ KioskConfig parse_config(const std::string& path, const std::string& text) {
         if (n < lo || n > hi) fail(std::to_string(n) + " is outside " + std::to_string(lo) + ".." + std::to_string(hi));
         return n;
     };
+    auto as_inches = [&](const std::string& v) {
+        size_t used = 0;
+        double d = 0;
+        try { d = std::stod(v, &used); } catch (...) { used = 0; }
+        if (used == 0 || used != v.size()) fail("\"" + v + "\" is not a number of inches");
+        if (d < 7 || d > 100) fail(v + " inches is outside 7..100");
+        return d;
+    };
     auto as_bool = [&](const std::string& v) {
         if (v == "true" || v == "yes" || v == "1") return true;
         if (v == "false" || v == "no" || v == "0") return false;
@@ -79,6 +87,7 @@ KioskConfig parse_config(const std::string& path, const std::string& text) {
         {"locales", [&](const std::string& v) { c.locales_dir = v; }},
         {"default_language", [&](const std::string& v) { c.default_language = as_id(v); }},
         {"data_dir", [&](const std::string& v) { c.data_dir = v; }},
+        {"screen_diagonal_inches", [&](const std::string& v) { c.screen_diagonal_inches = as_inches(v); }},
     };
 
     std::istringstream in(text);

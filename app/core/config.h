@@ -19,6 +19,7 @@ struct KioskConfig {
     std::string locales_dir;
     std::string default_language = "sv";
     std::string data_dir;
+    double screen_diagonal_inches = 21.5;   // the touchscreen's size: touch targets must be >= 12 mm on it
 
     std::string source = "(built-in defaults)";
     std::map<std::string, int> lines;  // key -> line in the file, for later cross-checks

@@ -47,6 +47,8 @@ TEST(Config, MistakesAreReportedWithTheirLine) {
     EXPECT_EQ(error_of("kiosk_id = a b\n"), "kiosk.conf:1: \"a b\" may only contain letters a-z, digits, '-', '_' and '.'");
     EXPECT_EQ(error_of("just words\n"), "kiosk.conf:1: expected \"key = value\", got \"just words\"");
     EXPECT_EQ(error_of("monitor = 1\nmonitor = 2\n"), "kiosk.conf:2: \"monitor\" is set twice (first on line 1)");
+    EXPECT_EQ(error_of("screen_diagonal_inches = big\n"), "kiosk.conf:1: \"big\" is not a number of inches");
+    EXPECT_DOUBLE_EQ(parse_config("k", "screen_diagonal_inches = 21.5\n").screen_diagonal_inches, 21.5);
 }
 
 TEST(Config, LocationMustBeADistrictInTheList) {
