@@ -12,7 +12,7 @@ std::vector<std::string> ui_message_ids() {
     return {"ui.attract.title", "ui.attract.body", "ui.attract.start", "ui.language.title", "ui.district.title",
             "ui.district.all", "ui.district.outside", "ui.decline", "ui.back", "ui.question.progress",
             "ui.background.note", "ui.thanks.title", "ui.thanks.body", "ui.thanks.done", "ui.idle.title",
-            "ui.idle.body", "ui.idle.continue", "ui.save_failed", "ui.language.button",
+            "ui.idle.body", "ui.idle.continue", "ui.save_failed",
             "ui.a11y.large_text", "ui.a11y.high_contrast", "ui.a11y.audio_mode", "ui.a11y.audio_hint", "ui.speak"};
 }
 
