@@ -172,6 +172,7 @@ int run_kiosk(const Args& args) {
             if (frames_to_draw == 0) continue;
 
             window.begin_frame();
+            ui.set_last_press(window.last_press());
             std::vector<Event> events = ui.draw(session, fonts, static_cast<float>(window.width()),
                                                 static_cast<float>(window.height()), now, recorder.last_save_failed());
             window.end_frame();

@@ -7,6 +7,7 @@
 #include <stb/stb_image_write.h>
 
 #include <atomic>
+#include <chrono>
 #include <cfloat>
 #include <deque>
 #include <cstdio>
@@ -27,8 +28,10 @@ std::string g_glfw_error;
 struct PointerState {
     double x = -FLT_MAX, y = -FLT_MAX;
     bool down = false;
+    std::chrono::steady_clock::time_point at;   // when the X server's event reached us
 };
 PointerState g_pointer;
+std::chrono::steady_clock::time_point g_last_press;
 std::deque<PointerState> g_pointer_queue;
 
 void on_error(int, const char* what) { g_glfw_error = what ? what : "unknown error"; }
@@ -43,6 +46,7 @@ void on_cursor(GLFWwindow*, double x, double y) {
 void on_button(GLFWwindow*, int button, int action, int) {
     if (button == GLFW_MOUSE_BUTTON_LEFT) {
         g_pointer.down = action == GLFW_PRESS;
+        g_pointer.at = std::chrono::steady_clock::now();
         g_pointer_queue.push_back(g_pointer);
     }
     g_input = true;
@@ -128,6 +132,8 @@ int Window::height() const {
 
 bool Window::input_pending() const { return !g_pointer_queue.empty(); }
 
+std::chrono::steady_clock::time_point Window::last_press() const { return g_last_press; }
+
 bool Window::close_requested() const { return glfwWindowShouldClose(window_); }
 
 bool Window::wait(double timeout_s) {
@@ -147,6 +153,7 @@ void Window::begin_frame() {
     if (!g_pointer_queue.empty()) {
         p = g_pointer_queue.front();
         g_pointer_queue.pop_front();
+        if (p.down) g_last_press = p.at;
     }
     io.MousePos = ImVec2(static_cast<float>(p.x), static_cast<float>(p.y));
     io.MouseDown[0] = p.down;

@@ -1,6 +1,7 @@
 #pragma once
 // The GLFW window with ImGui on OpenGL 3: fullscreen for the kiosk, or a window for development.
 // It knows nothing about surveys; it turns the OS's events into "something happened" and frames.
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -25,6 +26,8 @@ public:
     int height() const;
     bool close_requested() const;
     bool input_pending() const;   // taps not yet replayed to ImGui: keep drawing frames
+    // When the press now being replayed happened (its event's arrival, not the frame's time).
+    std::chrono::steady_clock::time_point last_press() const;
 
     // Sleeps until input arrives or `timeout_s` passes (negative: no timeout). True if input arrived.
     bool wait(double timeout_s);

@@ -83,6 +83,7 @@ std::vector<Event> KioskUi::draw(const Session& session, const FontSets& font_se
     ImGui::PopStyleVar(2);
     speech_ = std::move(dc.speech);
     if (now.mono - shown_since_ < kTapGuard) return {};
+    if (last_press_ && *last_press_ < shown_since_ + kTapGuard) return {};
     return std::move(dc.events);
 }
 

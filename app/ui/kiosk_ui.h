@@ -16,6 +16,9 @@ public:
     std::vector<Event> draw(const Session& session, const FontSets& fonts, float width, float height, Instant now,
                             bool save_failed);
     const Accessibility& accessibility() const { return access_; }
+    // When the current press happened; a press begun within the tap guard of a screen change is
+    // dropped even if a slow frame handles it later.
+    void set_last_press(SteadyClock::time_point t) { last_press_ = t; }
     // Languages that have a read-aloud voice; the speaker button shows only for them.
     void set_voiced_languages(std::vector<std::string> languages) { voiced_ = std::move(languages); }
     // What to read aloud after the last draw(), in the session's language.
@@ -36,6 +39,7 @@ private:
     std::string armed_;                         // audio mode: spoken once, a second tap activates
     std::string shown_screen_;                  // screen_name() of the last frame
     SteadyClock::time_point shown_since_{};
+    std::optional<SteadyClock::time_point> last_press_;
 };
 
 // Every message id the screens use (checked at start-up against the source language).
