@@ -8,10 +8,12 @@ run_packages=(
   libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri libstb-dev libfreetype-dev
   libsqlite3-dev nlohmann-json3-dev libfribidi-dev libespeak-ng-dev espeak-ng-data
   fonts-noto-core
+  libcpp-httplib-dev libcurl4-openssl-dev libsodium-dev libpq-dev zlib1g-dev
 )
 test_packages=(
   libgtest-dev libbenchmark-dev
   xvfb xauth xdotool imagemagick sqlite3 gettext shellcheck systemd
+  postgresql clang libclang-rt-14-dev openssl
 )
 
 packages=("${run_packages[@]}")

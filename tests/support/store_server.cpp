@@ -1,0 +1,1 @@
+// Filled in by the lkp-store work: see store_server.h.

@@ -1,0 +1,66 @@
+#pragma once
+// The real parts sync tests talk to: a throwaway PostgreSQL cluster from Debian's postgresql
+// package, and the real lkp-store binary on a free loopback port (SQLite or PostgreSQL backend).
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lkp::test {
+
+// initdb + pg_ctl in a temp folder, run as the postgres user (PostgreSQL refuses root), on a
+// free loopback port. Stopped and removed when the object goes away.
+class PostgresCluster {
+public:
+    PostgresCluster();
+    ~PostgresCluster();
+    PostgresCluster(const PostgresCluster&) = delete;
+    // postgresql://lkp@127.0.0.1:PORT/DB; each call with a new name creates a fresh database.
+    std::string url(const std::string& database = "postgres") const;
+    std::string create_database(const std::string& name);   // returns its url
+    static bool available();   // Debian's PostgreSQL 15 binaries are installed
+
+private:
+    std::string dir_;
+    int port_ = 0;
+};
+
+struct StoreOptions {
+    std::string postgres_url;              // empty: SQLite in the server's own temp folder
+    std::vector<std::string> extra_args;   // passed to `lkp-store serve`
+};
+
+// One lkp-store: its database lives as long as this object; the process can be killed with
+// SIGKILL and started again on the same port and database.
+class StoreServer {
+public:
+    explicit StoreServer(StoreOptions options = {});
+    ~StoreServer();
+    StoreServer(const StoreServer&) = delete;
+
+    void start();          // returns once GET /v1/health answers
+    void kill9();          // SIGKILL, then waits for the process to be gone
+    void stop();           // SIGTERM, waits
+    bool running() const { return pid_ > 0; }
+    int port() const { return port_; }
+    std::string url() const;                 // http://127.0.0.1:PORT
+    std::vector<std::string> db_args() const;  // {"--db", FILE} or {"--postgres", URL}
+
+    // `lkp-store kiosk add NAME`: returns the token (the last line of its output).
+    std::string add_kiosk(const std::string& name);
+    // Response ids stored for a kiosk, read straight from the database (not through the server).
+    std::vector<std::string> response_ids(const std::string& kiosk);
+    std::string log() const;                 // the server's stderr so far
+
+private:
+    StoreOptions options_;
+    std::string dir_;
+    int port_ = 0;
+    pid_t pid_ = -1;
+};
+
+// A free TCP port on 127.0.0.1 (bound and released; good enough for tests run one per port).
+int free_port();
+
+}  // namespace lkp::test
