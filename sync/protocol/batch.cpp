@@ -144,7 +144,7 @@ std::vector<ParsedItem> parse_batch(std::string_view body, const SurveyCatalog& 
     Json root;
     try {
         root = Json::parse(body.begin(), body.end());
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {  // parse_error, and out_of_range for numbers like 9e999
         throw BatchError(400, "Malformed JSON", "the body is not valid UTF-8 JSON: " + without_exception_tag(e.what()));
     }
     if (!root.is_object()) throw BatchError(400, "Not a batch", "the body must be a JSON object with a \"responses\" array");
@@ -267,7 +267,8 @@ std::optional<Clock::time_point> parse_utc(std::string_view s) {
         if (s[19] != '.') return std::nullopt;
         ms = num(20, 3);
     }
-    if (y < 0 || mo < 0 || d < 0 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0)
+    // Years outside 1970..2199 are no kiosk's clock, and would overflow system_clock's range.
+    if (y < 1970 || y > 2199 || mo < 0 || d < 0 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0)
         return std::nullopt;
     using namespace std::chrono;
     year_month_day date{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
