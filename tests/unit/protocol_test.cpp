@@ -1,0 +1,156 @@
+// The /v1 wire format: what the store accepts item by item, and how the client reads answers.
+#include <gtest/gtest.h>
+
+#include "protocol/batch.h"
+#include "protocol/heartbeat.h"
+#include "support/test_support.h"
+
+namespace lkp::sync {
+namespace {
+
+const auto kNow = *parse_utc("2026-11-22T12:00:00.000Z");
+
+SurveyCatalog catalog() {
+    static const KioskData data = test::builtin_data();
+    return SurveyCatalog{{data.survey}, data.districts};
+}
+
+Json valid_item(int n = 1) {
+    char id[37];
+    std::snprintf(id, sizeof id, "3f1c2a9e-5b7d-4c1e-9a2b-%012d", n);
+    return Json{{"id", id},
+                {"kiosk_id", "bibliotek-1"},
+                {"seq", n},
+                {"survey_id", "helsingborg-lkp"},
+                {"survey_version", 1},
+                {"location", "001"},
+                {"language", "ar"},
+                {"district", "022"},
+                {"answers", {{"trygghet", 2}, {"delaktighet", 7}, {"livskvalitet", nullptr}, {"age_band", "30-44"}, {"gender", "K"}}},
+                {"started_at", "2026-11-22T10:15:00.000Z"},
+                {"submitted_at", "2026-11-22T10:15:41.250Z"},
+                {"flags", Json::array()}};
+}
+
+std::vector<ParsedItem> parse(const std::vector<Json>& items) {
+    return parse_batch(Json{{"responses", items}}.dump(), catalog(), kNow);
+}
+
+// One invalid field: the item is rejected naming that field, its neighbours are untouched.
+void expect_rejected(Json item, const std::string& field, const std::string& reason_part) {
+    auto items = parse({valid_item(1), item, valid_item(3)});
+    ASSERT_EQ(items.size(), 3u);
+    EXPECT_TRUE(items[0].response && items[2].response);
+    EXPECT_FALSE(items[1].response) << item.dump();
+    EXPECT_EQ(items[1].field, field) << items[1].reason;
+    EXPECT_NE(items[1].reason.find(reason_part), std::string::npos) << items[1].reason;
+}
+
+TEST(Protocol, ValidItemBecomesTheResponseTheKioskSaved) {
+    auto items = parse({valid_item(7)});
+    ASSERT_TRUE(items[0].response);
+    const Response& r = *items[0].response;
+    EXPECT_EQ(r.id, "3f1c2a9e-5b7d-4c1e-9a2b-000000000007");
+    EXPECT_EQ(r.seq, 7);
+    EXPECT_EQ(r.district, "022");
+    ASSERT_EQ(r.answers.size(), 5u);
+    EXPECT_EQ(r.answers[0].first, "trygghet");   // survey order, not key order
+    EXPECT_TRUE(r.answers[2].second.is_null());  // declined stays declined
+    // The client's encoding of that response is accepted as the very same item.
+    EXPECT_EQ(parse_batch(encode_batch({r}), catalog(), kNow)[0].canonical, items[0].canonical);
+}
+
+TEST(Protocol, EachBadFieldIsNamed) {
+    Json j = valid_item(2);
+    j["answers"]["trygghet"] = 7;
+    expect_rejected(j, "answers.trygghet", "not on");
+    j = valid_item(2), j["answers"]["livskvalitet"] = "10";
+    expect_rejected(j, "answers.livskvalitet", "not on");
+    j = valid_item(2), j["answers"].erase("gender");
+    expect_rejected(j, "answers.gender", "missing");
+    j = valid_item(2), j["answers"]["favourite_colour"] = 1;
+    expect_rejected(j, "answers.favourite_colour", "not a question");
+    j = valid_item(2), j["survey_version"] = 99;
+    expect_rejected(j, "survey_id", "does not know");
+    j = valid_item(2), j["district"] = "atlantis";
+    expect_rejected(j, "district", "not a district");
+    j = valid_item(2), j["id"] = "not-a-uuid";
+    expect_rejected(j, "id", "UUID");
+    j = valid_item(2), j["seq"] = "12";
+    expect_rejected(j, "seq", "integer");
+    j = valid_item(2), j["submitted_at"] = "2019-11-22T10:15:41.250Z";
+    expect_rejected(j, "submitted_at", "two years");
+    j = valid_item(2), j["submitted_at"] = "2031-01-01T00:00:00.000Z";
+    expect_rejected(j, "submitted_at", "future");
+    j = valid_item(2), j["started_at"] = "0000-01-01T00:00:00Z";
+    expect_rejected(j, "started_at", "not a UTC time");
+    j = valid_item(2), j["extra"] = true;
+    expect_rejected(j, "extra", "unknown field");
+    j = valid_item(2), j.erase("flags");
+    expect_rejected(j, "flags", "missing");
+}
+
+TEST(Protocol, BodiesThatAreNoBatchAreRefusedWhole) {
+    auto status_of = [](std::string_view body) {
+        try {
+            parse_batch(body, catalog(), kNow);
+        } catch (const BatchError& e) {
+            return e.status();
+        }
+        return 200;
+    };
+    EXPECT_EQ(status_of("{\"responses\": ["), 400);
+    EXPECT_EQ(status_of("[]"), 400);
+    EXPECT_EQ(status_of("{\"responses\": [], \"more\": 1}"), 400);
+    EXPECT_EQ(status_of("{\"responses\": [9e999]}"), 400);
+    EXPECT_EQ(status_of("{\"responses\": [\"\xff\xfe\"]}"), 400);   // invalid UTF-8
+    EXPECT_EQ(status_of(Json{{"responses", std::vector<int>(kMaxBatchItems + 1, 0)}}.dump()), 413);
+    EXPECT_EQ(status_of("{\"responses\": []}"), 200);
+}
+
+TEST(Protocol, ClientReadsOnlyTheStoresOwnAnswer) {
+    std::vector<std::string> ids{"a", "b"};
+    std::vector<ItemResult> results{{"a", ItemResult::Status::Created}, {"b", ItemResult::Status::Rejected, "conflict", "answers.trygghet", "differs"}};
+    auto back = parse_results(encode_results("key", results), ids);
+    ASSERT_EQ(back.size(), 2u);
+    EXPECT_TRUE(back[0].delivered());
+    EXPECT_FALSE(back[1].delivered());
+    EXPECT_EQ(back[1].code, "conflict");
+    EXPECT_EQ(back[1].field, "answers.trygghet");
+
+    std::string good = encode_results("key", results);
+    EXPECT_THROW(parse_results("<html><body>Log in to Mall-WiFi</body></html>", ids), std::runtime_error);
+    EXPECT_THROW(parse_results(good.substr(0, good.size() / 2), ids), std::runtime_error);
+    EXPECT_THROW(parse_results(good, {"a"}), std::runtime_error);          // count differs
+    EXPECT_THROW(parse_results(good, {"b", "a"}), std::runtime_error);     // order differs
+}
+
+TEST(Protocol, HeartbeatRoundTripsAndNamesBadFields) {
+    Heartbeat h{"bibliotek-1", "0.1.0", 12, 1, 3600, 1'000'000'000, "timeout", "2026-11-22T10:00:00.000Z"};
+    Heartbeat back = parse_heartbeat(encode_heartbeat(h));
+    EXPECT_EQ(back.kiosk_id, h.kiosk_id);
+    EXPECT_EQ(back.oldest_unsent_age_s, 3600);
+    EXPECT_EQ(back.last_error, "timeout");
+    h.oldest_unsent_age_s.reset();
+    EXPECT_FALSE(parse_heartbeat(encode_heartbeat(h)).oldest_unsent_age_s);
+    try {
+        parse_heartbeat(R"({"kiosk_id": "k", "program_version": "1", "unsent": -1})");
+        FAIL() << "a negative count was accepted";
+    } catch (const BatchError& e) {
+        EXPECT_NE(std::string(e.what()).find("unsent"), std::string::npos) << e.what();
+    }
+}
+
+TEST(Protocol, UtcTimesAndUuids) {
+    EXPECT_TRUE(parse_utc("2026-02-28T23:59:59Z"));
+    EXPECT_FALSE(parse_utc("2026-02-29T00:00:00Z"));        // not a leap year
+    EXPECT_FALSE(parse_utc("2026-11-22 10:15:00.000Z"));
+    EXPECT_FALSE(parse_utc("2026-11-22T10:15:00.000+01:00"));
+    EXPECT_EQ(*parse_utc("1970-01-01T00:00:01.500Z") - std::chrono::system_clock::time_point{},
+              std::chrono::milliseconds(1500));
+    EXPECT_TRUE(is_uuid(new_uuid_v4()));
+    EXPECT_FALSE(is_uuid("3F1C2A9E-5B7D-4C1E-9A2B-000000000001"));
+}
+
+}  // namespace
+}  // namespace lkp::sync
