@@ -1,0 +1,375 @@
+// lkp-store on PostgreSQL: a small pool of connections with prepared statements. A connection
+// that went bad is dropped and the next request opens a new one, so the server outlives restarts
+// of the database.
+#include <libpq-fe.h>
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+
+#include "store_backend.h"
+
+namespace lkp::store {
+
+namespace {
+
+using Params = std::vector<std::optional<std::string>>;
+
+// Timestamps are kept as timestamptz (for indicators) and read back in the wire's format.
+#define LKP_UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+
+const char* const kSchema = R"sql(
+CREATE TABLE kiosks (
+  name text PRIMARY KEY,
+  token_hash text NOT NULL UNIQUE,
+  created_at timestamptz NOT NULL,
+  revoked_at timestamptz
+);
+CREATE TABLE responses (
+  kiosk text NOT NULL,
+  id text NOT NULL,
+  seq bigint NOT NULL,
+  survey_id text NOT NULL,
+  survey_version integer NOT NULL,
+  location text NOT NULL,
+  language text NOT NULL,
+  district text,
+  answers jsonb NOT NULL,
+  started_at timestamptz NOT NULL,
+  submitted_at timestamptz NOT NULL,
+  flags jsonb NOT NULL,
+  canonical text NOT NULL,
+  received_at timestamptz NOT NULL,
+  PRIMARY KEY (kiosk, id)
+);
+CREATE INDEX responses_by_district ON responses (survey_id, district, submitted_at);
+CREATE TABLE idempotency (
+  kiosk text NOT NULL,
+  key text NOT NULL,
+  body_hash text NOT NULL,
+  result text NOT NULL,
+  created_at timestamptz NOT NULL,
+  PRIMARY KEY (kiosk, key)
+);
+CREATE TABLE heartbeats (
+  kiosk text PRIMARY KEY,
+  program_version text NOT NULL,
+  unsent bigint NOT NULL,
+  rejected bigint NOT NULL,
+  oldest_unsent_age_s bigint,
+  free_disk_bytes bigint,
+  last_error text NOT NULL,
+  sent_at text NOT NULL,
+  received_at timestamptz NOT NULL
+);
+)sql";
+
+// The statements of the hot paths, prepared once per connection.
+const std::pair<const char*, const char*> kPrepared[] = {
+    {"auth", "SELECT name FROM kiosks WHERE token_hash = $1 AND revoked_at IS NULL"},
+    {"key_lock", "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))"},
+    {"key_get", "SELECT body_hash, result FROM idempotency WHERE kiosk = $1 AND key = $2"},
+    {"key_put", "INSERT INTO idempotency VALUES ($1, $2, $3, $4, $5)"},
+    {"insert", "INSERT INTO responses VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) "
+               "ON CONFLICT (kiosk, id) DO NOTHING RETURNING 1"},
+    {"existing", "SELECT canonical FROM responses WHERE kiosk = $1 AND id = $2"},
+    {"heartbeat", "INSERT INTO heartbeats VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (kiosk) DO UPDATE SET "
+                  "program_version=excluded.program_version, unsent=excluded.unsent, rejected=excluded.rejected, "
+                  "oldest_unsent_age_s=excluded.oldest_unsent_age_s, free_disk_bytes=excluded.free_disk_bytes, "
+                  "last_error=excluded.last_error, sent_at=excluded.sent_at, received_at=excluded.received_at"},
+};
+
+using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
+
+// SQLSTATE classes that mean "try again later", not "this request is wrong": connection
+// exceptions, insufficient resources (disk full), operator intervention, serialization failures.
+bool transient(const char* sqlstate) {
+    std::string s = sqlstate ? sqlstate : "";
+    return s.rfind("08", 0) == 0 || s.rfind("53", 0) == 0 || s.rfind("57", 0) == 0 || s.rfind("40", 0) == 0;
+}
+
+// One pooled connection: throws Unavailable when it is lost, so the pool drops it.
+class Connection {
+public:
+    explicit Connection(const std::string& url) {
+        const char* keys[] = {"dbname", "connect_timeout", nullptr};
+        const char* values[] = {url.c_str(), "5", nullptr};
+        conn_ = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+        if (PQstatus(conn_) != CONNECTION_OK) {
+            std::string msg = PQerrorMessage(conn_);
+            PQfinish(conn_);
+            throw Unavailable("cannot connect to PostgreSQL: " + trimmed(msg));
+        }
+        PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);   // "relation exists, skipping"
+    }
+    ~Connection() { PQfinish(conn_); }
+    Connection(const Connection&) = delete;
+
+    bool good() const { return PQstatus(conn_) == CONNECTION_OK; }
+
+    void prepare_all() {
+        for (const auto& [name, sql] : kPrepared) check(Result(PQprepare(conn_, name, sql, 0, nullptr), PQclear), name);
+    }
+
+    Result exec(const std::string& sql, const Params& params = {}) {
+        auto values = pointers(params);
+        return check(Result(PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
+                                         nullptr, nullptr, 0),
+                            PQclear),
+                     sql.substr(0, 40));
+    }
+
+    Result run(const char* prepared, const Params& params) {
+        auto values = pointers(params);
+        return check(Result(PQexecPrepared(conn_, prepared, static_cast<int>(params.size()), values.data(), nullptr,
+                                           nullptr, 0),
+                            PQclear),
+                     prepared);
+    }
+
+private:
+    static std::string trimmed(std::string s) {
+        while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+        return s;
+    }
+
+    static std::vector<const char*> pointers(const Params& params) {
+        std::vector<const char*> out;
+        for (const auto& p : params) out.push_back(p ? p->c_str() : nullptr);
+        return out;
+    }
+
+    Result check(Result r, const std::string& what) {
+        auto status = PQresultStatus(r.get());
+        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return r;
+        std::string msg = "PostgreSQL (" + what + "): " + trimmed(PQerrorMessage(conn_));
+        if (!good() || transient(PQresultErrorField(r.get(), PG_DIAG_SQLSTATE))) throw Unavailable(msg);
+        throw std::runtime_error(msg);
+    }
+
+    PGconn* conn_ = nullptr;
+};
+
+// Up to `max` connections, opened when needed; a caller waits when all are in use.
+class Pool {
+public:
+    Pool(std::string url, std::size_t max) : url_(std::move(url)), max_(max) {}
+
+    struct Lease {
+        Pool* pool;
+        std::unique_ptr<Connection> conn;
+        ~Lease() {
+            if (conn) pool->give_back(std::move(conn));
+        }
+        Connection* operator->() { return conn.get(); }
+    };
+
+    Lease take() {
+        std::unique_lock lock(mutex_);
+        cv_.wait(lock, [&] { return !idle_.empty() || open_ < max_; });
+        if (!idle_.empty()) {
+            auto conn = std::move(idle_.back());
+            idle_.pop_back();
+            return Lease{this, std::move(conn)};
+        }
+        ++open_;
+        lock.unlock();
+        try {
+            auto conn = std::make_unique<Connection>(url_);
+            conn->prepare_all();
+            return Lease{this, std::move(conn)};
+        } catch (...) {
+            forget();
+            throw;
+        }
+    }
+
+private:
+    void give_back(std::unique_ptr<Connection> conn) {
+        if (!conn->good()) {
+            conn.reset();
+            forget();
+            return;
+        }
+        std::lock_guard lock(mutex_);
+        idle_.push_back(std::move(conn));
+        cv_.notify_one();
+    }
+
+    void forget() {
+        std::lock_guard lock(mutex_);
+        --open_;
+        cv_.notify_one();
+    }
+
+    std::string url_;
+    std::size_t max_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::vector<std::unique_ptr<Connection>> idle_;
+    std::size_t open_ = 0;
+};
+
+// BEGIN ... COMMIT; rolls back when left early (a lost connection is then dropped by the pool).
+class Tx {
+public:
+    explicit Tx(Connection& c) : c_(c) { c_.exec("BEGIN"); }
+    ~Tx() {
+        if (!done_ && c_.good()) {
+            try {
+                c_.exec("ROLLBACK");
+            } catch (...) {   // the connection is bad now; the pool drops it
+            }
+        }
+    }
+    void commit() {
+        c_.exec("COMMIT");
+        done_ = true;
+    }
+
+private:
+    Connection& c_;
+    bool done_ = false;
+};
+
+std::optional<std::string> opt_value(PGresult* r, int row, int col) {
+    if (PQgetisnull(r, row, col)) return std::nullopt;
+    return std::string(PQgetvalue(r, row, col), static_cast<std::size_t>(PQgetlength(r, row, col)));
+}
+std::string value(PGresult* r, int row, int col) { return opt_value(r, row, col).value_or(""); }
+std::optional<std::int64_t> opt_int(PGresult* r, int row, int col) {
+    auto v = opt_value(r, row, col);
+    return v ? std::optional<std::int64_t>(std::stoll(*v)) : std::nullopt;
+}
+std::optional<std::string> opt_text(const std::optional<std::int64_t>& v) {
+    return v ? std::optional<std::string>(std::to_string(*v)) : std::nullopt;
+}
+
+class PostgresBackend final : public StoreBackend {
+public:
+    PostgresBackend(const std::string& url, std::size_t max_connections) : pool_(url, max_connections) {
+        auto c = pool_.take();
+        create_schema(*c.conn);
+    }
+
+    const char* kind() const override { return "postgresql"; }
+
+    void ping() override { pool_.take()->exec("SELECT 1"); }
+
+    std::optional<std::string> kiosk_for_token(const std::string& token_hash) override {
+        auto r = pool_.take()->run("auth", {token_hash});
+        if (PQntuples(r.get()) == 0) return std::nullopt;
+        return value(r.get(), 0, 0);
+    }
+
+    BatchAnswer store_batch(BatchRequest req) override {
+        auto c = pool_.take();
+        Tx tx(*c.conn);
+        // Requests with the same key wait for each other, so a replay sees the finished answer.
+        c->run("key_lock", {req.kiosk, req.key});
+        auto stored = c->run("key_get", {req.kiosk, req.key});
+        if (PQntuples(stored.get()) > 0) {
+            if (value(stored.get(), 0, 0) != req.body_hash)
+                throw KeyReused("Idempotency-Key " + req.key + " was already used for a different batch");
+            return {value(stored.get(), 0, 1), true};
+        }
+        for (const NewRow& row : req.rows) req.results[row.index] = insert_row(*c.conn, req, row);
+        std::string body = sync::encode_results(req.key, req.results);
+        c->run("key_put", {req.kiosk, req.key, req.body_hash, body, req.received_at});
+        tx.commit();
+        return {body, false};
+    }
+
+    void store_heartbeat(const sync::Heartbeat& h, const std::string& received_at) override {
+        pool_.take()->run("heartbeat", {h.kiosk_id, h.program_version, std::to_string(h.unsent),
+                                        std::to_string(h.rejected), opt_text(h.oldest_unsent_age_s),
+                                        opt_text(h.free_disk_bytes), h.last_error, h.sent_at, received_at});
+    }
+
+    void add_kiosk(const std::string& name, const std::string& token_hash, const std::string& now) override {
+        auto r = pool_.take()->exec(
+            "INSERT INTO kiosks (name, token_hash, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+            {name, token_hash, now});
+        if (std::string(PQcmdTuples(r.get())) != "1")
+            throw std::runtime_error("a kiosk named '" + name + "' already exists");
+    }
+
+    bool revoke_kiosk(const std::string& name, const std::string& now) override {
+        auto r = pool_.take()->exec("UPDATE kiosks SET revoked_at = coalesce(revoked_at, $2) WHERE name = $1",
+                                    {name, now});
+        return std::string(PQcmdTuples(r.get())) != "0";
+    }
+
+    std::vector<KioskInfo> kiosks() override {
+        auto r = pool_.take()->exec(
+            "SELECT k.name, " LKP_UTC("k.created_at") ", " LKP_UTC("k.revoked_at") ", h.program_version, h.unsent, "
+            "h.rejected, h.oldest_unsent_age_s, h.free_disk_bytes, h.last_error, h.sent_at, " LKP_UTC("h.received_at")
+            " FROM kiosks k LEFT JOIN heartbeats h ON h.kiosk = k.name ORDER BY k.name");
+        std::vector<KioskInfo> out;
+        for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back(kiosk_row(r.get(), i));
+        return out;
+    }
+
+    std::vector<KioskCount> response_counts() override {
+        auto r = pool_.take()->exec("SELECT kiosk, count(*) FROM responses GROUP BY kiosk ORDER BY kiosk");
+        std::vector<KioskCount> out;
+        for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back({value(r.get(), i, 0), *opt_int(r.get(), i, 1)});
+        return out;
+    }
+
+private:
+    static void create_schema(Connection& c) {
+        Tx tx(c);
+        c.exec("SELECT pg_advisory_xact_lock(4242)");   // two processes opening a new database at once
+        c.exec("CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value text NOT NULL)");
+        auto r = c.exec("SELECT value FROM meta WHERE key = 'schema_version'");
+        if (PQntuples(r.get()) > 0) {
+            int version = std::stoi(value(r.get(), 0, 0));
+            if (version > kSchemaVersion)
+                throw std::runtime_error("PostgreSQL: schema version " + std::to_string(version) +
+                                         " is newer than this lkp-store understands (" +
+                                         std::to_string(kSchemaVersion) + ")");
+            return;
+        }
+        c.exec(kSchema);
+        c.exec("INSERT INTO meta VALUES ('schema_version', $1)", {std::to_string(kSchemaVersion)});
+        tx.commit();
+    }
+
+    static sync::ItemResult insert_row(Connection& c, const BatchRequest& req, const NewRow& row) {
+        const Response& r = *row.response;
+        auto inserted = c.run("insert", {req.kiosk, r.id, std::to_string(r.seq), r.survey_id,
+                                         std::to_string(r.survey_version), r.location, r.language, r.district,
+                                         answers_json(r), r.started_at, r.submitted_at, flags_json(r),
+                                         *row.canonical, req.received_at});
+        if (PQntuples(inserted.get()) > 0) return row_outcome(row, true, "");
+        auto existing = c.run("existing", {req.kiosk, r.id});
+        return row_outcome(row, false, value(existing.get(), 0, 0));
+    }
+
+    static KioskInfo kiosk_row(PGresult* r, int i) {
+        KioskInfo k{.name = value(r, i, 0), .created_at = value(r, i, 1), .revoked_at = opt_value(r, i, 2)};
+        if (auto version = opt_value(r, i, 3)) {
+            k.heartbeat = sync::Heartbeat{.kiosk_id = k.name,
+                                          .program_version = *version,
+                                          .unsent = *opt_int(r, i, 4),
+                                          .rejected = *opt_int(r, i, 5),
+                                          .oldest_unsent_age_s = opt_int(r, i, 6),
+                                          .free_disk_bytes = opt_int(r, i, 7),
+                                          .last_error = value(r, i, 8),
+                                          .sent_at = value(r, i, 9)};
+            k.heartbeat_received_at = value(r, i, 10);
+        }
+        return k;
+    }
+
+    Pool pool_;
+};
+
+}  // namespace
+
+std::unique_ptr<StoreBackend> open_postgres(const std::string& url, std::size_t max_connections) {
+    return std::make_unique<PostgresBackend>(url, max_connections);
+}
+
+}  // namespace lkp::store

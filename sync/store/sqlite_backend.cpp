@@ -1,0 +1,252 @@
+// lkp-store on one SQLite file: WAL, synchronous=FULL (the kiosk deletes its copy on our 200, so
+// an acknowledged batch must survive a power cut), one connection and one writer at a time.
+#include <mutex>
+#include <type_traits>
+
+#include "store/sqlite.h"
+#include "store_backend.h"
+
+namespace lkp::store {
+
+namespace {
+
+const char* const kSchema = R"sql(
+CREATE TABLE kiosks (
+  name TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE TABLE responses (
+  kiosk TEXT NOT NULL,
+  id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  survey_id TEXT NOT NULL,
+  survey_version INTEGER NOT NULL,
+  location TEXT NOT NULL,
+  language TEXT NOT NULL,
+  district TEXT,
+  answers TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  submitted_at TEXT NOT NULL,
+  flags TEXT NOT NULL,
+  canonical TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  PRIMARY KEY (kiosk, id)
+);
+CREATE INDEX responses_by_district ON responses (survey_id, district, submitted_at);
+CREATE TABLE idempotency (
+  kiosk TEXT NOT NULL,
+  key TEXT NOT NULL,
+  body_hash TEXT NOT NULL,
+  result TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (kiosk, key)
+);
+CREATE TABLE heartbeats (
+  kiosk TEXT PRIMARY KEY,
+  program_version TEXT NOT NULL,
+  unsent INTEGER NOT NULL,
+  rejected INTEGER NOT NULL,
+  oldest_unsent_age_s INTEGER,
+  free_disk_bytes INTEGER,
+  last_error TEXT NOT NULL,
+  sent_at TEXT NOT NULL,
+  received_at TEXT NOT NULL
+);
+)sql";
+
+std::optional<std::string> opt_int_text(const std::optional<std::int64_t>& v) {
+    return v ? std::optional<std::string>(std::to_string(*v)) : std::nullopt;
+}
+
+std::optional<std::int64_t> opt_int(const std::optional<std::string>& v) {
+    return v ? std::optional<std::int64_t>(std::stoll(*v)) : std::nullopt;
+}
+
+class SqliteBackend final : public StoreBackend {
+public:
+    explicit SqliteBackend(const std::string& path)
+        : db_(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX) {
+        db_.exec("PRAGMA journal_mode=WAL");
+        db_.exec("PRAGMA synchronous=FULL");
+        db_.exec("PRAGMA busy_timeout=5000");
+        create_schema();
+    }
+
+    const char* kind() const override { return "sqlite"; }
+
+    void ping() override {
+        guarded([&] { db_.pragma_int("schema_version"); });
+    }
+
+    std::optional<std::string> kiosk_for_token(const std::string& token_hash) override {
+        return guarded([&]() -> std::optional<std::string> {
+            auto st = db_.prepare("SELECT name FROM kiosks WHERE token_hash = ? AND revoked_at IS NULL");
+            st.bind(1, token_hash);
+            if (!st.step()) return std::nullopt;
+            return st.text_col(0);
+        });
+    }
+
+    BatchAnswer store_batch(BatchRequest req) override {
+        return guarded([&] { return store_batch_locked(req); });
+    }
+
+    void store_heartbeat(const sync::Heartbeat& h, const std::string& received_at) override {
+        guarded([&] {
+            auto st = db_.prepare(
+                "INSERT INTO heartbeats VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (kiosk) DO UPDATE SET "
+                "program_version=excluded.program_version, unsent=excluded.unsent, rejected=excluded.rejected, "
+                "oldest_unsent_age_s=excluded.oldest_unsent_age_s, free_disk_bytes=excluded.free_disk_bytes, "
+                "last_error=excluded.last_error, sent_at=excluded.sent_at, received_at=excluded.received_at");
+            st.bind(1, h.kiosk_id).bind(2, h.program_version).bind(3, h.unsent).bind(4, h.rejected);
+            st.bind(5, opt_int_text(h.oldest_unsent_age_s)).bind(6, opt_int_text(h.free_disk_bytes));
+            st.bind(7, h.last_error).bind(8, h.sent_at).bind(9, received_at);
+            st.run();
+        });
+    }
+
+    void add_kiosk(const std::string& name, const std::string& token_hash, const std::string& now) override {
+        guarded([&] {
+            auto exists = db_.prepare("SELECT 1 FROM kiosks WHERE name = ?");
+            exists.bind(1, name);
+            if (exists.step()) throw std::runtime_error("a kiosk named '" + name + "' already exists");
+            auto st = db_.prepare("INSERT INTO kiosks (name, token_hash, created_at) VALUES (?,?,?)");
+            st.bind(1, name).bind(2, token_hash).bind(3, now);
+            st.run();
+        });
+    }
+
+    bool revoke_kiosk(const std::string& name, const std::string& now) override {
+        return guarded([&] {
+            auto st = db_.prepare("UPDATE kiosks SET revoked_at = coalesce(revoked_at, ?) WHERE name = ?");
+            st.bind(1, now).bind(2, name);
+            st.run();
+            return sqlite3_changes(db_.handle()) > 0;
+        });
+    }
+
+    std::vector<KioskInfo> kiosks() override {
+        return guarded([&] {
+            auto st = db_.prepare(
+                "SELECT k.name, k.created_at, k.revoked_at, h.program_version, h.unsent, h.rejected, "
+                "h.oldest_unsent_age_s, h.free_disk_bytes, h.last_error, h.sent_at, h.received_at "
+                "FROM kiosks k LEFT JOIN heartbeats h ON h.kiosk = k.name ORDER BY k.name");
+            std::vector<KioskInfo> out;
+            while (st.step()) out.push_back(kiosk_row(st));
+            return out;
+        });
+    }
+
+    std::vector<KioskCount> response_counts() override {
+        return guarded([&] {
+            auto st = db_.prepare("SELECT kiosk, count(*) FROM responses GROUP BY kiosk ORDER BY kiosk");
+            std::vector<KioskCount> out;
+            while (st.step()) out.push_back({st.text_col(0), st.int_col(1)});
+            return out;
+        });
+    }
+
+private:
+    // One caller at a time; SQLite's "busy", "full" and I/O errors become Unavailable (503).
+    template <typename F>
+    std::invoke_result_t<F> guarded(F&& f) {
+        std::lock_guard lock(mutex_);
+        try {
+            return f();
+        } catch (const StoreError& e) {
+            int code = sqlite3_extended_errcode(db_.handle()) & 0xFF;
+            if (code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_FULL || code == SQLITE_IOERR ||
+                code == SQLITE_CANTOPEN || code == SQLITE_READONLY || code == SQLITE_NOMEM)
+                throw Unavailable(std::string("SQLite: ") + e.what());
+            throw;
+        }
+    }
+
+    void create_schema() {
+        db_.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        Transaction tx(db_);
+        auto st = db_.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+        if (st.step()) {
+            int version = std::stoi(st.text_col(0));
+            if (version > kSchemaVersion)
+                throw std::runtime_error(db_.path() + ": schema version " + std::to_string(version) +
+                                         " is newer than this lkp-store understands (" +
+                                         std::to_string(kSchemaVersion) + ")");
+            return;
+        }
+        db_.exec(kSchema);
+        db_.exec("INSERT INTO meta VALUES ('schema_version', '" + std::to_string(kSchemaVersion) + "')");
+        tx.commit();
+    }
+
+    BatchAnswer store_batch_locked(BatchRequest& req) {
+        Transaction tx(db_);
+        if (auto stored = stored_answer(req)) return {*stored, true};
+        auto insert = db_.prepare(
+            "INSERT INTO responses VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (kiosk, id) DO NOTHING");
+        auto existing = db_.prepare("SELECT canonical FROM responses WHERE kiosk = ? AND id = ?");
+        for (const NewRow& row : req.rows) {
+            bind_row(insert, req, row);
+            insert.run();
+            bool inserted = sqlite3_changes(db_.handle()) > 0;
+            std::string stored;
+            if (!inserted) {
+                existing.bind(1, req.kiosk).bind(2, row.response->id);
+                if (existing.step()) stored = existing.text_col(0);
+                existing.reset();
+            }
+            req.results[row.index] = row_outcome(row, inserted, stored);
+        }
+        std::string body = sync::encode_results(req.key, req.results);
+        auto key = db_.prepare("INSERT INTO idempotency VALUES (?,?,?,?,?)");
+        key.bind(1, req.kiosk).bind(2, req.key).bind(3, req.body_hash).bind(4, body).bind(5, req.received_at);
+        key.run();
+        tx.commit();
+        return {body, false};
+    }
+
+    // The answer given before for this key, or KeyReused when the body differs.
+    std::optional<std::string> stored_answer(const BatchRequest& req) {
+        auto st = db_.prepare("SELECT body_hash, result FROM idempotency WHERE kiosk = ? AND key = ?");
+        st.bind(1, req.kiosk).bind(2, req.key);
+        if (!st.step()) return std::nullopt;
+        if (st.text_col(0) != req.body_hash)
+            throw KeyReused("Idempotency-Key " + req.key + " was already used for a different batch");
+        return st.text_col(1);
+    }
+
+    static void bind_row(Statement& st, const BatchRequest& req, const NewRow& row) {
+        const Response& r = *row.response;
+        st.bind(1, req.kiosk).bind(2, r.id).bind(3, r.seq).bind(4, r.survey_id);
+        st.bind(5, static_cast<std::int64_t>(r.survey_version)).bind(6, r.location).bind(7, r.language);
+        st.bind(8, r.district).bind(9, answers_json(r)).bind(10, r.started_at).bind(11, r.submitted_at);
+        st.bind(12, flags_json(r)).bind(13, *row.canonical).bind(14, req.received_at);
+    }
+
+    static KioskInfo kiosk_row(const Statement& st) {
+        KioskInfo k{.name = st.text_col(0), .created_at = st.text_col(1), .revoked_at = st.opt_text_col(2)};
+        if (auto version = st.opt_text_col(3)) {
+            k.heartbeat = sync::Heartbeat{.kiosk_id = k.name,
+                                          .program_version = *version,
+                                          .unsent = st.int_col(4),
+                                          .rejected = st.int_col(5),
+                                          .oldest_unsent_age_s = opt_int(st.opt_text_col(6)),
+                                          .free_disk_bytes = opt_int(st.opt_text_col(7)),
+                                          .last_error = st.text_col(8),
+                                          .sent_at = st.text_col(9)};
+            k.heartbeat_received_at = st.text_col(10);
+        }
+        return k;
+    }
+
+    std::mutex mutex_;
+    Database db_;
+};
+
+}  // namespace
+
+std::unique_ptr<StoreBackend> open_sqlite(const std::string& path) { return std::make_unique<SqliteBackend>(path); }
+
+}  // namespace lkp::store

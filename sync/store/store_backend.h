@@ -1,0 +1,109 @@
+#pragma once
+// What lkp-store needs from its database, implemented for SQLite and PostgreSQL with the same
+// semantics: one transaction per batch, a response row never changes once written.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/response.h"
+#include "protocol/batch.h"
+#include "protocol/heartbeat.h"
+
+namespace lkp::store {
+
+// The database cannot take the request now (gone, locked, disk full): the client retries later.
+class Unavailable : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// The Idempotency-Key was used before for a different body (HTTP 422).
+class KeyReused : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// A valid response of a batch, at its position in the request.
+struct NewRow {
+    std::size_t index;
+    const Response* response;
+    const std::string* canonical;   // compared byte for byte with a stored row of the same id
+};
+
+struct BatchRequest {
+    std::string kiosk;
+    std::string key;         // Idempotency-Key
+    std::string body_hash;   // hex BLAKE2b of the (decompressed) body
+    std::string received_at;
+    std::vector<NewRow> rows;
+    std::vector<sync::ItemResult> results;   // rejections already decided; rows' entries are filled in
+};
+
+struct BatchAnswer {
+    std::string body;      // encode_results(), stored with the key so a replay is byte-identical
+    bool replayed = false;
+};
+
+struct KioskInfo {
+    std::string name, created_at;
+    std::optional<std::string> revoked_at;
+    std::optional<sync::Heartbeat> heartbeat;
+    std::string heartbeat_received_at;
+};
+
+struct KioskCount {
+    std::string kiosk;
+    std::int64_t responses = 0;
+};
+
+class StoreBackend {
+public:
+    virtual ~StoreBackend() = default;
+    virtual const char* kind() const = 0;   // "sqlite" or "postgresql"
+    virtual void ping() = 0;                // throws Unavailable
+
+    // The kiosk whose unrevoked token has this hash.
+    virtual std::optional<std::string> kiosk_for_token(const std::string& token_hash) = 0;
+    // Inserts the rows and records the key in one transaction, or replays the stored answer.
+    virtual BatchAnswer store_batch(BatchRequest request) = 0;
+    virtual void store_heartbeat(const sync::Heartbeat& h, const std::string& received_at) = 0;
+
+    // Throws std::runtime_error when the name is taken.
+    virtual void add_kiosk(const std::string& name, const std::string& token_hash, const std::string& now) = 0;
+    virtual bool revoke_kiosk(const std::string& name, const std::string& now) = 0;   // false: unknown
+    virtual std::vector<KioskInfo> kiosks() = 0;
+    virtual std::vector<KioskCount> response_counts() = 0;
+};
+
+inline constexpr int kSchemaVersion = 1;
+
+// Both create the schema on first open and refuse a database of a newer schema version.
+std::unique_ptr<StoreBackend> open_sqlite(const std::string& path);
+std::unique_ptr<StoreBackend> open_postgres(const std::string& url, std::size_t max_connections);
+
+// Shared by both backends: the per-item outcome of trying to insert a row.
+inline sync::ItemResult row_outcome(const NewRow& row, bool inserted, const std::string& stored_canonical) {
+    sync::ItemResult r{.id = row.response->id};
+    if (inserted || stored_canonical == *row.canonical) {
+        r.status = inserted ? sync::ItemResult::Status::Created : sync::ItemResult::Status::Duplicate;
+        return r;
+    }
+    r.status = sync::ItemResult::Status::Rejected;
+    r.code = "conflict";
+    r.field = "id";
+    r.reason = "a different response with this id is already stored; it is never overwritten";
+    return r;
+}
+
+// The columns kept per row for computing indicators later.
+inline std::string answers_json(const Response& r) {
+    Json j = Json::object();
+    for (const auto& [question, value] : r.answers) j[question] = value;
+    return j.dump();
+}
+inline std::string flags_json(const Response& r) { return Json(r.flags).dump(); }
+
+}  // namespace lkp::store
