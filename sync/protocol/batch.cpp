@@ -237,7 +237,10 @@ std::vector<ItemResult> parse_results(std::string_view body, const std::vector<s
 }
 
 std::string problem_json(int status, const std::string& title, const std::string& detail) {
-    return Json{{"type", "about:blank"}, {"title", title}, {"status", status}, {"detail", detail}}.dump();
+    // The detail may quote the bytes a parse error stopped at, which need not be valid UTF-8:
+    // replace them (U+FFFD) rather than throw while reporting the error.
+    return Json{{"type", "about:blank"}, {"title", title}, {"status", status}, {"detail", detail}}.dump(
+        -1, ' ', false, Json::error_handler_t::replace);
 }
 
 bool is_uuid(std::string_view s) {

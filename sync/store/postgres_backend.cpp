@@ -111,7 +111,9 @@ public:
         for (const auto& [name, sql] : kPrepared) check(Result(PQprepare(conn_, name, sql, 0, nullptr), PQclear), name);
     }
 
+    // Without parameters the SQL may hold several statements (the schema).
     Result exec(const std::string& sql, const Params& params = {}) {
+        if (params.empty()) return check(Result(PQexec(conn_, sql.c_str()), PQclear), sql.substr(0, 40));
         auto values = pointers(params);
         return check(Result(PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
                                          nullptr, nullptr, 0),
@@ -247,9 +249,10 @@ std::optional<std::string> opt_text(const std::optional<std::int64_t>& v) {
 
 class PostgresBackend final : public StoreBackend {
 public:
+    // The schema first, on a connection of its own: pooled connections prepare statements on it.
     PostgresBackend(const std::string& url, std::size_t max_connections) : pool_(url, max_connections) {
-        auto c = pool_.take();
-        create_schema(*c.conn);
+        Connection setup(url);
+        create_schema(setup);
     }
 
     const char* kind() const override { return "postgresql"; }

@@ -52,7 +52,15 @@ bool is_json(const std::string& content_type) {
 
 // Reads the body through httplib's decompression, stopping as soon as the decompressed size
 // passes `limit`: a small gzip bomb never grows past the limit in memory.
-bool read_body(const httplib::ContentReader& reader, httplib::Response& res, std::size_t limit, std::string& body) {
+bool read_body(const httplib::Request& req, const httplib::ContentReader& reader, httplib::Response& res,
+               std::size_t limit, std::string& body) {
+    // httplib passes encodings it does not know through undecoded; only gzip is part of /v1.
+    std::string encoding = lower(req.get_header_value("Content-Encoding"));
+    if (!encoding.empty() && encoding != "identity" && encoding != "gzip") {
+        res.set_header("Connection", "close");
+        problem(res, 415, "Unsupported Content-Encoding", "send the body plain or with Content-Encoding: gzip");
+        return false;
+    }
     bool too_large = false;
     bool ok = reader([&](const char* data, std::size_t n) {
         if (body.size() + n > limit) {
@@ -176,13 +184,13 @@ private:
             return;
         }
         std::string body;
-        if (!read_body(reader, res, sync::kMaxBodyBytes, body)) return;
+        if (!read_body(req, reader, res, sync::kMaxBodyBytes, body)) return;
         guard(req, res, [&] { handle_batch(req, res, body); });
     }
 
     void heartbeat(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
         std::string body;
-        if (!read_body(reader, res, kMaxHeartbeatBytes, body)) return;
+        if (!read_body(req, reader, res, kMaxHeartbeatBytes, body)) return;
         guard(req, res, [&] { handle_heartbeat(req, res, body); });
     }
 

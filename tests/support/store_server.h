@@ -51,6 +51,16 @@ public:
     std::string add_kiosk(const std::string& name);
     // Response ids stored for a kiosk, read straight from the database (not through the server).
     std::vector<std::string> response_ids(const std::string& kiosk);
+    // The first column of every row of `sql` (no parameters: tests only), read straight from the database.
+    std::vector<std::string> query(const std::string& sql);
+    // `lkp-store ARGS... --db/--postgres ...`, e.g. {"kiosk", "revoke", "k1"}.
+    struct CliResult {
+        int exit_code;
+        std::string out, err;
+    };
+    CliResult cli(const std::vector<std::string>& args) const;
+    bool tls() const;                        // started with --tls-cert: url() is https://
+    const std::string& dir() const { return dir_; }
     std::string log() const;                 // the server's stderr so far
 
 private:

@@ -1,0 +1,124 @@
+// Bad input: an invalid item is rejected by name and field while its valid neighbours are stored;
+// a body that is no batch at all gets a 4xx problem and writes nothing. The server stays up.
+#include <functional>
+
+#include "store_fixture.h"
+
+namespace lkp::test {
+namespace {
+
+class BadInputTest : public StoreTest {
+protected:
+    void TearDown() override {
+        if (server_) expect_healthy();
+    }
+    void expect_problem(const Reply& r, int status) {
+        EXPECT_EQ(r.status, status) << r.body << server_->log();
+        EXPECT_EQ(r.header("Content-Type"), "application/problem+json") << r.body;
+        EXPECT_TRUE(server_->response_ids(kiosk_).empty());
+    }
+};
+
+struct ItemCase {
+    const char* name;
+    std::function<void(Json&)> spoil;
+    std::string field;
+};
+
+std::string first_question() { return builtin_data().survey.questions.at(0).id; }
+
+const std::vector<ItemCase>& item_cases() {
+    static const std::vector<ItemCase> cases = {
+        {"seq as a string", [](Json& j) { j["seq"] = "1"; }, "seq"},
+        {"answers as an array", [](Json& j) { j["answers"] = Json::array(); }, "answers"},
+        {"unknown survey", [](Json& j) { j["survey_id"] = "no-such-survey"; }, "survey_id"},
+        {"unknown survey version", [](Json& j) { j["survey_version"] = 999; }, "survey_id"},
+        {"value outside the scale", [](Json& j) { j["answers"][first_question()] = 12345; }, "answers." + first_question()},
+        {"text on a scale", [](Json& j) { j["answers"][first_question()] = "a lot"; }, "answers." + first_question()},
+        {"years in the past",
+         [](Json& j) {
+             j["started_at"] = "2019-03-01T10:00:00.000Z";
+             j["submitted_at"] = "2019-03-01T10:05:00.000Z";
+         },
+         "submitted_at"},
+        {"years in the future",
+         [](Json& j) {
+             j["started_at"] = "2031-03-01T10:00:00.000Z";
+             j["submitted_at"] = "2031-03-01T10:05:00.000Z";
+         },
+         "submitted_at"},
+        {"not a UTC time", [](Json& j) { j["submitted_at"] = "yesterday"; }, "submitted_at"},
+        {"unknown field", [](Json& j) { j["extra"] = 1; }, "extra"},
+        {"another kiosk's id", [](Json& j) { j["kiosk_id"] = "kiosk-2"; }, "kiosk_id"},
+    };
+    return cases;
+}
+
+TEST_P(BadInputTest, InvalidItemIsRejectedByFieldAndNeighboursAreStored) {
+    for (const auto& c : item_cases()) {
+        SCOPED_TRACE(c.name);
+        Response bad = valid_response(kiosk_), good = valid_response(kiosk_);
+        Json spoiled = bad.to_json();
+        c.spoil(spoiled);
+        std::string body = Json{{"responses", {spoiled, good.to_json()}}}.dump();
+        auto r = results(post_batch(body), {bad, good});
+        ASSERT_EQ(r.size(), 2u);
+        EXPECT_EQ(r[0].status, sync::ItemResult::Status::Rejected);
+        EXPECT_EQ(r[0].code, "invalid");
+        EXPECT_EQ(r[0].field, c.field) << r[0].reason;
+        EXPECT_EQ(r[1].status, sync::ItemResult::Status::Created);
+        auto ids = server_->response_ids(kiosk_);
+        EXPECT_EQ(std::count(ids.begin(), ids.end(), bad.id), 0);
+        EXPECT_EQ(std::count(ids.begin(), ids.end(), good.id), 1);
+    }
+}
+
+TEST_P(BadInputTest, MalformedJsonIs400) {
+    expect_problem(post_batch(std::string("{\"responses\": [")), 400);
+}
+
+TEST_P(BadInputTest, InvalidUtf8Is400) {
+    Json item = valid_response(kiosk_).to_json();
+    item["location"] = "PLACEHOLDER";
+    std::string body = Json{{"responses", {item}}}.dump();
+    body.replace(body.find("PLACEHOLDER"), 11, "\xC3\x28\xFF");
+    expect_problem(post_batch(body), 400);
+}
+
+TEST_P(BadInputTest, NotABatchIs400) {
+    expect_problem(post_batch(std::string("[1, 2, 3]")), 400);
+    expect_problem(post_batch(std::string("{\"responses\": {}}")), 400);
+}
+
+TEST_P(BadInputTest, BodyOverTheLimitIs413) {
+    std::string body = "{\"responses\": [\"" + std::string(sync::kMaxBodyBytes, 'x') + "\"]}";
+    expect_problem(post_batch(body), 413);
+}
+
+TEST_P(BadInputTest, TenThousandItemBatchIs413) {
+    std::vector<Response> many;
+    for (int i = 0; i < 10'000; ++i) many.push_back(valid_response(kiosk_, i + 1));
+    std::string body = sync::encode_batch(many);
+    ASSERT_LT(body.size(), sync::kMaxBodyBytes);   // refused for its count, not its size
+    expect_problem(post_batch(body), 413);
+}
+
+// 256 MiB of zeros gzip to about 250 KiB: the store must stop inflating at the 8 MiB limit.
+TEST_P(BadInputTest, GzipBombIs413) {
+    std::string bomb = gzip(std::string(256u << 20, '\0'));
+    ASSERT_LT(bomb.size(), 1u << 20);
+    Reply r = post(sync::kBatchPath, bomb,
+                   {{"Authorization", "Bearer " + token_}, {"Idempotency-Key", new_uuid_v4()}, {"Content-Encoding", "gzip"}});
+    expect_problem(r, 413);
+}
+
+TEST_P(BadInputTest, UnknownContentEncodingIs415) {
+    Reply r = post(sync::kBatchPath, "{}",
+                   {{"Authorization", "Bearer " + token_}, {"Idempotency-Key", new_uuid_v4()}, {"Content-Encoding", "zstd"}});
+    expect_problem(r, 415);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, BadInputTest, ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);
+
+}  // namespace
+}  // namespace lkp::test
