@@ -1,5 +1,6 @@
 // The HTTP surface around batches: health, tokens, heartbeats, TLS, routing, reconnecting.
 #include <libpq-fe.h>
+#include <sqlite3.h>
 
 #include "protocol/heartbeat.h"
 #include "store_fixture.h"
@@ -181,6 +182,26 @@ TEST_P(PostgresReconnectTest, ReconnectsAfterConnectionsAreTerminated) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PostgresReconnectTest, ::testing::Values(Backend::Postgres), backend_name);
+
+// SQLite only: another process holds the write lock past the busy timeout. The batch gets 503 with
+// Retry-After (nothing half-written), and goes through once the lock is gone.
+class SqliteLockedTest : public StoreTest {};
+
+TEST_P(SqliteLockedTest, LockedDatabaseIs503ThenRecovers) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(server_->db_args()[1].c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+    std::vector<Response> batch{valid_response(kiosk_)};
+    Reply locked = post_batch(batch);
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    EXPECT_EQ(locked.status, 503) << locked.body;
+    EXPECT_EQ(locked.header("Retry-After"), "5");
+    EXPECT_NE(locked.body.find("locked"), std::string::npos) << locked.body;
+    EXPECT_EQ(results(post_batch(batch), batch).at(0).status, sync::ItemResult::Status::Created);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SqliteLockedTest, ::testing::Values(Backend::Sqlite), backend_name);
 
 }  // namespace
 }  // namespace lkp::test

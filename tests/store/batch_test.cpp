@@ -87,7 +87,7 @@ TEST_P(BatchTest, IdenticalBatchesRacingFromEightThreadsMakeOneRowEach) {
 
     std::size_t created_a = 0;
     for (int t = 0; t < 16; ++t) {
-        ASSERT_EQ(replies[t].status, 200) << replies[t].body;
+        ASSERT_EQ(replies[t].status, 200) << replies[t].body << "\n" << server_->log();
         for (const auto& r : results(replies[t], t < 8 ? a : b)) {
             EXPECT_TRUE(r.delivered());
             if (t < 8) created_a += r.status == Status::Created;
