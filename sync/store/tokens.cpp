@@ -39,8 +39,4 @@ std::string token_hash(std::string_view token) { return hex_blake2b(token); }
 
 std::string body_hash(std::string_view body) { return hex_blake2b(body); }
 
-bool same_hash(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
 }  // namespace lkp::store

@@ -9,8 +9,6 @@ namespace lkp::store {
 std::string new_token();
 // Hex of BLAKE2b-256 of the token: what the database keeps and looks tokens up by.
 std::string token_hash(std::string_view token);
-// Constant-time comparison of two hashes of equal length.
-bool same_hash(std::string_view a, std::string_view b);
 // Hex of BLAKE2b-256 of any bytes (request bodies for the Idempotency-Key check).
 std::string body_hash(std::string_view body);
 
