@@ -282,6 +282,9 @@ int serve(StoreBackend& backend, const sync::SurveyCatalog& catalog, const Serve
     }
     std::size_t threads = options.max_inflight + 8;   // room to answer 429 and health while busy
     svr->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    // Headers and body go out in separate writes; without TCP_NODELAY Nagle holds the body back
+    // until the kiosk's delayed ACK (about 40 ms per batch on keep-alive connections).
+    svr->set_tcp_nodelay(true);
     Api api(backend, catalog, options.max_inflight);
     api.install(*svr);
     if (!svr->bind_to_port(options.host, options.port)) {

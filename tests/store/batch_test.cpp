@@ -120,22 +120,12 @@ TEST_P(BatchTest, RowKeepsTheParsedColumns) {
     EXPECT_NE(server_->query("SELECT flags" + where).at(0).find("synthetic"), std::string::npos);
 }
 
-// Prints the median time of one 200-response batch; fails only if far from the goal of more than
-// 20,000 responses/s, so a busy shared machine does not make it flaky.
-TEST_P(BatchTest, TwoHundredResponseBatchTiming) {
-    std::vector<double> ms;
+// Full-size batches back to back all land. (Their speed is measured in bench/sync.sh, not here.)
+TEST_P(BatchTest, FullSizeBatchesBackToBackAllStored) {
     for (int i = 0; i < 15; ++i) {
         auto batch = responses(200, kiosk_);
-        auto start = std::chrono::steady_clock::now();
-        Reply reply = post_batch(batch);
-        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-        ASSERT_EQ(reply.status, 200);
+        ASSERT_EQ(post_batch(batch).status, 200);
     }
-    std::sort(ms.begin(), ms.end());
-    double median = ms[ms.size() / 2];
-    std::printf("[ timing ] %s: median %.1f ms per 200-response batch (%.0f responses/s)\n",
-                GetParam() == Backend::Sqlite ? "SQLite" : "PostgreSQL", median, 200 / median * 1000);
-    EXPECT_LT(median, 100.0);
     EXPECT_EQ(server_->response_ids(kiosk_).size(), 15u * 200u);
 }
 
