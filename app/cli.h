@@ -34,5 +34,6 @@ int cmd_export(const Args& args);
 int cmd_status(const Args& args);
 int cmd_simulate(const Args& args);
 int cmd_check_config(const Args& args);
+int cmd_sync(const Args& args);
 
 }  // namespace lkp

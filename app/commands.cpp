@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "core/atomic_file.h"
 #include "core/kiosk_data.h"
+#include "client/outbox.h"
 #include "core/simulate.h"
 #include "store/export.h"
 #include "store/response_store.h"
@@ -98,12 +99,19 @@ int cmd_status(const Args& args) {
         auto store = open_existing(data_dir(args, config));
         if (!store) return kExitFailure;
         StoreStatus s = store->status();
+        sync::OutboxStatus sent = sync::Outbox(*store).status();
+        auto or_null = [](const std::string& v) { return v.empty() ? Json(nullptr) : Json(v); };
         double rate = s.sessions_started ? 100.0 * static_cast<double>(s.sessions_completed) / static_cast<double>(s.sessions_started) : 0.0;
         if (args.has("--json")) {
             Json j = {{"database", store->path()},
                       {"responses", s.responses},
                       {"synthetic", s.synthetic},
-                      {"unsent", s.unsent},
+                      {"unsent", sent.unsent},
+                      {"sync", {{"rejected", sent.rejected},
+                                {"oldest_unsent_age_s", sent.oldest_unsent_age_s ? Json(*sent.oldest_unsent_age_s) : Json(nullptr)},
+                                {"last_success_at", or_null(sent.last_success_at)},
+                                {"last_error", or_null(sent.last_error)},
+                                {"last_error_at", or_null(sent.last_error_at)}}},
                       {"sessions", {{"started", s.sessions_started},
                                     {"completed", s.sessions_completed},
                                     {"abandoned", s.sessions_abandoned},
@@ -118,7 +126,13 @@ int cmd_status(const Args& args) {
         }
         std::printf("LKP Kiosk status: %s\n", store->path().c_str());
         std::printf("  responses stored     %lld (synthetic %lld)\n", static_cast<long long>(s.responses), static_cast<long long>(s.synthetic));
-        std::printf("  not yet sent         %lld\n", static_cast<long long>(s.unsent));
+        std::printf("  not yet sent         %lld", static_cast<long long>(sent.unsent));
+        if (sent.oldest_unsent_age_s) std::printf(" (oldest waiting %lld min)", static_cast<long long>(*sent.oldest_unsent_age_s / 60));
+        std::printf("\n  rejected by store    %lld%s\n", static_cast<long long>(sent.rejected),
+                    sent.rejected ? " (kept here; see the reasons with sqlite3, requeue with sync --requeue-rejected)" : "");
+        std::printf("  last sync success    %s\n", sent.last_success_at.empty() ? "never" : sent.last_success_at.c_str());
+        if (!sent.last_error.empty())
+            std::printf("  last sync error      %s: %s\n", sent.last_error_at.c_str(), sent.last_error.c_str());
         std::printf("  sessions started     %lld\n", static_cast<long long>(s.sessions_started));
         std::printf("           completed   %lld\n", static_cast<long long>(s.sessions_completed));
         std::printf("           abandoned   %lld\n", static_cast<long long>(s.sessions_abandoned));

@@ -14,6 +14,7 @@
 #include "platform/window.h"
 #include "speech/speaker.h"
 #include "store/response_store.h"
+#include "client/sync_client.h"
 #include "ui/kiosk_ui.h"
 
 namespace lkp {
@@ -139,6 +140,8 @@ int run_kiosk(const Args& args) {
 
     try {
         Window window(window_options);
+        // Declared after the window so it stops first: its on_change wakes this window's loop.
+        std::unique_ptr<sync::SyncClient> sync_client;
         Layout layout = Layout::for_window(static_cast<float>(window.width()), static_cast<float>(window.height()));
         FontSets fonts = load_fonts(layout.unit, data->all_texts());
         ImFontAtlas* atlas = ImGui::GetIO().Fonts;
@@ -198,10 +201,16 @@ int run_kiosk(const Args& args) {
                 // The store opens after the first frame: checking a database of many months takes
                 // longer than drawing, and no tap is handled before it is open.
                 if (!recorder.open(data->config.kiosk_id)) return kExitFailure;
+                if (!data->config.store_url.empty())
+                    sync_client = std::make_unique<sync::SyncClient>(
+                        sync::SyncSettings::from_config(data->config, data_dir(args, data->config), LKP_VERSION),
+                        [] { Window::wake(); });
             }
             for (const std::string& text : ui.take_speech()) speaker.say(session.language(), text);
             for (const Event& e : events) {
-                recorder.persist(session.handle(e, now));
+                Outcome outcome = session.handle(e, now);
+                recorder.persist(outcome);
+                if (outcome.completed && sync_client) sync_client->notify();
                 frames_to_draw = 3;
             }
             if (session.screen() == Screen::Attract) speaker.stop();   // nothing follows the resident who left

@@ -18,6 +18,10 @@ const char* kUsage = R"(Usage:
       Totals, unsent answers and the response rate (sessions started, completed, abandoned).
   lkp-kiosk simulate --data-dir DIR --count N [--seed S] [--config FILE]
       Drive the real session logic with random answers, stored flagged as synthetic.
+  lkp-kiosk sync --data-dir DIR --store-url URL --token-file FILE [--once] [--config FILE]
+            [--ca-bundle FILE] [--pinned-public-key sha256//KEY] [--batch-size N] [--timeout S]
+            [--backoff-cap S] [--max-failures N] [--requeue-rejected]
+      Send waiting answers to the indicator store. --once: until none wait, then exit.
   lkp-kiosk check-config [--config FILE]
       Load and check the config, survey, district list and translations, then exit.
   lkp-kiosk --help | --version
@@ -37,6 +41,9 @@ const std::map<std::string, CommandSpec>& commands() {
         {"status", {lkp::cmd_status, {"--json"}, {"--config", "--data-dir"}}},
         {"simulate", {lkp::cmd_simulate, {}, {"--config", "--data-dir", "--count", "--seed"}}},
         {"check-config", {lkp::cmd_check_config, {}, {"--config"}}},
+        {"sync", {lkp::cmd_sync, {"--once", "--requeue-rejected"},
+                  {"--config", "--data-dir", "--store-url", "--token-file", "--ca-bundle", "--pinned-public-key",
+                   "--batch-size", "--timeout", "--backoff-cap", "--max-failures"}}},
     };
     return c;
 }

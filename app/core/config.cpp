@@ -74,6 +74,12 @@ KioskConfig parse_config(const std::string& path, const std::string& text) {
         return v;
     };
 
+    auto as_url = [&](const std::string& v) {
+        if (v.rfind("https://", 0) != 0 && v.rfind("http://", 0) != 0)
+            fail("\"" + v + "\" is not an http:// or https:// address");
+        return v.substr(0, v.find_last_not_of('/') + 1);   // "https://x/" and "https://x" alike
+    };
+
     const std::map<std::string, std::function<void(const std::string&)>> setters = {
         {"kiosk_id", [&](const std::string& v) { c.kiosk_id = as_id(v); }},
         {"location", [&](const std::string& v) { c.location = v; }},
@@ -88,6 +94,14 @@ KioskConfig parse_config(const std::string& path, const std::string& text) {
         {"default_language", [&](const std::string& v) { c.default_language = as_id(v); }},
         {"data_dir", [&](const std::string& v) { c.data_dir = v; }},
         {"screen_diagonal_inches", [&](const std::string& v) { c.screen_diagonal_inches = as_inches(v); }},
+        {"store_url", [&](const std::string& v) { c.store_url = as_url(v); }},
+        {"token_file", [&](const std::string& v) { c.token_file = v; }},
+        {"ca_bundle", [&](const std::string& v) { c.ca_bundle = v; }},
+        {"pinned_public_key", [&](const std::string& v) { c.pinned_public_key = v; }},
+        {"sync_batch_size", [&](const std::string& v) { c.sync_batch_size = as_int(v, 1, 1000); }},
+        {"sync_connect_timeout_seconds", [&](const std::string& v) { c.sync_connect_timeout_seconds = as_int(v, 1, 300); }},
+        {"sync_timeout_seconds", [&](const std::string& v) { c.sync_timeout_seconds = as_int(v, 1, 3600); }},
+        {"sync_backoff_cap_seconds", [&](const std::string& v) { c.sync_backoff_cap_seconds = as_int(v, 1, 86400); }},
     };
 
     std::istringstream in(text);
@@ -108,6 +122,10 @@ KioskConfig parse_config(const std::string& path, const std::string& text) {
         if (c.lines.count(key)) fail("\"" + key + "\" is set twice (first on line " + std::to_string(c.lines[key]) + ")");
         it->second(value);
         c.lines[key] = line_no;
+    }
+    if (!c.store_url.empty() && c.token_file.empty()) {
+        line_no = c.line_of("store_url");
+        fail("store_url is set but token_file is not: the store needs this kiosk's token");
     }
     return c;
 }

@@ -21,6 +21,16 @@ struct KioskConfig {
     std::string data_dir;
     double screen_diagonal_inches = 21.5;   // the touchscreen's size: touch targets must be >= 12 mm on it
 
+    // Sync to the indicator store (docs/sync-protocol.md). No store_url: answers stay local.
+    std::string store_url;            // https://... (http:// only for loopback and tests)
+    std::string token_file;           // holds the token from `lkp-store kiosk add`
+    std::string ca_bundle;            // CA file to trust instead of the system's
+    std::string pinned_public_key;    // curl's format: sha256//BASE64[;sha256//...]
+    int sync_batch_size = 200;
+    int sync_connect_timeout_seconds = 10;
+    int sync_timeout_seconds = 60;
+    int sync_backoff_cap_seconds = 300;
+
     std::string source = "(built-in defaults)";
     std::map<std::string, int> lines;  // key -> line in the file, for later cross-checks
     int line_of(const std::string& key) const;

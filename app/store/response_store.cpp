@@ -49,6 +49,27 @@ const char* const kMigrations[] = {
     );
     CREATE INDEX session_events_kind ON session_events(kind, synthetic);
     )sql",
+    // 3: sync. A response the store rejected stays in the outbox, marked, until staff act on it.
+    // sync_batch holds the batch being sent, bytes and key, so every retry sends exactly the same.
+    R"sql(
+    ALTER TABLE outbox ADD COLUMN rejected_at TEXT;
+    ALTER TABLE outbox ADD COLUMN rejected_code TEXT;
+    ALTER TABLE outbox ADD COLUMN rejected_field TEXT;
+    ALTER TABLE outbox ADD COLUMN rejected_reason TEXT;
+    CREATE TABLE sync_batch (
+        id              INTEGER PRIMARY KEY CHECK (id = 1),   -- at most one batch in flight
+        idempotency_key TEXT NOT NULL,
+        body            BLOB NOT NULL,       -- gzip'ed request body, exactly as sent
+        seqs            TEXT NOT NULL,       -- JSON array of outbox seqs, in request order
+        ids             TEXT NOT NULL,       -- JSON array of response ids, in request order
+        created_at      TEXT NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE sync_state (
+        key   TEXT PRIMARY KEY,              -- last_success_at, last_error, last_error_at
+        value TEXT NOT NULL
+    );
+    )sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
 
@@ -154,28 +175,32 @@ void ResponseStore::record_abandoned(const std::string& step, bool synthetic) {
     record_event("abandoned", step, synthetic);
 }
 
+const char* const kResponseColumns =
+    "responses.seq, id, kiosk_id, survey_id, survey_version, location, language, district, answers, started_at, "
+    "submitted_at, flags";
+
+Response read_response(Statement& s) {
+    Response r;
+    r.seq = s.int_col(0);
+    r.id = s.text_col(1);
+    r.kiosk_id = s.text_col(2);
+    r.survey_id = s.text_col(3);
+    r.survey_version = static_cast<int>(s.int_col(4));
+    r.location = s.opt_text_col(5).value_or("");
+    r.language = s.text_col(6);
+    r.district = s.opt_text_col(7);
+    Json answers = Json::parse(s.text_col(8));  // keys in name order; exports reorder by survey
+    for (auto& [k, v] : answers.items()) r.answers.emplace_back(k, v);
+    r.started_at = s.text_col(9);
+    r.submitted_at = s.text_col(10);
+    r.flags = Json::parse(s.text_col(11)).get<std::vector<std::string>>();
+    return r;
+}
+
 std::vector<Response> ResponseStore::all_responses() {
     std::vector<Response> out;
-    auto s = db_->prepare(
-        "SELECT seq, id, kiosk_id, survey_id, survey_version, location, language, district, answers, started_at, "
-        "submitted_at, flags FROM responses ORDER BY seq");
-    while (s.step()) {
-        Response r;
-        r.seq = s.int_col(0);
-        r.id = s.text_col(1);
-        r.kiosk_id = s.text_col(2);
-        r.survey_id = s.text_col(3);
-        r.survey_version = static_cast<int>(s.int_col(4));
-        r.location = s.opt_text_col(5).value_or("");
-        r.language = s.text_col(6);
-        r.district = s.opt_text_col(7);
-        Json answers = Json::parse(s.text_col(8));  // keys in name order; exports reorder by survey
-        for (auto& [k, v] : answers.items()) r.answers.emplace_back(k, v);
-        r.started_at = s.text_col(9);
-        r.submitted_at = s.text_col(10);
-        r.flags = Json::parse(s.text_col(11)).get<std::vector<std::string>>();
-        out.push_back(std::move(r));
-    }
+    auto s = db_->prepare(std::string("SELECT ") + kResponseColumns + " FROM responses ORDER BY seq");
+    while (s.step()) out.push_back(read_response(s));
     return out;
 }
 
@@ -188,7 +213,7 @@ StoreStatus ResponseStore::status() {
     };
     st.responses = count("SELECT count(*) FROM responses");
     st.synthetic = count("SELECT count(*) FROM responses WHERE flags LIKE '%\"synthetic\"%'");
-    st.unsent = count("SELECT count(*) FROM outbox");
+    st.unsent = count("SELECT count(*) FROM outbox WHERE rejected_at IS NULL");
     st.sessions_started = count("SELECT count(*) FROM session_events WHERE kind='started' AND synthetic=0");
     st.sessions_completed = count("SELECT count(*) FROM session_events WHERE kind='completed' AND synthetic=0");
     st.sessions_abandoned = count("SELECT count(*) FROM session_events WHERE kind='abandoned' AND synthetic=0");

@@ -13,7 +13,7 @@
 
 namespace lkp {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 inline constexpr const char* kDatabaseFile = "responses.sqlite";
 
 struct StoreStatus {
@@ -51,6 +51,10 @@ private:
     void record_event(const char* kind, const std::string& step, bool synthetic);
     std::unique_ptr<Database> db_;
 };
+
+// The columns read_response() expects, for queries that select responses (the sync's outbox).
+extern const char* const kResponseColumns;
+Response read_response(Statement& row);
 
 // Brings a database at user_version `from` up to `to` (each step in its own transaction).
 // Exposed so tests can build a database at every earlier version.

@@ -67,6 +67,11 @@ Statement& Statement::bind(int i, const std::string& v) {
         db_->fail("bind");
     return *this;
 }
+Statement& Statement::bind_blob(int i, const std::string& bytes) {
+    if (sqlite3_bind_blob(st_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+        db_->fail("bind");
+    return *this;
+}
 Statement& Statement::bind(int i, std::int64_t v) {
     if (sqlite3_bind_int64(st_, i, v) != SQLITE_OK) db_->fail("bind");
     return *this;
@@ -98,6 +103,10 @@ void Statement::reset() {
 std::int64_t Statement::int_col(int i) const { return sqlite3_column_int64(st_, i); }
 std::string Statement::text_col(int i) const {
     auto p = reinterpret_cast<const char*>(sqlite3_column_text(st_, i));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(st_, i))) : std::string();
+}
+std::string Statement::blob_col(int i) const {
+    auto p = static_cast<const char*>(sqlite3_column_blob(st_, i));
     return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(st_, i))) : std::string();
 }
 std::optional<std::string> Statement::opt_text_col(int i) const {

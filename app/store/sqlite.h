@@ -47,6 +47,7 @@ public:
     Statement& bind(int i, const std::string& v);
     Statement& bind(int i, std::int64_t v);
     Statement& bind(int i, const std::optional<std::string>& v);
+    Statement& bind_blob(int i, const std::string& bytes);
     bool step();          // true while a row is available
     void run();           // steps a statement that returns no rows
     void reset();
@@ -54,6 +55,7 @@ public:
     std::int64_t int_col(int i) const;
     std::string text_col(int i) const;
     std::optional<std::string> opt_text_col(int i) const;
+    std::string blob_col(int i) const;
 
 private:
     Database* db_;

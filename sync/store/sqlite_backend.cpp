@@ -68,9 +68,16 @@ class SqliteBackend final : public StoreBackend {
 public:
     explicit SqliteBackend(const std::string& path)
         : db_(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX) {
+        // Set before the first table exists (ignored afterwards): a WAL frame is one write per page,
+        // and a batch of 200 responses fills about 60 pages of 4 KiB; 16 KiB pages need a quarter
+        // of the system calls, which cost dearly on a virtual machine.
+        db_.exec("PRAGMA page_size=16384");
         db_.exec("PRAGMA journal_mode=WAL");
         db_.exec("PRAGMA synchronous=FULL");
         db_.exec("PRAGMA busy_timeout=5000");
+        // The default 2 MB page cache misses on the (kiosk, id) index once a store holds a few
+        // hundred thousand rows; 64 MB keeps it in memory.
+        db_.exec("PRAGMA cache_size=-65536");
         create_schema();
     }
 

@@ -1,0 +1,41 @@
+#pragma once
+// The running kiosk's sync: a background thread that sends answers as they are saved, backs off
+// when the network or the store is unwell, and never blocks the screens. The UI thread only calls
+// notify() and status(); `on_change` (called on the sync thread) lets the UI loop wake up.
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "sync_engine.h"
+
+namespace lkp::sync {
+
+class SyncClient {
+public:
+    SyncClient(SyncSettings settings, std::function<void()> on_change);
+    ~SyncClient();   // stops the thread, ending a transfer in progress at once
+    SyncClient(const SyncClient&) = delete;
+    SyncClient& operator=(const SyncClient&) = delete;
+
+    void notify();   // a response was saved: send soon
+    OutboxStatus status() const;
+
+private:
+    void run();
+    void publish(SyncEngine& engine);
+    // Sleeps up to `d`; wakes early on stop, and on notify() when `wake_on_notify`.
+    void wait_for(std::chrono::milliseconds d, bool wake_on_notify);
+
+    SyncSettings settings_;
+    std::function<void()> on_change_;
+    std::atomic<bool> stopping_{false};
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    bool notified_ = false;
+    OutboxStatus status_;
+    std::thread thread_;
+};
+
+}  // namespace lkp::sync
