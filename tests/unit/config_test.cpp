@@ -51,6 +51,18 @@ TEST(Config, MistakesAreReportedWithTheirLine) {
     EXPECT_DOUBLE_EQ(parse_config("k", "screen_diagonal_inches = 21.5\n").screen_diagonal_inches, 21.5);
 }
 
+TEST(Config, SyncSettings) {
+    KioskConfig c = parse_config("k", "store_url = https://lkp.example.se/\ntoken_file = /etc/lkp/token\nsync_batch_size = 50\n");
+    EXPECT_EQ(c.store_url, "https://lkp.example.se");   // one spelling, with or without the slash
+    EXPECT_EQ(c.token_file, "/etc/lkp/token");
+    EXPECT_EQ(c.sync_batch_size, 50);
+    EXPECT_EQ(c.sync_backoff_cap_seconds, 300);
+    EXPECT_EQ(error_of("store_url = ftp://x\n"), "kiosk.conf:1: \"ftp://x\" is not an http:// or https:// address");
+    EXPECT_EQ(error_of("token_file = t\nstore_url = https://x\nsync_batch_size = 5000\n"), "kiosk.conf:3: 5000 is outside 1..1000");
+    EXPECT_EQ(error_of("\nstore_url = https://x\n"),
+              "kiosk.conf:2: store_url is set but token_file is not: the store needs this kiosk's token");
+}
+
 TEST(Config, LocationMustBeADistrictInTheList) {
     test::TempDir dir;
     test::write_file(dir.file("kiosk.conf"), "kiosk_id = k\nlocation = 999\n");
