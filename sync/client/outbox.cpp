@@ -14,33 +14,44 @@ std::string now_utc() { return format_utc(std::chrono::system_clock::now()); }
 }  // namespace
 
 std::optional<PendingBatch> Outbox::pending(std::size_t max_items) {
-    Database& db = store_.database();
-    auto saved = db.prepare("SELECT idempotency_key, body, seqs, ids, attempts FROM sync_batch WHERE id = 1");
-    if (saved.step()) {
-        return PendingBatch{saved.text_col(0), saved.blob_col(1), Json::parse(saved.text_col(2)).get<std::vector<std::int64_t>>(),
-                            Json::parse(saved.text_col(3)).get<std::vector<std::string>>(),
-                            static_cast<int>(saved.int_col(4))};
-    }
-    auto rows = db.prepare(std::string("SELECT ") + kResponseColumns +
-                           " FROM outbox JOIN responses USING (seq) WHERE outbox.rejected_at IS NULL ORDER BY seq LIMIT ?");
-    rows.bind(1, static_cast<std::int64_t>(max_items));
+    if (auto batch = saved()) return batch;
+    auto batch = build(max_items);
+    if (batch) save(*batch);
+    return batch;
+}
+
+std::optional<PendingBatch> Outbox::saved() {
+    auto row = store_.database().prepare("SELECT idempotency_key, body, seqs, ids, attempts FROM sync_batch WHERE id = 1");
+    if (!row.step()) return std::nullopt;
+    return PendingBatch{row.text_col(0), row.blob_col(1), Json::parse(row.text_col(2)).get<std::vector<std::int64_t>>(),
+                        Json::parse(row.text_col(3)).get<std::vector<std::string>>(), static_cast<int>(row.int_col(4))};
+}
+
+std::optional<PendingBatch> Outbox::build(std::size_t max_items, std::int64_t after_seq) {
+    auto rows = store_.database().prepare(
+        std::string("SELECT ") + kResponseColumns +
+        " FROM outbox JOIN responses USING (seq) WHERE outbox.rejected_at IS NULL AND seq > ? ORDER BY seq LIMIT ?");
+    rows.bind(1, after_seq).bind(2, static_cast<std::int64_t>(max_items));
     std::vector<Response> responses;
     while (rows.step()) responses.push_back(read_response(rows));
     if (responses.empty()) return std::nullopt;
-
     PendingBatch batch{new_uuid_v4(), gzip(encode_batch(responses)), {}, {}, 0};
     for (const auto& r : responses) {
         batch.seqs.push_back(r.seq);
         batch.ids.push_back(r.id);
     }
-    db.prepare("INSERT INTO sync_batch (id, idempotency_key, body, seqs, ids, created_at) VALUES (1, ?, ?, ?, ?, ?)")
+    return batch;
+}
+
+void Outbox::save(const PendingBatch& batch) {
+    store_.database()
+        .prepare("INSERT INTO sync_batch (id, idempotency_key, body, seqs, ids, created_at) VALUES (1, ?, ?, ?, ?, ?)")
         .bind(1, batch.key)
         .bind_blob(2, batch.body)
         .bind(3, Json(batch.seqs).dump())
         .bind(4, Json(batch.ids).dump())
         .bind(5, now_utc())
         .run();
-    return batch;
 }
 
 void Outbox::count_attempt() {

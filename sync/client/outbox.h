@@ -41,6 +41,11 @@ public:
     // The saved batch, or a new one of the oldest waiting responses (saved before returning);
     // nullopt when nothing waits.
     std::optional<PendingBatch> pending(std::size_t max_items);
+    // The parts of pending(): the batch saved earlier; a new batch of the oldest waiting responses
+    // after `after_seq` (not saved: the sync builds the next one while the store works); saving it.
+    std::optional<PendingBatch> saved();
+    std::optional<PendingBatch> build(std::size_t max_items, std::int64_t after_seq = 0);
+    void save(const PendingBatch& batch);
     void count_attempt();
     // One transaction: delivered rows leave the outbox, rejected ones are marked, the batch is done.
     Delivery apply(const PendingBatch& batch, const std::vector<ItemResult>& results);

@@ -2,6 +2,7 @@
 // One step of the sync at a time: send the next batch and act on the store's answer. The kiosk's
 // background thread (sync_client.h) and `lkp-kiosk sync` both drive this; neither knows HTTP.
 #include <chrono>
+#include <future>
 #include <cstdint>
 #include <optional>
 #include <random>
@@ -65,12 +66,17 @@ private:
                  std::optional<std::chrono::seconds> retry_after = std::nullopt);
     std::optional<std::string> read_token(std::string& error);
 
+    std::optional<PendingBatch> next_batch();
+
     SyncSettings settings_;
     ResponseStore store_;
     Outbox outbox_;
     Uploader uploader_;
     std::size_t batch_size_;
     std::mt19937_64 rng_;
+    // The batch after the one in flight, built while the store works on that one: a drain then
+    // keeps both the kiosk and the store busy instead of taking turns.
+    std::future<std::optional<PendingBatch>> prefetch_;
 };
 
 }  // namespace lkp::sync

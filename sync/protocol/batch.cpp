@@ -166,7 +166,6 @@ std::vector<ParsedItem> parse_batch(std::string_view body, const SurveyCatalog& 
             continue;
         }
         if (auto id = item.find("id"); id != item.end() && id->is_string()) p.id = id->get<std::string>();
-        p.canonical = item.dump();
         try {
             p.response = check_item(item, catalog, now);
         } catch (const ItemProblem& problem) {

@@ -65,7 +65,6 @@ private:
 struct ParsedItem {
     std::string id;                     // as sent; empty when missing or not a string
     std::optional<Response> response;   // set when the item is valid
-    std::string canonical;              // the item's JSON with sorted keys: equal bytes = same content
     std::string field, reason;          // why the item is invalid
 };
 

@@ -38,7 +38,7 @@ CREATE TABLE responses (
   started_at timestamptz NOT NULL,
   submitted_at timestamptz NOT NULL,
   flags jsonb NOT NULL,
-  canonical text NOT NULL,
+  content_hash text NOT NULL,
   received_at timestamptz NOT NULL,
   PRIMARY KEY (kiosk, id)
 );
@@ -72,7 +72,7 @@ const std::pair<const char*, const char*> kPrepared[] = {
     {"key_put", "INSERT INTO idempotency VALUES ($1, $2, $3, $4, $5)"},
     {"insert", "INSERT INTO responses VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) "
                "ON CONFLICT (kiosk, id) DO NOTHING RETURNING 1"},
-    {"existing", "SELECT canonical FROM responses WHERE kiosk = $1 AND id = $2"},
+    {"existing", "SELECT content_hash FROM responses WHERE kiosk = $1 AND id = $2"},
     {"heartbeat", "INSERT INTO heartbeats VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (kiosk) DO UPDATE SET "
                   "program_version=excluded.program_version, unsent=excluded.unsent, rejected=excluded.rejected, "
                   "oldest_unsent_age_s=excluded.oldest_unsent_age_s, free_disk_bytes=excluded.free_disk_bytes, "
@@ -343,8 +343,8 @@ private:
         const Response& r = *row.response;
         auto inserted = c.run("insert", {req.kiosk, r.id, std::to_string(r.seq), r.survey_id,
                                          std::to_string(r.survey_version), r.location, r.language, r.district,
-                                         answers_json(r), r.started_at, r.submitted_at, flags_json(r),
-                                         *row.canonical, req.received_at});
+                                         row.answers, r.started_at, r.submitted_at, row.flags,
+                                         row.content_hash, req.received_at});
         if (PQntuples(inserted.get()) > 0) return row_outcome(row, true, "");
         auto existing = c.run("existing", {req.kiosk, r.id});
         return row_outcome(row, false, value(existing.get(), 0, 0));

@@ -226,7 +226,7 @@ private:
             r.field = "kiosk_id";
             r.reason = "'" + item.response->kiosk_id + "' is not the kiosk of this token ('" + request.kiosk + "')";
         } else {
-            request.rows.push_back({i, &*item.response, &item.canonical});
+            request.rows.push_back(make_row(i, *item.response));
         }
     }
 

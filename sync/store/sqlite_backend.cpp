@@ -30,7 +30,7 @@ CREATE TABLE responses (
   started_at TEXT NOT NULL,
   submitted_at TEXT NOT NULL,
   flags TEXT NOT NULL,
-  canonical TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
   received_at TEXT NOT NULL,
   PRIMARY KEY (kiosk, id)
 );
@@ -193,7 +193,7 @@ private:
         if (auto stored = stored_answer(req)) return {*stored, true};
         auto insert = db_.prepare(
             "INSERT INTO responses VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (kiosk, id) DO NOTHING");
-        auto existing = db_.prepare("SELECT canonical FROM responses WHERE kiosk = ? AND id = ?");
+        auto existing = db_.prepare("SELECT content_hash FROM responses WHERE kiosk = ? AND id = ?");
         for (const NewRow& row : req.rows) {
             bind_row(insert, req, row);
             insert.run();
@@ -228,8 +228,8 @@ private:
         const Response& r = *row.response;
         st.bind(1, req.kiosk).bind(2, r.id).bind(3, r.seq).bind(4, r.survey_id);
         st.bind(5, static_cast<std::int64_t>(r.survey_version)).bind(6, r.location).bind(7, r.language);
-        st.bind(8, r.district).bind(9, answers_json(r)).bind(10, r.started_at).bind(11, r.submitted_at);
-        st.bind(12, flags_json(r)).bind(13, *row.canonical).bind(14, req.received_at);
+        st.bind(8, r.district).bind(9, row.answers).bind(10, r.started_at).bind(11, r.submitted_at);
+        st.bind(12, row.flags).bind(13, row.content_hash).bind(14, req.received_at);
     }
 
     static KioskInfo kiosk_row(const Statement& st) {

@@ -26,12 +26,14 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-// A valid response of a batch, at its position in the request.
+// A valid response of a batch, at its position in the request, with its columns as stored.
 struct NewRow {
     std::size_t index;
     const Response* response;
-    const std::string* canonical;   // compared byte for byte with a stored row of the same id
+    std::string answers, flags;    // JSON text
+    std::string content_hash;      // of every stored field: equal hashes = the same response
 };
+NewRow make_row(std::size_t index, const Response& r);
 
 struct BatchRequest {
     std::string kiosk;
@@ -85,9 +87,9 @@ std::unique_ptr<StoreBackend> open_sqlite(const std::string& path);
 std::unique_ptr<StoreBackend> open_postgres(const std::string& url, std::size_t max_connections);
 
 // Shared by both backends: the per-item outcome of trying to insert a row.
-inline sync::ItemResult row_outcome(const NewRow& row, bool inserted, const std::string& stored_canonical) {
+inline sync::ItemResult row_outcome(const NewRow& row, bool inserted, const std::string& stored_hash) {
     sync::ItemResult r{.id = row.response->id};
-    if (inserted || stored_canonical == *row.canonical) {
+    if (inserted || stored_hash == row.content_hash) {
         r.status = inserted ? sync::ItemResult::Status::Created : sync::ItemResult::Status::Duplicate;
         return r;
     }
@@ -97,13 +99,5 @@ inline sync::ItemResult row_outcome(const NewRow& row, bool inserted, const std:
     r.reason = "a different response with this id is already stored; it is never overwritten";
     return r;
 }
-
-// The columns kept per row for computing indicators later.
-inline std::string answers_json(const Response& r) {
-    Json j = Json::object();
-    for (const auto& [question, value] : r.answers) j[question] = value;
-    return j.dump();
-}
-inline std::string flags_json(const Response& r) { return Json(r.flags).dump(); }
 
 }  // namespace lkp::store

@@ -37,7 +37,7 @@ TEST_P(BatchTest, CreatedThenIdenticalResendIsDuplicate) {
 TEST_P(BatchTest, SameIdDifferentContentIsConflictAndStoredRowUnchanged) {
     std::vector<Response> first{valid_response(kiosk_)};
     ASSERT_EQ(results(post_batch(first), first).at(0).status, Status::Created);
-    std::string sql = "SELECT canonical FROM responses WHERE id = '" + first[0].id + "'";
+    std::string sql = "SELECT content_hash FROM responses WHERE id = '" + first[0].id + "'";
     auto before = server_->query(sql);
 
     auto changed = first;
