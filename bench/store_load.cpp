@@ -1,6 +1,7 @@
 // N simulated kiosks syncing to one lkp-store at once: each kiosk is a thread with its own token
 // that posts batches back to back, as the real sync client does when it has a backlog.
-// Prints sustained responses/s and the batch latency distribution (median, p90, p99, max).
+// Prints sustained responses/s and the latency of accepted batches (median, p90, p99, max); a
+// batch answered 429/503 waits Retry-After and is sent again, like the real client.
 //
 // Usage: bench_store_load URL TOKENS_FILE [SECONDS=20] [BATCH=200]
 //   TOKENS_FILE: one "kiosk-name token" per line (one kiosk per line, one thread per kiosk).
@@ -77,7 +78,7 @@ int main(int argc, char** argv) {
     auto survey = lkp::load_survey(LKP_ASSET_DIR "/surveys/helsingborg-lkp.json");
     auto districts = lkp::load_districts(LKP_ASSET_DIR "/districts/helsingborg.json");
 
-    std::atomic<long> created{0}, failed{0};
+    std::atomic<long> created{0}, failed{0}, throttled{0};
     std::mutex m;
     std::vector<double> latencies_ms;
     auto deadline = Clock::now() + std::chrono::seconds(seconds);
@@ -100,6 +101,13 @@ int main(int argc, char** argv) {
                 auto t0 = Clock::now();
                 auto res = client.Post(lkp::sync::kBatchPath, headers, body, "application/json");
                 double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+                if (res && (res->status == 429 || res->status == 503)) {
+                    // Back-pressure, as the real client gets it: wait as told, then go on.
+                    ++throttled;
+                    long wait = std::atol(res->get_header_value("Retry-After").c_str());
+                    std::this_thread::sleep_for(std::chrono::seconds(std::max(1L, wait)));
+                    continue;
+                }
                 if (!res || res->status != 200) {
                     ++failed;
                     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -115,9 +123,10 @@ int main(int argc, char** argv) {
     auto t0 = Clock::now();
     for (auto& t : threads) t.join();
     double wall = std::chrono::duration<double>(Clock::now() - t0).count();
-    std::printf("kiosks %zu, batch %d, %.1f s: %ld responses stored, %.0f responses/s; %zu batches, %ld failed\n",
+    std::printf("kiosks %zu, batch %d, %.1f s: %ld responses stored, %.0f responses/s; %zu batches, "
+                "%ld answered 429/503 (waited Retry-After), %ld failed\n",
                 kiosks.size(), batch_size, wall, created.load(), static_cast<double>(created.load()) / wall,
-                latencies_ms.size(), failed.load());
+                latencies_ms.size(), throttled.load(), failed.load());
     std::printf("batch latency ms: median %.1f, p90 %.1f, p99 %.1f, max %.1f\n", percentile(latencies_ms, 0.5),
                 percentile(latencies_ms, 0.9), percentile(latencies_ms, 0.99), percentile(latencies_ms, 1.0));
     return failed.load() == 0 ? 0 : 1;
