@@ -109,7 +109,10 @@ int main(int argc, char** argv) {
                     continue;
                 }
                 if (!res || res->status != 200) {
-                    ++failed;
+                    if (failed++ == 0)
+                        std::fprintf(stderr, "first failure: %s\n",
+                                     res ? ("HTTP " + std::to_string(res->status) + " " + res->body).c_str()
+                                         : httplib::to_string(res.error()).c_str());
                     std::this_thread::sleep_for(std::chrono::milliseconds(100));
                     continue;
                 }

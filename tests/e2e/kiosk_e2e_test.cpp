@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "store/response_store.h"
+#include "support/store_server.h"
 #include "support/test_support.h"
 
 namespace lkp {
@@ -241,6 +242,37 @@ TEST_F(KioskE2E, ResidentCompletesOneResponseInSwedish) {
     EXPECT_EQ(s["sessions"]["completed"], 1);
     EXPECT_EQ(s["unsent"], 1);
     EXPECT_GE(std::distance(std::filesystem::directory_iterator(shots_), {}), 9) << "a screenshot of every screen";
+}
+
+// The whole way: a tap on the kiosk, the background sync, the real lkp-store's database.
+TEST_F(KioskE2E, RunningKioskSendsTheAnswerToTheStoreByItself) {
+    test::StoreServer store;
+    store.start();
+    test::write_file(dir_.file("token"), store.add_kiosk("e2e-sync") + "\n");
+    start_kiosk("kiosk_id = e2e-sync\nstore_url = " + store.url() + "\ntoken_file = " + dir_.file("token") +
+                "\nsync_backoff_cap_seconds = 1\n");
+    tap_and_expect("Tryck här för att börja", "language");
+    tap_and_expect("Svenska", "district");
+    tap_and_expect("Vill inte svara", "question.trygghet");
+    tap_and_expect("Mycket trygg", "question.delaktighet");
+    tap_and_expect("9", "question.livskvalitet");
+    tap_and_expect("10", "question.age_band");
+    tap_and_expect("65–79 år", "question.gender");
+    tap_and_expect("Vill inte svara", "thanks");
+
+    auto until = Clock::now() + 20s;
+    while (store.response_ids("e2e-sync").empty() && Clock::now() < until) std::this_thread::sleep_for(50ms);
+    ASSERT_EQ(store.response_ids("e2e-sync").size(), 1u) << "the kiosk did not deliver; store log:\n" << store.log();
+    EXPECT_EQ(store.query("SELECT answers FROM responses").at(0),
+              R"({"age_band":"65-79","delaktighet":9,"gender":null,"livskvalitet":10,"trygghet":1})");
+    EXPECT_EQ(store.query("SELECT district IS NULL FROM responses").at(0), "1");   // declined
+    EXPECT_TRUE(kiosk_running()) << "the screens go on while the sync works";
+    EXPECT_EQ(stop_kiosk(), 0);
+    Json s = status();
+    EXPECT_EQ(s["unsent"], 0);
+    EXPECT_FALSE(s["sync"]["last_success_at"].is_null());
+    EXPECT_EQ(store.query("SELECT program_version FROM heartbeats WHERE kiosk = 'e2e-sync'").size(), 1u)
+        << "the kiosk reports its health";
 }
 
 TEST_F(KioskE2E, IdleTimeoutDiscardsTheUnfinishedAnswers) {
