@@ -35,12 +35,17 @@ std::string make_temp_dir(const char* prefix) {
     return tmpl;
 }
 
-// Runs a program as the postgres user, throwing with its output when it fails.
-void run_as_postgres(std::vector<std::string> argv) {
-    argv.insert(argv.begin(), {"runuser", "-u", "postgres", "--"});
-    RunResult r = run(argv);
+// PostgreSQL refuses to run as root: as root, run it as the postgres user; otherwise as ourselves.
+std::vector<std::string> as_postgres(std::vector<std::string> argv) {
+    if (geteuid() == 0) argv.insert(argv.begin(), {"runuser", "-u", "postgres", "--"});
+    return argv;
+}
+
+// Runs a PostgreSQL program, throwing with its output when it fails.
+void run_as_postgres(const std::vector<std::string>& argv) {
+    RunResult r = run(as_postgres(argv));
     if (r.exit_code != 0)
-        throw std::runtime_error(argv[4] + " failed (exit " + std::to_string(r.exit_code) + "): " + r.out + r.err);
+        throw std::runtime_error(argv[0] + " failed (exit " + std::to_string(r.exit_code) + "): " + r.out + r.err);
 }
 
 std::vector<std::string> pg_column(const std::string& url, const std::string& sql) {
@@ -97,11 +102,13 @@ int free_port() {
 
 // ---- PostgresCluster
 
-bool PostgresCluster::available() { return exists(kPgBin + "initdb") && getpwnam("postgres") != nullptr; }
+bool PostgresCluster::available() {
+    return exists(kPgBin + "initdb") && (geteuid() != 0 || getpwnam("postgres") != nullptr);
+}
 
 PostgresCluster::PostgresCluster() : dir_(make_temp_dir("lkp-pg")), port_(free_port()) {
     const passwd* pg = getpwnam("postgres");
-    if (!pg || chown(dir_.c_str(), pg->pw_uid, pg->pw_gid) != 0)
+    if (geteuid() == 0 && (!pg || chown(dir_.c_str(), pg->pw_uid, pg->pw_gid) != 0))
         throw std::runtime_error("cannot hand " + dir_ + " to the postgres user");
     run_as_postgres({kPgBin + "initdb", "-D", dir_ + "/pg", "-A", "trust", "-U", "lkp", "-N"});
     run_as_postgres({kPgBin + "pg_ctl", "-D", dir_ + "/pg", "-l", dir_ + "/log", "-w", "start", "-o",
@@ -109,7 +116,7 @@ PostgresCluster::PostgresCluster() : dir_(make_temp_dir("lkp-pg")), port_(free_p
 }
 
 PostgresCluster::~PostgresCluster() {
-    run({"runuser", "-u", "postgres", "--", kPgBin + "pg_ctl", "-D", dir_ + "/pg", "-m", "immediate", "-w", "stop"});
+    run(as_postgres({kPgBin + "pg_ctl", "-D", dir_ + "/pg", "-m", "immediate", "-w", "stop"}));
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
 }
