@@ -99,8 +99,12 @@ int cmd_status(const Args& args) {
         auto store = open_existing(data_dir(args, config));
         if (!store) return kExitFailure;
         StoreStatus s = store->status();
-        sync::OutboxStatus sent = sync::Outbox(*store).status();
+        sync::Outbox outbox(*store);
+        sync::OutboxStatus sent = outbox.status();
         auto or_null = [](const std::string& v) { return v.empty() ? Json(nullptr) : Json(v); };
+        Json rejections = Json::array();
+        for (const auto& r : outbox.rejections())
+            rejections.push_back({{"code", r.code}, {"field", r.field}, {"reason", r.reason}, {"count", r.count}});
         double rate = s.sessions_started ? 100.0 * static_cast<double>(s.sessions_completed) / static_cast<double>(s.sessions_started) : 0.0;
         if (args.has("--json")) {
             Json j = {{"database", store->path()},
@@ -108,6 +112,7 @@ int cmd_status(const Args& args) {
                       {"synthetic", s.synthetic},
                       {"unsent", sent.unsent},
                       {"sync", {{"rejected", sent.rejected},
+                                {"rejections", rejections},
                                 {"oldest_unsent_age_s", sent.oldest_unsent_age_s ? Json(*sent.oldest_unsent_age_s) : Json(nullptr)},
                                 {"last_success_at", or_null(sent.last_success_at)},
                                 {"last_error", or_null(sent.last_error)},
@@ -129,7 +134,10 @@ int cmd_status(const Args& args) {
         std::printf("  not yet sent         %lld", static_cast<long long>(sent.unsent));
         if (sent.oldest_unsent_age_s) std::printf(" (oldest waiting %lld min)", static_cast<long long>(*sent.oldest_unsent_age_s / 60));
         std::printf("\n  rejected by store    %lld%s\n", static_cast<long long>(sent.rejected),
-                    sent.rejected ? " (kept here; see the reasons with sqlite3, requeue with sync --requeue-rejected)" : "");
+                    sent.rejected ? " (kept here; once fixed, resend with: lkp-kiosk sync --once --requeue-rejected)" : "");
+        for (const auto& r : outbox.rejections())
+            std::printf("    %lld x %s%s%s: %s\n", static_cast<long long>(r.count), r.code.c_str(), r.field.empty() ? "" : " ",
+                        r.field.c_str(), r.reason.c_str());
         std::printf("  last sync success    %s\n", sent.last_success_at.empty() ? "never" : sent.last_success_at.c_str());
         if (!sent.last_error.empty())
             std::printf("  last sync error      %s: %s\n", sent.last_error_at.c_str(), sent.last_error.c_str());

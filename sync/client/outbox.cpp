@@ -143,6 +143,16 @@ OutboxStatus Outbox::status() {
     return st;
 }
 
+std::vector<Rejection> Outbox::rejections(int limit) {
+    auto rows = store_.database().prepare(
+        "SELECT rejected_code, rejected_field, rejected_reason, count(*) FROM outbox WHERE rejected_at IS NOT NULL "
+        "GROUP BY 1, 2, 3 ORDER BY 4 DESC LIMIT ?");
+    rows.bind(1, std::int64_t{limit});
+    std::vector<Rejection> out;
+    while (rows.step()) out.push_back({rows.text_col(0), rows.text_col(1), rows.text_col(2), rows.int_col(3)});
+    return out;
+}
+
 void Outbox::set_state(const std::string& key, const std::string& value) {
     store_.database()
         .prepare("INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")

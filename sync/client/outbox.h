@@ -30,6 +30,12 @@ struct OutboxStatus {
     bool last_round_failed() const { return !last_error_at.empty() && last_error_at > last_success_at; }
 };
 
+// Why the store refused answers, most frequent first, for `lkp-kiosk status`.
+struct Rejection {
+    std::string code, field, reason;
+    std::int64_t count = 0;
+};
+
 struct Delivery {
     std::int64_t created = 0, duplicate = 0, rejected = 0;
 };
@@ -56,6 +62,7 @@ public:
     // Puts rejected responses back in line, for staff once the cause is fixed at the store.
     std::int64_t requeue_rejected();
     OutboxStatus status();
+    std::vector<Rejection> rejections(int limit = 5);
 
 private:
     void set_state(const std::string& key, const std::string& value);
