@@ -1,0 +1,299 @@
+// Every answer reaches the store exactly once, whatever happens on the way: the real lkp-kiosk
+// syncing to the real lkp-store (SQLite and PostgreSQL) through a network that misbehaves, with
+// either end killed with SIGKILL in the middle, and over TLS with certificates it must refuse.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "faulty_network.h"
+#include "store/response_store.h"
+#include "support/store_server.h"
+#include "support/test_support.h"
+
+namespace lkp::test {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+enum class Backend { Sqlite, Postgres };
+
+// A kiosk data folder with `sessions` simulated sessions, made once per size and copied per test.
+std::string kiosk_with(int sessions, const TempDir& into) {
+    static std::map<int, std::unique_ptr<TempDir>> made;
+    auto& tmpl = made[sessions];
+    if (!tmpl) {
+        tmpl = std::make_unique<TempDir>();
+        auto r = run({LKP_KIOSK_BIN, "simulate", "--count", std::to_string(sessions), "--data-dir", tmpl->file("k"), "--seed", "11"});
+        if (r.exit_code != 0) throw std::runtime_error("simulate failed: " + r.err);
+    }
+    std::filesystem::copy(tmpl->file("k"), into.file("kiosk"), std::filesystem::copy_options::recursive);
+    return into.file("kiosk");
+}
+
+std::vector<std::string> column(const std::string& kiosk_dir, const std::string& sql) {
+    Database db(kiosk_dir + "/" + kDatabaseFile, SQLITE_OPEN_READONLY);
+    auto st = db.prepare(sql);
+    std::vector<std::string> out;
+    while (st.step()) out.push_back(st.text_col(0));
+    return out;
+}
+std::vector<std::string> local_ids(const std::string& kiosk_dir) {
+    return column(kiosk_dir, "SELECT id FROM responses ORDER BY id");
+}
+std::size_t outbox_size(const std::string& kiosk_dir) { return column(kiosk_dir, "SELECT seq FROM outbox").size(); }
+
+std::vector<std::string> sorted(std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+}
+
+pid_t spawn(const std::vector<std::string>& argv) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        std::vector<char*> args;
+        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        int devnull = ::open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+        execv(args[0], args.data());
+        _exit(127);
+    }
+    return pid;
+}
+int finish(pid_t pid, int sig) {
+    kill(pid, sig);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return status;
+}
+
+// Polls `done` every 5 ms for up to `limit`; true when it came true.
+template <typename F>
+bool eventually(F done, std::chrono::seconds limit = 60s) {
+    for (auto until = Clock::now() + limit; Clock::now() < until; std::this_thread::sleep_for(5ms))
+        if (done()) return true;
+    return done();
+}
+
+class Delivery : public ::testing::Test {
+protected:
+    static void TearDownTestSuite() { postgres_.reset(); }
+
+    void start_store(Backend backend, std::vector<std::string> extra_args = {}) {
+        StoreOptions options{.extra_args = std::move(extra_args)};
+        if (backend == Backend::Postgres) {
+            if (!PostgresCluster::available()) GTEST_SKIP() << "Debian's postgresql is not installed";
+            if (!postgres_) postgres_ = std::make_unique<PostgresCluster>();
+            options.postgres_url = postgres_->create_database("delivery" + std::to_string(++databases_));
+        }
+        store_ = std::make_unique<StoreServer>(options);
+        store_->start();
+        write_file(dir_.file("token"), store_->add_kiosk("dev-kiosk") + "\n");
+    }
+
+    // Gives up after `max_failures` failed tries in a row.
+    RunResult sync_once(const std::string& url, std::vector<std::string> more = {}, int max_failures = 50) {
+        std::vector<std::string> argv{LKP_KIOSK_BIN, "sync", "--once", "--data-dir", kiosk_, "--store-url", url,
+                                      "--token-file", dir_.file("token"), "--backoff-cap", "1", "--timeout", "2",
+                                      "--max-failures", std::to_string(max_failures)};
+        argv.insert(argv.end(), more.begin(), more.end());
+        return run(argv);
+    }
+
+    // The one rule, checked from both databases: every answer in the store once, none waiting.
+    void expect_exactly_once() {
+        auto mine = local_ids(kiosk_);
+        auto theirs = sorted(store_->response_ids("dev-kiosk"));
+        EXPECT_EQ(theirs.size(), mine.size());
+        EXPECT_TRUE(theirs == mine) << "the store's ids differ from the kiosk's";
+        EXPECT_EQ(std::adjacent_find(theirs.begin(), theirs.end()), theirs.end()) << "an id stored twice";
+        EXPECT_EQ(outbox_size(kiosk_), 0u);
+    }
+
+    static std::unique_ptr<PostgresCluster> postgres_;
+    static int databases_;
+    TempDir dir_;
+    std::string kiosk_;
+    std::unique_ptr<StoreServer> store_;
+};
+std::unique_ptr<PostgresCluster> Delivery::postgres_;
+int Delivery::databases_ = 0;
+
+// --- A network that misbehaves, on every third batch request for the first twelve ---
+
+class FaultyDelivery : public Delivery, public ::testing::WithParamInterface<std::tuple<Backend, Fault>> {};
+
+TEST_P(FaultyDelivery, EveryAnswerArrivesOnceAndTheOutboxEmpties) {
+    auto [backend, fault] = GetParam();
+    start_store(backend);
+    kiosk_ = kiosk_with(backend == Backend::Sqlite ? 5000 : 2000, dir_);
+    FaultyNetwork net(store_->port(), [fault = fault](int n) { return n % 3 == 2 && n <= 12 ? fault : Fault::None; });
+
+    RunResult r = sync_once(net.url());
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_GE(net.faults_injected(), 3);
+    expect_exactly_once();
+    EXPECT_TRUE(net.saw_identical_retry()) << "a retry must resend the same bytes under the same Idempotency-Key";
+
+    // Where the store had committed before its answer was lost, the retry (same key, same bytes)
+    // is answered from the stored result: fewer batches recorded than requests made.
+    if (fault == Fault::CutMidAnswer || fault == Fault::TruncatedJson || fault == Fault::MalformedJson) {
+        auto recorded = store_->query("SELECT count(*) FROM idempotency");
+        ASSERT_EQ(recorded.size(), 1u);
+        EXPECT_LT(std::stoul(recorded[0]), net.bodies().size());
+    }
+}
+
+std::string name(const ::testing::TestParamInfo<std::tuple<Backend, Fault>>& info) {
+    return std::string(std::get<0>(info.param) == Backend::Sqlite ? "Sqlite_" : "Postgres_") +
+           to_string(std::get<1>(info.param));
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, FaultyDelivery,
+                         ::testing::Combine(::testing::Values(Backend::Sqlite),
+                                            ::testing::Values(Fault::ServerError, Fault::TooManyRequests, Fault::Hang,
+                                                              Fault::CutMidAnswer, Fault::TruncatedJson,
+                                                              Fault::MalformedJson, Fault::CaptivePortal)),
+                         name);
+INSTANTIATE_TEST_SUITE_P(Postgres, FaultyDelivery,
+                         ::testing::Combine(::testing::Values(Backend::Postgres),
+                                            ::testing::Values(Fault::ServerError, Fault::CutMidAnswer,
+                                                              Fault::CaptivePortal)),
+                         name);
+
+// --- Either end killed with SIGKILL in the middle ---
+
+class KilledDelivery : public Delivery, public ::testing::WithParamInterface<Backend> {
+protected:
+    std::size_t stored() { return store_->response_ids("dev-kiosk").size(); }
+};
+
+TEST_P(KilledDelivery, StoreKilledMidBatchAndRestarted) {
+    start_store(GetParam());
+    kiosk_ = kiosk_with(5000, dir_);
+    std::size_t total = local_ids(kiosk_).size();
+    // Small batches keep the drain long enough to kill the store three times in the middle of it.
+    pid_t sync = spawn({LKP_KIOSK_BIN, "sync", "--data-dir", kiosk_, "--store-url", store_->url(), "--token-file",
+                        dir_.file("token"), "--backoff-cap", "1", "--timeout", "2", "--batch-size", "10"});
+    for (std::size_t at : {total / 5, total / 2, 4 * total / 5}) {
+        ASSERT_TRUE(eventually([&] { return stored() >= at; })) << "the sync stalled at " << stored();
+        store_->kill9();
+        std::size_t when_killed = stored();
+        EXPECT_LT(when_killed, total) << "the store was to be killed mid-drain";
+        store_->start();
+    }
+    bool done = eventually([&] { return stored() == total && outbox_size(kiosk_) == 0; });
+    finish(sync, SIGTERM);
+    ASSERT_TRUE(done) << "stored " << stored() << " of " << total << "; waiting " << outbox_size(kiosk_);
+    expect_exactly_once();
+}
+
+TEST_P(KilledDelivery, KioskKilledMidSyncAndRestarted) {
+    start_store(GetParam());
+    kiosk_ = kiosk_with(5000, dir_);
+    std::size_t total = local_ids(kiosk_).size();
+    for (std::size_t at : {total / 4, total / 2, 3 * total / 4}) {
+        pid_t sync = spawn({LKP_KIOSK_BIN, "sync", "--once", "--data-dir", kiosk_, "--store-url", store_->url(),
+                            "--token-file", dir_.file("token"), "--batch-size", "10"});
+        ASSERT_TRUE(eventually([&] { return stored() >= at; }));
+        finish(sync, SIGKILL);
+        EXPECT_LT(stored(), total) << "the kiosk was to be killed mid-sync";
+    }
+    RunResult r = sync_once(store_->url());
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    expect_exactly_once();
+}
+
+std::string backend_name(const ::testing::TestParamInfo<Backend>& param) {
+    return param.param == Backend::Sqlite ? "Sqlite" : "Postgres";
+}
+INSTANTIATE_TEST_SUITE_P(Backends, KilledDelivery, ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);
+
+// --- TLS: the kiosk trusts only what it is told to ---
+
+RunResult sh(const std::string& script) { return run({"/bin/sh", "-c", script}); }
+
+std::string self_signed(const TempDir& dir, const std::string& name) {
+    RunResult r = run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                       "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", dir.file(name + ".key"), "-out",
+                       dir.file(name + ".pem")});
+    if (r.exit_code != 0) throw std::runtime_error("openssl: " + r.err);
+    return dir.file(name + ".pem");
+}
+
+TEST_F(Delivery, TlsRefusesAStoreCertificateItWasNotToldToTrust) {
+    std::string cert = self_signed(dir_, "store"), stranger = self_signed(dir_, "stranger");
+    start_store(Backend::Sqlite, {"--tls-cert", cert, "--tls-key", dir_.file("store.key")});
+    ASSERT_EQ(store_->url().rfind("https://", 0), 0u);
+    kiosk_ = kiosk_with(200, dir_);
+    std::size_t waiting = outbox_size(kiosk_);
+
+    for (const auto& trust : std::vector<std::vector<std::string>>{{"--ca-bundle", stranger}, {}}) {
+        RunResult r = sync_once(store_->url(), trust, 1);
+        EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+        EXPECT_NE(r.err.find("certificate"), std::string::npos) << r.err;
+        EXPECT_EQ(outbox_size(kiosk_), waiting) << "nothing may leave the outbox";
+    }
+    EXPECT_TRUE(store_->response_ids("dev-kiosk").empty());
+
+    RunResult pin = sh("openssl x509 -in " + cert + " -pubkey -noout | openssl pkey -pubin -outform der | "
+                       "openssl dgst -sha256 -binary | base64");
+    ASSERT_EQ(pin.exit_code, 0) << pin.err;
+    std::string right = "sha256//" + pin.out.substr(0, pin.out.find('\n'));
+    std::string wrong = "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+    RunResult pinned_wrong = sync_once(store_->url(), {"--ca-bundle", cert, "--pinned-public-key", wrong}, 1);
+    EXPECT_EQ(pinned_wrong.exit_code, 1) << pinned_wrong.out << pinned_wrong.err;
+    EXPECT_EQ(outbox_size(kiosk_), waiting);
+
+    RunResult ok = sync_once(store_->url(), {"--ca-bundle", cert, "--pinned-public-key", right});
+    ASSERT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+    expect_exactly_once();
+}
+
+// --- An answer the store refuses is kept, shown, and not sent again ---
+
+TEST_F(Delivery, RejectedAnswerStaysMarkedAndIsNotResent) {
+    start_store(Backend::Sqlite);
+    kiosk_ = kiosk_with(200, dir_);
+    std::string bad;
+    {
+        Database db(kiosk_ + "/" + kDatabaseFile, SQLITE_OPEN_READWRITE);
+        db.exec("UPDATE responses SET answers = json_set(answers, '$.trygghet', 9) WHERE seq = 5");
+        auto st = db.prepare("SELECT id FROM responses WHERE seq = 5");
+        ASSERT_TRUE(st.step());
+        bad = st.text_col(0);
+    }
+    FaultyNetwork net(store_->port(), [](int) { return Fault::None; });
+    RunResult r = sync_once(net.url());
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+
+    auto theirs = store_->response_ids("dev-kiosk");
+    EXPECT_EQ(theirs.size(), local_ids(kiosk_).size() - 1);
+    EXPECT_EQ(std::find(theirs.begin(), theirs.end(), bad), theirs.end());
+    EXPECT_EQ(column(kiosk_, "SELECT rejected_field FROM outbox WHERE rejected_at IS NOT NULL"),
+              std::vector<std::string>{"answers.trygghet"});
+    RunResult status = run({LKP_KIOSK_BIN, "status", "--data-dir", kiosk_, "--json"});
+    ASSERT_EQ(status.exit_code, 0) << status.err;
+    Json s = Json::parse(status.out);
+    EXPECT_EQ(s["sync"]["rejected"], 1);
+    EXPECT_EQ(s["unsent"], 0);
+
+    std::size_t sent_before = net.bodies().size();
+    RunResult again = sync_once(net.url());
+    ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+    auto bodies = net.bodies();
+    for (std::size_t i = sent_before; i < bodies.size(); ++i)
+        EXPECT_EQ(bodies[i].find(bad), std::string::npos) << "the rejected answer was sent again unchanged";
+    EXPECT_EQ(outbox_size(kiosk_), 1u);
+}
+
+}  // namespace
+}  // namespace lkp::test

@@ -1,0 +1,56 @@
+#pragma once
+// A network that misbehaves on purpose: an HTTP proxy in front of the real lkp-store that, by a
+// plan, answers some batch requests with what mall and library networks really do: errors,
+// throttling, silence, cut connections, broken JSON and captive-portal pages.
+#include <httplib.h>
+
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace lkp::test {
+
+enum class Fault {
+    None,
+    ServerError,        // 500 with a problem body; nothing stored
+    TooManyRequests,    // 429 with Retry-After: 1; nothing stored
+    Hang,               // no answer until the client's timeout has passed; nothing stored
+    CutMidAnswer,       // the store commits, then the connection drops halfway through its answer
+    TruncatedJson,      // the store commits, the client gets the first half of its answer
+    MalformedJson,      // the store commits, the client gets JSON of the wrong shape
+    CaptivePortal,      // 200 with an HTML login page; nothing stored
+};
+const char* to_string(Fault f);
+
+class FaultyNetwork {
+public:
+    // `plan(n)` decides the fault for the n-th batch request (1-based). Heartbeats always pass.
+    FaultyNetwork(int store_port, std::function<Fault(int)> plan, std::chrono::seconds hang_for = std::chrono::seconds(3));
+    ~FaultyNetwork();
+
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    int faults_injected() const;
+    // True when some Idempotency-Key came twice, both times with the same body bytes (a retry),
+    // and no key ever came with two different bodies.
+    bool saw_identical_retry() const;
+    // Every batch body the client sent (as the proxy received it: gzip already undone).
+    std::vector<std::string> bodies() const;
+
+private:
+    void on_batch(const httplib::Request& req, httplib::Response& res);
+    httplib::Result forward(const httplib::Request& req);
+
+    int store_port_;
+    std::function<Fault(int)> plan_;
+    std::chrono::seconds hang_for_;
+    httplib::Server server_;
+    int port_ = 0;
+    std::thread thread_;
+    mutable std::mutex mutex_;
+    int requests_ = 0, faults_ = 0;
+    std::vector<std::pair<std::string, std::string>> seen_;   // key, body
+};
+
+}  // namespace lkp::test
