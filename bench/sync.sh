@@ -43,6 +43,12 @@ start_store() {
   echo "lkp-store did not start; its log:" >&2; cat "$work/store.log" >&2; exit 1
 }
 stop_store() { kill "$store_pid"; wait "$store_pid" 2>/dev/null || true; store_pid=""; }
+# server_time: the store's own time per accepted batch, from its request log (median, p99).
+server_time() {
+  awk '/POST \/v1\/batches 200/ { sub("ms", "", $NF); print $NF }' "$work/store.log" | sort -n |
+    awk '{ v[NR] = $1 } END { if (!NR) exit; p = int(NR * 0.99); if (p < 1) p = 1
+      printf "store side per batch: median %.1f ms, p99 %.1f ms (%d batches)\n", v[int((NR + 1) / 2)], v[p], NR }'
+}
 
 # add_kiosks DB_ARGS...: K kiosks k001..kK; writes "name token" lines to $work/tokens.
 add_kiosks() {
@@ -70,6 +76,7 @@ for batch in 200 1000; do
   left=$(sqlite3 "$work/kiosk/responses.sqlite" "SELECT count(*) FROM outbox")
   stored=$(sqlite3 "$work/drain.sqlite" "SELECT count(*) FROM responses")
   stop_store
+  server_time
   awk -v q="$queued" -v us=$((t1 - t0)) -v s="$stored" -v l="$left" -v b="$batch" 'BEGIN {
     printf "drain, batches of %d: %d responses in %.2f s = %.0f responses/s (stored %d, left in outbox %d)\n",
       b, q, us / 1e6, q / (us / 1e6), s, l }'
@@ -80,6 +87,7 @@ add_kiosks --db "$work/load.sqlite"
 start_store --db "$work/load.sqlite"
 "$load_bin" "$store_url" "$work/tokens" "$seconds" || echo "(some batches failed: see above)"
 stop_store
+server_time
 
 echo "== 2b. $kiosks kiosks at once for $seconds s, PostgreSQL store"
 pg_dir="$work/pgdata"; mkdir -p "$pg_dir"; chown postgres "$pg_dir"
@@ -92,3 +100,4 @@ add_kiosks --postgres "$pg_url"
 start_store --postgres "$pg_url"
 "$load_bin" "$store_url" "$work/tokens" "$seconds" || echo "(some batches failed: see above)"
 stop_store
+server_time
