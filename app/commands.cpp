@@ -8,10 +8,9 @@
 #include "cli.h"
 #include "core/atomic_file.h"
 #include "core/kiosk_data.h"
-#include "client/outbox.h"
 #include "core/simulate.h"
-#include "store/export.h"
-#include "store/response_store.h"
+#include "export/response_export.h"
+#include "kiosk_db/kiosk_database.h"
 #include "ui/kiosk_ui.h"
 
 namespace lkp {
@@ -44,15 +43,11 @@ std::optional<KioskData> load_data(const Args& args) {
 
 namespace {
 
-// Opens an existing store only: reading commands must not create a database in a mistyped folder.
-std::optional<ResponseStore> open_existing(const std::string& dir) {
-    std::string path = dir + "/" + kDatabaseFile;
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
-        std::fprintf(stderr, "lkp-kiosk: no kiosk database at %s (is --data-dir right?)\n", path.c_str());
-        return std::nullopt;
-    }
-    return ResponseStore::open_file(path);
+// Reading commands must not create a database in a mistyped folder.
+std::optional<KioskDatabase> open_existing(const std::string& dir) {
+    auto db = KioskDatabase::open_existing(dir);
+    if (!db) std::fprintf(stderr, "lkp-kiosk: no kiosk database at %s/%s (is --data-dir right?)\n", dir.c_str(), kDatabaseFile);
+    return db;
 }
 
 }  // namespace
@@ -98,12 +93,12 @@ int cmd_status(const Args& args) {
     try {
         auto store = open_existing(data_dir(args, config));
         if (!store) return kExitFailure;
-        StoreStatus s = store->status();
-        sync::Outbox outbox(*store);
-        sync::OutboxStatus sent = outbox.status();
+        KioskStatus s = store->status();
+        OutboxStatus sent = store->outbox_status();
+        std::vector<Rejection> rejected = store->rejections();
         auto or_null = [](const std::string& v) { return v.empty() ? Json(nullptr) : Json(v); };
         Json rejections = Json::array();
-        for (const auto& r : outbox.rejections())
+        for (const auto& r : rejected)
             rejections.push_back({{"code", r.code}, {"field", r.field}, {"reason", r.reason}, {"count", r.count}});
         double rate = s.sessions_started ? 100.0 * static_cast<double>(s.sessions_completed) / static_cast<double>(s.sessions_started) : 0.0;
         if (args.has("--json")) {
@@ -135,7 +130,7 @@ int cmd_status(const Args& args) {
         if (sent.oldest_unsent_age_s) std::printf(" (oldest waiting %lld min)", static_cast<long long>(*sent.oldest_unsent_age_s / 60));
         std::printf("\n  rejected by store    %lld%s\n", static_cast<long long>(sent.rejected),
                     sent.rejected ? " (kept here; once fixed, resend with: lkp-kiosk sync --once --requeue-rejected)" : "");
-        for (const auto& r : outbox.rejections())
+        for (const auto& r : rejected)
             std::printf("    %lld x %s%s%s: %s\n", static_cast<long long>(r.count), r.code.c_str(), r.field.empty() ? "" : " ",
                         r.field.c_str(), r.reason.c_str());
         std::printf("  last sync success    %s\n", sent.last_success_at.empty() ? "never" : sent.last_success_at.c_str());
@@ -176,7 +171,7 @@ int cmd_simulate(const Args& args) {
     auto data = load_data(args);
     if (!data) return kExitUsage;
     try {
-        auto store = ResponseStore::open(data_dir(args, data->config));
+        auto store = KioskDatabase::open(data_dir(args, data->config));
         SessionSettings settings = data->session_settings();
         settings.flags = {"synthetic"};
         Session session(data->survey, data->districts, settings);

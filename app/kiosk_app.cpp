@@ -13,7 +13,7 @@
 #include "platform/fonts.h"
 #include "platform/window.h"
 #include "speech/speaker.h"
-#include "store/response_store.h"
+#include "kiosk_db/kiosk_database.h"
 #include "client/sync_client.h"
 #include "ui/kiosk_ui.h"
 
@@ -59,7 +59,7 @@ public:
     // Opens (and checks) the database; prints why and returns false when it is refused.
     bool open(const std::string& kiosk_id) {
         try {
-            store_.emplace(ResponseStore::open(data_dir_));
+            store_.emplace(KioskDatabase::open(data_dir_));
         } catch (const std::exception& e) {
             std::fprintf(stderr, "lkp-kiosk: %s\n", e.what());
             return false;
@@ -105,7 +105,7 @@ public:
 
 private:
     std::string data_dir_;
-    std::optional<ResponseStore> store_;
+    std::optional<KioskDatabase> store_;
     std::vector<Response> unsaved_;
     steady_clock::time_point next_retry_;
     bool last_save_failed_ = false;

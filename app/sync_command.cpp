@@ -37,48 +37,44 @@ std::optional<int> int_option(const Args& args, const std::string& name, int fal
     return static_cast<int>(v);
 }
 
-void print_summary(const sync::Delivery& total, const sync::OutboxStatus& st) {
+void print_summary(const sync::Delivery& total, const OutboxStatus& st) {
     std::printf("sent %lld new, %lld already in the store, %lld rejected; %lld waiting, %lld rejected in all\n",
                 static_cast<long long>(total.created), static_cast<long long>(total.duplicate),
                 static_cast<long long>(total.rejected), static_cast<long long>(st.unsent),
                 static_cast<long long>(st.rejected));
 }
 
-// Drains the outbox once: transient faults are retried with backoff up to max_failures in a row.
+// Drains the outbox once, paced like the background thread; gives up after max_failures
+// failed tries in a row (the answers stay in the outbox).
 int sync_once(sync::SyncEngine& engine, int max_failures) {
     sync::Delivery total;
-    int failures = 0;
     for (;;) {
         sync::Attempt a = engine.send_next();
-        using O = sync::Attempt::Outcome;
         total.created += a.delivery.created;
         total.duplicate += a.delivery.duplicate;
         total.rejected += a.delivery.rejected;
-        switch (a.outcome) {
-            case O::Delivered:
-            case O::Split:
-                failures = 0;
-                continue;
-            case O::BatchRefused:
-                std::fprintf(stderr, "lkp-kiosk: %s (kept, marked rejected)\n", a.error.c_str());
-                continue;
-            case O::NothingToSend:
-                engine.send_heartbeat();
-                print_summary(total, engine.status());
-                return kExitOk;
-            case O::TokenRefused:
-                print_summary(total, engine.status());
-                return fail(kExitFailure, a.error);
-            case O::RetryLater:
-                if (++failures >= max_failures) {
-                    engine.send_heartbeat();
-                    print_summary(total, engine.status());
-                    return fail(kExitFailure, a.error + " (gave up after " + std::to_string(failures) + " tries; the answers stay in the outbox)");
-                }
-                auto wait = engine.backoff(failures, a.retry_after);
-                std::fprintf(stderr, "lkp-kiosk: %s; retrying in %.1f s\n", a.error.c_str(), static_cast<double>(wait.count()) / 1000);
-                std::this_thread::sleep_for(wait);
+        if (a.outcome == sync::Attempt::Outcome::BatchRefused)
+            std::fprintf(stderr, "lkp-kiosk: %s (kept, marked rejected)\n", a.error.c_str());
+        sync::Pace pace = engine.pace(a);
+        if (pace.next == sync::Pace::Next::Now) continue;
+        if (pace.next == sync::Pace::Next::Idle) {
+            engine.send_heartbeat();
+            print_summary(total, engine.status());
+            return kExitOk;
         }
+        if (a.outcome == sync::Attempt::Outcome::TokenRefused) {
+            print_summary(total, engine.status());
+            return fail(kExitFailure, a.error);
+        }
+        if (engine.failures_in_a_row() >= max_failures) {
+            engine.send_heartbeat();
+            print_summary(total, engine.status());
+            return fail(kExitFailure, a.error + " (gave up after " + std::to_string(engine.failures_in_a_row()) +
+                                          " tries; the answers stay in the outbox)");
+        }
+        std::fprintf(stderr, "lkp-kiosk: %s; retrying in %.1f s\n", a.error.c_str(),
+                     static_cast<double>(pace.wait.count()) / 1000);
+        std::this_thread::sleep_for(pace.wait);
     }
 }
 
@@ -92,7 +88,7 @@ int sync_forever(const sync::SyncSettings& settings) {
     sync::SyncClient* self = nullptr;
     sync::SyncClient client(settings, [&self] {
         if (!self) return;
-        sync::OutboxStatus st = self->status();
+        OutboxStatus st = self->status();
         std::fprintf(stderr, "lkp-kiosk: %lld waiting, %lld rejected%s%s\n", static_cast<long long>(st.unsent),
                      static_cast<long long>(st.rejected), st.last_round_failed() ? "; last error: " : "",
                      st.last_round_failed() ? st.last_error.c_str() : "");
@@ -123,6 +119,8 @@ int cmd_sync(const Args& args) {
     auto batch = int_option(args, "--batch-size", config.sync_batch_size, 1, 1000);
     auto timeout = int_option(args, "--timeout", config.sync_timeout_seconds, 1, 3600);
     auto cap = int_option(args, "--backoff-cap", config.sync_backoff_cap_seconds, 1, 86400);
+    if (args.has("--max-failures") && !args.has("--once"))
+        return fail(kExitUsage, "--max-failures goes with --once (without it, sync runs until stopped)");
     auto max_failures = int_option(args, "--max-failures", 5, 1, 1000);
     if (!batch || !timeout || !cap || !max_failures) return kExitUsage;
     config.sync_batch_size = *batch;
@@ -135,10 +133,12 @@ int cmd_sync(const Args& args) {
         return fail(kExitUsage, "no kiosk database at " + dir + "/" + kDatabaseFile + " (is --data-dir right?)");
     auto settings = sync::SyncSettings::from_config(config, dir, LKP_VERSION);
     try {
+        if (args.has("--requeue-rejected")) {
+            auto db = KioskDatabase::open(dir, KioskDatabase::Role::Sync);
+            std::printf("put %lld rejected answers back in line\n", static_cast<long long>(db.requeue_rejected()));
+        }
         if (!args.has("--once")) return sync_forever(settings);
         sync::SyncEngine engine(settings);
-        if (args.has("--requeue-rejected"))
-            std::printf("put %lld rejected answers back in line\n", static_cast<long long>(engine.requeue_rejected()));
         return sync_once(engine, *max_failures);
     } catch (const std::exception& e) {
         return fail(kExitFailure, e.what());

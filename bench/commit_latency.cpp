@@ -1,4 +1,4 @@
-// How long a resident's answers take to become durable: one ResponseStore::save() (response +
+// How long a resident's answers take to become durable: one KioskDatabase::save() (response +
 // outbox row + "completed" session event in one transaction, WAL, synchronous=FULL) timed on its
 // own with steady_clock, N times one after another, as the kiosk does after each "Finish" tap.
 //
@@ -18,7 +18,9 @@
 #include <string>
 #include <vector>
 
-#include "store/response_store.h"
+#include "kiosk_db/kiosk_database.h"
+#include "record/utc.h"
+#include "record/uuid.h"
 
 namespace {
 
@@ -53,10 +55,6 @@ lkp::Response realistic_response(std::mt19937_64& rng) {
     return r;
 }
 
-std::string read_pragma_text(lkp::Database& db, const char* name) {
-    auto s = db.prepare(std::string("PRAGMA ") + name);
-    return s.step() ? s.text_col(0) : "?";
-}
 
 }  // namespace
 
@@ -82,7 +80,7 @@ int main(int argc, char** argv) {
 
     int rc = 0;
     try {
-        auto store = lkp::ResponseStore::open(dir);
+        auto store = lkp::KioskDatabase::open(dir);
         std::mt19937_64 rng(20261122);
         std::vector<double> us;
         us.reserve(static_cast<size_t>(n));
@@ -110,8 +108,7 @@ int main(int argc, char** argv) {
             return us[std::clamp<size_t>(rank, 1, us.size()) - 1];
         };
         std::printf("commit latency, %d responses one at a time (journal_mode=%s, synchronous=%lld; 2 = FULL)\n", n,
-                    read_pragma_text(store.database(), "journal_mode").c_str(),
-                    static_cast<long long>(store.database().pragma_int("synchronous")));
+                    store.durability().journal_mode.c_str(), static_cast<long long>(store.durability().synchronous));
         std::printf("  median %.0f us  p90 %.0f us  p99 %.0f us  max %.0f us  (min %.0f us, mean %.0f us)\n", pct(0.5),
                     pct(0.9), pct(0.99), us.back(), us.front(), mean);
         std::printf("  %.0f responses/s  (%.2f s in all)  db %s  (%.1f MiB incl. WAL)\n", n / total_s, total_s,

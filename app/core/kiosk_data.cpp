@@ -5,7 +5,7 @@ namespace lkp {
 SessionSettings KioskData::session_settings() const {
     SessionSettings s;
     s.kiosk_id = config.kiosk_id;
-    s.location = config.location;
+    if (!config.location.empty()) s.location = config.location;
     s.default_language = config.default_language;
     for (const auto& c : translations.languages()) s.languages.push_back(c.language);
     s.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);

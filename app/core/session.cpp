@@ -1,5 +1,8 @@
 #include "session.h"
 
+#include "record/utc.h"
+#include "record/uuid.h"
+
 #include <algorithm>
 #include <cmath>
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "districts.h"
-#include "response.h"
+#include "record/response.h"
 #include "survey.h"
 
 namespace lkp {
@@ -27,7 +27,7 @@ struct Instant {
 
 struct SessionSettings {
     std::string kiosk_id;
-    std::string location;
+    std::optional<std::string> location;   // the kiosk's own district; nullopt: not configured
     std::string default_language = "sv";
     std::vector<std::string> languages;        // what ChooseLanguage accepts
     std::chrono::seconds idle_timeout{45};

@@ -57,7 +57,6 @@ void SyncClient::run() {
             wait_for(settings_.backoff_cap, false);
         }
     }
-    int failures = 0;
     auto last_heartbeat = std::chrono::steady_clock::time_point{};
     bool heartbeat_due = true;   // one at start-up, then after each round and every few minutes
     while (!stopping_) {
@@ -68,9 +67,8 @@ void SyncClient::run() {
             a = {Attempt::Outcome::RetryLater, {}, std::string("local database: ") + e.what(), {}};
         }
         publish(*engine);
-        using O = Attempt::Outcome;
-        if (a.outcome == O::Delivered || a.outcome == O::Split || a.outcome == O::BatchRefused) {
-            failures = 0;
+        Pace pace = engine->pace(a);
+        if (pace.next == Pace::Next::Now) {
             heartbeat_due = true;
             continue;
         }
@@ -79,14 +77,8 @@ void SyncClient::run() {
             last_heartbeat = std::chrono::steady_clock::now();
             heartbeat_due = false;
         }
-        if (a.outcome == O::NothingToSend) {
-            failures = 0;
-            wait_for(settings_.heartbeat_every, true);
-        } else if (a.outcome == O::TokenRefused) {
-            wait_for(settings_.backoff_cap, false);
-        } else {
-            wait_for(engine->backoff(failures++, a.retry_after), false);
-        }
+        if (pace.next == Pace::Next::Idle) wait_for(settings_.heartbeat_every, true);
+        else wait_for(pace.wait, false);
     }
 }
 

@@ -7,7 +7,11 @@
 #include <sstream>
 
 #include "core/config.h"
+#include "gzip.h"
+#include "protocol/batch.h"
 #include "protocol/heartbeat.h"
+#include "record/utc.h"
+#include "record/uuid.h"
 
 namespace lkp::sync {
 
@@ -45,16 +49,14 @@ SyncSettings SyncSettings::from_config(const KioskConfig& c, const std::string& 
 
 SyncEngine::SyncEngine(SyncSettings settings, const std::atomic<bool>* abort)
     : settings_(std::move(settings)),
-      store_(ResponseStore::open(settings_.data_dir)),
-      outbox_(store_),
+      db_(KioskDatabase::open(settings_.data_dir, KioskDatabase::Role::Sync)),
       uploader_(settings_.store_url, settings_.tls, settings_.connect_timeout, settings_.timeout, abort),
       batch_size_(std::clamp<std::size_t>(settings_.batch_size, 1, kMaxBatchItems)),
-      rng_(std::random_device{}()) {
-    // This connection only keeps sync bookkeeping (the batch in flight, which rows left the outbox).
-    // A power cut may undo its last commit, and that is safe: the answers go again and the store
-    // calls them duplicates. It saves two disk flushes per batch. Answers themselves are committed
-    // by the kiosk's own connection with synchronous=FULL.
-    store_.database().exec("PRAGMA synchronous = NORMAL");
+      rng_(std::random_device{}()) {}
+
+// A prefetch still running reads the database: let it finish before the database closes.
+SyncEngine::~SyncEngine() {
+    if (prefetch_.valid()) prefetch_.wait();
 }
 
 std::optional<std::string> SyncEngine::read_token(std::string& error) {
@@ -72,18 +74,45 @@ std::optional<std::string> SyncEngine::read_token(std::string& error) {
 
 Attempt SyncEngine::fail(Attempt::Outcome outcome, const std::string& error,
                          std::optional<std::chrono::seconds> retry_after) {
-    outbox_.record_error(error);
+    db_.record_sync_error(error);
     return {outcome, {}, error, retry_after};
 }
 
-// The saved batch in flight, else the prefetched one, else a new one; saved before it is sent.
+// The oldest waiting answers after `after_seq`, encoded and gzip'ed under a new key; not saved.
+std::optional<PendingBatch> SyncEngine::build_batch(std::size_t max_items, std::int64_t after_seq) {
+    std::vector<Response> responses = db_.unsent(max_items, after_seq);
+    if (responses.empty()) return std::nullopt;
+    PendingBatch batch{new_uuid_v4(), gzip(encode_batch(responses)), {}, {}, 0};
+    for (const auto& r : responses) {
+        batch.seqs.push_back(r.seq);
+        batch.ids.push_back(r.id);
+    }
+    return batch;
+}
+
+// The saved batch in flight, else the prefetched one (unless a 413 made batches smaller since),
+// else a new one; saved before it is sent.
 std::optional<PendingBatch> SyncEngine::next_batch() {
     std::optional<PendingBatch> prefetched;
     if (prefetch_.valid()) prefetched = prefetch_.get();
-    if (auto saved = outbox_.saved()) return saved;
-    auto batch = prefetched && prefetched->ids.size() <= batch_size_ ? std::move(prefetched) : outbox_.build(batch_size_);
-    if (batch) outbox_.save(*batch);
+    if (auto saved = db_.saved_batch()) return saved;
+    auto batch = prefetched && prefetched->ids.size() <= batch_size_ ? std::move(prefetched) : build_batch(batch_size_, 0);
+    if (batch) db_.save_batch(*batch);
     return batch;
+}
+
+Delivery SyncEngine::finish(const PendingBatch& batch, const std::string& reply_body) {
+    std::vector<ItemResult> results = parse_results(reply_body, batch.ids);
+    std::vector<ItemVerdict> verdicts;
+    Delivery d;
+    for (const ItemResult& r : results) {
+        verdicts.push_back({r.delivered(), r.code, r.field, r.reason});
+        ++(r.status == ItemResult::Status::Created ? d.created
+           : r.status == ItemResult::Status::Duplicate ? d.duplicate
+                                                      : d.rejected);
+    }
+    db_.finish_batch(batch, verdicts);
+    return d;
 }
 
 Attempt SyncEngine::send_next() {
@@ -93,8 +122,8 @@ Attempt SyncEngine::send_next() {
     auto token = read_token(error);
     if (!token) return fail(Attempt::Outcome::TokenRefused, error);
 
-    outbox_.count_attempt();
-    prefetch_ = std::async(std::launch::async, [this, after = batch->seqs.back()] { return outbox_.build(batch_size_, after); });
+    db_.count_attempt();
+    prefetch_ = std::async(std::launch::async, [this, after = batch->seqs.back()] { return build_batch(batch_size_, after); });
     HttpReply reply = uploader_.post(kBatchPath, batch->body,
                                      {"Authorization: Bearer " + *token, "Idempotency-Key: " + batch->key,
                                       "Content-Type: application/json", "Content-Encoding: gzip"});
@@ -110,8 +139,7 @@ Attempt SyncEngine::send_next() {
                         where + " answered 200 with " + (reply.content_type.empty() ? "no content type" : reply.content_type) +
                             ", not the store's answer (a captive portal or a proxy's login page?)");
         try {
-            auto results = parse_results(reply.body, batch->ids);
-            return {Attempt::Outcome::Delivered, outbox_.apply(*batch, results), {}, {}};
+            return {Attempt::Outcome::Delivered, finish(*batch, reply.body), {}, {}};
         } catch (const std::runtime_error& e) {
             return fail(Attempt::Outcome::RetryLater, where + " answered 200 but " + e.what());
         }
@@ -121,7 +149,7 @@ Attempt SyncEngine::send_next() {
         return fail(Attempt::Outcome::TokenRefused,
                     where + " refused the token in " + settings_.token_file + " (" + status + "): " + detail_of(reply));
     if (reply.status == 413 && batch->ids.size() > 1) {
-        outbox_.drop_pending();
+        db_.drop_batch();
         batch_size_ = std::max<std::size_t>(1, batch->ids.size() / 2);
         return {Attempt::Outcome::Split, {}, where + " found the batch too large; sending " + std::to_string(batch_size_) + " at a time", {}};
     }
@@ -129,7 +157,7 @@ Attempt SyncEngine::send_next() {
         return fail(Attempt::Outcome::RetryLater, where + " answered " + status + ": " + detail_of(reply), reply.retry_after);
     // 400, 415, 422, a one-item 413...: sending the same bytes again would get the same answer.
     std::string reason = where + " refused the batch (" + status + "): " + detail_of(reply);
-    outbox_.reject_all(*batch, "refused", reason);
+    db_.reject_batch(*batch, "refused", reason);
     return {Attempt::Outcome::BatchRefused, {}, reason, {}};
 }
 
@@ -137,7 +165,7 @@ bool SyncEngine::send_heartbeat() {
     std::string error;
     auto token = read_token(error);
     if (!token) return false;
-    OutboxStatus st = outbox_.status();
+    OutboxStatus st = db_.outbox_status();
     Heartbeat h{settings_.kiosk_id, settings_.program_version, st.unsent, st.rejected, st.oldest_unsent_age_s,
                 free_disk_bytes(settings_.data_dir), st.last_round_failed() ? st.last_error.substr(0, 1000) : "",
                 format_utc(std::chrono::system_clock::now())};
@@ -146,14 +174,29 @@ bool SyncEngine::send_heartbeat() {
     return reply.status == 204;
 }
 
-std::chrono::milliseconds SyncEngine::backoff(int failures, std::optional<std::chrono::seconds> retry_after) {
+Pace SyncEngine::pace(const Attempt& a) {
+    using O = Attempt::Outcome;
+    switch (a.outcome) {
+        case O::Delivered:
+        case O::Split:
+        case O::BatchRefused:
+            failures_ = 0;
+            return {Pace::Next::Now, {}};
+        case O::NothingToSend:
+            failures_ = 0;
+            return {Pace::Next::Idle, {}};
+        case O::TokenRefused:
+            ++failures_;
+            return {Pace::Next::Wait, settings_.backoff_cap};
+        case O::RetryLater:
+            break;
+    }
     using std::chrono::milliseconds;
-    milliseconds cap = settings_.backoff_cap;
-    milliseconds ceiling = settings_.backoff_base * (1LL << std::min(failures, 20));
-    ceiling = std::min(ceiling, cap);
+    milliseconds ceiling = std::min<milliseconds>(settings_.backoff_base * (1LL << std::min(failures_++, 20)),
+                                                  settings_.backoff_cap);
     milliseconds wait(std::uniform_int_distribution<std::int64_t>(0, ceiling.count())(rng_));
-    if (retry_after) wait = std::max<milliseconds>(wait, *retry_after);
-    return wait;
+    if (a.retry_after) wait = std::max<milliseconds>(wait, *a.retry_after);
+    return {Pace::Next::Wait, wait};
 }
 
 }  // namespace lkp::sync

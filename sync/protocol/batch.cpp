@@ -1,5 +1,7 @@
 #include "batch.h"
 
+#include "record/response_codec.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -15,48 +17,6 @@ std::string without_exception_tag(const std::string& what) {
     return what.rfind("[json.exception", 0) == 0 && close != std::string::npos ? what.substr(close + 2) : what;
 }
 
-// An item problem: which field, and why. Thrown inside check_item, caught per item.
-struct ItemProblem {
-    std::string field, reason;
-};
-
-const Json& require(const Json& item, const char* key) {
-    auto it = item.find(key);
-    if (it == item.end()) throw ItemProblem{key, "missing"};
-    return *it;
-}
-
-std::string short_string(const Json& item, const char* key, std::size_t max_len, bool allow_empty = false) {
-    const Json& v = require(item, key);
-    if (!v.is_string()) throw ItemProblem{key, std::string("must be a string, not ") + v.type_name()};
-    const auto& s = v.get_ref<const std::string&>();
-    if (s.empty() && !allow_empty) throw ItemProblem{key, "must not be empty"};
-    if (s.size() > max_len) throw ItemProblem{key, "longer than " + std::to_string(max_len) + " bytes"};
-    return s;
-}
-
-std::optional<std::string> optional_string(const Json& item, const char* key, std::size_t max_len) {
-    if (require(item, key).is_null()) return std::nullopt;
-    return short_string(item, key, max_len);
-}
-
-std::int64_t integer(const Json& item, const char* key, std::int64_t min, std::int64_t max) {
-    const Json& v = require(item, key);
-    if (!v.is_number_integer()) throw ItemProblem{key, std::string("must be an integer, not ") + v.type_name()};
-    if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(max))
-        throw ItemProblem{key, "out of range"};
-    auto n = v.get<std::int64_t>();
-    if (n < min || n > max) throw ItemProblem{key, v.dump() + " is out of range " + std::to_string(min) + ".." + std::to_string(max)};
-    return n;
-}
-
-Clock::time_point timestamp(const Json& item, const char* key) {
-    std::string s = short_string(item, key, 40);
-    auto t = parse_utc(s);
-    if (!t) throw ItemProblem{key, "'" + s + "' is not a UTC time like 2026-11-22T10:15:00.000Z"};
-    return *t;
-}
-
 std::string describe_scale(const Scale& scale) {
     if (scale.kind == Scale::Kind::Numeric)
         return "the scale " + std::to_string(scale.min) + ".." + std::to_string(scale.max) + " or null";
@@ -65,61 +25,41 @@ std::string describe_scale(const Scale& scale) {
     return s + "or null";
 }
 
-const char* const kItemFields[] = {"id",       "kiosk_id", "seq",     "survey_id",  "survey_version", "location",
-                                   "language", "district", "answers", "started_at", "submitted_at",   "flags"};
-
-Response check_item(const Json& item, const SurveyCatalog& catalog, Clock::time_point now) {
-    for (const auto& [key, value] : item.items())
-        if (std::find(std::begin(kItemFields), std::end(kItemFields), key) == std::end(kItemFields))
-            throw ItemProblem{key, "unknown field"};
-    Response r;
-    r.id = short_string(item, "id", 36);
-    if (!is_uuid(r.id)) throw ItemProblem{"id", "'" + r.id + "' is not a lowercase UUID"};
-    r.kiosk_id = short_string(item, "kiosk_id", 64);
-    r.seq = integer(item, "seq", 1, INT64_MAX);
-    r.survey_id = short_string(item, "survey_id", 64);
-    r.survey_version = static_cast<int>(integer(item, "survey_version", 1, 1'000'000));
+// The record codec has read the item's shape; this checks it against what the store accepts:
+// a known survey and its questions and scales, the district list, and the store's clock.
+// Answers come out in survey order whatever order they were sent in.
+Response check_item(const record::OrderedJson& item, const SurveyCatalog& catalog, Clock::time_point now) {
+    Response r = record::from_wire(item);
     const Survey* survey = catalog.find(r.survey_id, r.survey_version);
     if (!survey)
-        throw ItemProblem{"survey_id", "the store does not know survey '" + r.survey_id + "' version " +
-                                           std::to_string(r.survey_version)};
-    r.location = optional_string(item, "location", 64).value_or("");
-    r.language = short_string(item, "language", 16);
-    if (!std::all_of(r.language.begin(), r.language.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; }))
-        throw ItemProblem{"language", "'" + r.language + "' is not a language tag"};
-    r.district = optional_string(item, "district", 64);
+        throw record::FieldError("survey_id", "the store does not know survey '" + r.survey_id + "' version " +
+                                                  std::to_string(r.survey_version));
     if (r.district && catalog.districts && !catalog.districts->is_valid_choice(*r.district))
-        throw ItemProblem{"district", "'" + *r.district + "' is not a district of list '" + catalog.districts->list_id + "'"};
+        throw record::FieldError("district",
+                                 "'" + *r.district + "' is not a district of list '" + catalog.districts->list_id + "'");
 
-    const Json& answers = require(item, "answers");
-    if (!answers.is_object()) throw ItemProblem{"answers", std::string("must be an object, not ") + answers.type_name()};
-    for (const auto& [key, value] : answers.items())
+    for (const auto& [key, value] : r.answers)
         if (!survey->find_question(key))
-            throw ItemProblem{"answers." + key, "not a question of survey '" + survey->id + "' version " + std::to_string(survey->version)};
+            throw record::FieldError("answers." + key, "not a question of survey '" + survey->id + "' version " +
+                                                           std::to_string(survey->version));
+    Answers in_survey_order;
     for (const auto& q : survey->questions) {
-        auto it = answers.find(q.id);
-        if (it == answers.end()) throw ItemProblem{"answers." + q.id, "missing (a declined question is sent as null)"};
-        if (!it->is_null() && !q.scale.is_allowed(*it))
-            throw ItemProblem{"answers." + q.id, it->dump() + " is not on " + describe_scale(q.scale)};
-        r.answers.emplace_back(q.id, *it);
+        const Json* value = r.answer(q.id);
+        if (!value) throw record::FieldError("answers." + q.id, "missing (a declined question is sent as null)");
+        if (!value->is_null() && !q.scale.is_allowed(*value))
+            throw record::FieldError("answers." + q.id, value->dump() + " is not on " + describe_scale(q.scale));
+        in_survey_order.emplace_back(q.id, *value);
     }
+    r.answers = std::move(in_survey_order);
 
-    auto started = timestamp(item, "started_at");
-    auto submitted = timestamp(item, "submitted_at");
-    if (submitted > now + kMaxClockAhead) throw ItemProblem{"submitted_at", "is in the future: is the kiosk's clock right?"};
-    if (submitted < now - kMaxAnswerAge) throw ItemProblem{"submitted_at", "is more than two years old: is the kiosk's clock right?"};
+    auto started = *parse_utc(r.started_at);
+    auto submitted = *parse_utc(r.submitted_at);
+    if (submitted > now + kMaxClockAhead)
+        throw record::FieldError("submitted_at", "is in the future: is the kiosk's clock right?");
+    if (submitted < now - kMaxAnswerAge)
+        throw record::FieldError("submitted_at", "is more than two years old: is the kiosk's clock right?");
     if (started > submitted || submitted - started > std::chrono::hours(24))
-        throw ItemProblem{"started_at", "must be before submitted_at and on the same day"};
-    r.started_at = item["started_at"].get<std::string>();
-    r.submitted_at = item["submitted_at"].get<std::string>();
-
-    const Json& flags = require(item, "flags");
-    if (!flags.is_array() || flags.size() > 8) throw ItemProblem{"flags", "must be an array of at most 8 strings"};
-    for (const auto& f : flags) {
-        if (!f.is_string() || f.get_ref<const std::string&>().empty() || f.get_ref<const std::string&>().size() > 32)
-            throw ItemProblem{"flags", "each flag must be a string of 1 to 32 bytes"};
-        r.flags.push_back(f.get<std::string>());
-    }
+        throw record::FieldError("started_at", "must be before submitted_at and on the same day");
     return r;
 }
 
@@ -141,10 +81,11 @@ const Survey* SurveyCatalog::find(const std::string& id, int version) const {
 }
 
 std::vector<ParsedItem> parse_batch(std::string_view body, const SurveyCatalog& catalog, Clock::time_point now) {
-    Json root;
+    // Ordered: the answers keep the order they were sent in until checked against the survey.
+    record::OrderedJson root;
     try {
-        root = Json::parse(body.begin(), body.end());
-    } catch (const Json::exception& e) {  // parse_error, and out_of_range for numbers like 9e999
+        root = record::OrderedJson::parse(body.begin(), body.end());
+    } catch (const record::OrderedJson::exception& e) {  // parse_error, and out_of_range for numbers like 9e999
         throw BatchError(400, "Malformed JSON", "the body is not valid UTF-8 JSON: " + without_exception_tag(e.what()));
     }
     if (!root.is_object()) throw BatchError(400, "Not a batch", "the body must be a JSON object with a \"responses\" array");
@@ -158,19 +99,15 @@ std::vector<ParsedItem> parse_batch(std::string_view body, const SurveyCatalog& 
 
     std::vector<ParsedItem> out;
     out.reserve(list->size());
-    for (const Json& item : *list) {
+    for (const auto& item : *list) {
         ParsedItem p;
-        if (!item.is_object()) {
-            p.reason = "each response must be a JSON object";
-            out.push_back(std::move(p));
-            continue;
-        }
-        if (auto id = item.find("id"); id != item.end() && id->is_string()) p.id = id->get<std::string>();
+        if (item.is_object())
+            if (auto id = item.find("id"); id != item.end() && id->is_string()) p.id = id->get<std::string>();
         try {
             p.response = check_item(item, catalog, now);
-        } catch (const ItemProblem& problem) {
+        } catch (const record::FieldError& problem) {
             p.field = problem.field;
-            p.reason = problem.reason;
+            p.reason = problem.what();
         }
         out.push_back(std::move(p));
     }
@@ -178,9 +115,11 @@ std::vector<ParsedItem> parse_batch(std::string_view body, const SurveyCatalog& 
 }
 
 std::string encode_batch(const std::vector<Response>& responses) {
-    Json list = Json::array();
-    for (const auto& r : responses) list.push_back(r.to_json());
-    return Json{{"responses", std::move(list)}}.dump();
+    record::OrderedJson list = record::OrderedJson::array();
+    for (const auto& r : responses) list.push_back(record::to_wire(r));
+    record::OrderedJson batch = record::OrderedJson::object();
+    batch["responses"] = std::move(list);
+    return batch.dump();
 }
 
 std::string encode_results(const std::string& batch_key, const std::vector<ItemResult>& results) {
@@ -240,42 +179,6 @@ std::string problem_json(int status, const std::string& title, const std::string
     // replace them (U+FFFD) rather than throw while reporting the error.
     return Json{{"type", "about:blank"}, {"title", title}, {"status", status}, {"detail", detail}}.dump(
         -1, ' ', false, Json::error_handler_t::replace);
-}
-
-bool is_uuid(std::string_view s) {
-    if (s.size() != 36) return false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        bool hyphen = i == 8 || i == 13 || i == 18 || i == 23;
-        char c = s[i];
-        if (hyphen ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-    }
-    return true;
-}
-
-std::optional<Clock::time_point> parse_utc(std::string_view s) {
-    // YYYY-MM-DDTHH:MM:SS[.mmm]Z
-    if (s.size() != 20 && s.size() != 24) return std::nullopt;
-    auto num = [&](std::size_t at, std::size_t len) -> int {
-        int v = 0;
-        for (std::size_t i = at; i < at + len; ++i) {
-            if (s[i] < '0' || s[i] > '9') return -1;
-            v = v * 10 + (s[i] - '0');
-        }
-        return v;
-    };
-    if (s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s.back() != 'Z') return std::nullopt;
-    int y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2), sec = num(17, 2), ms = 0;
-    if (s.size() == 24) {
-        if (s[19] != '.') return std::nullopt;
-        ms = num(20, 3);
-    }
-    // Years outside 1970..2199 are no kiosk's clock, and would overflow system_clock's range.
-    if (y < 1970 || y > 2199 || mo < 0 || d < 0 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0)
-        return std::nullopt;
-    using namespace std::chrono;
-    year_month_day date{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
-    if (!date.ok()) return std::nullopt;
-    return sys_days{date} + hours{h} + minutes{mi} + seconds{sec} + milliseconds{ms};
 }
 
 }  // namespace lkp::sync

@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "core/districts.h"
-#include "core/response.h"
 #include "core/survey.h"
+#include "record/response.h"
+#include "record/utc.h"
+#include "record/uuid.h"
 
 namespace lkp::sync {
 
@@ -22,7 +24,6 @@ inline constexpr const char* kHealthPath = "/v1/health";
 // Limits the store enforces and the client respects. A batch above either gets 413.
 inline constexpr std::size_t kMaxBatchItems = 1000;
 inline constexpr std::size_t kMaxBodyBytes = 8 * 1024 * 1024;   // after gzip is undone
-inline constexpr std::size_t kDefaultBatchSize = 200;
 
 // Timestamps further from the store's clock than this are rejected: a kiosk whose clock was
 // reset to 1970 or set years ahead would otherwise skew every indicator over time.
@@ -81,9 +82,5 @@ std::vector<ItemResult> parse_results(std::string_view body, const std::vector<s
 
 // RFC 9457 problem details, the body of every error answer.
 std::string problem_json(int status, const std::string& title, const std::string& detail);
-
-bool is_uuid(std::string_view s);
-// "2026-11-22T10:15:00.123Z" (what format_utc writes); nullopt for anything else.
-std::optional<std::chrono::system_clock::time_point> parse_utc(std::string_view s);
 
 }  // namespace lkp::sync

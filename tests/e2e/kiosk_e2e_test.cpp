@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "store/response_store.h"
+#include "kiosk_db/kiosk_database.h"
 #include "support/store_server.h"
 #include "support/test_support.h"
 
@@ -390,8 +390,8 @@ TEST_F(KioskE2E, ScreenshotsOfEveryScreenInEveryLanguage) {
 
 TEST_F(KioskE2E, RefusedDatabaseStopsTheKioskWithAMessageAndIsLeftAlone) {
     {
-        auto store = ResponseStore::open(data());
-        store.database().exec("PRAGMA user_version = 99");
+        auto store = KioskDatabase::open(data());
+        test::open_raw(store.path()).exec("PRAGMA user_version = 99");
     }
     std::string before = test::read_file(data() + "/" + kDatabaseFile);
     auto r = test::run({LKP_KIOSK_BIN, "--windowed", "1280x800", "--data-dir", data()}, {"DISPLAY=" + x_.display()});

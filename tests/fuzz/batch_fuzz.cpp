@@ -23,7 +23,7 @@ const lkp::sync::SurveyCatalog& catalog() {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string_view body(reinterpret_cast<const char*>(data), size);
     // A fixed "now" keeps a crash reproducible from its input alone.
-    auto now = *lkp::sync::parse_utc("2026-11-22T12:00:00.000Z");
+    auto now = *lkp::parse_utc("2026-11-22T12:00:00.000Z");
     try {
         auto items = lkp::sync::parse_batch(body, catalog(), now);
         std::vector<std::string> ids;

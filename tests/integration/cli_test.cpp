@@ -1,7 +1,7 @@
 // The real lkp-kiosk binary's command line: bad input is named and nothing is written.
 #include <gtest/gtest.h>
 
-#include "store/response_store.h"
+#include "kiosk_db/kiosk_database.h"
 #include "support/test_support.h"
 
 namespace lkp {
@@ -117,8 +117,8 @@ TEST(Cli, ExportRefusesBadFormatAndMissingDatabase) {
 TEST(Cli, NewerDatabaseIsRefusedByEveryCommand) {
     test::TempDir dir;
     {
-        auto store = ResponseStore::open(dir.path());
-        store.database().exec("PRAGMA user_version = 42");
+        auto store = KioskDatabase::open(dir.path());
+        test::open_raw(store.path()).exec("PRAGMA user_version = 42");
     }
     for (const char* cmd : {"status", "simulate"}) {
         std::vector<std::string> args = {kBin, cmd, "--data-dir", dir.path()};
@@ -136,14 +136,15 @@ TEST(Cli, FullDiskIsReportedAndEveryCommittedAnswerSurvives) {
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_NE(r.err.find("is the disk full?"), std::string::npos) << r.err;
 
-    auto store = ResponseStore::open(dir.path());
-    auto check = store.database().prepare("PRAGMA integrity_check");
+    auto store = KioskDatabase::open(dir.path());
+    Database raw = test::open_raw(store.path());
+    auto check = raw.prepare("PRAGMA integrity_check");
     ASSERT_TRUE(check.step());
     EXPECT_EQ(check.text_col(0), "ok");
-    StoreStatus s = store.status();
+    KioskStatus s = store.status();
     EXPECT_GT(s.responses, 0);
     EXPECT_LT(s.responses, 100000);
-    EXPECT_EQ(s.unsent, s.responses) << "every stored response still has its outbox entry";
+    EXPECT_EQ(store.outbox_status().unsent, s.responses) << "every stored response still has its outbox entry";
 }
 
 }  // namespace

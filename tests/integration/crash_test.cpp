@@ -9,7 +9,7 @@
 #include <set>
 #include <thread>
 
-#include "store/response_store.h"
+#include "kiosk_db/kiosk_database.h"
 #include "support/test_support.h"
 
 namespace lkp {
@@ -55,8 +55,9 @@ TEST(Crash, EveryCommittedResponseSurvivesSigkill) {
     }
     ASSERT_GT(promised.size(), 100u) << "the writer barely ran; the test proves nothing";
 
-    auto store = ResponseStore::open(dir.path());
-    auto check = store.database().prepare("PRAGMA integrity_check");
+    auto store = KioskDatabase::open(dir.path());
+    Database raw = test::open_raw(store.path());
+    auto check = raw.prepare("PRAGMA integrity_check");
     ASSERT_TRUE(check.step());
     EXPECT_EQ(check.text_col(0), "ok");
 
@@ -73,10 +74,10 @@ TEST(Crash, EveryCommittedResponseSurvivesSigkill) {
     for (const auto& id : promised) missing += stored.count(id) == 0;
     EXPECT_EQ(missing, 0u) << "of " << promised.size() << " committed responses";
     // Outbox and responses agree: every response is either unsent or (later) sent, none orphaned.
-    auto orphans = store.database().prepare("SELECT count(*) FROM outbox WHERE seq NOT IN (SELECT seq FROM responses)");
+    auto orphans = raw.prepare("SELECT count(*) FROM outbox WHERE seq NOT IN (SELECT seq FROM responses)");
     orphans.step();
     EXPECT_EQ(orphans.int_col(0), 0);
-    EXPECT_EQ(store.status().unsent, static_cast<std::int64_t>(stored.size()));
+    EXPECT_EQ(store.outbox_status().unsent, static_cast<std::int64_t>(stored.size()));
     std::printf("crash test: %d kills, %zu committed responses, all present\n", kRounds, promised.size());
 }
 

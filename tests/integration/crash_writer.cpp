@@ -5,14 +5,16 @@
 #include <cstdio>
 #include <string>
 
-#include "store/response_store.h"
+#include "kiosk_db/kiosk_database.h"
+#include "record/utc.h"
+#include "record/uuid.h"
 
 int main(int argc, char** argv) {
     if (argc != 2) {
         std::fprintf(stderr, "usage: crash_writer DATA_DIR\n");
         return 2;
     }
-    auto store = lkp::ResponseStore::open(argv[1]);
+    auto store = lkp::KioskDatabase::open(argv[1]);
     for (;;) {
         lkp::Response r;
         r.id = lkp::new_uuid_v4();

@@ -2,6 +2,7 @@
 // a body that is no batch at all gets a 4xx problem and writes nothing. The server stays up.
 #include <functional>
 
+#include "record/response_codec.h"
 #include "store_fixture.h"
 
 namespace lkp::test {
@@ -58,9 +59,9 @@ TEST_P(BadInputTest, InvalidItemIsRejectedByFieldAndNeighboursAreStored) {
     for (const auto& c : item_cases()) {
         SCOPED_TRACE(c.name);
         Response bad = valid_response(kiosk_), good = valid_response(kiosk_);
-        Json spoiled = bad.to_json();
+        Json spoiled = record::to_wire(bad);
         c.spoil(spoiled);
-        std::string body = Json{{"responses", {spoiled, good.to_json()}}}.dump();
+        std::string body = Json{{"responses", {spoiled, Json(record::to_wire(good))}}}.dump();
         auto r = results(post_batch(body), {bad, good});
         ASSERT_EQ(r.size(), 2u);
         EXPECT_EQ(r[0].status, sync::ItemResult::Status::Rejected);
@@ -78,7 +79,7 @@ TEST_P(BadInputTest, MalformedJsonIs400) {
 }
 
 TEST_P(BadInputTest, InvalidUtf8Is400) {
-    Json item = valid_response(kiosk_).to_json();
+    Json item = record::to_wire(valid_response(kiosk_));
     item["location"] = "PLACEHOLDER";
     std::string body = Json{{"responses", {item}}}.dump();
     body.replace(body.find("PLACEHOLDER"), 11, "\xC3\x28\xFF");

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/response.h"
+#include "record/response.h"
 #include "protocol/batch.h"
 #include "support/store_server.h"
 #include "support/test_support.h"

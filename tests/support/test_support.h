@@ -4,8 +4,12 @@
 #include <vector>
 
 #include "core/kiosk_data.h"
+#include "sqlite/database.h"
 
 namespace lkp::test {
+
+// A connection of the test's own to a real SQLite file, to look inside it or to spoil it.
+inline Database open_raw(const std::string& path) { return Database(path, SQLITE_OPEN_READWRITE); }
 
 // A fresh directory under /tmp, removed with its contents when the object goes away.
 class TempDir {

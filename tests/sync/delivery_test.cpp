@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "faulty_network.h"
-#include "store/response_store.h"
+#include "kiosk_db/kiosk_database.h"
 #include "support/store_server.h"
 #include "support/test_support.h"
 

@@ -1,4 +1,4 @@
-#include "export.h"
+#include "response_export.h"
 
 #include <algorithm>
 
@@ -44,20 +44,41 @@ std::string export_csv(const std::vector<Response>& responses, const Survey* sur
         std::string flags;
         for (const auto& f : r.flags) flags += (flags.empty() ? "" : ";") + f;
         out += r.id + "," + std::to_string(r.seq) + "," + csv_field(r.kiosk_id) + "," + csv_field(r.survey_id) + "," +
-               std::to_string(r.survey_version) + "," + csv_field(r.location) + "," + csv_field(r.language) + "," +
+               std::to_string(r.survey_version) + "," + csv_field(r.location.value_or("")) + "," + csv_field(r.language) + "," +
                csv_field(r.district.value_or("")) + "," + r.started_at + "," + r.submitted_at + "," + csv_field(flags);
         for (const auto& c : columns) {
-            auto it = std::find_if(r.answers.begin(), r.answers.end(), [&](const auto& a) { return a.first == c; });
-            out += "," + (it == r.answers.end() ? std::string() : csv_field(cell(it->second)));
+            const Json* answer = r.answer(c);
+            out += "," + (answer ? csv_field(cell(*answer)) : std::string());
         }
         out += "\r\n";
     }
     return out;
 }
 
+// Its own field list, on purpose: an export is for analysts and may change without changing
+// what kiosks send (record/response_codec.h), even while the two look alike.
 std::string export_json(const std::vector<Response>& responses) {
-    Json list = Json::array();
-    for (const auto& r : responses) list.push_back(r.to_json());
+    using OrderedJson = nlohmann::ordered_json;
+    auto or_null = [](const std::optional<std::string>& v) { return v ? OrderedJson(*v) : OrderedJson(nullptr); };
+    OrderedJson list = OrderedJson::array();
+    for (const auto& r : responses) {
+        OrderedJson answers = OrderedJson::object();
+        for (const auto& [question, value] : r.answers) answers[question] = value;
+        OrderedJson j = OrderedJson::object();
+        j["id"] = r.id;
+        j["seq"] = r.seq;
+        j["kiosk_id"] = r.kiosk_id;
+        j["survey_id"] = r.survey_id;
+        j["survey_version"] = r.survey_version;
+        j["location"] = or_null(r.location);
+        j["language"] = r.language;
+        j["district"] = or_null(r.district);
+        j["answers"] = std::move(answers);
+        j["started_at"] = r.started_at;
+        j["submitted_at"] = r.submitted_at;
+        j["flags"] = r.flags;
+        list.push_back(std::move(j));
+    }
     return list.dump(2) + "\n";
 }
 

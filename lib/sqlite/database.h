@@ -1,6 +1,6 @@
 #pragma once
 // A thin RAII layer over the SQLite C API: one connection, prepared statements, transactions.
-// Every failure throws StoreError with SQLite's own message and the statement that failed.
+// Every failure throws DatabaseError with SQLite's own message and the statement that failed.
 #include <sqlite3.h>
 
 #include <cstdint>
@@ -10,7 +10,7 @@
 
 namespace lkp {
 
-class StoreError : public std::runtime_error {
+class DatabaseError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };

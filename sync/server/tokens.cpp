@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-namespace lkp::store {
+namespace lkp::server {
 
 namespace {
 
@@ -39,4 +39,4 @@ std::string token_hash(std::string_view token) { return hex_blake2b(token); }
 
 std::string body_hash(std::string_view body) { return hex_blake2b(body); }
 
-}  // namespace lkp::store
+}  // namespace lkp::server

@@ -6,7 +6,7 @@
 #include "protocol/batch.h"
 #include "store_backend.h"
 
-namespace lkp::store {
+namespace lkp::server {
 
 struct ServeOptions {
     std::string host = "127.0.0.1";
@@ -18,4 +18,4 @@ struct ServeOptions {
 // Serves until SIGTERM or SIGINT. Returns the process exit code (0 after a clean stop).
 int serve(StoreBackend& backend, const sync::SurveyCatalog& catalog, const ServeOptions& options);
 
-}  // namespace lkp::store
+}  // namespace lkp::server

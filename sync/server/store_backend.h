@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "core/response.h"
 #include "protocol/batch.h"
 #include "protocol/heartbeat.h"
+#include "record/response_codec.h"
 
-namespace lkp::store {
+namespace lkp::server {
 
 // The database cannot take the request now (gone, locked, disk full): the client retries later.
 class Unavailable : public std::runtime_error {
@@ -30,8 +30,8 @@ public:
 struct NewRow {
     std::size_t index;
     const Response* response;
-    std::string answers, flags;    // JSON text
-    std::string content_hash;      // of every stored field: equal hashes = the same response
+    record::Row columns;           // record::row_columns(), as the codec writes them
+    std::string content_hash;      // of every field sent: equal hashes = the same response
 };
 NewRow make_row(std::size_t index, const Response& r);
 
@@ -80,7 +80,7 @@ public:
     virtual std::vector<KioskCount> response_counts() = 0;
 };
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kServerSchemaVersion = 1;
 
 // Both create the schema on first open and refuse a database of a newer schema version.
 std::unique_ptr<StoreBackend> open_sqlite(const std::string& path);
@@ -100,4 +100,4 @@ inline sync::ItemResult row_outcome(const NewRow& row, bool inserted, const std:
     return r;
 }
 
-}  // namespace lkp::store
+}  // namespace lkp::server

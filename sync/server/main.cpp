@@ -60,13 +60,12 @@ Args parse_args(int argc, char** argv) {
     return a;
 }
 
-std::unique_ptr<store::StoreBackend> open_backend(Args& a, std::size_t connections) {
+std::unique_ptr<server::StoreBackend> open_backend(Args& a, std::size_t connections) {
     std::string db = a.take("db"), pg = a.take("postgres");
     if (db.empty() == pg.empty()) throw UsageError("give exactly one of --db FILE or --postgres URL");
-    return db.empty() ? store::open_postgres(pg, connections) : store::open_sqlite(db);
+    return db.empty() ? server::open_postgres(pg, connections) : server::open_sqlite(db);
 }
 
-std::string now_utc() { return format_utc(std::chrono::system_clock::now()); }
 
 void check_kiosk_name(const std::string& name) {
     static const std::regex valid("[A-Za-z0-9._-]{1,64}");
@@ -87,7 +86,7 @@ sync::SurveyCatalog load_catalog(const std::string& surveys_dir, const std::stri
 }
 
 int serve(Args& a) {
-    store::ServeOptions o;
+    server::ServeOptions o;
     std::string listen = a.take("listen", "127.0.0.1:8080");
     auto colon = listen.rfind(':');
     if (colon == std::string::npos || colon == 0) throw UsageError("--listen wants HOST:PORT, not '" + listen + "'");
@@ -107,15 +106,15 @@ int serve(Args& a) {
     auto backend = open_backend(a, std::min<std::size_t>(o.max_inflight, 16));
     a.expect_no_more();
     auto catalog = load_catalog(surveys, districts);
-    return store::serve(*backend, catalog, o);
+    return server::serve(*backend, catalog, o);
 }
 
 int kiosk_add(Args& a, const std::string& name) {
     check_kiosk_name(name);
     auto backend = open_backend(a, 1);
     a.expect_no_more();
-    std::string token = store::new_token();
-    backend->add_kiosk(name, store::token_hash(token), now_utc());
+    std::string token = server::new_token();
+    backend->add_kiosk(name, server::token_hash(token), now_utc());
     std::cout << "Kiosk '" << name << "' added. Put this token in the kiosk's sync settings; it is shown only\n"
                  "now (the store keeps only its hash). Lost it? Revoke the kiosk and add it again.\n"
               << token << "\n";

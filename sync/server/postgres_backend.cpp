@@ -9,7 +9,7 @@
 
 #include "store_backend.h"
 
-namespace lkp::store {
+namespace lkp::server {
 
 namespace {
 
@@ -367,14 +367,14 @@ private:
         auto r = c.exec("SELECT value FROM meta WHERE key = 'schema_version'");
         if (PQntuples(r.get()) > 0) {
             int version = std::stoi(value(r.get(), 0, 0));
-            if (version > kSchemaVersion)
+            if (version > kServerSchemaVersion)
                 throw std::runtime_error("PostgreSQL: schema version " + std::to_string(version) +
                                          " is newer than this lkp-store understands (" +
-                                         std::to_string(kSchemaVersion) + ")");
+                                         std::to_string(kServerSchemaVersion) + ")");
             return;
         }
         c.exec(kSchema);
-        c.exec("INSERT INTO meta VALUES ('schema_version', $1)", {std::to_string(kSchemaVersion)});
+        c.exec("INSERT INTO meta VALUES ('schema_version', $1)", {std::to_string(kServerSchemaVersion)});
         tx.commit();
     }
 
@@ -383,7 +383,7 @@ private:
         for (const NewRow& row : req.rows) {
             const Response& r = *row.response;
             rows.push_back({req.kiosk, r.id, std::to_string(r.seq), r.survey_id, std::to_string(r.survey_version),
-                            r.location, r.language, r.district, row.answers, r.started_at, r.submitted_at, row.flags,
+                            r.location.value_or(""), r.language, r.district, row.columns[8], r.started_at, r.submitted_at, row.columns[11],
                             row.content_hash, req.received_at});
         }
         auto inserted = c.run_all("insert", rows);
@@ -423,4 +423,4 @@ std::unique_ptr<StoreBackend> open_postgres(const std::string& url, std::size_t 
     return std::make_unique<PostgresBackend>(url, max_connections);
 }
 
-}  // namespace lkp::store
+}  // namespace lkp::server

@@ -12,7 +12,7 @@
 
 #include "tokens.h"
 
-namespace lkp::store {
+namespace lkp::server {
 
 namespace {
 
@@ -198,7 +198,7 @@ private:
         auto kiosk = authenticate(req, res);
         if (!kiosk) return;
         std::string key = req.get_header_value("Idempotency-Key");
-        if (!sync::is_uuid(key))
+        if (!is_uuid(key))
             return problem(res, 400, "Missing Idempotency-Key", "send a lowercase UUID as Idempotency-Key");
         if (!is_json(req.get_header_value("Content-Type")))
             return problem(res, 415, "Unsupported Media Type", "a batch is sent as Content-Type: application/json");
@@ -305,4 +305,4 @@ int serve(StoreBackend& backend, const sync::SurveyCatalog& catalog, const Serve
     return ok ? 0 : 1;
 }
 
-}  // namespace lkp::store
+}  // namespace lkp::server

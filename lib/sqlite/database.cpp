@@ -1,4 +1,4 @@
-#include "sqlite.h"
+#include "database.h"
 
 #include <cstring>
 
@@ -24,7 +24,7 @@ Database::Database(const std::string& path, int flags) : path_(path) {
         std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
         sqlite3_close(db_);
         db_ = nullptr;
-        throw StoreError(path + ": cannot open database: " + msg);
+        throw DatabaseError(path + ": cannot open database: " + msg);
     }
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, 5000);
@@ -35,7 +35,7 @@ Database::~Database() {
 }
 
 void Database::fail(const std::string& what) {
-    throw StoreError(path_ + ": " + what + ": " + reason(db_));
+    throw DatabaseError(path_ + ": " + what + ": " + reason(db_));
 }
 
 void Database::exec(const std::string& sql) {
@@ -43,7 +43,7 @@ void Database::exec(const std::string& sql) {
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
         std::string msg = reason(db_);
         sqlite3_free(err);
-        throw StoreError(path_ + ": " + msg + " (in: " + sql.substr(0, 60) + ")");
+        throw DatabaseError(path_ + ": " + msg + " (in: " + sql.substr(0, 60) + ")");
     }
 }
 

@@ -3,10 +3,10 @@
 #include <mutex>
 #include <type_traits>
 
-#include "store/sqlite.h"
+#include "sqlite/database.h"
 #include "store_backend.h"
 
-namespace lkp::store {
+namespace lkp::server {
 
 namespace {
 
@@ -162,7 +162,7 @@ private:
         std::lock_guard lock(mutex_);
         try {
             return f();
-        } catch (const StoreError& e) {
+        } catch (const DatabaseError& e) {
             int code = sqlite3_extended_errcode(db_.handle()) & 0xFF;
             if (code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_FULL || code == SQLITE_IOERR ||
                 code == SQLITE_CANTOPEN || code == SQLITE_READONLY || code == SQLITE_NOMEM)
@@ -177,14 +177,14 @@ private:
         auto st = db_.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
         if (st.step()) {
             int version = std::stoi(st.text_col(0));
-            if (version > kSchemaVersion)
+            if (version > kServerSchemaVersion)
                 throw std::runtime_error(db_.path() + ": schema version " + std::to_string(version) +
                                          " is newer than this lkp-store understands (" +
-                                         std::to_string(kSchemaVersion) + ")");
+                                         std::to_string(kServerSchemaVersion) + ")");
             return;
         }
         db_.exec(kSchema);
-        db_.exec("INSERT INTO meta VALUES ('schema_version', '" + std::to_string(kSchemaVersion) + "')");
+        db_.exec("INSERT INTO meta VALUES ('schema_version', '" + std::to_string(kServerSchemaVersion) + "')");
         tx.commit();
     }
 
@@ -227,9 +227,9 @@ private:
     static void bind_row(Statement& st, const BatchRequest& req, const NewRow& row) {
         const Response& r = *row.response;
         st.bind(1, req.kiosk).bind(2, r.id).bind(3, r.seq).bind(4, r.survey_id);
-        st.bind(5, static_cast<std::int64_t>(r.survey_version)).bind(6, r.location).bind(7, r.language);
-        st.bind(8, r.district).bind(9, row.answers).bind(10, r.started_at).bind(11, r.submitted_at);
-        st.bind(12, row.flags).bind(13, row.content_hash).bind(14, req.received_at);
+        st.bind(5, static_cast<std::int64_t>(r.survey_version)).bind(6, r.location.value_or("")).bind(7, r.language);
+        st.bind(8, r.district).bind(9, *row.columns[8]).bind(10, r.started_at).bind(11, r.submitted_at);
+        st.bind(12, *row.columns[11]).bind(13, row.content_hash).bind(14, req.received_at);
     }
 
     static KioskInfo kiosk_row(const Statement& st) {
@@ -256,4 +256,4 @@ private:
 
 std::unique_ptr<StoreBackend> open_sqlite(const std::string& path) { return std::make_unique<SqliteBackend>(path); }
 
-}  // namespace lkp::store
+}  // namespace lkp::server

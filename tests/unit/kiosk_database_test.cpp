@@ -3,8 +3,9 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include "store/export.h"
-#include "store/response_store.h"
+#include "export/response_export.h"
+#include "kiosk_db/kiosk_database.h"
+#include "record/uuid.h"
 #include "support/test_support.h"
 
 namespace lkp {
@@ -27,13 +28,11 @@ Response sample(const std::string& lang = "sv") {
 
 TEST(Store, SavesDurablyWithGrowingSequenceAndOutbox) {
     test::TempDir dir;
-    auto store = ResponseStore::open(dir.path());
-    EXPECT_EQ(store.database().pragma_int("synchronous"), 2) << "synchronous=FULL";
-    {
-        auto mode = store.database().prepare("PRAGMA journal_mode");
-        mode.step();
-        EXPECT_EQ(mode.text_col(0), "wal");
-    }
+    auto store = KioskDatabase::open(dir.path());
+    EXPECT_EQ(store.durability().synchronous, 2) << "synchronous=FULL";
+    EXPECT_EQ(store.durability().journal_mode, "wal");
+    EXPECT_EQ(KioskDatabase::open(dir.path(), KioskDatabase::Role::Sync).durability().synchronous, 1)
+        << "the sync's bookkeeping connection: synchronous=NORMAL";
 
     Response a = sample(), b = sample("ar");
     b.district.reset();
@@ -46,33 +45,33 @@ TEST(Store, SavesDurablyWithGrowingSequenceAndOutbox) {
     EXPECT_EQ(all[0].id, a.id);
     EXPECT_EQ(all[1].language, "ar");
     EXPECT_FALSE(all[1].district.has_value());
-    EXPECT_EQ(all[0].to_json()["answers"]["delaktighet"], nullptr);
-    EXPECT_EQ(all[0].to_json()["answers"]["livskvalitet"], 8);
-    EXPECT_EQ(store.status().unsent, 2);
+    EXPECT_EQ(*all[0].answer("delaktighet"), nullptr);
+    EXPECT_EQ(*all[0].answer("livskvalitet"), 8);
+    EXPECT_EQ(store.outbox_status().unsent, 2);
 }
 
 TEST(Store, SameIdTwiceIsRefusedAndLeavesNoHalfWrite) {
     test::TempDir dir;
-    auto store = ResponseStore::open(dir.path());
+    auto store = KioskDatabase::open(dir.path());
     Response a = sample();
     store.save(a);
     Response again = a;
-    EXPECT_THROW(store.save(again), StoreError);
+    EXPECT_THROW(store.save(again), DatabaseError);
     EXPECT_EQ(store.status().responses, 1);
-    EXPECT_EQ(store.status().unsent, 1);
+    EXPECT_EQ(store.outbox_status().unsent, 1);
 }
 
 TEST(Store, SequenceNeverGoesBackEvenIfRowsAreRemoved) {
     test::TempDir dir;
     {
-        auto store = ResponseStore::open(dir.path());
+        auto store = KioskDatabase::open(dir.path());
         for (int i = 0; i < 3; ++i) {
             Response r = sample();
             store.save(r);
         }
-        store.database().exec("DELETE FROM outbox; DELETE FROM responses");
+        test::open_raw(store.path()).exec("DELETE FROM outbox; DELETE FROM responses");
     }
-    auto store = ResponseStore::open(dir.path());
+    auto store = KioskDatabase::open(dir.path());
     Response r = sample();
     store.save(r);
     EXPECT_EQ(r.seq, 4);
@@ -80,14 +79,14 @@ TEST(Store, SequenceNeverGoesBackEvenIfRowsAreRemoved) {
 
 TEST(Store, CountsSessionsForTheResponseRate) {
     test::TempDir dir;
-    auto store = ResponseStore::open(dir.path());
+    auto store = KioskDatabase::open(dir.path());
     for (int i = 0; i < 4; ++i) store.record_started(false);
     store.record_abandoned("language", false);
     store.record_abandoned("delaktighet", false);
     store.record_started(true);
     Response r = sample();
     store.save(r);
-    StoreStatus s = store.status();
+    KioskStatus s = store.status();
     EXPECT_EQ(s.sessions_started, 4);
     EXPECT_EQ(s.sessions_completed, 1);
     EXPECT_EQ(s.sessions_abandoned, 2);
@@ -98,7 +97,7 @@ TEST(Store, CountsSessionsForTheResponseRate) {
 void make_v1_database(const std::string& path) {
     Database db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     db.exec("PRAGMA application_id = " + std::to_string(0x4C4B5031));
-    migrate(db, 0, 1);
+    migrate_kiosk_database(db, 0, 1);
     db.exec("INSERT INTO responses(id, kiosk_id, survey_id, survey_version, location, language, district, answers, "
             "started_at, submitted_at) VALUES ('11111111-1111-4111-8111-111111111111', 'k1', 'helsingborg-lkp', 1, "
             "'001', 'sv', '041', '{\"trygghet\":1}', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:30.000Z')");
@@ -106,7 +105,7 @@ void make_v1_database(const std::string& path) {
 }
 
 TEST(Store, UpgradesFromEveryEarlierSchemaVersion) {
-    for (int from = 0; from < kSchemaVersion; ++from) {
+    for (int from = 0; from < kKioskSchemaVersion; ++from) {
         SCOPED_TRACE("from schema version " + std::to_string(from));
         test::TempDir dir;
         std::string path = dir.file(kDatabaseFile);
@@ -115,16 +114,16 @@ TEST(Store, UpgradesFromEveryEarlierSchemaVersion) {
         if (from > 1) {
             Database db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
             db.exec("PRAGMA application_id = " + std::to_string(0x4C4B5031));
-            migrate(db, 0, from);
+            migrate_kiosk_database(db, 0, from);
         }
-        auto store = ResponseStore::open(dir.path());
-        EXPECT_EQ(store.database().pragma_int("user_version"), kSchemaVersion);
+        auto store = KioskDatabase::open(dir.path());
+        EXPECT_EQ(test::open_raw(store.path()).pragma_int("user_version"), kKioskSchemaVersion);
         if (has_row && from == 1) {
             auto all = store.all_responses();
             ASSERT_EQ(all.size(), 1u);
             EXPECT_EQ(all[0].district, "041");
             EXPECT_TRUE(all[0].flags.empty());
-            EXPECT_EQ(store.status().unsent, 1);
+            EXPECT_EQ(store.outbox_status().unsent, 1);
         }
         Response r = sample();
         store.save(r);
@@ -142,16 +141,16 @@ TEST(Store, RefusesANewerDatabaseAndLeavesItUntouched) {
     test::TempDir dir;
     std::string path = dir.file(kDatabaseFile);
     {
-        auto store = ResponseStore::open(dir.path());
+        auto store = KioskDatabase::open(dir.path());
         Response r = sample();
         store.save(r);
-        store.database().exec("PRAGMA user_version = 99");
+        test::open_raw(store.path()).exec("PRAGMA user_version = 99");
     }
     FileState before = snapshot(path);
     try {
-        ResponseStore::open(dir.path());
+        KioskDatabase::open(dir.path());
         FAIL() << "a newer database was opened";
-    } catch (const StoreError& e) {
+    } catch (const DatabaseError& e) {
         EXPECT_NE(std::string(e.what()).find("schema version 99, written by a newer LKP Kiosk"), std::string::npos) << e.what();
     }
     EXPECT_EQ(snapshot(path), before);
@@ -164,9 +163,9 @@ TEST(Store, RefusesACorruptFileAndLeavesItUntouched) {
     test::write_file(path, std::string(8192, 'x'));
     FileState before = snapshot(path);
     try {
-        ResponseStore::open(dir.path());
+        KioskDatabase::open(dir.path());
         FAIL() << "a corrupt file was opened";
-    } catch (const StoreError& e) {
+    } catch (const DatabaseError& e) {
         EXPECT_NE(std::string(e.what()).find("corrupt or not a database"), std::string::npos) << e.what();
     }
     EXPECT_EQ(snapshot(path), before);
@@ -176,12 +175,12 @@ TEST(Store, RefusesADamagedDatabaseDetectedByQuickCheck) {
     test::TempDir dir;
     std::string path = dir.file(kDatabaseFile);
     {
-        auto store = ResponseStore::open(dir.path());
+        auto store = KioskDatabase::open(dir.path());
         for (int i = 0; i < 200; ++i) {
             Response r = sample();
             store.save(r);
         }
-        store.database().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        test::open_raw(store.path()).exec("PRAGMA wal_checkpoint(TRUNCATE)");
     }
     // Overwrite whole pages in the middle of the file: b-tree pages of the responses table.
     std::string bytes = test::read_file(path);
@@ -189,7 +188,7 @@ TEST(Store, RefusesADamagedDatabaseDetectedByQuickCheck) {
     for (size_t i = 4096 * 3; i < 4096 * 5; ++i) bytes[i] = '\x5a';
     test::write_file(path, bytes);
     FileState before = snapshot(path);
-    EXPECT_THROW(ResponseStore::open(dir.path()), StoreError);
+    EXPECT_THROW(KioskDatabase::open(dir.path()), DatabaseError);
     EXPECT_EQ(snapshot(path), before);
 }
 
@@ -200,7 +199,7 @@ TEST(Store, RefusesSomeOtherApplicationsSqliteFile) {
         Database db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
         db.exec("CREATE TABLE photos(id INTEGER)");
     }
-    EXPECT_THROW(ResponseStore::open(dir.path()), StoreError);
+    EXPECT_THROW(KioskDatabase::open(dir.path()), DatabaseError);
 }
 
 TEST(Export, CsvHasOneColumnPerQuestionInSurveyOrderAndKeepsUnicode) {

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "../core/response.h"
-#include "../core/survey.h"
+#include "core/survey.h"
+#include "record/response.h"
 
 namespace lkp {
 

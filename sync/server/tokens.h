@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-namespace lkp::store {
+namespace lkp::server {
 
 // "lkp_" + 43 characters of URL-safe base64 of 32 random bytes.
 std::string new_token();
@@ -12,4 +12,4 @@ std::string token_hash(std::string_view token);
 // Hex of BLAKE2b-256 of any bytes (request bodies for the Idempotency-Key check).
 std::string body_hash(std::string_view body);
 
-}  // namespace lkp::store
+}  // namespace lkp::server

@@ -1,0 +1,368 @@
+#include "kiosk_database.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+
+#include "record/response_codec.h"
+#include "record/utc.h"
+#include "sqlite/database.h"
+
+namespace lkp {
+
+namespace {
+
+// 'LKP1': tells our database apart from any other SQLite file someone points us at.
+constexpr std::int64_t kApplicationId = 0x4C4B5031;
+
+// Migration N brings user_version N-1 to N. Never edit a shipped step: add a new one.
+const char* const kMigrations[] = {
+    // 1: responses and the outbox of what is not yet sent.
+    R"sql(
+    CREATE TABLE responses (
+        seq            INTEGER PRIMARY KEY AUTOINCREMENT,  -- per-kiosk, only grows, never reused
+        id             TEXT NOT NULL UNIQUE,               -- UUID v4
+        kiosk_id       TEXT NOT NULL,
+        survey_id      TEXT NOT NULL,
+        survey_version INTEGER NOT NULL,
+        location       TEXT,
+        language       TEXT NOT NULL,
+        district       TEXT,                               -- NULL: declined
+        answers        TEXT NOT NULL,                      -- JSON {question: value or null}
+        started_at     TEXT NOT NULL,
+        submitted_at   TEXT NOT NULL
+    );
+    CREATE TABLE outbox (
+        seq       INTEGER PRIMARY KEY REFERENCES responses(seq),
+        queued_at TEXT NOT NULL
+    );
+    )sql",
+    // 2: flags (synthetic answers from `simulate`) and session counts for the response rate.
+    R"sql(
+    ALTER TABLE responses ADD COLUMN flags TEXT NOT NULL DEFAULT '[]';
+    CREATE TABLE session_events (
+        id        INTEGER PRIMARY KEY,
+        kind      TEXT NOT NULL CHECK (kind IN ('started', 'completed', 'abandoned')),
+        step      TEXT,
+        at        TEXT NOT NULL,
+        synthetic INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX session_events_kind ON session_events(kind, synthetic);
+    )sql",
+    // 3: sync. A response the store rejected stays in the outbox, marked, until staff act on it.
+    // sync_batch holds the batch being sent, bytes and key, so every retry sends exactly the same.
+    R"sql(
+    ALTER TABLE outbox ADD COLUMN rejected_at TEXT;
+    ALTER TABLE outbox ADD COLUMN rejected_code TEXT;
+    ALTER TABLE outbox ADD COLUMN rejected_field TEXT;
+    ALTER TABLE outbox ADD COLUMN rejected_reason TEXT;
+    CREATE TABLE sync_batch (
+        id              INTEGER PRIMARY KEY CHECK (id = 1),   -- at most one batch in flight
+        idempotency_key TEXT NOT NULL,
+        body            BLOB NOT NULL,       -- gzip'ed request body, exactly as sent
+        seqs            TEXT NOT NULL,       -- JSON array of outbox seqs, in request order
+        ids             TEXT NOT NULL,       -- JSON array of response ids, in request order
+        created_at      TEXT NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE sync_state (
+        key   TEXT PRIMARY KEY,              -- last_success_at, last_error, last_error_at
+        value TEXT NOT NULL
+    );
+    )sql",
+};
+static_assert(std::size(kMigrations) == kKioskSchemaVersion, "one migration per schema version");
+
+}  // namespace
+
+namespace {
+
+// "responses.seq, id, kiosk_id, ...": the codec's columns, qualified where a join would be ambiguous.
+std::string response_columns() {
+    std::string out;
+    for (const auto& c : record::row_columns()) out += (out.empty() ? "" : ", ") + (c == "seq" ? "responses." + c : c);
+    return out;
+}
+
+Response read_response(const Statement& s) {
+    record::Row row;
+    for (int i = 0; i < static_cast<int>(record::row_columns().size()); ++i) row.push_back(s.opt_text_col(i));
+    return record::from_row(row);
+}
+
+}  // namespace
+
+void migrate_kiosk_database(Database& db, int from, int to) {
+    for (int v = from + 1; v <= to; ++v) {
+        Transaction t(db);
+        db.exec(kMigrations[v - 1]);
+        db.exec("PRAGMA user_version = " + std::to_string(v));
+        t.commit();
+    }
+}
+
+KioskDatabase::KioskDatabase(std::unique_ptr<Database> db, Role role) : db_(std::move(db)), role_(role) {}
+KioskDatabase::KioskDatabase(KioskDatabase&&) noexcept = default;
+KioskDatabase& KioskDatabase::operator=(KioskDatabase&&) noexcept = default;
+KioskDatabase::~KioskDatabase() = default;
+
+const std::string& KioskDatabase::path() const { return db_->path(); }
+
+KioskDatabase::Durability KioskDatabase::durability() {
+    auto mode = db_->prepare("PRAGMA journal_mode");
+    mode.step();
+    return {mode.text_col(0), db_->pragma_int("synchronous")};
+}
+
+KioskDatabase KioskDatabase::open(const std::string& data_dir, Role role) {
+    std::error_code ec;
+    std::filesystem::create_directories(data_dir, ec);
+    if (ec) throw DatabaseError(data_dir + ": cannot create data directory: " + ec.message());
+    return open_file(data_dir + "/" + kDatabaseFile, role);
+}
+
+std::optional<KioskDatabase> KioskDatabase::open_existing(const std::string& data_dir) {
+    std::string path = data_dir + "/" + kDatabaseFile;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+    return open_file(path);
+}
+
+KioskDatabase KioskDatabase::open_file(const std::string& path, Role role) {
+    auto db = std::make_unique<Database>(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX);
+
+    // Look before touching: nothing below may write to a file we are going to refuse.
+    std::int64_t version = 0, app_id = 0, tables = 0;
+    try {
+        version = db->pragma_int("user_version");
+        app_id = db->pragma_int("application_id");
+        auto s = db->prepare("SELECT count(*) FROM sqlite_schema");
+        s.step();
+        tables = s.int_col(0);
+        auto check = db->prepare("PRAGMA quick_check");
+        check.step();
+        std::string verdict = check.text_col(0);
+        if (verdict != "ok") throw DatabaseError(path + ": the database is corrupt (" + verdict + ")");
+    } catch (const DatabaseError& e) {
+        std::string msg = e.what();
+        if (msg.find("corrupt") != std::string::npos || msg.find("not a database") != std::string::npos)
+            throw DatabaseError(path +
+                                ": the database is corrupt or not a database; it was left untouched. "
+                                "Move it aside (keep it for recovery) and start again. Detail: " +
+                                msg);
+        throw;
+    }
+    if (tables > 0 && app_id != kApplicationId)
+        throw DatabaseError(path + ": this SQLite file is not an LKP Kiosk database; it was left untouched");
+    if (version > kKioskSchemaVersion)
+        throw DatabaseError(path + ": the database has schema version " + std::to_string(version) +
+                            ", written by a newer LKP Kiosk (this program knows up to " +
+                            std::to_string(kKioskSchemaVersion) +
+                            "); it was left untouched. Install the newer program.");
+
+    db->exec("PRAGMA journal_mode = WAL");
+    db->exec(role == Role::Kiosk ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    db->exec("PRAGMA foreign_keys = ON");
+    if (tables == 0) db->exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+    migrate_kiosk_database(*db, static_cast<int>(version), kKioskSchemaVersion);
+    return KioskDatabase(std::move(db), role);
+}
+
+// --- answers and sessions --------------------------------------------------------------------
+
+void KioskDatabase::record_event(const char* kind, const std::string& step, bool synthetic) {
+    db_->prepare("INSERT INTO session_events(kind, step, at, synthetic) VALUES (?, ?, ?, ?)")
+        .bind(1, std::string(kind))
+        .bind(2, step.empty() ? std::optional<std::string>() : step)
+        .bind(3, now_utc())
+        .bind(4, std::int64_t{synthetic})
+        .run();
+}
+
+void KioskDatabase::save(Response& r) {
+    if (role_ != Role::Kiosk) throw std::logic_error("answers are saved only on the kiosk's durable connection");
+    // Every column of the codec but seq, which this database assigns.
+    const auto& columns = record::row_columns();
+    record::Row row = record::to_row(r);
+    std::string names, marks;
+    for (std::size_t i = 1; i < columns.size(); ++i) {
+        names += (i > 1 ? ", " : "") + columns[i];
+        marks += i > 1 ? ", ?" : "?";
+    }
+    Transaction t(*db_);
+    auto insert = db_->prepare("INSERT INTO responses(" + names + ") VALUES (" + marks + ")");
+    for (std::size_t i = 1; i < columns.size(); ++i) insert.bind(static_cast<int>(i), row[i]);
+    insert.run();
+    std::int64_t seq = sqlite3_last_insert_rowid(db_->handle());
+    db_->prepare("INSERT INTO outbox(seq, queued_at) VALUES (?, ?)").bind(1, seq).bind(2, r.submitted_at).run();
+    record_event("completed", "", r.synthetic());
+    t.commit();
+    r.seq = seq;
+}
+
+void KioskDatabase::record_started(bool synthetic) { record_event("started", "", synthetic); }
+
+void KioskDatabase::record_abandoned(const std::string& step, bool synthetic) {
+    record_event("abandoned", step, synthetic);
+}
+
+std::vector<Response> KioskDatabase::all_responses() {
+    std::vector<Response> out;
+    auto s = db_->prepare("SELECT " + response_columns() + " FROM responses ORDER BY seq");
+    while (s.step()) out.push_back(read_response(s));
+    return out;
+}
+
+KioskStatus KioskDatabase::status() {
+    KioskStatus st;
+    auto count = [&](const std::string& sql) {
+        auto s = db_->prepare(sql);
+        s.step();
+        return s.int_col(0);
+    };
+    st.responses = count("SELECT count(*) FROM responses");
+    st.synthetic = count("SELECT count(*) FROM responses WHERE flags LIKE '%\"synthetic\"%'");
+    st.sessions_started = count("SELECT count(*) FROM session_events WHERE kind='started' AND synthetic=0");
+    st.sessions_completed = count("SELECT count(*) FROM session_events WHERE kind='completed' AND synthetic=0");
+    st.sessions_abandoned = count("SELECT count(*) FROM session_events WHERE kind='abandoned' AND synthetic=0");
+    st.synthetic_sessions = count("SELECT count(*) FROM session_events WHERE kind='started' AND synthetic=1");
+    auto s = db_->prepare(
+        "SELECT step, count(*) FROM session_events WHERE kind='abandoned' AND synthetic=0 GROUP BY step ORDER BY 2 "
+        "DESC");
+    while (s.step()) st.abandoned_at[s.text_col(0)] = s.int_col(1);
+    auto range = db_->prepare(
+        "SELECT min(submitted_at), max(submitted_at) FROM responses WHERE flags NOT LIKE '%\"synthetic\"%'");
+    range.step();
+    st.first_submitted_at = range.text_col(0);
+    st.last_submitted_at = range.text_col(1);
+    return st;
+}
+
+// --- the outbox --------------------------------------------------------------------------------
+
+std::optional<PendingBatch> KioskDatabase::saved_batch() {
+    auto row = db_->prepare("SELECT idempotency_key, body, seqs, ids, attempts FROM sync_batch WHERE id = 1");
+    if (!row.step()) return std::nullopt;
+    return PendingBatch{row.text_col(0), row.blob_col(1),
+                        Json::parse(row.text_col(2)).get<std::vector<std::int64_t>>(),
+                        Json::parse(row.text_col(3)).get<std::vector<std::string>>(), static_cast<int>(row.int_col(4))};
+}
+
+std::vector<Response> KioskDatabase::unsent(std::size_t max_items, std::int64_t after_seq) {
+    auto rows = db_->prepare("SELECT " + response_columns() +
+                             " FROM outbox JOIN responses USING (seq) WHERE outbox.rejected_at IS NULL AND seq > ? "
+                             "ORDER BY seq LIMIT ?");
+    rows.bind(1, after_seq).bind(2, static_cast<std::int64_t>(max_items));
+    std::vector<Response> out;
+    while (rows.step()) out.push_back(read_response(rows));
+    return out;
+}
+
+void KioskDatabase::save_batch(const PendingBatch& batch) {
+    db_->prepare("INSERT INTO sync_batch (id, idempotency_key, body, seqs, ids, created_at) VALUES (1, ?, ?, ?, ?, ?)")
+        .bind(1, batch.key)
+        .bind_blob(2, batch.body)
+        .bind(3, Json(batch.seqs).dump())
+        .bind(4, Json(batch.ids).dump())
+        .bind(5, now_utc())
+        .run();
+}
+
+void KioskDatabase::count_attempt() { db_->exec("UPDATE sync_batch SET attempts = attempts + 1 WHERE id = 1"); }
+
+void KioskDatabase::finish_batch(const PendingBatch& batch, const std::vector<ItemVerdict>& verdicts) {
+    if (verdicts.size() != batch.seqs.size()) throw std::logic_error("one verdict per response of the batch");
+    std::string now = now_utc();
+    Transaction t(*db_);
+    auto remove = db_->prepare("DELETE FROM outbox WHERE seq = ?");
+    auto mark = db_->prepare(
+        "UPDATE outbox SET rejected_at = ?, rejected_code = ?, rejected_field = ?, rejected_reason = ? WHERE seq = ?");
+    for (std::size_t i = 0; i < verdicts.size(); ++i) {
+        const ItemVerdict& v = verdicts[i];
+        if (v.delivered) {
+            remove.bind(1, batch.seqs[i]).run();
+        } else {
+            mark.bind(1, now).bind(2, v.code).bind(3, v.field).bind(4, v.reason).bind(5, batch.seqs[i]).run();
+        }
+    }
+    db_->exec("DELETE FROM sync_batch WHERE id = 1");
+    set_sync_state("last_success_at", now);
+    t.commit();
+}
+
+void KioskDatabase::reject_batch(const PendingBatch& batch, const std::string& code, const std::string& reason) {
+    std::string now = now_utc();
+    Transaction t(*db_);
+    auto mark = db_->prepare(
+        "UPDATE outbox SET rejected_at = ?, rejected_code = ?, rejected_field = '', rejected_reason = ? WHERE seq = ?");
+    for (auto seq : batch.seqs) mark.bind(1, now).bind(2, code).bind(3, reason).bind(4, seq).run();
+    db_->exec("DELETE FROM sync_batch WHERE id = 1");
+    set_sync_state("last_error", reason);
+    set_sync_state("last_error_at", now);
+    t.commit();
+}
+
+void KioskDatabase::drop_batch() { db_->exec("DELETE FROM sync_batch WHERE id = 1"); }
+
+void KioskDatabase::record_sync_error(const std::string& message) {
+    Transaction t(*db_);
+    set_sync_state("last_error", message);
+    set_sync_state("last_error_at", now_utc());
+    t.commit();
+}
+
+std::int64_t KioskDatabase::requeue_rejected() {
+    db_->exec(
+        "UPDATE outbox SET rejected_at = NULL, rejected_code = NULL, rejected_field = NULL, rejected_reason = NULL "
+        "WHERE rejected_at IS NOT NULL");
+    return sqlite3_changes(db_->handle());
+}
+
+OutboxStatus KioskDatabase::outbox_status() {
+    OutboxStatus st;
+    auto counts = db_->prepare(
+        "SELECT count(*) FILTER (WHERE rejected_at IS NULL), count(*) FILTER (WHERE rejected_at IS NOT NULL), "
+        "min(queued_at) FILTER (WHERE rejected_at IS NULL) FROM outbox");
+    counts.step();
+    st.unsent = counts.int_col(0);
+    st.rejected = counts.int_col(1);
+    if (auto oldest = counts.opt_text_col(2)) {
+        if (auto t = parse_utc(*oldest)) {
+            auto age = std::chrono::system_clock::now() - *t;
+            st.oldest_unsent_age_s =
+                std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::seconds>(age).count());
+        }
+    }
+    auto state = db_->prepare("SELECT key, value FROM sync_state");
+    while (state.step()) {
+        std::string key = state.text_col(0);
+        if (key == "last_success_at") st.last_success_at = state.text_col(1);
+        else if (key == "last_error") st.last_error = state.text_col(1);
+        else if (key == "last_error_at") st.last_error_at = state.text_col(1);
+    }
+    return st;
+}
+
+std::vector<Rejection> KioskDatabase::rejections(int limit) {
+    auto rows = db_->prepare(
+        "SELECT rejected_code, rejected_field, rejected_reason, count(*) FROM outbox WHERE rejected_at IS NOT NULL "
+        "GROUP BY 1, 2, 3 ORDER BY 4 DESC LIMIT ?");
+    rows.bind(1, std::int64_t{limit});
+    std::vector<Rejection> out;
+    while (rows.step()) out.push_back({rows.text_col(0), rows.text_col(1), rows.text_col(2), rows.int_col(3)});
+    return out;
+}
+
+void KioskDatabase::set_sync_state(const std::string& key, const std::string& value) {
+    db_->prepare(
+           "INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bind(1, key)
+        .bind(2, value)
+        .run();
+}
+
+}  // namespace lkp

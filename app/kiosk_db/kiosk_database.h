@@ -1,0 +1,135 @@
+#pragma once
+// The kiosk's own SQLite file (DIR/responses.sqlite) and everything in it: responses, the outbox
+// of what the indicator store has not yet confirmed, the batch in flight, sync bookkeeping and
+// session counts. This class is the file's only owner: others call its typed operations and
+// never see SQL. Answers are committed durably (WAL, synchronous=FULL) before the resident sees
+// "thank you", with their outbox entry in the same transaction.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "record/response.h"
+
+namespace lkp {
+
+class Database;
+
+inline constexpr int kKioskSchemaVersion = 3;
+inline constexpr const char* kDatabaseFile = "responses.sqlite";
+
+// Answers and the response rate.
+struct KioskStatus {
+    std::int64_t responses = 0;  // stored responses, synthetic included
+    std::int64_t synthetic = 0;
+    std::int64_t sessions_started = 0;  // real (non-synthetic) sessions only
+    std::int64_t sessions_completed = 0;
+    std::int64_t sessions_abandoned = 0;
+    std::map<std::string, std::int64_t> abandoned_at;  // step -> count
+    std::int64_t synthetic_sessions = 0;  // started by `simulate`; kept out of the response rate
+    std::string first_submitted_at, last_submitted_at;
+};
+
+// What waits for the indicator store, and how the last rounds went.
+struct OutboxStatus {
+    std::int64_t unsent = 0;    // waiting to be sent (rejected ones not included)
+    std::int64_t rejected = 0;  // refused by the store; kept, shown, not resent unchanged
+    std::optional<std::int64_t> oldest_unsent_age_s;
+    std::string last_success_at, last_error, last_error_at;
+    bool last_round_failed() const { return !last_error_at.empty() && last_error_at > last_success_at; }
+};
+
+// Why the store refused answers, most frequent first, for `lkp-kiosk status`.
+struct Rejection {
+    std::string code, field, reason;
+    std::int64_t count = 0;
+};
+
+// The batch in flight, saved before its first send so that every retry, also after a power cut,
+// sends the same bytes under the same Idempotency-Key.
+struct PendingBatch {
+    std::string key;
+    std::string body;                // exactly the bytes sent (the sync gzips its JSON)
+    std::vector<std::int64_t> seqs;  // request order
+    std::vector<std::string> ids;    // request order
+    int attempts = 0;
+};
+
+// What the store said about one response of the batch in flight.
+struct ItemVerdict {
+    bool delivered = false;  // stored now or before: it leaves the outbox
+    std::string code, field, reason;  // why not, when not delivered
+};
+
+class KioskDatabase {
+public:
+    enum class Role {
+        Kiosk,  // saves answers: every commit is flushed to disk (synchronous=FULL)
+        // Sync bookkeeping only (batch in flight, which rows left the outbox). A power cut may undo
+        // its last commit, which is safe: the answers go again and the store calls them duplicates.
+        // It saves two disk flushes per batch.
+        Sync,
+    };
+
+    // Opens (creating if needed) DIR/responses.sqlite, brought up to the current schema. Throws
+    // DatabaseError, and writes nothing, when the file is corrupt, is not an LKP Kiosk database,
+    // or is from a newer program.
+    static KioskDatabase open(const std::string& data_dir, Role role = Role::Kiosk);
+    static KioskDatabase open_file(const std::string& db_path, Role role = Role::Kiosk);
+    // For reading commands: nullopt when DIR holds no database (a mistyped folder is not created).
+    static std::optional<KioskDatabase> open_existing(const std::string& data_dir);
+
+    KioskDatabase(KioskDatabase&&) noexcept;
+    KioskDatabase& operator=(KioskDatabase&&) noexcept;
+    ~KioskDatabase();
+
+    const std::string& path() const;
+    // How this connection commits, for tests and benchmarks to check: "wal" and 2 (FULL) for Kiosk.
+    struct Durability {
+        std::string journal_mode;
+        std::int64_t synchronous = 0;
+    };
+    Durability durability();
+
+    // --- answers and sessions (the kiosk's thread) ---
+    // Commits the response, its outbox entry and a "completed" session event in one
+    // transaction; sets r.seq. Returns only after the commit is durable.
+    void save(Response& r);
+    void record_started(bool synthetic);
+    void record_abandoned(const std::string& step, bool synthetic);
+    std::vector<Response> all_responses();
+    KioskStatus status();
+
+    // --- the outbox (the sync's thread, on a connection of its own) ---
+    std::optional<PendingBatch> saved_batch();
+    // The oldest waiting responses after `after_seq`, in seq order.
+    std::vector<Response> unsent(std::size_t max_items, std::int64_t after_seq = 0);
+    void save_batch(const PendingBatch& batch);
+    void count_attempt();
+    // One transaction: delivered rows leave the outbox, rejected ones are marked, the batch is
+    // done and the time of this success is kept. `verdicts` is in request order.
+    void finish_batch(const PendingBatch& batch, const std::vector<ItemVerdict>& verdicts);
+    // The store refused the whole request: every response is marked with this reason.
+    void reject_batch(const PendingBatch& batch, const std::string& code, const std::string& reason);
+    void drop_batch();  // sent no more (too large): the next one is built anew
+    void record_sync_error(const std::string& message);
+    // Puts rejected responses back in line, for staff once the cause is fixed at the store.
+    std::int64_t requeue_rejected();
+    OutboxStatus outbox_status();
+    std::vector<Rejection> rejections(int limit = 5);
+
+private:
+    KioskDatabase(std::unique_ptr<Database> db, Role role);
+    void record_event(const char* kind, const std::string& step, bool synthetic);
+    void set_sync_state(const std::string& key, const std::string& value);
+    std::unique_ptr<Database> db_;
+    Role role_;
+};
+
+// Brings a database at user_version `from` up to `to` (each step in its own transaction).
+// Exposed so tests can build a database at every earlier version.
+void migrate_kiosk_database(Database& db, int from, int to);
+
+}  // namespace lkp

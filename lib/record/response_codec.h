@@ -1,0 +1,45 @@
+#pragma once
+// The one codec of a Response: its /v1 wire form (docs/sync-protocol.md) and the columns both
+// databases keep (the kiosk's responses table and the store's). Adding a field means changing
+// this file, response.h, one migration on each side, and the docs; nothing else spells fields.
+//
+// One spelling for "absent": std::nullopt in C++, null on the wire, NULL in SQL. Answers keep
+// survey order everywhere (ordered JSON objects).
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "response.h"
+
+namespace lkp::record {
+
+// nlohmann's default object sorts its keys; this one keeps them in the order they were added.
+using OrderedJson = nlohmann::ordered_json;
+
+// A field of a wire item that is missing, of the wrong type or badly formed.
+class FieldError : public std::runtime_error {
+public:
+    FieldError(std::string which, const std::string& reason) : std::runtime_error(reason), field(std::move(which)) {}
+    std::string field;   // e.g. "district" or "answers.trygghet"
+};
+
+// Wire form: one JSON object per response.
+OrderedJson to_wire(const Response& r);
+// Checks what can be checked without the survey: known fields, types, lengths, UUID, language
+// tag, time format, flags. Throws FieldError naming the first bad field.
+Response from_wire(const OrderedJson& item);
+
+// Database form: these columns in this order; nullopt is NULL. Integers are written as text,
+// which both SQLite (INTEGER affinity) and PostgreSQL (typed parameters) store as numbers.
+using Row = std::vector<std::optional<std::string>>;
+const std::vector<std::string>& row_columns();   // "seq" first: the kiosk's database assigns it
+Row to_row(const Response& r);
+Response from_row(const Row& row);   // throws std::runtime_error when a stored column is unreadable
+
+// The text a store hashes to tell "the same response sent again" from "another response with
+// this id". Its form is fixed since the store's schema 1 (answers in name order, absent
+// location as ""): a response stored then and resent now must still match.
+std::string fingerprint_text(const Response& r);
+
+}  // namespace lkp::record
