@@ -103,6 +103,8 @@ int free_port() {
 // ---- PostgresCluster
 
 bool PostgresCluster::available() {
+    // Set to see that suites skip cleanly on a machine without PostgreSQL (CI machines may lack it).
+    if (std::getenv("LKP_TEST_WITHOUT_POSTGRES")) return false;
     return exists(kPgBin + "initdb") && (geteuid() != 0 || getpwnam("postgres") != nullptr);
 }
 

@@ -1,5 +1,7 @@
 #include "faulty_network.h"
 
+#include <nlohmann/json.hpp>
+
 #include <map>
 #include <memory>
 
@@ -53,6 +55,17 @@ void FaultyNetwork::on_batch(const httplib::Request& req, httplib::Response& res
         seen_.emplace_back(req.get_header_value("Idempotency-Key"), req.body);
         fault = plan_(++requests_);
         if (fault != Fault::None) ++faults_;
+    }
+    if (std::size_t limit = max_items_; limit > 0) {
+        auto batch = nlohmann::json::parse(req.body, nullptr, false);
+        if (batch.is_object() && batch.contains("responses") && batch["responses"].size() > limit) {
+            std::lock_guard lock(mutex_);
+            ++faults_;
+            res.status = 413;
+            res.set_content(R"({"title": "Payload Too Large", "status": 413, "detail": "injected"})",
+                            "application/problem+json");
+            return;
+        }
     }
     switch (fault) {
         case Fault::ServerError:
@@ -122,6 +135,13 @@ std::vector<std::string> FaultyNetwork::bodies() const {
     std::lock_guard lock(mutex_);
     std::vector<std::string> out;
     for (const auto& s : seen_) out.push_back(s.second);
+    return out;
+}
+
+std::vector<std::string> FaultyNetwork::keys() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    for (const auto& s : seen_) out.push_back(s.first);
     return out;
 }
 

@@ -4,6 +4,7 @@
 // throttling, silence, cut connections, broken JSON and captive-portal pages.
 #include <httplib.h>
 
+#include <atomic>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -32,11 +33,15 @@ public:
 
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     int faults_injected() const;
+    // Like a proxy's body-size limit (nginx's client_max_body_size): 413 for any batch of more
+    // than `items` responses, before the store sees it. 0: no limit.
+    void refuse_batches_over(std::size_t items) { max_items_ = items; }
     // True when some Idempotency-Key came twice, both times with the same body bytes (a retry),
     // and no key ever came with two different bodies.
     bool saw_identical_retry() const;
     // Every batch body the client sent (as the proxy received it: gzip already undone).
     std::vector<std::string> bodies() const;
+    std::vector<std::string> keys() const;   // the Idempotency-Key of each, in the same order
 
 private:
     void on_batch(const httplib::Request& req, httplib::Response& res);
@@ -50,6 +55,7 @@ private:
     std::thread thread_;
     mutable std::mutex mutex_;
     int requests_ = 0, faults_ = 0;
+    std::atomic<std::size_t> max_items_{0};
     std::vector<std::pair<std::string, std::string>> seen_;   // key, body
 };
 
