@@ -13,7 +13,7 @@ run_packages=(
 test_packages=(
   libgtest-dev libbenchmark-dev
   xvfb xauth xdotool imagemagick sqlite3 gettext shellcheck systemd
-  postgresql clang libclang-rt-14-dev openssl curl
+  postgresql clang clang-format libclang-rt-14-dev openssl curl
 )
 
 packages=("${run_packages[@]}")

@@ -185,17 +185,20 @@ void KioskDatabase::record_event(const char* kind, const std::string& step, bool
 
 void KioskDatabase::save(Response& r) {
     if (role_ != Role::Kiosk) throw std::logic_error("answers are saved only on the kiosk's durable connection");
-    // Every column of the codec but seq, which this database assigns.
-    const auto& columns = record::row_columns();
+    // Every column of the codec but the first, seq, which this database assigns.
+    static const std::string sql = [] {
+        const auto& columns = record::row_columns();
+        std::string names, marks;
+        for (std::size_t i = 1; i < columns.size(); ++i) {
+            names += (i > 1 ? ", " : "") + columns[i];
+            marks += i > 1 ? ", ?" : "?";
+        }
+        return "INSERT INTO responses(" + names + ") VALUES (" + marks + ")";
+    }();
     record::Row row = record::to_row(r);
-    std::string names, marks;
-    for (std::size_t i = 1; i < columns.size(); ++i) {
-        names += (i > 1 ? ", " : "") + columns[i];
-        marks += i > 1 ? ", ?" : "?";
-    }
     Transaction t(*db_);
-    auto insert = db_->prepare("INSERT INTO responses(" + names + ") VALUES (" + marks + ")");
-    for (std::size_t i = 1; i < columns.size(); ++i) insert.bind(static_cast<int>(i), row[i]);
+    auto insert = db_->prepare(sql);
+    for (std::size_t i = 1; i < row.size(); ++i) insert.bind(static_cast<int>(i), row[i]);
     insert.run();
     std::int64_t seq = sqlite3_last_insert_rowid(db_->handle());
     db_->prepare("INSERT INTO outbox(seq, queued_at) VALUES (?, ?)").bind(1, seq).bind(2, r.submitted_at).run();
