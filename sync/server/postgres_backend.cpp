@@ -4,6 +4,7 @@
 #include <libpq-fe.h>
 
 #include <condition_variable>
+#include <iterator>
 #include <memory>
 #include <mutex>
 
@@ -18,7 +19,12 @@ using Params = std::vector<std::optional<std::string>>;
 // Timestamps are kept as timestamptz (for indicators) and read back in the wire's format.
 #define LKP_UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 
-const char* const kSchema = R"sql(
+// Migration N brings schema version N-1 to N, each in its own transaction. A shipped step is never
+// edited: a change is a new step (and kServerSchemaVersion + 1).
+const char* const kMigrations[] = {
+    // 1: the first release's schema. meta keeps schema_version.
+    R"sql(
+CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE kiosks (
   name text PRIMARY KEY,
   token_hash text NOT NULL UNIQUE,
@@ -62,7 +68,9 @@ CREATE TABLE heartbeats (
   sent_at text NOT NULL,
   received_at timestamptz NOT NULL
 );
-)sql";
+)sql",
+};
+static_assert(std::size(kMigrations) == kServerSchemaVersion, "one migration per schema version");
 
 // The statements of the hot paths, prepared once per connection.
 const std::pair<const char*, const char*> kPrepared[] = {
@@ -291,7 +299,7 @@ public:
     // The schema first, on a connection of its own: pooled connections prepare statements on it.
     PostgresBackend(const std::string& url, std::size_t max_connections) : pool_(url, max_connections) {
         Connection setup(url);
-        create_schema(setup);
+        migrate(setup);
     }
 
     const char* kind() const override { return "postgresql"; }
@@ -360,22 +368,38 @@ public:
     }
 
 private:
-    static void create_schema(Connection& c) {
-        Tx tx(c);
-        c.exec("SELECT pg_advisory_xact_lock(4242)");   // two processes opening a new database at once
-        c.exec("CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value text NOT NULL)");
-        auto r = c.exec("SELECT value FROM meta WHERE key = 'schema_version'");
-        if (PQntuples(r.get()) > 0) {
-            int version = std::stoi(value(r.get(), 0, 0));
+    // One step per transaction, each under the advisory lock, so two processes opening the same
+    // database at once take turns and the second finds the step done. A database of a newer
+    // version is refused before anything is written.
+    static void migrate(Connection& c) {
+        for (;;) {
+            Tx tx(c);
+            c.exec("SELECT pg_advisory_xact_lock(4242)");
+            int version = stored_version(c);
             if (version > kServerSchemaVersion)
                 throw std::runtime_error("PostgreSQL: schema version " + std::to_string(version) +
                                          " is newer than this lkp-store understands (" +
-                                         std::to_string(kServerSchemaVersion) + ")");
-            return;
+                                         std::to_string(kServerSchemaVersion) +
+                                         "); the database was left untouched. Run a newer lkp-store.");
+            if (version == kServerSchemaVersion) return;   // nothing written: the rollback is a no-op
+            c.exec(kMigrations[version]);
+            c.exec("INSERT INTO meta VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                   {std::to_string(version + 1)});
+            tx.commit();
         }
-        c.exec(kSchema);
-        c.exec("INSERT INTO meta VALUES ('schema_version', $1)", {std::to_string(kServerSchemaVersion)});
-        tx.commit();
+    }
+
+    // The version kept in meta; 0 for a database without our tables. Reads only.
+    static int stored_version(Connection& c) {
+        if (PQgetisnull(c.exec("SELECT to_regclass('meta')").get(), 0, 0)) return 0;
+        auto r = c.exec("SELECT value FROM meta WHERE key = 'schema_version'");
+        if (PQntuples(r.get()) == 0) return 0;
+        std::string text = value(r.get(), 0, 0);
+        try {
+            return std::stoi(text);
+        } catch (const std::exception&) {
+            throw std::runtime_error("PostgreSQL: schema_version '" + text + "' in table meta is not a number");
+        }
     }
 
     static void insert_rows(Connection& c, BatchRequest& req) {

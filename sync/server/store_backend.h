@@ -80,9 +80,12 @@ public:
     virtual std::vector<KioskCount> response_counts() = 0;
 };
 
+// The schema both backends migrate to (their kMigrations, one step per version); kept in table
+// `meta` under 'schema_version'.
 inline constexpr int kServerSchemaVersion = 1;
 
-// Both create the schema on first open and refuse a database of a newer schema version.
+// Both create the schema on first open, bring an older one up to kServerSchemaVersion, and refuse
+// (untouched) a database of a newer schema version.
 std::unique_ptr<StoreBackend> open_sqlite(const std::string& path);
 std::unique_ptr<StoreBackend> open_postgres(const std::string& url, std::size_t max_connections);
 
