@@ -69,17 +69,25 @@ CREATE TABLE heartbeats (
   received_at timestamptz NOT NULL
 );
 )sql",
+    // 2: "absent" has one spelling, NULL: location may be NULL and schema 1's '' becomes NULL.
+    R"sql(
+ALTER TABLE responses ALTER COLUMN location DROP NOT NULL;
+UPDATE responses SET location = NULL WHERE location = '';
+-- kiosk_id: as the kiosk sent it; NULL for rows stored before schema 2 (then it equalled kiosk).
+ALTER TABLE responses ADD COLUMN kiosk_id text;
+COMMENT ON COLUMN responses.kiosk_id IS 'as the kiosk sent it; NULL for rows stored before schema 2';
+)sql",
 };
 static_assert(std::size(kMigrations) == kServerSchemaVersion, "one migration per schema version");
 
-// The statements of the hot paths, prepared once per connection.
-const std::pair<const char*, const char*> kPrepared[] = {
+// The statements of the hot paths, prepared once per connection. "insert" names its columns from
+// the codec's list (insert_response_sql), built once at start-up.
+const std::vector<std::pair<std::string, std::string>> kPrepared = {
     {"auth", "SELECT name FROM kiosks WHERE token_hash = $1 AND revoked_at IS NULL"},
     {"key_lock", "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))"},
     {"key_get", "SELECT body_hash, result FROM idempotency WHERE kiosk = $1 AND key = $2"},
     {"key_put", "INSERT INTO idempotency VALUES ($1, $2, $3, $4, $5)"},
-    {"insert", "INSERT INTO responses VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) "
-               "ON CONFLICT (kiosk, id) DO NOTHING RETURNING 1"},
+    {"insert", insert_response_sql('$') + " RETURNING 1"},
     {"existing", "SELECT content_hash FROM responses WHERE kiosk = $1 AND id = $2"},
     {"heartbeat", "INSERT INTO heartbeats VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (kiosk) DO UPDATE SET "
                   "program_version=excluded.program_version, unsent=excluded.unsent, rejected=excluded.rejected, "
@@ -116,7 +124,8 @@ public:
     bool good() const { return PQstatus(conn_) == CONNECTION_OK; }
 
     void prepare_all() {
-        for (const auto& [name, sql] : kPrepared) check(Result(PQprepare(conn_, name, sql, 0, nullptr), PQclear), name);
+        for (const auto& [name, sql] : kPrepared)
+            check(Result(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr), PQclear), name);
     }
 
     // Without parameters the SQL may hold several statements (the schema).
@@ -404,12 +413,7 @@ private:
 
     static void insert_rows(Connection& c, BatchRequest& req) {
         std::vector<Params> rows;
-        for (const NewRow& row : req.rows) {
-            const Response& r = *row.response;
-            rows.push_back({req.kiosk, r.id, std::to_string(r.seq), r.survey_id, std::to_string(r.survey_version),
-                            r.location.value_or(""), r.language, r.district, row.columns[8], r.started_at, r.submitted_at, row.columns[11],
-                            row.content_hash, req.received_at});
-        }
+        for (const NewRow& row : req.rows) rows.push_back(stored_values(req, row));
         auto inserted = c.run_all("insert", rows);
         for (std::size_t i = 0; i < req.rows.size(); ++i) {
             const NewRow& row = req.rows[i];

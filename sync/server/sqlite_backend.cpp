@@ -61,6 +61,36 @@ CREATE TABLE heartbeats (
   received_at TEXT NOT NULL
 );
 )sql",
+    // 2: "absent" has one spelling, NULL: location may be NULL and schema 1's '' becomes NULL.
+    // kiosk_id keeps what the kiosk sent. SQLite cannot drop NOT NULL, so the table is rebuilt.
+    R"sql(
+CREATE TABLE responses_v2 (
+  kiosk TEXT NOT NULL,
+  id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  survey_id TEXT NOT NULL,
+  survey_version INTEGER NOT NULL,
+  location TEXT,
+  language TEXT NOT NULL,
+  district TEXT,
+  answers TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  submitted_at TEXT NOT NULL,
+  flags TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  kiosk_id TEXT,  -- as the kiosk sent it; NULL for rows stored before schema 2 (then it equalled kiosk)
+  PRIMARY KEY (kiosk, id)
+);
+INSERT INTO responses_v2 (kiosk, id, seq, survey_id, survey_version, location, language, district, answers,
+                          started_at, submitted_at, flags, content_hash, received_at)
+  SELECT kiosk, id, seq, survey_id, survey_version, NULLIF(location, ''), language, district, answers,
+         started_at, submitted_at, flags, content_hash, received_at
+  FROM responses;
+DROP TABLE responses;
+ALTER TABLE responses_v2 RENAME TO responses;
+CREATE INDEX responses_by_district ON responses (survey_id, district, submitted_at);
+)sql",
 };
 static_assert(std::size(kMigrations) == kServerSchemaVersion, "one migration per schema version");
 
@@ -223,11 +253,11 @@ private:
     BatchAnswer store_batch_locked(BatchRequest& req) {
         Transaction tx(db_);
         if (auto stored = stored_answer(req)) return {*stored, true};
-        auto insert = db_.prepare(
-            "INSERT INTO responses VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (kiosk, id) DO NOTHING");
+        auto insert = db_.prepare(insert_sql_);
         auto existing = db_.prepare("SELECT content_hash FROM responses WHERE kiosk = ? AND id = ?");
         for (const NewRow& row : req.rows) {
-            bind_row(insert, req, row);
+            record::Row values = stored_values(req, row);
+            for (std::size_t i = 0; i < values.size(); ++i) insert.bind(static_cast<int>(i + 1), values[i]);
             insert.run();
             bool inserted = sqlite3_changes(db_.handle()) > 0;
             std::string stored;
@@ -256,14 +286,6 @@ private:
         return st.text_col(1);
     }
 
-    static void bind_row(Statement& st, const BatchRequest& req, const NewRow& row) {
-        const Response& r = *row.response;
-        st.bind(1, req.kiosk).bind(2, r.id).bind(3, r.seq).bind(4, r.survey_id);
-        st.bind(5, static_cast<std::int64_t>(r.survey_version)).bind(6, r.location.value_or("")).bind(7, r.language);
-        st.bind(8, r.district).bind(9, *row.columns[8]).bind(10, r.started_at).bind(11, r.submitted_at);
-        st.bind(12, *row.columns[11]).bind(13, row.content_hash).bind(14, req.received_at);
-    }
-
     static KioskInfo kiosk_row(const Statement& st) {
         KioskInfo k{.name = st.text_col(0), .created_at = st.text_col(1), .revoked_at = st.opt_text_col(2)};
         if (auto version = st.opt_text_col(3)) {
@@ -282,6 +304,7 @@ private:
 
     std::mutex mutex_;
     Database db_;
+    const std::string insert_sql_ = insert_response_sql('?');
 };
 
 }  // namespace
