@@ -4,6 +4,7 @@
 #include <libpq-fe.h>
 
 #include <condition_variable>
+#include <iterator>
 #include <memory>
 #include <mutex>
 
@@ -18,7 +19,12 @@ using Params = std::vector<std::optional<std::string>>;
 // Timestamps are kept as timestamptz (for indicators) and read back in the wire's format.
 #define LKP_UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 
-const char* const kSchema = R"sql(
+// Migration N brings schema version N-1 to N, each in its own transaction. A shipped step is never
+// edited: a change is a new step (and kServerSchemaVersion + 1).
+const char* const kMigrations[] = {
+    // 1: the first release's schema. meta keeps schema_version.
+    R"sql(
+CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE kiosks (
   name text PRIMARY KEY,
   token_hash text NOT NULL UNIQUE,
@@ -62,16 +68,26 @@ CREATE TABLE heartbeats (
   sent_at text NOT NULL,
   received_at timestamptz NOT NULL
 );
-)sql";
+)sql",
+    // 2: "absent" has one spelling, NULL: location may be NULL and schema 1's '' becomes NULL.
+    R"sql(
+ALTER TABLE responses ALTER COLUMN location DROP NOT NULL;
+UPDATE responses SET location = NULL WHERE location = '';
+-- kiosk_id: as the kiosk sent it; NULL for rows stored before schema 2 (then it equalled kiosk).
+ALTER TABLE responses ADD COLUMN kiosk_id text;
+COMMENT ON COLUMN responses.kiosk_id IS 'as the kiosk sent it; NULL for rows stored before schema 2';
+)sql",
+};
+static_assert(std::size(kMigrations) == kServerSchemaVersion, "one migration per schema version");
 
-// The statements of the hot paths, prepared once per connection.
-const std::pair<const char*, const char*> kPrepared[] = {
+// The statements of the hot paths, prepared once per connection. "insert" names its columns from
+// the codec's list (insert_response_sql), built once at start-up.
+const std::vector<std::pair<std::string, std::string>> kPrepared = {
     {"auth", "SELECT name FROM kiosks WHERE token_hash = $1 AND revoked_at IS NULL"},
     {"key_lock", "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))"},
     {"key_get", "SELECT body_hash, result FROM idempotency WHERE kiosk = $1 AND key = $2"},
     {"key_put", "INSERT INTO idempotency VALUES ($1, $2, $3, $4, $5)"},
-    {"insert", "INSERT INTO responses VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) "
-               "ON CONFLICT (kiosk, id) DO NOTHING RETURNING 1"},
+    {"insert", insert_response_sql('$') + " RETURNING 1"},
     {"existing", "SELECT content_hash FROM responses WHERE kiosk = $1 AND id = $2"},
     {"heartbeat", "INSERT INTO heartbeats VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (kiosk) DO UPDATE SET "
                   "program_version=excluded.program_version, unsent=excluded.unsent, rejected=excluded.rejected, "
@@ -108,7 +124,8 @@ public:
     bool good() const { return PQstatus(conn_) == CONNECTION_OK; }
 
     void prepare_all() {
-        for (const auto& [name, sql] : kPrepared) check(Result(PQprepare(conn_, name, sql, 0, nullptr), PQclear), name);
+        for (const auto& [name, sql] : kPrepared)
+            check(Result(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr), PQclear), name);
     }
 
     // Without parameters the SQL may hold several statements (the schema).
@@ -291,7 +308,7 @@ public:
     // The schema first, on a connection of its own: pooled connections prepare statements on it.
     PostgresBackend(const std::string& url, std::size_t max_connections) : pool_(url, max_connections) {
         Connection setup(url);
-        create_schema(setup);
+        migrate(setup);
     }
 
     const char* kind() const override { return "postgresql"; }
@@ -360,32 +377,43 @@ public:
     }
 
 private:
-    static void create_schema(Connection& c) {
-        Tx tx(c);
-        c.exec("SELECT pg_advisory_xact_lock(4242)");   // two processes opening a new database at once
-        c.exec("CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value text NOT NULL)");
-        auto r = c.exec("SELECT value FROM meta WHERE key = 'schema_version'");
-        if (PQntuples(r.get()) > 0) {
-            int version = std::stoi(value(r.get(), 0, 0));
+    // One step per transaction, each under the advisory lock, so two processes opening the same
+    // database at once take turns and the second finds the step done. A database of a newer
+    // version is refused before anything is written.
+    static void migrate(Connection& c) {
+        for (;;) {
+            Tx tx(c);
+            c.exec("SELECT pg_advisory_xact_lock(4242)");
+            int version = stored_version(c);
             if (version > kServerSchemaVersion)
                 throw std::runtime_error("PostgreSQL: schema version " + std::to_string(version) +
                                          " is newer than this lkp-store understands (" +
-                                         std::to_string(kServerSchemaVersion) + ")");
-            return;
+                                         std::to_string(kServerSchemaVersion) +
+                                         "); the database was left untouched. Run a newer lkp-store.");
+            if (version == kServerSchemaVersion) return;   // nothing written: the rollback is a no-op
+            c.exec(kMigrations[version]);
+            c.exec("INSERT INTO meta VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                   {std::to_string(version + 1)});
+            tx.commit();
         }
-        c.exec(kSchema);
-        c.exec("INSERT INTO meta VALUES ('schema_version', $1)", {std::to_string(kServerSchemaVersion)});
-        tx.commit();
+    }
+
+    // The version kept in meta; 0 for a database without our tables. Reads only.
+    static int stored_version(Connection& c) {
+        if (PQgetisnull(c.exec("SELECT to_regclass('meta')").get(), 0, 0)) return 0;
+        auto r = c.exec("SELECT value FROM meta WHERE key = 'schema_version'");
+        if (PQntuples(r.get()) == 0) return 0;
+        std::string text = value(r.get(), 0, 0);
+        try {
+            return std::stoi(text);
+        } catch (const std::exception&) {
+            throw std::runtime_error("PostgreSQL: schema_version '" + text + "' in table meta is not a number");
+        }
     }
 
     static void insert_rows(Connection& c, BatchRequest& req) {
         std::vector<Params> rows;
-        for (const NewRow& row : req.rows) {
-            const Response& r = *row.response;
-            rows.push_back({req.kiosk, r.id, std::to_string(r.seq), r.survey_id, std::to_string(r.survey_version),
-                            r.location.value_or(""), r.language, r.district, row.columns[8], r.started_at, r.submitted_at, row.columns[11],
-                            row.content_hash, req.received_at});
-        }
+        for (const NewRow& row : req.rows) rows.push_back(stored_values(req, row));
         auto inserted = c.run_all("insert", rows);
         for (std::size_t i = 0; i < req.rows.size(); ++i) {
             const NewRow& row = req.rows[i];

@@ -1,5 +1,6 @@
 // lkp-store on one SQLite file: WAL, synchronous=FULL (the kiosk deletes its copy on our 200, so
 // an acknowledged batch must survive a power cut), one connection and one writer at a time.
+#include <iterator>
 #include <mutex>
 #include <type_traits>
 
@@ -10,7 +11,12 @@ namespace lkp::server {
 
 namespace {
 
-const char* const kSchema = R"sql(
+// Migration N brings schema version N-1 to N, each in its own transaction. A shipped step is never
+// edited: a change is a new step (and kServerSchemaVersion + 1).
+const char* const kMigrations[] = {
+    // 1: the first release's schema. meta keeps schema_version.
+    R"sql(
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE kiosks (
   name TEXT PRIMARY KEY,
   token_hash TEXT NOT NULL UNIQUE,
@@ -54,7 +60,39 @@ CREATE TABLE heartbeats (
   sent_at TEXT NOT NULL,
   received_at TEXT NOT NULL
 );
-)sql";
+)sql",
+    // 2: "absent" has one spelling, NULL: location may be NULL and schema 1's '' becomes NULL.
+    // kiosk_id keeps what the kiosk sent. SQLite cannot drop NOT NULL, so the table is rebuilt.
+    R"sql(
+CREATE TABLE responses_v2 (
+  kiosk TEXT NOT NULL,
+  id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  survey_id TEXT NOT NULL,
+  survey_version INTEGER NOT NULL,
+  location TEXT,
+  language TEXT NOT NULL,
+  district TEXT,
+  answers TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  submitted_at TEXT NOT NULL,
+  flags TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  kiosk_id TEXT,  -- as the kiosk sent it; NULL for rows stored before schema 2 (then it equalled kiosk)
+  PRIMARY KEY (kiosk, id)
+);
+INSERT INTO responses_v2 (kiosk, id, seq, survey_id, survey_version, location, language, district, answers,
+                          started_at, submitted_at, flags, content_hash, received_at)
+  SELECT kiosk, id, seq, survey_id, survey_version, NULLIF(location, ''), language, district, answers,
+         started_at, submitted_at, flags, content_hash, received_at
+  FROM responses;
+DROP TABLE responses;
+ALTER TABLE responses_v2 RENAME TO responses;
+CREATE INDEX responses_by_district ON responses (survey_id, district, submitted_at);
+)sql",
+};
+static_assert(std::size(kMigrations) == kServerSchemaVersion, "one migration per schema version");
 
 std::optional<std::string> opt_int_text(const std::optional<std::int64_t>& v) {
     return v ? std::optional<std::string>(std::to_string(*v)) : std::nullopt;
@@ -68,17 +106,19 @@ class SqliteBackend final : public StoreBackend {
 public:
     explicit SqliteBackend(const std::string& path)
         : db_(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX) {
+        db_.exec("PRAGMA busy_timeout=5000");
+        // Look before touching: a database we refuse is left as it was (the pragmas below may write).
+        check_version(stored_version());
         // Set before the first table exists (ignored afterwards): a WAL frame is one write per page,
         // and a batch of 200 responses fills about 60 pages of 4 KiB; 16 KiB pages need a quarter
         // of the system calls, which cost dearly on a virtual machine.
         db_.exec("PRAGMA page_size=16384");
         db_.exec("PRAGMA journal_mode=WAL");
         db_.exec("PRAGMA synchronous=FULL");
-        db_.exec("PRAGMA busy_timeout=5000");
         // The default 2 MB page cache misses on the (kiosk, id) index once a store holds a few
         // hundred thousand rows; 64 MB keeps it in memory.
         db_.exec("PRAGMA cache_size=-65536");
-        create_schema();
+        migrate();
     }
 
     const char* kind() const override { return "sqlite"; }
@@ -171,31 +211,53 @@ private:
         }
     }
 
-    void create_schema() {
-        db_.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-        Transaction tx(db_);
+    // The version kept in meta; 0 for an empty file. Reads only.
+    int stored_version() {
+        auto has_meta = db_.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'");
+        if (!has_meta.step()) return 0;
         auto st = db_.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
-        if (st.step()) {
-            int version = std::stoi(st.text_col(0));
-            if (version > kServerSchemaVersion)
-                throw std::runtime_error(db_.path() + ": schema version " + std::to_string(version) +
-                                         " is newer than this lkp-store understands (" +
-                                         std::to_string(kServerSchemaVersion) + ")");
-            return;
+        if (!st.step()) return 0;
+        std::string text = st.text_col(0);
+        try {
+            return std::stoi(text);
+        } catch (const std::exception&) {
+            throw std::runtime_error(db_.path() + ": schema_version '" + text + "' in table meta is not a number");
         }
-        db_.exec(kSchema);
-        db_.exec("INSERT INTO meta VALUES ('schema_version', '" + std::to_string(kServerSchemaVersion) + "')");
-        tx.commit();
+    }
+
+    void check_version(int version) {
+        if (version > kServerSchemaVersion)
+            throw std::runtime_error(db_.path() + ": schema version " + std::to_string(version) +
+                                     " is newer than this lkp-store understands (" +
+                                     std::to_string(kServerSchemaVersion) +
+                                     "); the database was left untouched. Run a newer lkp-store.");
+    }
+
+    // One step per transaction; the version is read again under the write lock, so a second
+    // process opening the same file at once waits and then finds the step done.
+    void migrate() {
+        for (;;) {
+            Transaction tx(db_);
+            int version = stored_version();
+            check_version(version);
+            if (version == kServerSchemaVersion) return;   // nothing written: the rollback is a no-op
+            db_.exec(kMigrations[version]);
+            auto st = db_.prepare(
+                "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+            st.bind(1, std::to_string(version + 1));
+            st.run();
+            tx.commit();
+        }
     }
 
     BatchAnswer store_batch_locked(BatchRequest& req) {
         Transaction tx(db_);
         if (auto stored = stored_answer(req)) return {*stored, true};
-        auto insert = db_.prepare(
-            "INSERT INTO responses VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (kiosk, id) DO NOTHING");
+        auto insert = db_.prepare(insert_sql_);
         auto existing = db_.prepare("SELECT content_hash FROM responses WHERE kiosk = ? AND id = ?");
         for (const NewRow& row : req.rows) {
-            bind_row(insert, req, row);
+            record::Row values = stored_values(req, row);
+            for (std::size_t i = 0; i < values.size(); ++i) insert.bind(static_cast<int>(i + 1), values[i]);
             insert.run();
             bool inserted = sqlite3_changes(db_.handle()) > 0;
             std::string stored;
@@ -224,14 +286,6 @@ private:
         return st.text_col(1);
     }
 
-    static void bind_row(Statement& st, const BatchRequest& req, const NewRow& row) {
-        const Response& r = *row.response;
-        st.bind(1, req.kiosk).bind(2, r.id).bind(3, r.seq).bind(4, r.survey_id);
-        st.bind(5, static_cast<std::int64_t>(r.survey_version)).bind(6, r.location.value_or("")).bind(7, r.language);
-        st.bind(8, r.district).bind(9, *row.columns[8]).bind(10, r.started_at).bind(11, r.submitted_at);
-        st.bind(12, *row.columns[11]).bind(13, row.content_hash).bind(14, req.received_at);
-    }
-
     static KioskInfo kiosk_row(const Statement& st) {
         KioskInfo k{.name = st.text_col(0), .created_at = st.text_col(1), .revoked_at = st.opt_text_col(2)};
         if (auto version = st.opt_text_col(3)) {
@@ -250,6 +304,7 @@ private:
 
     std::mutex mutex_;
     Database db_;
+    const std::string insert_sql_ = insert_response_sql('?');
 };
 
 }  // namespace

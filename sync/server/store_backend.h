@@ -80,9 +80,19 @@ public:
     virtual std::vector<KioskCount> response_counts() = 0;
 };
 
-inline constexpr int kServerSchemaVersion = 1;
+// The schema both backends migrate to (their kMigrations, one step per version); kept in table
+// `meta` under 'schema_version'.
+inline constexpr int kServerSchemaVersion = 2;
 
-// Both create the schema on first open and refuse a database of a newer schema version.
+// How both backends store a row, built from the codec's column list so that a new field of the
+// record needs only a migration: the authenticated kiosk, record::row_columns(), then what the
+// store adds. insert_response_sql() numbers its placeholders "?1".. (SQLite) or "$1".. (PostgreSQL)
+// in the order of stored_values(), and ends with ON CONFLICT (kiosk, id) DO NOTHING.
+std::string insert_response_sql(char placeholder);
+record::Row stored_values(const BatchRequest& request, const NewRow& row);
+
+// Both create the schema on first open, bring an older one up to kServerSchemaVersion, and refuse
+// (untouched) a database of a newer schema version.
 std::unique_ptr<StoreBackend> open_sqlite(const std::string& path);
 std::unique_ptr<StoreBackend> open_postgres(const std::string& url, std::size_t max_connections);
 

@@ -1,0 +1,246 @@
+// Stores made before migrations existed (tests/fixtures/a70e1b9/, schema 1, made by the binaries of
+// a70e1b9 with tests/fixtures/make-a70e1b9-fixtures.sh) upgraded by the real lkp-store: nothing
+// lost, "absent" spelled NULL, stored responses still recognised, newer schemas refused untouched.
+#include <unistd.h>
+
+#include <filesystem>
+#include <latch>
+#include <thread>
+
+#include "record/response_codec.h"
+#include "store_fixture.h"
+#include "tokens.h"
+
+namespace lkp::test {
+namespace {
+
+using Status = sync::ItemResult::Status;
+
+const std::string kFixtures = std::string(LKP_SOURCE_DIR) + "/tests/fixtures/a70e1b9/";
+const std::string kVersion = "SELECT value FROM meta WHERE key = 'schema_version'";
+
+// The responses table of schema 2, in column order, on both backends.
+const std::vector<std::string> kColumnsV2 = {
+    "kiosk", "id", "seq", "survey_id", "survey_version", "location", "language", "district",
+    "answers", "started_at", "submitted_at", "flags", "content_hash", "received_at", "kiosk_id"};
+
+// What a test compares across the upgrade, one line per row.
+struct Snapshot {
+    std::vector<std::string> responses, kiosks, heartbeats;
+};
+
+// Unlike StoreTest, SetUp starts nothing: a test puts the old store in place (old_store()), looks
+// at it, and then starts the server on it, which upgrades it.
+class MigrationTest : public StoreTest {
+protected:
+    void SetUp() override {}
+
+    bool postgres() const { return GetParam() == Backend::Postgres; }
+
+    // The fixture as the server's database: SQLite, a copy of the file; PostgreSQL, the dump
+    // restored into a fresh database of the suite's cluster. The server is not started.
+    void old_store() {
+        StoreOptions options;
+        if (postgres()) {
+            if (!cluster_) cluster_ = std::make_unique<PostgresCluster>();
+            static int n = 0;
+            options.postgres_url = cluster_->create_database("m" + std::to_string(getpid()) + "_" + std::to_string(++n));
+            RunResult restored = run({"psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", options.postgres_url, "-f",
+                                      kFixtures + "store-postgres.sql"});
+            if (restored.exit_code != 0) throw std::runtime_error("psql could not restore the dump: " + restored.err);
+        }
+        server_ = std::make_unique<StoreServer>(options);
+        if (!postgres()) std::filesystem::copy_file(kFixtures + "store-sqlite.db", sqlite_file());
+    }
+
+    std::string sqlite_file() const { return server_->db_args()[1]; }
+
+    // A statement that changes the database, run straight on it (query() opens SQLite read-only).
+    void execute(const std::string& sql) {
+        if (postgres())
+            server_->query(sql);
+        else
+            open_raw(sqlite_file()).exec(sql);
+    }
+
+    // Gives the kiosk a token the test knows and makes it the one post_batch() sends.
+    void use_kiosk(const std::string& kiosk) {
+        kiosk_ = kiosk;
+        token_ = "lkp_migration-test-" + kiosk;
+        execute("UPDATE kiosks SET token_hash = '" + server::token_hash(token_) + "' WHERE name = '" + kiosk + "'");
+    }
+
+    Snapshot snapshot() {
+        return {server_->query("SELECT kiosk || ' ' || id || ' ' || seq || ' ' || content_hash || ' ' || "
+                               "CAST(answers AS TEXT) FROM responses ORDER BY kiosk, id"),
+                server_->query("SELECT name || ' ' || token_hash || ' ' || coalesce(CAST(revoked_at AS TEXT), 'active') "
+                               "FROM kiosks ORDER BY name"),
+                server_->query("SELECT kiosk || ' ' || program_version || ' ' || sent_at || ' ' || "
+                               "CAST(received_at AS TEXT) FROM heartbeats ORDER BY kiosk")};
+    }
+
+    std::vector<std::string> response_columns() {
+        return server_->query(postgres() ? "SELECT column_name FROM information_schema.columns "
+                                           "WHERE table_name = 'responses' ORDER BY ordinal_position"
+                                         : "SELECT name FROM pragma_table_info('responses') ORDER BY cid");
+    }
+
+    // Every stored response as the kiosk sent it, rebuilt through the codec from the stored row
+    // (rows of schema 1 have no kiosk_id: it was the kiosk's name). Ordered by kiosk, then id.
+    std::vector<Response> stored_responses() {
+        const std::string null = "(null)";
+        std::vector<std::vector<std::string>> columns;
+        for (const std::string& c : record::row_columns()) {
+            std::string expr = c == "kiosk_id" ? "coalesce(kiosk_id, kiosk)" : "CAST(" + c + " AS TEXT)";
+            if (postgres() && (c == "started_at" || c == "submitted_at"))
+                expr = "to_char(" + c + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+            columns.push_back(server_->query("SELECT coalesce(" + expr + ", '" + null + "') FROM responses ORDER BY kiosk, id"));
+        }
+        std::vector<Response> out;
+        for (std::size_t i = 0; i < columns.at(0).size(); ++i) {
+            record::Row row;
+            for (const auto& column : columns)
+                row.push_back(column.at(i) == null ? std::nullopt : std::optional<std::string>(column.at(i)));
+            out.push_back(record::from_row(row));
+        }
+        return out;
+    }
+};
+
+TEST_P(MigrationTest, UpgradeKeepsEveryRowAndSpellsAbsentLocationNull) {
+    if (postgres() && !PostgresCluster::available()) GTEST_SKIP() << "PostgreSQL 15 is not installed";
+    old_store();
+    ASSERT_EQ(server_->query(kVersion), std::vector<std::string>{"1"});
+    ASSERT_EQ(server_->query("SELECT count(*) FROM responses WHERE location = ''").at(0), "23");
+    Snapshot before = snapshot();
+    ASSERT_EQ(before.responses.size(), 46u);
+    ASSERT_EQ(before.kiosks.size(), 3u);
+    ASSERT_EQ(before.heartbeats.size(), 2u);
+
+    server_->start();
+    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{"2"});
+    Snapshot after = snapshot();
+    EXPECT_EQ(after.responses, before.responses);   // same ids per kiosk, seq, content hash and answers
+    EXPECT_EQ(after.kiosks, before.kiosks);
+    EXPECT_EQ(after.heartbeats, before.heartbeats);
+    EXPECT_EQ(server_->response_ids("with-location").size(), 23u);
+    EXPECT_EQ(server_->response_ids("no-location").size(), 23u);
+    EXPECT_EQ(server_->query("SELECT kiosk || ' ' || coalesce(location, 'NULL') || ' ' || count(*) FROM responses "
+                             "GROUP BY kiosk, location ORDER BY kiosk"),
+              (std::vector<std::string>{"no-location NULL 23", "with-location 022 23"}));
+    EXPECT_EQ(server_->query("SELECT count(*) FROM responses WHERE kiosk_id IS NULL").at(0), "46");
+    EXPECT_EQ(response_columns(), kColumnsV2);
+    EXPECT_EQ(server_->query(postgres() ? "SELECT indexname FROM pg_indexes WHERE tablename = 'responses' ORDER BY 1"
+                                        : "SELECT name FROM sqlite_schema WHERE type = 'index' AND "
+                                          "tbl_name = 'responses' ORDER BY 1"),
+              (std::vector<std::string>{"responses_by_district",
+                                        postgres() ? "responses_pkey" : "sqlite_autoindex_responses_1"}));
+
+    // The revoked kiosk stays revoked: even with a token the test knows, it is turned away.
+    EXPECT_EQ(server_->query("SELECT count(*) FROM kiosks WHERE revoked_at IS NOT NULL AND name = 'revoked-kiosk'").at(0), "1");
+    use_kiosk("revoked-kiosk");
+    EXPECT_EQ(post_batch(std::vector<Response>{valid_response(kiosk_)}).status, 401);
+}
+
+TEST_P(MigrationTest, ResponseStoredBeforeUpgradeSentAgainIsDuplicateNotConflict) {
+    if (postgres() && !PostgresCluster::available()) GTEST_SKIP() << "PostgreSQL 15 is not installed";
+    old_store();
+    server_->start();
+    std::vector<Response> stored = stored_responses();
+    ASSERT_EQ(stored.size(), 46u);
+    for (const std::string kiosk : {"no-location", "with-location"}) {
+        std::vector<Response> batch;
+        for (const auto& r : stored)
+            if (r.kiosk_id == kiosk) batch.push_back(r);
+        ASSERT_EQ(batch.size(), 23u);
+        EXPECT_EQ(batch[0].location, kiosk == "with-location" ? std::optional<std::string>("022") : std::nullopt);
+        use_kiosk(kiosk);
+        for (const auto& r : results(post_batch(batch), batch))
+            EXPECT_EQ(r.status, Status::Duplicate) << kiosk << " " << r.id << ": " << r.code << " " << r.reason;
+
+        // The check can tell: other content under a stored id is still a conflict.
+        std::vector<Response> changed{batch[0]};
+        changed[0].seq += 1000;
+        EXPECT_EQ(results(post_batch(changed), changed).at(0).code, "conflict");
+    }
+    EXPECT_EQ(server_->query("SELECT count(*) FROM responses").at(0), "46");
+}
+
+TEST_P(MigrationTest, BatchAfterUpgradeStoresKioskIdAndNullForAbsentLocation) {
+    if (postgres() && !PostgresCluster::available()) GTEST_SKIP() << "PostgreSQL 15 is not installed";
+    old_store();
+    server_->start();
+    use_kiosk("with-location");
+    Response absent = valid_response(kiosk_, 100), here = valid_response(kiosk_, 101);
+    ASSERT_FALSE(absent.location);
+    here.location = "022";
+    std::vector<Response> batch{absent, here};
+    for (const auto& r : results(post_batch(batch), batch)) EXPECT_EQ(r.status, Status::Created) << r.reason;
+    for (const auto& r : results(post_batch(batch), batch)) EXPECT_EQ(r.status, Status::Duplicate) << r.reason;
+
+    auto stored = [&](const Response& r) {
+        return server_->query("SELECT coalesce(kiosk_id, 'NULL') || ' ' || coalesce(location, 'NULL') FROM responses "
+                              "WHERE id = '" + r.id + "'");
+    };
+    EXPECT_EQ(stored(absent), std::vector<std::string>{"with-location NULL"});
+    EXPECT_EQ(stored(here), std::vector<std::string>{"with-location 022"});
+    EXPECT_EQ(server_->query("SELECT count(*) FROM responses WHERE location = ''").at(0), "0");
+}
+
+TEST_P(MigrationTest, NewerSchemaIsRefusedAndLeftUntouched) {
+    if (postgres() && !PostgresCluster::available()) GTEST_SKIP() << "PostgreSQL 15 is not installed";
+    old_store();
+    execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'");
+    std::string bytes = postgres() ? "" : read_file(sqlite_file());
+
+    auto status = server_->cli({"status"});
+    EXPECT_EQ(status.exit_code, 1);
+    EXPECT_NE(status.err.find("schema version 99 is newer than this lkp-store understands (2)"), std::string::npos)
+        << status.err;
+    EXPECT_NE(status.err.find("left untouched"), std::string::npos) << status.err;
+    EXPECT_THROW(server_->start(), std::runtime_error);
+    EXPECT_NE(server_->log().find("schema version 99"), std::string::npos) << server_->log();
+
+    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{"99"});
+    EXPECT_EQ(server_->query("SELECT count(*) FROM responses WHERE location = ''").at(0), "23");
+    EXPECT_EQ(response_columns().size(), 14u);   // no kiosk_id added
+    if (!postgres()) {
+        EXPECT_TRUE(read_file(sqlite_file()) == bytes) << "the refused file was changed";
+        EXPECT_TRUE(!exists(sqlite_file() + "-wal") || read_file(sqlite_file() + "-wal").empty());
+    }
+}
+
+// Two processes open the same old store at once: one upgrades, the other waits and finds it done.
+TEST_P(MigrationTest, TwoProcessesOpeningAnOldStoreAtOnceBothSucceed) {
+    if (postgres() && !PostgresCluster::available()) GTEST_SKIP() << "PostgreSQL 15 is not installed";
+    old_store();
+    std::vector<StoreServer::CliResult> out(2);
+    std::latch go(2);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < out.size(); ++i)
+        threads.emplace_back([&, i] {
+            go.arrive_and_wait();
+            out[i] = server_->cli({"status"});
+        });
+    for (auto& t : threads) t.join();
+    for (const auto& o : out) EXPECT_EQ(o.exit_code, 0) << o.err;
+    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{"2"});
+    EXPECT_EQ(server_->query("SELECT count(*) FROM responses WHERE location IS NULL").at(0), "23");
+    EXPECT_EQ(server_->query("SELECT count(*) FROM responses").at(0), "46");
+}
+
+TEST_P(MigrationTest, FreshStoreRunsEveryStep) {
+    if (postgres() && !PostgresCluster::available()) GTEST_SKIP() << "PostgreSQL 15 is not installed";
+    StoreTest::SetUp();   // a new database, the server started on it
+    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{"2"});
+    EXPECT_EQ(response_columns(), kColumnsV2);
+    if (!postgres()) {   // the pragmas still come before the first table
+        EXPECT_EQ(server_->query("PRAGMA page_size"), std::vector<std::string>{"16384"});
+        EXPECT_EQ(server_->query("PRAGMA journal_mode"), std::vector<std::string>{"wal"});
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, MigrationTest, ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);
+
+}  // namespace
+}  // namespace lkp::test
