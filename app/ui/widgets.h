@@ -9,17 +9,11 @@
 
 #include "core/messages.h"
 #include "core/session.h"
+#include "platform/font_sets.h"
 #include "theme.h"
 #include "ui_tree.h"
 
 namespace lkp {
-
-struct Fonts {
-    ImFont* body = nullptr;    // one unit
-    ImFont* title = nullptr;   // headings and questions
-    ImFont* number = nullptr;  // digits on the 0-10 scales
-    ImFont* small = nullptr;   // end labels, notes
-};
 
 // The resident's own accessibility choices: they last for one person, and the attract screen
 // puts them back for the next.
@@ -27,10 +21,6 @@ struct Accessibility {
     bool large_text = false;
     bool high_contrast = false;
     bool audio_mode = false;   // first tap speaks an element, a second tap on it activates it
-};
-
-struct FontSets {
-    Fonts normal, large;
 };
 
 // What a screen needs to draw itself and report what the resident did.
