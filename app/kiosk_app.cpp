@@ -13,8 +13,8 @@
 #include "platform/fonts.h"
 #include "platform/window.h"
 #include "speech/speaker.h"
-#include "kiosk_db/kiosk_database.h"
 #include "client/sync_client.h"
+#include "shell/recorder.h"
 #include "ui/kiosk_ui.h"
 
 namespace lkp {
@@ -49,67 +49,6 @@ bool parse_size(const std::string& s, int& w, int& h) {
     return std::sscanf(s.c_str(), "%d%c%d%c", &w, &x, &h, &extra) == 3 && (x == 'x' || x == 'X') && w >= 320 &&
            h >= 320 && w <= 16384 && h <= 16384;
 }
-
-// Stores what the session produced. A response that cannot be committed (full disk, say) is
-// kept in memory and retried; it is never dropped.
-class Recorder {
-public:
-    explicit Recorder(std::string data_dir) : data_dir_(std::move(data_dir)) {}
-
-    // Opens (and checks) the database; prints why and returns false when it is refused.
-    bool open(const std::string& kiosk_id) {
-        try {
-            store_.emplace(KioskDatabase::open(data_dir_));
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "lkp-kiosk: %s\n", e.what());
-            return false;
-        }
-        std::fprintf(stderr, "lkp-kiosk: kiosk %s storing answers in %s\n", kiosk_id.c_str(), store_->path().c_str());
-        return true;
-    }
-
-    void persist(const Outcome& o) {
-        try {
-            if ((o.started || o.abandoned_at) && !store_) throw std::runtime_error("the store is not open yet");
-            if (o.started) store_->record_started(false);
-            if (o.abandoned_at) store_->record_abandoned(*o.abandoned_at, false);
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "lkp-kiosk: could not record a session count: %s\n", e.what());
-        }
-        if (o.completed) {
-            unsaved_.push_back(*o.completed);
-            last_save_failed_ = !retry();
-        }
-    }
-
-    // Tries to store everything not yet stored; true when nothing is left.
-    bool retry() {
-        while (store_ && !unsaved_.empty()) {
-            try {
-                store_->save(unsaved_.front());
-                unsaved_.erase(unsaved_.begin());
-            } catch (const std::exception& e) {
-                std::fprintf(stderr, "lkp-kiosk: could not store response %s (kept in memory, will retry): %s\n",
-                             unsaved_.front().id.c_str(), e.what());
-                next_retry_ = steady_clock::now() + seconds(30);
-                return false;
-            }
-        }
-        return unsaved_.empty();
-    }
-
-    bool last_save_failed() const { return last_save_failed_; }
-    std::optional<steady_clock::time_point> next_retry() const {
-        return unsaved_.empty() ? std::nullopt : std::optional(next_retry_);
-    }
-
-private:
-    std::string data_dir_;
-    std::optional<KioskDatabase> store_;
-    std::vector<Response> unsaved_;
-    steady_clock::time_point next_retry_;
-    bool last_save_failed_ = false;
-};
 
 }  // namespace
 
@@ -169,8 +108,8 @@ int run_kiosk(const Args& args) {
             Instant now = Instant::now();
             std::string before = ui.screen_name(session);
             bool countdown = session.asking_still_there();
-            recorder.persist(session.tick(now));
-            if (recorder.next_retry() && steady_clock::now() >= *recorder.next_retry()) recorder.retry();
+            recorder.persist(session.tick(now), now.mono);
+            recorder.retry_if_due(now.mono);
             if (countdown || ui.screen_name(session) != before) frames_to_draw = std::max(frames_to_draw, 1);
             if (frames_to_draw == 0) continue;
 
@@ -200,7 +139,7 @@ int run_kiosk(const Args& args) {
                              static_cast<long long>(duration_cast<milliseconds>(steady_clock::now() - started).count()));
                 // The store opens after the first frame: checking a database of many months takes
                 // longer than drawing, and no tap is handled before it is open.
-                if (!recorder.open(data->config.kiosk_id)) return kExitFailure;
+                if (!recorder.open(data->config.kiosk_id, steady_clock::now())) return kExitFailure;
                 if (!data->config.store_url.empty())
                     sync_client = std::make_unique<sync::SyncClient>(
                         sync::SyncSettings::from_config(data->config, data_dir(args, data->config), LKP_VERSION),
@@ -209,7 +148,7 @@ int run_kiosk(const Args& args) {
             for (const std::string& text : ui.take_speech()) speaker.say(session.language(), text);
             for (const Event& e : events) {
                 Outcome outcome = session.handle(e, now);
-                recorder.persist(outcome);
+                recorder.persist(outcome, now.mono);
                 if (outcome.completed && sync_client) sync_client->notify();
                 frames_to_draw = 3;
             }
@@ -219,7 +158,7 @@ int run_kiosk(const Args& args) {
         std::fprintf(stderr, "lkp-kiosk: %s\n", e.what());
         return kExitFailure;
     }
-    if (!recorder.retry()) {
+    if (!recorder.retry(steady_clock::now())) {
         std::fprintf(stderr, "lkp-kiosk: stopping with answers that could not be stored\n");
         return kExitFailure;
     }
