@@ -13,7 +13,7 @@
 #include "platform/fonts.h"
 #include "platform/window.h"
 #include "speech/speaker.h"
-#include "client/sync_client.h"
+#include "shell/background_sync.h"
 #include "shell/recorder.h"
 #include "ui/kiosk_ui.h"
 
@@ -79,8 +79,8 @@ int run_kiosk(const Args& args) {
 
     try {
         Window window(window_options);
-        // Declared after the window so it stops first: its on_change wakes this window's loop.
-        std::unique_ptr<sync::SyncClient> sync_client;
+        // Declared after the window so it stops first: its thread wakes this window's loop.
+        BackgroundSync background_sync([] { Window::wake(); });
         Layout layout = Layout::for_window(static_cast<float>(window.width()), static_cast<float>(window.height()));
         FontSets fonts = load_fonts(layout.unit, data->all_texts());
         ImFontAtlas* atlas = ImGui::GetIO().Fonts;
@@ -106,6 +106,7 @@ int run_kiosk(const Args& args) {
             if (g_stop) break;
 
             Instant now = Instant::now();
+            background_sync.check_status();
             std::string before = ui.screen_name(session);
             bool countdown = session.asking_still_there();
             recorder.persist(session.tick(now), now.mono);
@@ -141,15 +142,14 @@ int run_kiosk(const Args& args) {
                 // longer than drawing, and no tap is handled before it is open.
                 if (!recorder.open(data->config.kiosk_id, steady_clock::now())) return kExitFailure;
                 if (!data->config.store_url.empty())
-                    sync_client = std::make_unique<sync::SyncClient>(
-                        sync::SyncSettings::from_config(data->config, data_dir(args, data->config), LKP_VERSION),
-                        [] { Window::wake(); });
+                    background_sync.start(
+                        sync::SyncSettings::from_config(data->config, data_dir(args, data->config), LKP_VERSION));
             }
             for (const std::string& text : ui.take_speech()) speaker.say(session.language(), text);
             for (const Event& e : events) {
                 Outcome outcome = session.handle(e, now);
                 recorder.persist(outcome, now.mono);
-                if (outcome.completed && sync_client) sync_client->notify();
+                if (outcome.completed) background_sync.answer_saved();
                 frames_to_draw = 3;
             }
             if (session.screen() == Screen::Attract) speaker.stop();   // nothing follows the resident who left
