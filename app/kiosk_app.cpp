@@ -14,7 +14,9 @@
 #include "platform/window.h"
 #include "speech/speaker.h"
 #include "shell/background_sync.h"
+#include "shell/frame_pacer.h"
 #include "shell/recorder.h"
+#include "shell/screenshots.h"
 #include "ui/kiosk_ui.h"
 
 namespace lkp {
@@ -50,6 +52,57 @@ bool parse_size(const std::string& s, int& w, int& h) {
            h >= 320 && w <= 16384 && h <= 16384;
 }
 
+// The fonts for the window's size, holding every character the kiosk can show.
+FontSets load_fonts_for(const Window& window, const KioskData& data) {
+    Layout layout = Layout::for_window(static_cast<float>(window.width()), static_cast<float>(window.height()));
+    FontSets fonts = load_fonts(layout.unit, data.all_texts());
+    ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+    std::fprintf(stderr, "lkp-kiosk: font atlas %dx%d (%.1f MiB as uploaded)\n", atlas->TexWidth, atlas->TexHeight,
+                 atlas->TexWidth * atlas->TexHeight * 4 / 1048576.0);
+    return fonts;
+}
+
+// Lets the session's timers (idle prompt, discard, thank-you timeout) and the recorder's retry
+// run. True when the screen must be drawn again: it changed, or its countdown is showing.
+bool run_timers(Session& session, const KioskUi& ui, Recorder& recorder, Instant now) {
+    std::string before = ui.screen_name(session);
+    bool countdown = session.asking_still_there();
+    recorder.persist(session.tick(now), now.mono);
+    recorder.retry_if_due(now.mono);
+    return countdown || ui.screen_name(session) != before;
+}
+
+// Draws the session's screen in the window, one frame at a time, with the pictures
+// --screenshot-dir asks for.
+class FrameDrawer {
+public:
+    FrameDrawer(Window& window, KioskUi& ui, UiTree& tree, const FontSets& fonts, std::string screenshot_dir)
+        : window_(window), ui_(ui), tree_(tree), fonts_(fonts), screenshots_(std::move(screenshot_dir)) {}
+
+    // Draws and shows one frame; returns what the resident did in it.
+    std::vector<Event> draw(const Session& session, Instant now, bool save_failed, FramePacer& pacer) {
+        window_.begin_frame();
+        ui_.set_last_press(window_.last_press());
+        std::vector<Event> events = ui_.draw(session, fonts_, static_cast<float>(window_.width()),
+                                             static_cast<float>(window_.height()), now, save_failed);
+        window_.end_frame();
+        if (auto path = screenshots_.take(tree_.screen(), session.language())) window_.save_screenshot(*path);
+        screenshots_.tree_ended(tree_.end());   // end() writes the tree's file when it changed: every frame
+        pacer.want(screenshots_.frames_wanted());
+        window_.present();
+        pacer.frame_drawn();
+        if (window_.input_pending()) pacer.want(1);   // queued taps are replayed one per frame
+        return events;
+    }
+
+private:
+    Window& window_;
+    KioskUi& ui_;
+    UiTree& tree_;
+    const FontSets& fonts_;
+    ScreenshotAfterChange screenshots_;
+};
+
 }  // namespace
 
 int run_kiosk(const Args& args) {
@@ -81,76 +134,41 @@ int run_kiosk(const Args& args) {
         Window window(window_options);
         // Declared after the window so it stops first: its thread wakes this window's loop.
         BackgroundSync background_sync([] { Window::wake(); });
-        Layout layout = Layout::for_window(static_cast<float>(window.width()), static_cast<float>(window.height()));
-        FontSets fonts = load_fonts(layout.unit, data->all_texts());
-        ImFontAtlas* atlas = ImGui::GetIO().Fonts;
-        std::fprintf(stderr, "lkp-kiosk: font atlas %dx%d (%.1f MiB as uploaded)\n", atlas->TexWidth, atlas->TexHeight,
-                     atlas->TexWidth * atlas->TexHeight * 4 / 1048576.0);
+        FontSets fonts = load_fonts_for(window, *data);
+        FrameDrawer frames(window, ui, tree, fonts, screenshot_dir);
+        FramePacer pacer;
+        // The store opens after the first frame: checking a database of many months takes
+        // longer than drawing, and no tap is handled before it is open.
+        auto after_first_frame = [&] {
+            std::fprintf(stderr, "lkp-kiosk: first frame after %lld ms\n",
+                         static_cast<long long>(duration_cast<milliseconds>(steady_clock::now() - started).count()));
+            if (!recorder.open(data->config.kiosk_id, steady_clock::now())) return false;
+            if (!data->config.store_url.empty())
+                background_sync.start(
+                    sync::SyncSettings::from_config(data->config, data_dir(args, data->config), LKP_VERSION));
+            return true;
+        };
 
-        int frames_to_draw = 2;   // ImGui settles hover and active state over a couple of frames
-        int shot = 0;
-        bool shot_pending = false;
         bool first_frame = true;
         while (!g_stop && !window.close_requested()) {
             // Sleep until input or the next timer; never spin while nothing changes.
-            double timeout = -1;
-            if (frames_to_draw > 0) {
-                timeout = 0;
-            } else {
-                auto deadline = session.next_deadline();
-                auto retry = recorder.next_retry();
-                if (retry && (!deadline || *retry < *deadline)) deadline = retry;
-                if (deadline) timeout = std::max(0.0, duration<double>(*deadline - steady_clock::now()).count()) + 0.001;
-            }
-            if (window.wait(timeout)) frames_to_draw = 3;
+            if (window.wait(pacer.sleep_seconds(steady_clock::now(), {session.next_deadline(), recorder.next_retry()})))
+                pacer.after_input();
             if (g_stop) break;
-
             Instant now = Instant::now();
             background_sync.check_status();
-            std::string before = ui.screen_name(session);
-            bool countdown = session.asking_still_there();
-            recorder.persist(session.tick(now), now.mono);
-            recorder.retry_if_due(now.mono);
-            if (countdown || ui.screen_name(session) != before) frames_to_draw = std::max(frames_to_draw, 1);
-            if (frames_to_draw == 0) continue;
+            if (run_timers(session, ui, recorder, now)) pacer.want(1);
+            if (!pacer.frame_due()) continue;
 
-            window.begin_frame();
-            ui.set_last_press(window.last_press());
-            std::vector<Event> events = ui.draw(session, fonts, static_cast<float>(window.width()),
-                                                static_cast<float>(window.height()), now, recorder.last_save_failed());
-            window.end_frame();
-            // The picture is taken one frame after the change, when state changed by this
-            // frame's taps (a highlighted letter, say) is drawn too.
-            if (shot_pending) {
-                char name[64];
-                std::snprintf(name, sizeof name, "/%03d-", ++shot);
-                window.save_screenshot(screenshot_dir + name + tree.screen() + "-" + session.language() + ".png");
-                shot_pending = false;
-            }
-            if (tree.end() && !screenshot_dir.empty()) {
-                shot_pending = true;
-                frames_to_draw = std::max(frames_to_draw, 2);
-            }
-            window.present();
-            --frames_to_draw;
-            if (window.input_pending()) frames_to_draw = std::max(frames_to_draw, 1);
-            if (first_frame) {
-                first_frame = false;
-                std::fprintf(stderr, "lkp-kiosk: first frame after %lld ms\n",
-                             static_cast<long long>(duration_cast<milliseconds>(steady_clock::now() - started).count()));
-                // The store opens after the first frame: checking a database of many months takes
-                // longer than drawing, and no tap is handled before it is open.
-                if (!recorder.open(data->config.kiosk_id, steady_clock::now())) return kExitFailure;
-                if (!data->config.store_url.empty())
-                    background_sync.start(
-                        sync::SyncSettings::from_config(data->config, data_dir(args, data->config), LKP_VERSION));
-            }
+            std::vector<Event> events = frames.draw(session, now, recorder.last_save_failed(), pacer);
+            if (first_frame && !after_first_frame()) return kExitFailure;
+            first_frame = false;
             for (const std::string& text : ui.take_speech()) speaker.say(session.language(), text);
             for (const Event& e : events) {
                 Outcome outcome = session.handle(e, now);
                 recorder.persist(outcome, now.mono);
                 if (outcome.completed) background_sync.answer_saved();
-                frames_to_draw = 3;
+                pacer.after_input();
             }
             if (session.screen() == Screen::Attract) speaker.stop();   // nothing follows the resident who left
         }
