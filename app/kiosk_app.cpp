@@ -13,8 +13,10 @@
 #include "platform/fonts.h"
 #include "platform/window.h"
 #include "speech/speaker.h"
-#include "kiosk_db/kiosk_database.h"
-#include "client/sync_client.h"
+#include "shell/background_sync.h"
+#include "shell/frame_pacer.h"
+#include "shell/recorder.h"
+#include "shell/screenshots.h"
 #include "ui/kiosk_ui.h"
 
 namespace lkp {
@@ -50,65 +52,55 @@ bool parse_size(const std::string& s, int& w, int& h) {
            h >= 320 && w <= 16384 && h <= 16384;
 }
 
-// Stores what the session produced. A response that cannot be committed (full disk, say) is
-// kept in memory and retried; it is never dropped.
-class Recorder {
+// The fonts for the window's size, holding every character the kiosk can show.
+FontSets load_fonts_for(const Window& window, const KioskData& data) {
+    Layout layout = Layout::for_window(static_cast<float>(window.width()), static_cast<float>(window.height()));
+    FontSets fonts = load_fonts(layout.unit, data.all_texts());
+    ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+    std::fprintf(stderr, "lkp-kiosk: font atlas %dx%d (%.1f MiB as uploaded)\n", atlas->TexWidth, atlas->TexHeight,
+                 atlas->TexWidth * atlas->TexHeight * 4 / 1048576.0);
+    return fonts;
+}
+
+// Lets the session's timers (idle prompt, discard, thank-you timeout) and the recorder's retry
+// run. True when the screen must be drawn again: it changed, or its countdown is showing.
+bool run_timers(Session& session, const KioskUi& ui, Recorder& recorder, Instant now) {
+    std::string before = ui.screen_name(session);
+    bool countdown = session.asking_still_there();
+    recorder.persist(session.tick(now), now.mono);
+    recorder.retry_if_due(now.mono);
+    return countdown || ui.screen_name(session) != before;
+}
+
+// Draws the session's screen in the window, one frame at a time, with the pictures
+// --screenshot-dir asks for.
+class FrameDrawer {
 public:
-    explicit Recorder(std::string data_dir) : data_dir_(std::move(data_dir)) {}
+    FrameDrawer(Window& window, KioskUi& ui, UiTree& tree, const FontSets& fonts, std::string screenshot_dir)
+        : window_(window), ui_(ui), tree_(tree), fonts_(fonts), screenshots_(std::move(screenshot_dir)) {}
 
-    // Opens (and checks) the database; prints why and returns false when it is refused.
-    bool open(const std::string& kiosk_id) {
-        try {
-            store_.emplace(KioskDatabase::open(data_dir_));
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "lkp-kiosk: %s\n", e.what());
-            return false;
-        }
-        std::fprintf(stderr, "lkp-kiosk: kiosk %s storing answers in %s\n", kiosk_id.c_str(), store_->path().c_str());
-        return true;
-    }
-
-    void persist(const Outcome& o) {
-        try {
-            if ((o.started || o.abandoned_at) && !store_) throw std::runtime_error("the store is not open yet");
-            if (o.started) store_->record_started(false);
-            if (o.abandoned_at) store_->record_abandoned(*o.abandoned_at, false);
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "lkp-kiosk: could not record a session count: %s\n", e.what());
-        }
-        if (o.completed) {
-            unsaved_.push_back(*o.completed);
-            last_save_failed_ = !retry();
-        }
-    }
-
-    // Tries to store everything not yet stored; true when nothing is left.
-    bool retry() {
-        while (store_ && !unsaved_.empty()) {
-            try {
-                store_->save(unsaved_.front());
-                unsaved_.erase(unsaved_.begin());
-            } catch (const std::exception& e) {
-                std::fprintf(stderr, "lkp-kiosk: could not store response %s (kept in memory, will retry): %s\n",
-                             unsaved_.front().id.c_str(), e.what());
-                next_retry_ = steady_clock::now() + seconds(30);
-                return false;
-            }
-        }
-        return unsaved_.empty();
-    }
-
-    bool last_save_failed() const { return last_save_failed_; }
-    std::optional<steady_clock::time_point> next_retry() const {
-        return unsaved_.empty() ? std::nullopt : std::optional(next_retry_);
+    // Draws and shows one frame; returns what the resident did in it.
+    std::vector<Event> draw(const Session& session, Instant now, bool save_failed, FramePacer& pacer) {
+        window_.begin_frame();
+        ui_.set_last_press(window_.last_press());
+        std::vector<Event> events = ui_.draw(session, fonts_, static_cast<float>(window_.width()),
+                                             static_cast<float>(window_.height()), now, save_failed);
+        window_.end_frame();
+        if (auto path = screenshots_.take(tree_.screen(), session.language())) window_.save_screenshot(*path);
+        screenshots_.tree_ended(tree_.end());   // end() writes the tree's file when it changed: every frame
+        pacer.want(screenshots_.frames_wanted());
+        window_.present();
+        pacer.frame_drawn();
+        if (window_.input_pending()) pacer.want(1);   // queued taps are replayed one per frame
+        return events;
     }
 
 private:
-    std::string data_dir_;
-    std::optional<KioskDatabase> store_;
-    std::vector<Response> unsaved_;
-    steady_clock::time_point next_retry_;
-    bool last_save_failed_ = false;
+    Window& window_;
+    KioskUi& ui_;
+    UiTree& tree_;
+    const FontSets& fonts_;
+    ScreenshotAfterChange screenshots_;
 };
 
 }  // namespace
@@ -140,78 +132,43 @@ int run_kiosk(const Args& args) {
 
     try {
         Window window(window_options);
-        // Declared after the window so it stops first: its on_change wakes this window's loop.
-        std::unique_ptr<sync::SyncClient> sync_client;
-        Layout layout = Layout::for_window(static_cast<float>(window.width()), static_cast<float>(window.height()));
-        FontSets fonts = load_fonts(layout.unit, data->all_texts());
-        ImFontAtlas* atlas = ImGui::GetIO().Fonts;
-        std::fprintf(stderr, "lkp-kiosk: font atlas %dx%d (%.1f MiB as uploaded)\n", atlas->TexWidth, atlas->TexHeight,
-                     atlas->TexWidth * atlas->TexHeight * 4 / 1048576.0);
+        // Declared after the window so it stops first: its thread wakes this window's loop.
+        BackgroundSync background_sync([] { Window::wake(); });
+        FontSets fonts = load_fonts_for(window, *data);
+        FrameDrawer frames(window, ui, tree, fonts, screenshot_dir);
+        FramePacer pacer;
+        // The store opens after the first frame: checking a database of many months takes
+        // longer than drawing, and no tap is handled before it is open.
+        auto after_first_frame = [&] {
+            std::fprintf(stderr, "lkp-kiosk: first frame after %lld ms\n",
+                         static_cast<long long>(duration_cast<milliseconds>(steady_clock::now() - started).count()));
+            if (!recorder.open(data->config.kiosk_id, steady_clock::now())) return false;
+            if (!data->config.store_url.empty())
+                background_sync.start(
+                    sync::SyncSettings::from_config(data->config, data_dir(args, data->config), LKP_VERSION));
+            return true;
+        };
 
-        int frames_to_draw = 2;   // ImGui settles hover and active state over a couple of frames
-        int shot = 0;
-        bool shot_pending = false;
         bool first_frame = true;
         while (!g_stop && !window.close_requested()) {
             // Sleep until input or the next timer; never spin while nothing changes.
-            double timeout = -1;
-            if (frames_to_draw > 0) {
-                timeout = 0;
-            } else {
-                auto deadline = session.next_deadline();
-                auto retry = recorder.next_retry();
-                if (retry && (!deadline || *retry < *deadline)) deadline = retry;
-                if (deadline) timeout = std::max(0.0, duration<double>(*deadline - steady_clock::now()).count()) + 0.001;
-            }
-            if (window.wait(timeout)) frames_to_draw = 3;
+            if (window.wait(pacer.sleep_seconds(steady_clock::now(), {session.next_deadline(), recorder.next_retry()})))
+                pacer.after_input();
             if (g_stop) break;
-
             Instant now = Instant::now();
-            std::string before = ui.screen_name(session);
-            bool countdown = session.asking_still_there();
-            recorder.persist(session.tick(now));
-            if (recorder.next_retry() && steady_clock::now() >= *recorder.next_retry()) recorder.retry();
-            if (countdown || ui.screen_name(session) != before) frames_to_draw = std::max(frames_to_draw, 1);
-            if (frames_to_draw == 0) continue;
+            background_sync.check_status();
+            if (run_timers(session, ui, recorder, now)) pacer.want(1);
+            if (!pacer.frame_due()) continue;
 
-            window.begin_frame();
-            ui.set_last_press(window.last_press());
-            std::vector<Event> events = ui.draw(session, fonts, static_cast<float>(window.width()),
-                                                static_cast<float>(window.height()), now, recorder.last_save_failed());
-            window.end_frame();
-            // The picture is taken one frame after the change, when state changed by this
-            // frame's taps (a highlighted letter, say) is drawn too.
-            if (shot_pending) {
-                char name[64];
-                std::snprintf(name, sizeof name, "/%03d-", ++shot);
-                window.save_screenshot(screenshot_dir + name + tree.screen() + "-" + session.language() + ".png");
-                shot_pending = false;
-            }
-            if (tree.end() && !screenshot_dir.empty()) {
-                shot_pending = true;
-                frames_to_draw = std::max(frames_to_draw, 2);
-            }
-            window.present();
-            --frames_to_draw;
-            if (window.input_pending()) frames_to_draw = std::max(frames_to_draw, 1);
-            if (first_frame) {
-                first_frame = false;
-                std::fprintf(stderr, "lkp-kiosk: first frame after %lld ms\n",
-                             static_cast<long long>(duration_cast<milliseconds>(steady_clock::now() - started).count()));
-                // The store opens after the first frame: checking a database of many months takes
-                // longer than drawing, and no tap is handled before it is open.
-                if (!recorder.open(data->config.kiosk_id)) return kExitFailure;
-                if (!data->config.store_url.empty())
-                    sync_client = std::make_unique<sync::SyncClient>(
-                        sync::SyncSettings::from_config(data->config, data_dir(args, data->config), LKP_VERSION),
-                        [] { Window::wake(); });
-            }
+            std::vector<Event> events = frames.draw(session, now, recorder.last_save_failed(), pacer);
+            if (first_frame && !after_first_frame()) return kExitFailure;
+            first_frame = false;
             for (const std::string& text : ui.take_speech()) speaker.say(session.language(), text);
             for (const Event& e : events) {
                 Outcome outcome = session.handle(e, now);
-                recorder.persist(outcome);
-                if (outcome.completed && sync_client) sync_client->notify();
-                frames_to_draw = 3;
+                recorder.persist(outcome, now.mono);
+                if (outcome.completed) background_sync.answer_saved();
+                pacer.after_input();
             }
             if (session.screen() == Screen::Attract) speaker.stop();   // nothing follows the resident who left
         }
@@ -219,7 +176,7 @@ int run_kiosk(const Args& args) {
         std::fprintf(stderr, "lkp-kiosk: %s\n", e.what());
         return kExitFailure;
     }
-    if (!recorder.retry()) {
+    if (!recorder.retry(steady_clock::now())) {
         std::fprintf(stderr, "lkp-kiosk: stopping with answers that could not be stored\n");
         return kExitFailure;
     }

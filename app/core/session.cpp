@@ -23,14 +23,10 @@ void Session::reset() {
 }
 
 std::string Session::step_name() const {
-    switch (screen_) {
-        case Screen::Attract: return "attract";
-        case Screen::Language: return "language";
-        case Screen::District: return "district";
-        case Screen::Question: return current_question().id;
-        case Screen::Thanks: return "thanks";
-    }
-    return {};
+    if (screen_ == Screen::Question) return current_question().id;
+    if (screen_ == Screen::District) return "district";
+    if (screen_ == Screen::Language) return "language";
+    return {};   // attract and thanks are no survey step: nothing is abandoned there
 }
 
 std::optional<Json> Session::current_answer() const {

@@ -79,7 +79,9 @@ public:
     int seconds_left(Instant now) const;        // on the "still there?" countdown
     // When tick() must next run for a timer to fire; nullopt when nothing is pending.
     std::optional<SteadyClock::time_point> next_deadline() const;
-    std::string step_name() const;              // "language", "district" or a question id
+    // The survey step, as stored with an abandoned session: "language", "district" or a question
+    // id; empty on the attract and thank-you screens. The UI names its screens itself (ui/screen_table.h).
+    std::string step_name() const;
 
 private:
     Outcome abandon();

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "ui/widgets.h"
+#include "font_sets.h"
 
 namespace lkp {
 

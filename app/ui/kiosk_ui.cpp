@@ -8,39 +8,19 @@ namespace lkp {
 // double tap would otherwise answer the next question with the same spot on the glass.
 constexpr auto kTapGuard = std::chrono::milliseconds(300);
 
-std::vector<std::string> ui_message_ids() {
-    return {"ui.attract.title", "ui.attract.body", "ui.attract.start", "ui.language.title", "ui.district.title",
-            "ui.district.all", "ui.district.outside", "ui.decline", "ui.back", "ui.question.progress",
-            "ui.background.note", "ui.thanks.title", "ui.thanks.body", "ui.thanks.done", "ui.idle.title",
-            "ui.idle.body", "ui.idle.continue", "ui.save_failed",
-            "ui.a11y.large_text", "ui.a11y.high_contrast", "ui.a11y.audio_mode", "ui.a11y.audio_hint", "ui.speak"};
-}
-
-std::string KioskUi::screen_name(const Session& s) const {
-    if (s.asking_still_there()) return "still_there";
-    if (picker_open_) return "language_picker";
-    switch (s.screen()) {
-        case Screen::Attract: return "attract";
-        case Screen::Language: return "language";
-        case Screen::District: return "district";
-        case Screen::Question: return "question." + s.current_question().id;
-        case Screen::Thanks: return "thanks";
-    }
-    return {};
-}
-
 std::vector<Event> KioskUi::draw(const Session& session, const FontSets& font_sets, float width, float height, Instant now,
                                  bool save_failed) {
     if (session.screen() != last_screen_) {
-        if (session.screen() != Screen::District) district_.reset();
+        if (session.screen() != Screen::District) screens_.district.reset();
         if (session.screen() == Screen::Attract) access_ = Accessibility{};
-        picker_open_ = false;
+        screens_.picker_open = false;
     }
     const Fonts& fonts = access_.large_text ? font_sets.large : font_sets.normal;
     Layout layout = Layout::for_window(width, height, access_.large_text ? kLargeTextScale : 1.0f);
     const Theme& theme = access_.high_contrast ? high_contrast_theme() : default_theme();
     last_screen_ = session.screen();
-    std::string name = screen_name(session);
+    const ScreenSpec& screen = screen_for(session, screens_);
+    std::string name = screen.name_for(session);
     if (name != shown_screen_) {
         shown_screen_ = name;
         shown_since_ = now.mono;
@@ -63,21 +43,8 @@ std::vector<Event> KioskUi::draw(const Session& session, const FontSets& font_se
     dc.can_speak = std::find(voiced_.begin(), voiced_.end(), session.language()) != voiced_.end();
     const Catalog* catalog = translations_.find(session.language());
     dc.rtl = dc.mirror = catalog && catalog->rtl;
-    if (session.asking_still_there()) {
-        draw_still_there_dialog(dc);
-    } else if (picker_open_) {
-        if (draw_language_picker(dc)) picker_open_ = false;
-    } else {
-        switch (session.screen()) {
-            case Screen::Attract: draw_attract_screen(dc); break;
-            case Screen::Language: draw_language_screen(dc); break;
-            case Screen::District: district_.draw(dc); break;
-            case Screen::Question: draw_question_screen(dc); break;
-            case Screen::Thanks: draw_thanks_screen(dc, save_failed); break;
-        }
-        if (session.screen() == Screen::District || session.screen() == Screen::Question)
-            if (language_button(dc)) picker_open_ = true;
-    }
+    dc.save_failed = save_failed;
+    screen.draw(dc, screens_);
     ImGui::End();
     ImGui::PopStyleColor();
     ImGui::PopStyleVar(2);

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "screens.h"
+#include "screen_table.h"
 
 namespace lkp {
 
@@ -25,14 +25,13 @@ public:
     std::vector<std::string> take_speech() { return std::move(speech_); }
 
     // Name of what is shown, e.g. "question.trygghet"; also the UI tree's "screen".
-    std::string screen_name(const Session& session) const;
+    std::string screen_name(const Session& session) const { return screen_for(session, screens_).name_for(session); }
 
 private:
     const Translations& translations_;
     UiTree& tree_;
-    DistrictScreen district_;
+    ScreenState screens_;
     Screen last_screen_ = Screen::Attract;
-    bool picker_open_ = false;                  // the mid-survey language picker
     Accessibility access_;
     std::vector<std::string> voiced_;
     std::vector<std::string> speech_;
@@ -41,8 +40,5 @@ private:
     SteadyClock::time_point shown_since_{};
     std::optional<SteadyClock::time_point> last_press_;
 };
-
-// Every message id the screens use (checked at start-up against the source language).
-std::vector<std::string> ui_message_ids();
 
 }  // namespace lkp

@@ -1,6 +1,7 @@
 #pragma once
 // One function (or class, where a screen keeps its own view state) per screen the resident sees.
 // Each draws from the session's state and emits events into the DrawContext; none changes state.
+// screen_table.h lists them with their names and texts.
 #include <string>
 
 #include "widgets.h"
@@ -16,7 +17,7 @@ bool language_button(DrawContext& dc);
 // The mid-survey language picker; true when it should close.
 bool draw_language_picker(DrawContext& dc);
 void draw_question_screen(DrawContext& dc);
-void draw_thanks_screen(DrawContext& dc, bool save_failed);
+void draw_thanks_screen(DrawContext& dc);
 void draw_still_there_dialog(DrawContext& dc);
 
 class DistrictScreen {

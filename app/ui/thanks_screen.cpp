@@ -4,11 +4,11 @@
 
 namespace lkp {
 
-void draw_thanks_screen(DrawContext& dc, bool save_failed) {
+void draw_thanks_screen(DrawContext& dc) {
     const Layout& l = dc.layout;
     float width = l.width - 4 * l.margin;
     std::string title = dc.text("ui.thanks.title");
-    std::string body = dc.text(save_failed ? "ui.save_failed" : "ui.thanks.body");
+    std::string body = dc.text(dc.save_failed ? "ui.save_failed" : "ui.thanks.body");
     float y = l.height * 0.28f;
     y += text_block(dc, title, dc.fonts.title, ImVec2(2 * l.margin, y), width, Align::Center, dc.theme.text) + l.unit;
     y += text_block(dc, body, dc.fonts.body, ImVec2(2 * l.margin, y), width, Align::Center, dc.theme.muted_text) + l.unit * 2;

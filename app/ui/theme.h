@@ -31,6 +31,5 @@ struct Layout {
 
 // The body text size for a window; fonts are built at this size once at start-up.
 float text_unit_for(float width, float height);
-inline constexpr float kLargeTextScale = 1.25f;   // the resident's "larger text" choice
 
 }  // namespace lkp

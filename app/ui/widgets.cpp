@@ -193,6 +193,11 @@ bool tap_button(DrawContext& dc, const ButtonSpec& spec) {
     return tapped;
 }
 
+const std::vector<std::string>& widget_message_ids() {
+    static const std::vector<std::string> ids = {"ui.back"};
+    return ids;
+}
+
 void back_button(DrawContext& dc) {
     const Layout& l = dc.layout;
     std::string label = dc.text("ui.back");

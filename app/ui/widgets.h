@@ -9,17 +9,11 @@
 
 #include "core/messages.h"
 #include "core/session.h"
+#include "platform/font_sets.h"
 #include "theme.h"
 #include "ui_tree.h"
 
 namespace lkp {
-
-struct Fonts {
-    ImFont* body = nullptr;    // one unit
-    ImFont* title = nullptr;   // headings and questions
-    ImFont* number = nullptr;  // digits on the 0-10 scales
-    ImFont* small = nullptr;   // end labels, notes
-};
 
 // The resident's own accessibility choices: they last for one person, and the attract screen
 // puts them back for the next.
@@ -27,10 +21,6 @@ struct Accessibility {
     bool large_text = false;
     bool high_contrast = false;
     bool audio_mode = false;   // first tap speaks an element, a second tap on it activates it
-};
-
-struct FontSets {
-    Fonts normal, large;
 };
 
 // What a screen needs to draw itself and report what the resident did.
@@ -49,6 +39,7 @@ struct DrawContext {
     std::string* armed = nullptr;      // audio mode: the element spoken by the first tap
     std::vector<std::string> speech;   // texts to read aloud, in the current language
     bool can_speak = false;            // a voice exists for the current language
+    bool save_failed = false;          // the last answer waits in memory: the thank-you screen apologises
 
     std::string text(const std::string& id) const { return translations.text(session.language(), id); }
     void emit(Event e) { events.push_back(std::move(e)); }
@@ -101,6 +92,8 @@ float text_width(const DrawContext& dc, ImFont* font, const std::string& text);
 
 // The back button in the top-left corner, on every step but the first and the last.
 void back_button(DrawContext& dc);
+// The message ids the shared widgets above use (the screens declare theirs in screen_table.cpp).
+const std::vector<std::string>& widget_message_ids();
 
 // A loudspeaker with sound waves, centred at c (for the read-aloud button).
 void draw_speaker_icon(DrawContext& dc, ImVec2 c);

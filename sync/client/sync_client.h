@@ -1,7 +1,9 @@
 #pragma once
 // The running kiosk's sync: a background thread that sends answers as they are saved, backs off
-// when the network or the store is unwell, and never blocks the screens. The UI thread only calls
-// notify() and status(); `on_change` (called on the sync thread) lets the UI loop wake up.
+// when the network or the store is unwell, and never blocks the screens. The kiosk's loop calls
+// notify() after each saved answer. `on_change` (called on the sync thread when the outbox status
+// changed) wakes the loop, which then reads status() and logs what changed
+// (app/shell/sync_status.h); no screen shows the status yet.
 #include <atomic>
 #include <condition_variable>
 #include <functional>

@@ -38,13 +38,17 @@ std::vector<ParsedItem> parse(const std::vector<Json>& items) {
 }
 
 // One invalid field: the item is rejected naming that field, its neighbours are untouched.
-void expect_rejected(Json item, const std::string& field, const std::string& reason_part) {
+// Returns the verdict for the caller to EXPECT: an ASSERT in a helper only leaves the helper.
+[[nodiscard]] ::testing::AssertionResult rejected_naming(const Json& item, const std::string& field,
+                                                         const std::string& reason_part) {
     auto items = parse({valid_item(1), item, valid_item(3)});
-    ASSERT_EQ(items.size(), 3u);
-    EXPECT_TRUE(items[0].response && items[2].response);
-    EXPECT_FALSE(items[1].response) << item.dump();
-    EXPECT_EQ(items[1].field, field) << items[1].reason;
-    EXPECT_NE(items[1].reason.find(reason_part), std::string::npos) << items[1].reason;
+    if (items.size() != 3) return ::testing::AssertionFailure() << items.size() << " results for 3 items";
+    if (!items[0].response || !items[2].response)
+        return ::testing::AssertionFailure() << "a valid neighbour was rejected beside " << item.dump();
+    if (items[1].response) return ::testing::AssertionFailure() << "accepted: " << item.dump();
+    if (items[1].field != field || items[1].reason.find(reason_part) == std::string::npos)
+        return ::testing::AssertionFailure() << "rejected naming \"" << items[1].field << "\": " << items[1].reason;
+    return ::testing::AssertionSuccess();
 }
 
 TEST(Protocol, ValidItemBecomesTheResponseTheKioskSaved) {
@@ -66,31 +70,31 @@ TEST(Protocol, ValidItemBecomesTheResponseTheKioskSaved) {
 TEST(Protocol, EachBadFieldIsNamed) {
     Json j = valid_item(2);
     j["answers"]["trygghet"] = 7;
-    expect_rejected(j, "answers.trygghet", "not on");
+    EXPECT_TRUE(rejected_naming(j, "answers.trygghet", "not on"));
     j = valid_item(2), j["answers"]["livskvalitet"] = "10";
-    expect_rejected(j, "answers.livskvalitet", "not on");
+    EXPECT_TRUE(rejected_naming(j, "answers.livskvalitet", "not on"));
     j = valid_item(2), j["answers"].erase("gender");
-    expect_rejected(j, "answers.gender", "missing");
+    EXPECT_TRUE(rejected_naming(j, "answers.gender", "missing"));
     j = valid_item(2), j["answers"]["favourite_colour"] = 1;
-    expect_rejected(j, "answers.favourite_colour", "not a question");
+    EXPECT_TRUE(rejected_naming(j, "answers.favourite_colour", "not a question"));
     j = valid_item(2), j["survey_version"] = 99;
-    expect_rejected(j, "survey_id", "does not know");
+    EXPECT_TRUE(rejected_naming(j, "survey_id", "does not know"));
     j = valid_item(2), j["district"] = "atlantis";
-    expect_rejected(j, "district", "not a district");
+    EXPECT_TRUE(rejected_naming(j, "district", "not a district"));
     j = valid_item(2), j["id"] = "not-a-uuid";
-    expect_rejected(j, "id", "UUID");
+    EXPECT_TRUE(rejected_naming(j, "id", "UUID"));
     j = valid_item(2), j["seq"] = "12";
-    expect_rejected(j, "seq", "integer");
+    EXPECT_TRUE(rejected_naming(j, "seq", "integer"));
     j = valid_item(2), j["submitted_at"] = "2019-11-22T10:15:41.250Z";
-    expect_rejected(j, "submitted_at", "two years");
+    EXPECT_TRUE(rejected_naming(j, "submitted_at", "two years"));
     j = valid_item(2), j["submitted_at"] = "2031-01-01T00:00:00.000Z";
-    expect_rejected(j, "submitted_at", "future");
+    EXPECT_TRUE(rejected_naming(j, "submitted_at", "future"));
     j = valid_item(2), j["started_at"] = "0000-01-01T00:00:00Z";
-    expect_rejected(j, "started_at", "not a UTC time");
+    EXPECT_TRUE(rejected_naming(j, "started_at", "not a UTC time"));
     j = valid_item(2), j["extra"] = true;
-    expect_rejected(j, "extra", "unknown field");
+    EXPECT_TRUE(rejected_naming(j, "extra", "unknown field"));
     j = valid_item(2), j.erase("flags");
-    expect_rejected(j, "flags", "missing");
+    EXPECT_TRUE(rejected_naming(j, "flags", "missing"));
 }
 
 TEST(Protocol, BodiesThatAreNoBatchAreRefusedWhole) {

@@ -48,12 +48,13 @@ protected:
         }
     }
 
-    // Walks one resident through every screen in `lang`, checking each.
+    // Walks one resident through every screen in `lang`, checking each. A fatal failure in a
+    // helper only returns from it, so each check() is wrapped to stop the walk where it failed.
     void walk(test::HeadlessKiosk& k, const std::string& lang, bool large) {
         Session& s = k.session();
         std::string mode = large ? "(larger text)" : "";
         k.frame();
-        check(k, lang, mode);
+        ASSERT_NO_FATAL_FAILURE(check(k, lang, mode));
         ASSERT_TRUE(k.tap("attract.start"));
         if (large) {
             ASSERT_TRUE(k.tap("access.large_text"));
@@ -61,22 +62,22 @@ protected:
         ASSERT_TRUE(k.tap("language." + lang));
         k.frame();
         ASSERT_EQ(s.screen(), Screen::District);
-        check(k, lang, mode);
+        ASSERT_NO_FATAL_FAILURE(check(k, lang, mode));
         ASSERT_TRUE(k.tap("nav.language"));
-        check(k, lang, mode + " picker");
+        ASSERT_NO_FATAL_FAILURE(check(k, lang, mode + " picker"));
         ASSERT_TRUE(k.tap("language." + lang));
         ASSERT_TRUE(k.tap("district.letter.S"));
-        check(k, lang, mode + " S");
+        ASSERT_NO_FATAL_FAILURE(check(k, lang, mode + " S"));
         ASSERT_TRUE(k.tap("district.041"));
         while (s.screen() == Screen::Question) {
             k.frame();
-            check(k, lang, mode);
+            ASSERT_NO_FATAL_FAILURE(check(k, lang, mode));
             const auto& first = s.current_question().scale.options.front().value;
             ASSERT_TRUE(k.tap("question.option." + (first.is_string() ? first.get<std::string>() : first.dump())));
         }
         k.frame();
         ASSERT_EQ(s.screen(), Screen::Thanks);
-        check(k, lang, mode);
+        ASSERT_NO_FATAL_FAILURE(check(k, lang, mode));
         ASSERT_TRUE(k.tap("thanks.done"));
         // The idle prompt, on a question.
         k.tap("attract.start");
@@ -85,7 +86,7 @@ protected:
         k.wait(std::chrono::seconds(s.settings().idle_timeout));
         k.frame();
         ASSERT_TRUE(s.asking_still_there());
-        check(k, lang, mode);
+        ASSERT_NO_FATAL_FAILURE(check(k, lang, mode));
         k.wait(std::chrono::seconds(s.settings().countdown));
         k.frame();
     }
@@ -97,7 +98,8 @@ TEST_P(ScreenFit, EveryScreenInEveryLanguageFits) {
     for (bool large : {false, true}) {
         for (const auto& c : data.translations.languages()) {
             test::HeadlessKiosk k(data, GetParam().w, GetParam().h);
-            walk(k, c.language, large);
+            // A walk that fails stops there; the other languages, each in a kiosk of its own, are still checked.
+            EXPECT_NO_FATAL_FAILURE(walk(k, c.language, large)) << c.language << (large ? " (larger text)" : "");
         }
     }
     EXPECT_GT(checked, 100);

@@ -33,12 +33,17 @@ protected:
         now = now + d;
         return session.tick(now);
     }
-    // Attract -> language -> district, ready for the first question.
-    void begin(const std::string& lang = "sv", std::optional<std::string> district = std::string("022")) {
-        ASSERT_TRUE(send(event::Start{}).started);
+    // Attract -> language -> district, ready for the first question. Called as
+    // ASSERT_TRUE(begin()): an ASSERT in here would only return from the helper, and the test
+    // would go on from the wrong screen. [[nodiscard]] makes forgetting the ASSERT an error.
+    [[nodiscard]] ::testing::AssertionResult begin(const std::string& lang = "sv",
+                                                   std::optional<std::string> district = std::string("022")) {
+        if (!send(event::Start{}).started) return ::testing::AssertionFailure() << "Start did not start a session";
         send(event::ChooseLanguage{lang});
         send(event::ChooseDistrict{district});
-        ASSERT_EQ(session.screen(), Screen::Question);
+        if (session.screen() != Screen::Question)
+            return ::testing::AssertionFailure() << "not on the first question after choosing " << lang;
+        return ::testing::AssertionSuccess();
     }
 
     KioskData data;
@@ -47,7 +52,7 @@ protected:
 };
 
 TEST_F(SessionTest, CompletesWithAnswersInSurveyOrderAndDeclinesAsNull) {
-    begin("en");
+    ASSERT_TRUE(begin("en"));
     EXPECT_EQ(session.current_question().id, "trygghet");
     send(event::Answer{2});
     send(event::Answer{7});
@@ -73,7 +78,7 @@ TEST_F(SessionTest, CompletesWithAnswersInSurveyOrderAndDeclinesAsNull) {
 }
 
 TEST_F(SessionTest, DeclinedDistrictIsStoredAsNull) {
-    begin("sv", std::nullopt);
+    ASSERT_TRUE(begin("sv", std::nullopt));
     for (int i = 0; i < 4; ++i) send(event::Answer{nullptr});
     Outcome done = send(event::Answer{nullptr});
     ASSERT_TRUE(done.completed);
@@ -81,7 +86,7 @@ TEST_F(SessionTest, DeclinedDistrictIsStoredAsNull) {
 }
 
 TEST_F(SessionTest, BackReturnsToEachEarlierStepAndKeepsAnswers) {
-    begin();
+    ASSERT_TRUE(begin());
     send(event::Answer{1});
     EXPECT_EQ(session.current_question().id, "delaktighet");
     send(event::Back{});
@@ -98,7 +103,7 @@ TEST_F(SessionTest, BackReturnsToEachEarlierStepAndKeepsAnswers) {
 }
 
 TEST_F(SessionTest, AnswerOutsideTheScaleIsIgnored) {
-    begin();
+    ASSERT_TRUE(begin());
     send(event::Answer{99});
     send(event::Answer{"kanske"});
     EXPECT_EQ(session.current_question().id, "trygghet");
@@ -116,7 +121,7 @@ TEST_F(SessionTest, UnknownDistrictCodeIsRefused) {
 }
 
 TEST_F(SessionTest, LanguageCanChangeMidSurveyWithoutLosingAnswers) {
-    begin("sv");
+    ASSERT_TRUE(begin("sv"));
     send(event::Answer{3});
     send(event::ChooseLanguage{"en"});
     EXPECT_EQ(session.language(), "en");
@@ -128,7 +133,7 @@ TEST_F(SessionTest, LanguageCanChangeMidSurveyWithoutLosingAnswers) {
 }
 
 TEST_F(SessionTest, IdleAsksStillThereThenDiscardsAndRecordsWhere) {
-    begin();
+    ASSERT_TRUE(begin());
     send(event::Answer{2});
     EXPECT_FALSE(wait(44s).abandoned_at);
     EXPECT_FALSE(session.asking_still_there());
@@ -149,7 +154,7 @@ TEST_F(SessionTest, IdleAsksStillThereThenDiscardsAndRecordsWhere) {
 }
 
 TEST_F(SessionTest, StillHereKeepsTheAnswersAndRestartsTheIdleTimer) {
-    begin();
+    ASSERT_TRUE(begin());
     send(event::Answer{2});
     wait(45s);
     ASSERT_TRUE(session.asking_still_there());
@@ -169,7 +174,7 @@ TEST_F(SessionTest, AttractScreenNeverTimesOut) {
 }
 
 TEST_F(SessionTest, ThanksReturnsToAttractByItselfOrOnFinish) {
-    begin();
+    ASSERT_TRUE(begin());
     for (int i = 0; i < 5; ++i) send(event::Answer{nullptr});
     ASSERT_EQ(session.screen(), Screen::Thanks);
     wait(7s);
@@ -178,7 +183,7 @@ TEST_F(SessionTest, ThanksReturnsToAttractByItselfOrOnFinish) {
     EXPECT_EQ(session.screen(), Screen::Attract);
     EXPECT_EQ(session.language(), "sv");
 
-    begin("en");
+    ASSERT_TRUE(begin("en"));
     for (int i = 0; i < 5; ++i) send(event::Answer{nullptr});
     send(event::Finish{});
     EXPECT_EQ(session.screen(), Screen::Attract);
@@ -197,9 +202,10 @@ TEST_F(SessionTest, EventsOutOfPlaceChangeNothing) {
 TEST_F(SessionTest, EachResponseGetsItsOwnId) {
     std::set<std::string> ids;
     for (int n = 0; n < 20; ++n) {
-        begin();
+        ASSERT_TRUE(begin());
         Outcome o;
         for (int i = 0; i < 5; ++i) o = send(event::Answer{nullptr});
+        ASSERT_TRUE(o.completed);
         ids.insert(o.completed->id);
         send(event::Finish{});
     }

@@ -1,0 +1,189 @@
+// The recorder against a real SQLite file: every answer is stored once and in order, also when
+// the disk fills up for a while or the database opens late. Time is passed in; nothing sleeps.
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <csignal>
+
+#include "kiosk_db/kiosk_database.h"
+#include "record/uuid.h"
+#include "shell/recorder.h"
+#include "support/test_support.h"
+
+namespace lkp {
+namespace {
+
+using namespace std::chrono_literals;
+
+Response answer() {
+    Response r;
+    r.id = new_uuid_v4();
+    r.kiosk_id = "k1";
+    r.survey_id = "helsingborg-lkp";
+    r.survey_version = 1;
+    r.language = "sv";
+    r.district = "022";
+    r.answers = {{"trygghet", 2}, {"delaktighet", nullptr}, {"livskvalitet", 8}};
+    r.started_at = "2026-11-22T10:00:00.000Z";
+    r.submitted_at = "2026-11-22T10:00:40.000Z";
+    return r;
+}
+
+Outcome completed(const Response& r) {
+    Outcome o;
+    o.completed = r;
+    return o;
+}
+
+// While it lives, every write to a regular file fails with EFBIG, as on a full disk: the soft
+// RLIMIT_FSIZE is 0. SIGXFSZ is ignored meanwhile, as lkp-kiosk's main() ignores it, so the
+// write fails instead of the signal ending the process.
+class FullDisk {
+public:
+    FullDisk() : old_handler_(std::signal(SIGXFSZ, SIG_IGN)) {
+        getrlimit(RLIMIT_FSIZE, &old_);
+        rlimit full = old_;
+        full.rlim_cur = 0;
+        if (setrlimit(RLIMIT_FSIZE, &full) != 0) ADD_FAILURE() << "setrlimit(RLIMIT_FSIZE) failed";
+    }
+    ~FullDisk() {
+        setrlimit(RLIMIT_FSIZE, &old_);
+        std::signal(SIGXFSZ, old_handler_);
+    }
+    FullDisk(const FullDisk&) = delete;
+
+private:
+    void (*old_handler_)(int);
+    rlimit old_{};
+};
+
+class RecorderTest : public ::testing::Test {
+protected:
+    // What is in the file, read on a connection of the test's own.
+    std::vector<std::string> stored_ids() {
+        std::vector<std::string> ids;
+        for (const Response& r : KioskDatabase::open(dir.path()).all_responses()) ids.push_back(r.id);
+        return ids;
+    }
+    bool logged(const std::string& part) const {
+        for (const auto& line : lines)
+            if (line.find(part) != std::string::npos) return true;
+        return false;
+    }
+
+    test::TempDir dir;
+    std::vector<std::string> lines;
+    Recorder recorder{dir.path(), [this](const std::string& line) { lines.push_back(line); }};
+    const SteadyClock::time_point t0 = SteadyClock::time_point{} + 1000h;
+};
+
+TEST_F(RecorderTest, StoresAnswersAndSessionCounts) {
+    ASSERT_TRUE(recorder.open("k1", t0));
+    EXPECT_TRUE(logged("kiosk k1 storing answers in " + dir.file(kDatabaseFile))) << lines.front();
+    Outcome started;
+    started.started = true;
+    recorder.persist(started, t0);
+    Response a = answer();
+    recorder.persist(completed(a), t0 + 40s);
+    recorder.persist(started, t0 + 60s);
+    Outcome left;
+    left.abandoned_at = "district";
+    recorder.persist(left, t0 + 90s);
+
+    EXPECT_FALSE(recorder.last_save_failed());
+    EXPECT_FALSE(recorder.next_retry());
+    EXPECT_EQ(recorder.waiting(), 0u);
+    EXPECT_EQ(stored_ids(), std::vector<std::string>{a.id});
+    KioskStatus s = KioskDatabase::open(dir.path()).status();
+    EXPECT_EQ(s.sessions_started, 2);
+    EXPECT_EQ(s.sessions_completed, 1);
+    EXPECT_EQ(s.sessions_abandoned, 1);
+    EXPECT_EQ(s.abandoned_at["district"], 1);
+    EXPECT_EQ(lines.size(), 1u) << "nothing but the opening line";
+}
+
+TEST_F(RecorderTest, FullDiskKeepsTheAnswerInMemoryAndRetriesEvery30Seconds) {
+    ASSERT_TRUE(recorder.open("k1", t0));
+    Response a = answer(), b = answer();
+    recorder.persist(completed(a), t0);
+    {
+        FullDisk full;
+        recorder.persist(completed(b), t0 + 10s);
+    }
+    EXPECT_TRUE(recorder.last_save_failed()) << "the thank-you screen apologises";
+    EXPECT_EQ(recorder.waiting(), 1u);
+    EXPECT_EQ(recorder.next_retry(), t0 + 10s + Recorder::kRetryEvery);
+    EXPECT_TRUE(logged("could not store response " + b.id + " (kept in memory, will retry)"));
+    EXPECT_EQ(stored_ids(), std::vector<std::string>{a.id});
+
+    // Due while the disk is still full: kept again, the next try 30 s on.
+    {
+        FullDisk full;
+        recorder.retry_if_due(t0 + 40s);
+    }
+    EXPECT_EQ(recorder.waiting(), 1u);
+    EXPECT_EQ(recorder.next_retry(), t0 + 70s);
+
+    // The disk has room again, but nothing is tried before it is due.
+    recorder.retry_if_due(t0 + 69s);
+    EXPECT_EQ(recorder.waiting(), 1u);
+    recorder.retry_if_due(t0 + 70s);
+    EXPECT_EQ(recorder.waiting(), 0u);
+    EXPECT_FALSE(recorder.next_retry());
+    EXPECT_TRUE(recorder.retry(t0 + 71s)) << "nothing left";
+
+    Response c = answer();
+    recorder.persist(completed(c), t0 + 80s);
+    EXPECT_FALSE(recorder.last_save_failed());
+    EXPECT_EQ(stored_ids(), (std::vector<std::string>{a.id, b.id, c.id})) << "each once, in order";
+}
+
+TEST_F(RecorderTest, ALaterAnswerIsStoredBehindTheOneThatWaits) {
+    ASSERT_TRUE(recorder.open("k1", t0));
+    Response a = answer(), b = answer(), c = answer();
+    {
+        FullDisk full;
+        recorder.persist(completed(a), t0);
+        recorder.persist(completed(b), t0 + 5s);
+    }
+    EXPECT_EQ(recorder.waiting(), 2u);
+    EXPECT_TRUE(stored_ids().empty());
+    recorder.persist(completed(c), t0 + 10s);   // room again, before the retry is due
+    EXPECT_FALSE(recorder.last_save_failed());
+    EXPECT_EQ(recorder.waiting(), 0u);
+    EXPECT_EQ(stored_ids(), (std::vector<std::string>{a.id, b.id, c.id}));
+}
+
+TEST_F(RecorderTest, AnswersHandedInBeforeTheDatabaseOpensAreStoredWhenItOpens) {
+    Response a = answer();
+    recorder.persist(completed(a), t0);
+    Outcome started;
+    started.started = true;
+    recorder.persist(started, t0);   // counted only once the store is open: logged, not thrown
+    EXPECT_TRUE(recorder.last_save_failed());
+    EXPECT_EQ(recorder.waiting(), 1u);
+    EXPECT_EQ(recorder.next_retry(), t0 + Recorder::kRetryEvery);
+    EXPECT_TRUE(logged("could not record a session count: the store is not open yet"));
+
+    ASSERT_TRUE(recorder.open("k1", t0 + 1s));
+    EXPECT_EQ(recorder.waiting(), 0u);
+    EXPECT_FALSE(recorder.next_retry());
+    EXPECT_EQ(stored_ids(), std::vector<std::string>{a.id});
+}
+
+TEST_F(RecorderTest, ARefusedDatabaseFailsToOpenWithAMessageAndKeepsTheAnswers) {
+    std::string junk(8192, 'x');
+    test::write_file(dir.file(kDatabaseFile), junk);
+    EXPECT_FALSE(recorder.open("k1", t0));
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_NE(lines[0].find(dir.file(kDatabaseFile)), std::string::npos) << lines[0];
+    EXPECT_EQ(test::read_file(dir.file(kDatabaseFile)), junk) << "left as it was";
+
+    Response a = answer();
+    recorder.persist(completed(a), t0);
+    EXPECT_TRUE(recorder.last_save_failed());
+    EXPECT_EQ(recorder.waiting(), 1u);
+}
+
+}  // namespace
+}  // namespace lkp

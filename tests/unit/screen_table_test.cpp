@@ -1,0 +1,78 @@
+// The screen table: each state of the session and of the UI shows the screen named as the UI
+// tree (and so the end-to-end tests) expect, and the message ids derived from the table are
+// exactly those the screens' code uses.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <regex>
+#include <set>
+
+#include "support/test_support.h"
+#include "ui/screen_table.h"
+
+namespace lkp {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(ScreenTable, EveryStepAndOverlayShowsItsNamedScreen) {
+    KioskData data = test::builtin_data();
+    SessionSettings settings = data.session_settings();
+    Session session(data.survey, data.districts, settings);
+    ScreenState state;
+    Instant now = Instant::now();
+    auto shown = [&] { return screen_for(session, state).name_for(session); };
+
+    EXPECT_EQ(shown(), "attract");
+    session.handle(event::Start{}, now);
+    EXPECT_EQ(shown(), "language");
+    session.handle(event::ChooseLanguage{"sv"}, now);
+    EXPECT_EQ(shown(), "district");
+    state.picker_open = true;
+    EXPECT_EQ(shown(), "language_picker");
+    state.picker_open = false;
+    session.handle(event::ChooseDistrict{std::string("022")}, now);
+    EXPECT_EQ(shown(), "question." + data.survey.questions.front().id);
+
+    session.tick(now + settings.idle_timeout);
+    ASSERT_TRUE(session.asking_still_there());
+    state.picker_open = true;
+    EXPECT_EQ(shown(), "still_there") << "the idle prompt covers even the picker";
+    state.picker_open = false;
+
+    session.handle(event::StillHere{}, now);
+    for (size_t i = 0; i < data.survey.questions.size(); ++i) session.handle(event::Answer{nullptr}, now);
+    EXPECT_EQ(session.screen(), Screen::Thanks);
+    EXPECT_EQ(shown(), "thanks");
+}
+
+TEST(ScreenTable, NamesAreUniqueAndEachScreenHasItsDrawing) {
+    std::set<std::string> names;
+    for (const ScreenSpec& s : resident_screens()) {
+        EXPECT_TRUE(names.insert(s.name).second) << s.name;
+        EXPECT_TRUE(s.shows && s.draw) << s.name;
+    }
+}
+
+// The table's ids are declared by hand beside each drawing: the code of app/ui is read here so
+// that an id used but not declared (never checked at start-up) or declared but no longer used
+// fails a test.
+TEST(ScreenTable, MessageIdsAreExactlyThoseTheScreensUse) {
+    std::set<std::string> used;
+    const std::regex literal(R"re("(ui\.[a-z0-9_.]+)")re");
+    for (const auto& f : std::filesystem::directory_iterator(std::string(LKP_SOURCE_DIR) + "/app/ui")) {
+        if (f.path().extension() != ".cpp" || f.path().filename() == "screen_table.cpp") continue;
+        std::string code = test::read_file(f.path().string());
+        for (std::sregex_iterator m(code.begin(), code.end(), literal), end; m != end; ++m) used.insert((*m)[1]);
+    }
+    ASSERT_GT(used.size(), 10u) << "the screens' code was not found";
+
+    std::vector<std::string> ids = ui_message_ids();
+    std::set<std::string> declared(ids.begin(), ids.end());
+    EXPECT_EQ(declared.size(), ids.size()) << "no id twice";
+    for (const auto& id : used) EXPECT_TRUE(declared.count(id)) << id << " is used but not declared in the screen table";
+    for (const auto& id : declared) EXPECT_TRUE(used.count(id)) << id << " is declared but no screen uses it";
+}
+
+}  // namespace
+}  // namespace lkp
