@@ -24,17 +24,17 @@ int fail(int code, const std::string& what) {
 
 }  // namespace
 
-std::string data_dir(const Args& args, const KioskConfig& config) {
-    if (auto d = args.get("--data-dir")) return *d;
+std::string data_dir(const DataOptions& args, const KioskConfig& config) {
+    if (args.data_dir) return *args.data_dir;
     if (!config.data_dir.empty()) return config.data_dir;
     const char* xdg = std::getenv("XDG_DATA_HOME");
     const char* home = std::getenv("HOME");
     return xdg && *xdg ? std::string(xdg) + "/lkp-kiosk" : std::string(home ? home : ".") + "/.local/share/lkp-kiosk";
 }
 
-std::optional<KioskData> load_data(const Args& args) {
+std::optional<KioskData> load_data(const ConfigOptions& args) {
     try {
-        return load_kiosk_data(args.get("--config"), ui_message_ids());
+        return load_kiosk_data(args.config, ui_message_ids());
     } catch (const LoadError& e) {
         std::fprintf(stderr, "lkp-kiosk: %s\n", e.what());
         return std::nullopt;
@@ -52,31 +52,27 @@ std::optional<KioskDatabase> open_existing(const std::string& dir) {
 
 }  // namespace
 
-int cmd_export(const Args& args) {
-    auto format = args.get("--format");
-    auto out = args.get("--out");
-    if (!format || (*format != "csv" && *format != "json"))
-        return fail(kExitUsage, "export needs --format csv or --format json");
-    if (!out || out->empty()) return fail(kExitUsage, "export needs --out FILE");
+// --format (csv or json) and a non-empty --out are checked by the command line.
+int cmd_export(const ExportOptions& args) {
     auto data = load_data(args);
     if (!data) return kExitUsage;
     try {
         auto store = open_existing(data_dir(args, data->config));
         if (!store) return kExitFailure;
         auto responses = store->all_responses();
-        write_file_atomically(*out, *format == "csv" ? export_csv(responses, &data->survey) : export_json(responses));
-        std::fprintf(stderr, "lkp-kiosk: wrote %zu responses to %s\n", responses.size(), out->c_str());
+        write_file_atomically(args.out, args.format == "csv" ? export_csv(responses, &data->survey) : export_json(responses));
+        std::fprintf(stderr, "lkp-kiosk: wrote %zu responses to %s\n", responses.size(), args.out.c_str());
         return kExitOk;
     } catch (const std::exception& e) {
         return fail(kExitFailure, e.what());
     }
 }
 
-int cmd_status(const Args& args) {
+int cmd_status(const StatusOptions& args) {
     KioskConfig config = default_config();
-    if (auto c = args.get("--config")) {
+    if (args.config) {
         try {
-            config = load_config(*c);
+            config = load_config(*args.config);
         } catch (const LoadError& e) {
             return fail(kExitUsage, e.what());
         }
@@ -101,7 +97,7 @@ int cmd_status(const Args& args) {
         for (const auto& r : rejected)
             rejections.push_back({{"code", r.code}, {"field", r.field}, {"reason", r.reason}, {"count", r.count}});
         double rate = s.sessions_started ? 100.0 * static_cast<double>(s.sessions_completed) / static_cast<double>(s.sessions_started) : 0.0;
-        if (args.has("--json")) {
+        if (args.json) {
             Json j = {{"database", store->path()},
                       {"responses", s.responses},
                       {"synthetic", s.synthetic},
@@ -156,18 +152,8 @@ int cmd_status(const Args& args) {
     }
 }
 
-int cmd_simulate(const Args& args) {
-    auto count_text = args.get("--count");
-    long count = 0;
-    char* end = nullptr;
-    if (count_text) count = std::strtol(count_text->c_str(), &end, 10);
-    if (!count_text || *end || count < 1 || count > 10'000'000)
-        return fail(kExitUsage, "simulate needs --count N with N from 1 to 10000000");
-    std::uint64_t seed = 1;
-    if (auto s = args.get("--seed")) {
-        seed = std::strtoull(s->c_str(), &end, 10);
-        if (s->empty() || *end) return fail(kExitUsage, "--seed must be a whole number");
-    }
+// --count (1 to 10,000,000) and --seed (a whole number) are checked by the command line.
+int cmd_simulate(const SimulateOptions& args) {
     auto data = load_data(args);
     if (!data) return kExitUsage;
     try {
@@ -175,7 +161,7 @@ int cmd_simulate(const Args& args) {
         SessionSettings settings = data->session_settings();
         settings.flags = {"synthetic"};
         Session session(data->survey, data->districts, settings);
-        SimulationCounts n = simulate_sessions(session, seed, static_cast<int>(count), [&](const Outcome& o) {
+        SimulationCounts n = simulate_sessions(session, args.seed, args.count, [&](const Outcome& o) {
             if (o.started) store.record_started(true);
             if (o.abandoned_at) store.record_abandoned(*o.abandoned_at, true);
             if (o.completed) {
@@ -190,7 +176,7 @@ int cmd_simulate(const Args& args) {
     }
 }
 
-int cmd_check_config(const Args& args) {
+int cmd_check_config(const CheckConfigOptions& args) {
     auto data = load_data(args);
     if (!data) return kExitUsage;
     std::printf("config %s: ok\n", data->config.source.c_str());

@@ -105,7 +105,7 @@ private:
 
 }  // namespace
 
-int run_kiosk(const Args& args) {
+int run_kiosk(const RunOptions& args) {
     auto started = steady_clock::now();
     auto data = load_data(args);
     if (!data) return kExitUsage;
@@ -113,7 +113,7 @@ int run_kiosk(const Args& args) {
     WindowOptions window_options;
     window_options.fullscreen = data->config.fullscreen;
     window_options.monitor = data->config.monitor;
-    if (auto size = args.get("--windowed")) {
+    if (const auto& size = args.windowed) {
         if (!parse_size(*size, window_options.width, window_options.height)) {
             std::fprintf(stderr, "lkp-kiosk: --windowed wants WIDTHxHEIGHT, e.g. 1920x1080 (got \"%s\")\n", size->c_str());
             return kExitUsage;
@@ -124,11 +124,11 @@ int run_kiosk(const Args& args) {
     start_signal_thread();
     Session session(data->survey, data->districts, data->session_settings());
     Recorder recorder(data_dir(args, data->config));
-    UiTree tree(args.get("--ui-tree").value_or(""));
+    UiTree tree(args.ui_tree.value_or(""));
     KioskUi ui(data->translations, tree);
     Speaker speaker(Speaker::Output::Playback);
     ui.set_voiced_languages(speaker.voiced(data->session_settings().languages));
-    std::string screenshot_dir = args.get("--screenshot-dir").value_or("");
+    std::string screenshot_dir = args.screenshot_dir.value_or("");
 
     try {
         Window window(window_options);

@@ -24,19 +24,6 @@ int fail(int code, const std::string& what) {
     return code;
 }
 
-// --name N with lo <= N <= hi, or the fallback when absent; nullopt (after a message) when bad.
-std::optional<int> int_option(const Args& args, const std::string& name, int fallback, int lo, int hi) {
-    auto text = args.get(name);
-    if (!text) return fallback;
-    char* end = nullptr;
-    long v = std::strtol(text->c_str(), &end, 10);
-    if (text->empty() || *end || v < lo || v > hi) {
-        std::fprintf(stderr, "lkp-kiosk: %s must be a whole number from %d to %d\n", name.c_str(), lo, hi);
-        return std::nullopt;
-    }
-    return static_cast<int>(v);
-}
-
 void print_summary(const sync::Delivery& total, const OutboxStatus& st) {
     std::printf("sent %lld new, %lld already in the store, %lld rejected; %lld waiting, %lld rejected in all\n",
                 static_cast<long long>(total.created), static_cast<long long>(total.duplicate),
@@ -101,14 +88,15 @@ int sync_forever(const sync::SyncSettings& settings) {
 
 }  // namespace
 
-int cmd_sync(const Args& args) {
+// The numbers' ranges, and --max-failures only with --once, are checked by the command line.
+int cmd_sync(const SyncOptions& args) {
     auto data = load_data(args);
     if (!data) return kExitUsage;
     KioskConfig config = data->config;
-    if (auto v = args.get("--store-url")) config.store_url = *v;
-    if (auto v = args.get("--token-file")) config.token_file = *v;
-    if (auto v = args.get("--ca-bundle")) config.ca_bundle = *v;
-    if (auto v = args.get("--pinned-public-key")) config.pinned_public_key = *v;
+    if (args.store_url) config.store_url = *args.store_url;
+    if (args.token_file) config.token_file = *args.token_file;
+    if (args.ca_bundle) config.ca_bundle = *args.ca_bundle;
+    if (args.pinned_public_key) config.pinned_public_key = *args.pinned_public_key;
     if (config.store_url.rfind("https://", 0) != 0 && config.store_url.rfind("http://", 0) != 0)
         return fail(kExitUsage, config.store_url.empty() ? "sync needs --store-url URL (or store_url in the config)"
                                                          : "--store-url \"" + config.store_url + "\" is not an http:// or https:// address");
@@ -116,16 +104,9 @@ int cmd_sync(const Args& args) {
     if (config.token_file.empty()) return fail(kExitUsage, "sync needs --token-file FILE (or token_file in the config)");
     if (::access(config.token_file.c_str(), R_OK) != 0)
         return fail(kExitUsage, "cannot read the token file " + config.token_file + ": " + std::strerror(errno));
-    auto batch = int_option(args, "--batch-size", config.sync_batch_size, 1, 1000);
-    auto timeout = int_option(args, "--timeout", config.sync_timeout_seconds, 1, 3600);
-    auto cap = int_option(args, "--backoff-cap", config.sync_backoff_cap_seconds, 1, 86400);
-    if (args.has("--max-failures") && !args.has("--once"))
-        return fail(kExitUsage, "--max-failures goes with --once (without it, sync runs until stopped)");
-    auto max_failures = int_option(args, "--max-failures", 5, 1, 1000);
-    if (!batch || !timeout || !cap || !max_failures) return kExitUsage;
-    config.sync_batch_size = *batch;
-    config.sync_timeout_seconds = *timeout;
-    config.sync_backoff_cap_seconds = *cap;
+    config.sync_batch_size = args.batch_size.value_or(config.sync_batch_size);
+    config.sync_timeout_seconds = args.timeout.value_or(config.sync_timeout_seconds);
+    config.sync_backoff_cap_seconds = args.backoff_cap.value_or(config.sync_backoff_cap_seconds);
 
     std::string dir = data_dir(args, config);
     struct stat st {};
@@ -133,13 +114,13 @@ int cmd_sync(const Args& args) {
         return fail(kExitUsage, "no kiosk database at " + dir + "/" + kDatabaseFile + " (is --data-dir right?)");
     auto settings = sync::SyncSettings::from_config(config, dir, LKP_VERSION);
     try {
-        if (args.has("--requeue-rejected")) {
+        if (args.requeue_rejected) {
             auto db = KioskDatabase::open(dir, KioskDatabase::Role::Sync);
             std::printf("put %lld rejected answers back in line\n", static_cast<long long>(db.requeue_rejected()));
         }
-        if (!args.has("--once")) return sync_forever(settings);
+        if (!args.once) return sync_forever(settings);
         sync::SyncEngine engine(settings);
-        return sync_once(engine, *max_failures);
+        return sync_once(engine, args.max_failures);
     } catch (const std::exception& e) {
         return fail(kExitFailure, e.what());
     }

@@ -1,11 +1,17 @@
 // lkp-store: receives the kiosks' answers over /v1 and keeps them in SQLite or PostgreSQL.
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
-#include <map>
+#include <optional>
 #include <regex>
+#include <stdexcept>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "server.h"
@@ -15,63 +21,64 @@ namespace {
 
 using namespace lkp;
 
-const char* const kUsage = R"(usage:
-  lkp-store serve [--listen HOST:PORT] (--db FILE | --postgres URL) [--surveys DIR]
-                  [--districts FILE] [--tls-cert FILE --tls-key FILE] [--max-inflight N]
-  lkp-store kiosk add NAME (--db FILE | --postgres URL)
-  lkp-store kiosk list (--db FILE | --postgres URL)
-  lkp-store kiosk revoke NAME (--db FILE | --postgres URL)
-  lkp-store status (--db FILE | --postgres URL)
-)";
-
-// Bad command line: exit code 2 with the usage.
-struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
+// Where the answers are kept: exactly one of --db FILE or --postgres URL.
+struct StoreOptions {
+    std::string db, postgres;
 };
 
-// Positional words and --option values; every option takes one value.
-struct Args {
-    std::vector<std::string> words;
-    std::map<std::string, std::string> options;
+void add_store_options(CLI::App& cmd, StoreOptions& o) {
+    CLI::Option* db = cmd.add_option("--db", o.db, "The store's SQLite file (created when missing)")->type_name("FILE");
+    CLI::Option* pg = cmd.add_option("--postgres", o.postgres, "The store's PostgreSQL database, instead of --db")
+                          ->type_name("URL")
+                          ->excludes(db);
+    db->excludes(pg);
+    // Neither given (or given empty) is refused too, once the command line is read.
+    cmd.parse_complete_callback([&o] {
+        if (o.db.empty() == o.postgres.empty())
+            throw CLI::RequiredError("give exactly one of --db FILE or --postgres URL", CLI::ExitCodes::RequiredError);
+    });
+}
 
-    std::string take(const std::string& name, const std::string& fallback = "") {
-        auto it = options.find(name);
-        if (it == options.end()) return fallback;
-        std::string v = it->second;
-        options.erase(it);
-        return v;
-    }
-    void expect_no_more() const {
-        if (!options.empty()) throw UsageError("unknown option --" + options.begin()->first);
-    }
-};
+std::unique_ptr<server::StoreBackend> open_backend(const StoreOptions& o, std::size_t connections) {
+    return o.db.empty() ? server::open_postgres(o.postgres, connections) : server::open_sqlite(o.db);
+}
 
-Args parse_args(int argc, char** argv) {
-    Args a;
-    for (int i = 1; i < argc; ++i) {
-        std::string s = argv[i];
-        if (s.rfind("--", 0) != 0) {
-            a.words.push_back(s);
-            continue;
+// "HOST:PORT" with a port from 1 to 65535, or nullopt.
+std::optional<std::pair<std::string, int>> split_listen(const std::string& listen) {
+    static const std::regex valid("(.+):([0-9]{1,5})");
+    std::smatch m;
+    if (!std::regex_match(listen, m, valid)) return std::nullopt;
+    int port = std::stoi(m[2].str());
+    if (port < 1 || port > 65535) return std::nullopt;
+    return std::make_pair(m[1].str(), port);
+}
+
+const CLI::Validator kListen(
+    [](std::string& s) {
+        return split_listen(s) ? std::string() : "wants HOST:PORT with a port from 1 to 65535, not '" + s + "'";
+    },
+    "");
+
+// Digits only, 1 to 2^64 - 1: unsigned conversion alone takes "-1" and too many digits.
+const CLI::Validator kAtLeastOne(
+    [](std::string& s) {
+        bool ok = !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+        try {
+            ok = ok && std::stoull(s) >= 1;
+        } catch (const std::out_of_range&) {
+            ok = false;
         }
-        if (i + 1 >= argc) throw UsageError(s + " needs a value");
-        a.options[s.substr(2)] = argv[++i];
-    }
-    return a;
-}
+        return ok ? std::string() : "must be a whole number from 1 to 18446744073709551615, not '" + s + "'";
+    },
+    "");
 
-std::unique_ptr<server::StoreBackend> open_backend(Args& a, std::size_t connections) {
-    std::string db = a.take("db"), pg = a.take("postgres");
-    if (db.empty() == pg.empty()) throw UsageError("give exactly one of --db FILE or --postgres URL");
-    return db.empty() ? server::open_postgres(pg, connections) : server::open_sqlite(db);
-}
-
-
-void check_kiosk_name(const std::string& name) {
-    static const std::regex valid("[A-Za-z0-9._-]{1,64}");
-    if (!std::regex_match(name, valid))
-        throw UsageError("kiosk name '" + name + "' must be 1-64 characters of A-Z a-z 0-9 . _ -");
-}
+const CLI::Validator kKioskName(
+    [](std::string& s) {
+        static const std::regex valid("[A-Za-z0-9._-]{1,64}");
+        return std::regex_match(s, valid) ? std::string()
+                                          : "kiosk name '" + s + "' must be 1-64 characters of A-Z a-z 0-9 . _ -";
+    },
+    "");
 
 sync::SurveyCatalog load_catalog(const std::string& surveys_dir, const std::string& districts_file) {
     sync::SurveyCatalog catalog;
@@ -85,34 +92,28 @@ sync::SurveyCatalog load_catalog(const std::string& surveys_dir, const std::stri
     return catalog;
 }
 
-int serve(Args& a) {
+struct ServeArgs {
+    StoreOptions store;
+    std::string listen = "127.0.0.1:8080";
+    std::string surveys = LKP_ASSET_DIR "/surveys";
+    std::string districts = LKP_ASSET_DIR "/districts/helsingborg.json";
+    std::string tls_cert, tls_key;
+    std::size_t max_inflight = 32;
+};
+
+int serve(const ServeArgs& a) {
     server::ServeOptions o;
-    std::string listen = a.take("listen", "127.0.0.1:8080");
-    auto colon = listen.rfind(':');
-    if (colon == std::string::npos || colon == 0) throw UsageError("--listen wants HOST:PORT, not '" + listen + "'");
-    o.host = listen.substr(0, colon);
-    try {
-        o.port = std::stoi(listen.substr(colon + 1));
-        o.max_inflight = std::stoul(a.take("max-inflight", "32"));
-    } catch (const std::exception&) {
-        throw UsageError("--listen's port and --max-inflight must be numbers");
-    }
-    if (o.port <= 0 || o.port > 65535 || o.max_inflight == 0) throw UsageError("port or --max-inflight out of range");
-    o.tls_cert = a.take("tls-cert");
-    o.tls_key = a.take("tls-key");
-    if (o.tls_cert.empty() != o.tls_key.empty()) throw UsageError("--tls-cert and --tls-key go together");
-    std::string surveys = a.take("surveys", LKP_ASSET_DIR "/surveys");
-    std::string districts = a.take("districts", LKP_ASSET_DIR "/districts/helsingborg.json");
-    auto backend = open_backend(a, std::min<std::size_t>(o.max_inflight, 16));
-    a.expect_no_more();
-    auto catalog = load_catalog(surveys, districts);
+    std::tie(o.host, o.port) = *split_listen(a.listen);   // checked by the command line
+    o.max_inflight = a.max_inflight;
+    o.tls_cert = a.tls_cert;
+    o.tls_key = a.tls_key;
+    auto backend = open_backend(a.store, std::min<std::size_t>(o.max_inflight, 16));
+    auto catalog = load_catalog(a.surveys, a.districts);
     return server::serve(*backend, catalog, o);
 }
 
-int kiosk_add(Args& a, const std::string& name) {
-    check_kiosk_name(name);
-    auto backend = open_backend(a, 1);
-    a.expect_no_more();
+int kiosk_add(const StoreOptions& store, const std::string& name) {
+    auto backend = open_backend(store, 1);
     std::string token = server::new_token();
     backend->add_kiosk(name, server::token_hash(token), now_utc());
     std::cout << "Kiosk '" << name << "' added. Put this token in the kiosk's sync settings; it is shown only\n"
@@ -123,9 +124,8 @@ int kiosk_add(Args& a, const std::string& name) {
 
 std::string or_dash(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : "-"; }
 
-int kiosk_list(Args& a) {
-    auto backend = open_backend(a, 1);
-    a.expect_no_more();
+int kiosk_list(const StoreOptions& store) {
+    auto backend = open_backend(store, 1);
     for (const auto& k : backend->kiosks()) {
         std::cout << k.name << "  created=" << k.created_at << "  revoked=" << k.revoked_at.value_or("no");
         if (const auto& h = k.heartbeat)
@@ -140,9 +140,8 @@ int kiosk_list(Args& a) {
     return 0;
 }
 
-int kiosk_revoke(Args& a, const std::string& name) {
-    auto backend = open_backend(a, 1);
-    a.expect_no_more();
+int kiosk_revoke(const StoreOptions& store, const std::string& name) {
+    auto backend = open_backend(store, 1);
     if (!backend->revoke_kiosk(name, now_utc())) {
         std::cerr << "lkp-store: no kiosk named '" << name << "'\n";
         return 1;
@@ -151,9 +150,8 @@ int kiosk_revoke(Args& a, const std::string& name) {
     return 0;
 }
 
-int status(Args& a) {
-    auto backend = open_backend(a, 1);
-    a.expect_no_more();
+int status(const StoreOptions& store) {
+    auto backend = open_backend(store, 1);
     auto counts = backend->response_counts();
     std::int64_t total = 0;
     for (const auto& c : counts) total += c.responses;
@@ -162,25 +160,97 @@ int status(Args& a) {
     return 0;
 }
 
-int run(Args& a) {
-    const auto& w = a.words;
-    if (w.size() == 1 && w[0] == "serve") return serve(a);
-    if (w.size() == 1 && w[0] == "status") return status(a);
-    if (w.size() == 3 && w[0] == "kiosk" && w[1] == "add") return kiosk_add(a, w[2]);
-    if (w.size() == 2 && w[0] == "kiosk" && w[1] == "list") return kiosk_list(a);
-    if (w.size() == 3 && w[0] == "kiosk" && w[1] == "revoke") return kiosk_revoke(a, w[2]);
-    throw UsageError(w.empty() ? "no command given" : "unknown command '" + w[0] + "'");
+// Bad usage: one line naming the problem, and where to read about the command. A word
+// nothing took (a mistyped option) is named first: the rest of what went wrong follows from it.
+int usage_error(const CLI::App& app, const CLI::ParseError& e) {
+    std::string path = app.get_name();   // the deepest command given: "lkp-store kiosk add"
+    for (const CLI::App* a = &app; !a->get_subcommands().empty();) {
+        a = a->get_subcommands().front();
+        path += " " + a->get_name();
+    }
+    std::vector<std::string> extras = app.remaining(true);
+    std::string what = extras.empty() ? e.what() : CLI::ExtrasError(extras).what();
+    std::cerr << "lkp-store: " << what << "\n(see " << path << " --help)\n";
+    return 2;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+    CLI::App app("lkp-store: receives the kiosks' answers over /v1 and keeps them in SQLite or PostgreSQL.",
+                 "lkp-store");
+    const std::string exit_status = "Exit status: 0 success, 1 the work failed, 2 bad usage.";
+    app.footer(exit_status);   // the commands inherit it
+    app.require_subcommand(1);
+    std::vector<std::pair<CLI::App*, std::function<int()>>> commands;
+
+    ServeArgs sv;
+    CLI::App* serve_cmd = app.add_subcommand("serve", "Answer the kiosks over HTTP(S) until SIGTERM or SIGINT");
+    commands.emplace_back(serve_cmd, [&] { return serve(sv); });
+    serve_cmd->add_option("--listen", sv.listen, "Address and port to listen on")
+        ->type_name("HOST:PORT")
+        ->capture_default_str()
+        ->check(kListen);
+    add_store_options(*serve_cmd, sv.store);
+    serve_cmd->add_option("--surveys", sv.surveys, "Folder of the survey files (*.json) answers are checked against")
+        ->type_name("DIR")
+        ->capture_default_str();
+    serve_cmd->add_option("--districts", sv.districts, "The district list answers are checked against")
+        ->type_name("FILE")
+        ->capture_default_str();
+    CLI::Option* cert =
+        serve_cmd->add_option("--tls-cert", sv.tls_cert, "Serve HTTPS with this certificate (PEM)")->type_name("FILE");
+    CLI::Option* key =
+        serve_cmd->add_option("--tls-key", sv.tls_key, "The certificate's private key (PEM)")->type_name("FILE");
+    cert->needs(key);
+    key->needs(cert);
+    serve_cmd->add_option("--max-inflight", sv.max_inflight, "Batches processed at once; more are answered 429")
+        ->type_name("N")
+        ->capture_default_str()
+        ->check(kAtLeastOne);
+
+    StoreOptions st;
+    CLI::App* status_cmd = app.add_subcommand("status", "Count the stored answers, in all and per kiosk");
+    commands.emplace_back(status_cmd, [&] { return status(st); });
+    add_store_options(*status_cmd, st);
+
+    CLI::App* kiosk_cmd = app.add_subcommand("kiosk", "Manage the kiosks allowed to send answers");
+    kiosk_cmd->require_subcommand(1);
+
+    StoreOptions add_store;
+    std::string add_name;
+    CLI::App* add_cmd = kiosk_cmd->add_subcommand("add", "Allow a new kiosk and print its token (shown only once)");
+    commands.emplace_back(add_cmd, [&] { return kiosk_add(add_store, add_name); });
+    add_cmd->add_option("NAME", add_name, "The kiosk's name: 1-64 characters of A-Z a-z 0-9 . _ -")
+        ->required()
+        ->type_name("")
+        ->check(kKioskName);
+    add_store_options(*add_cmd, add_store);
+
+    StoreOptions list_store;
+    CLI::App* list_cmd = kiosk_cmd->add_subcommand("list", "List the kiosks with their last heartbeat");
+    commands.emplace_back(list_cmd, [&] { return kiosk_list(list_store); });
+    add_store_options(*list_cmd, list_store);
+
+    StoreOptions revoke_store;
+    std::string revoke_name;
+    CLI::App* revoke_cmd = kiosk_cmd->add_subcommand("revoke", "Stop accepting a kiosk's token");
+    commands.emplace_back(revoke_cmd, [&] { return kiosk_revoke(revoke_store, revoke_name); });
+    revoke_cmd->add_option("NAME", revoke_name, "The kiosk's name")->required()->type_name("");
+    add_store_options(*revoke_cmd, revoke_store);
+
+    app.footer(exit_status + "\nRun 'lkp-store COMMAND --help' for a command's options.");
+
     try {
-        Args args = parse_args(argc, argv);
-        return run(args);
-    } catch (const UsageError& e) {
-        std::cerr << "lkp-store: " << e.what() << "\n" << kUsage;
-        return 2;
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);   // --help
+        return usage_error(app, e);
+    }
+    try {
+        for (const auto& [cmd, action] : commands)
+            if (cmd->parsed()) return action();
+        return 2;   // not reached: CLI11 requires a command
     } catch (const std::exception& e) {
         std::cerr << "lkp-store: " << e.what() << "\n";
         return 1;

@@ -1,5 +1,11 @@
-// The real lkp-kiosk binary's command line: bad input is named and nothing is written.
+// The real lkp-kiosk and lkp-store binaries' command lines: every command explains itself with
+// --help; bad input is named and nothing is written.
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "kiosk_db/kiosk_database.h"
 #include "support/test_support.h"
@@ -8,17 +14,186 @@ namespace lkp {
 namespace {
 
 const std::string kBin = LKP_KIOSK_BIN;
+const std::string kStoreBin = LKP_STORE_BIN;
+
+bool mentions(const std::string& text, const std::string& word) { return text.find(word) != std::string::npos; }
 
 TEST(Cli, UnknownOptionExitsTwoAndSaysWhy) {
+    // Named before the options export requires: the typo is what to fix.
     auto r = test::run({kBin, "export", "--bogus"});
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_NE(r.err.find("unknown option \"--bogus\" for \"export\""), std::string::npos) << r.err;
+    EXPECT_TRUE(mentions(r.err, "The following argument was not expected: --bogus")) << r.err;
+    EXPECT_TRUE(mentions(r.err, "lkp-kiosk export --help")) << r.err;
     r = test::run({kBin, "frobnicate"});
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_NE(r.err.find("unknown command \"frobnicate\""), std::string::npos);
+    EXPECT_TRUE(mentions(r.err, "The following argument was not expected: frobnicate")) << r.err;
     r = test::run({kBin, "simulate", "--count"});
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_NE(r.err.find("--count needs a value"), std::string::npos);
+    EXPECT_TRUE(mentions(r.err, "--count: 1 required")) << r.err;
+    EXPECT_TRUE(mentions(r.err, "missing")) << r.err;
+}
+
+// Each command (the words naming it) and what its --help must list.
+using CommandTable = std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>>;
+const CommandTable kKioskCommands = {
+    {{}, {"--config", "--data-dir", "--windowed", "--ui-tree", "--screenshot-dir", "--version", "export", "status",
+          "simulate", "sync", "check-config"}},
+    {{"export"}, {"--config", "--data-dir", "--format", "--out"}},
+    {{"status"}, {"--config", "--data-dir", "--json"}},
+    {{"simulate"}, {"--config", "--data-dir", "--count", "--seed"}},
+    {{"sync"}, {"--config", "--data-dir", "--store-url", "--token-file", "--ca-bundle", "--pinned-public-key",
+                "--batch-size", "--timeout", "--backoff-cap", "--once", "--max-failures", "--requeue-rejected"}},
+    {{"check-config"}, {"--config"}},
+};
+const CommandTable kStoreCommands = {
+    {{}, {"serve", "status", "kiosk"}},
+    {{"serve"}, {"--listen", "--db", "--postgres", "--surveys", "--districts", "--tls-cert", "--tls-key",
+                 "--max-inflight"}},
+    {{"status"}, {"--db", "--postgres"}},
+    {{"kiosk"}, {"add", "list", "revoke"}},
+    {{"kiosk", "add"}, {"NAME", "--db", "--postgres"}},
+    {{"kiosk", "list"}, {"--db", "--postgres"}},
+    {{"kiosk", "revoke"}, {"NAME", "--db", "--postgres"}},
+};
+
+// What CLI11's help says of an option or command: its text from column 30 of the entry's line, or
+// from the next line, indented to column 30, when the name (with its type and rules) is longer.
+// Empty when the entry is missing.
+std::string description(const std::string& help, const std::string& entry) {
+    const std::string indent(30, ' ');
+    auto at = help.find("\n  " + entry + " ");
+    if (at == std::string::npos) return "";
+    auto end = help.find('\n', at + 1);
+    std::string line = help.substr(at + 1, end - at - 1);
+    std::string next = end == std::string::npos ? "" : help.substr(end + 1, help.find('\n', end + 1) - end - 1);
+    if (next.rfind(indent, 0) == 0) return next.substr(30);
+    return line.size() > 30 ? line.substr(30) : "";
+}
+
+void expect_help(const std::string& bin, const CommandTable& commands) {
+    for (const auto& [command, entries] : commands) {
+        std::vector<std::string> argv = {bin};
+        argv.insert(argv.end(), command.begin(), command.end());
+        argv.push_back("--help");
+        auto r = test::run(argv);
+        std::string name = command.empty() ? "(no command)" : command.back();
+        EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
+        EXPECT_TRUE(r.err.empty()) << name << ": " << r.err;
+        for (const auto& e : entries)
+            EXPECT_GT(description(r.out, e).size(), 10u) << name << " --help: no line for " << e << ":\n" << r.out;
+    }
+}
+
+TEST(Cli, EveryKioskCommandHasHelp) {
+    expect_help(kBin, kKioskCommands);
+    auto r = test::run({kBin, "--version"});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_EQ(r.out.rfind("lkp-kiosk ", 0), 0u) << r.out;
+}
+
+TEST(Cli, EveryStoreCommandHasHelp) { expect_help(kStoreBin, kStoreCommands); }
+
+TEST(Cli, UnknownOptionOfEveryCommandExitsTwoAndNamesIt) {
+    test::TempDir dir;
+    for (const auto& [command, options] : kKioskCommands) {
+        std::vector<std::string> argv = {kBin};
+        argv.insert(argv.end(), command.begin(), command.end());
+        argv.insert(argv.end(), {"--data-dir-typo", dir.file("data")});
+        auto r = test::run(argv);
+        EXPECT_EQ(r.exit_code, 2) << r.err;
+        EXPECT_TRUE(mentions(r.err, "--data-dir-typo")) << r.err;
+        EXPECT_TRUE(mentions(r.err, "--help")) << r.err;
+    }
+    for (const auto& [command, options] : kStoreCommands) {
+        std::vector<std::string> argv = {kStoreBin};
+        argv.insert(argv.end(), command.begin(), command.end());
+        if (command.size() == 2 && command[1] != "list") argv.push_back("some-kiosk");
+        argv.insert(argv.end(), {"--db", dir.file("store.db"), "--bogus", "1"});
+        auto r = test::run(argv);
+        EXPECT_EQ(r.exit_code, 2) << r.err;
+        EXPECT_TRUE(mentions(r.err, "--bogus")) << r.err;
+    }
+    EXPECT_FALSE(test::exists(dir.file("data")));
+    EXPECT_FALSE(test::exists(dir.file("store.db")));
+    // The kiosk's own options do not go before a command.
+    auto r = test::run({kBin, "--data-dir", dir.file("data"), "status"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(mentions(r.err, "--data-dir")) << r.err;
+}
+
+TEST(Cli, NumbersOutOfRangeExitTwoAndNameTheOption) {
+    test::TempDir dir;
+    test::write_file(dir.file("token"), "t\n");
+    std::vector<std::string> sync = {kBin, "sync", "--data-dir", dir.file("data"), "--store-url", "http://127.0.0.1:9",
+                                     "--token-file", dir.file("token")};
+    auto with = [](std::vector<std::string> argv, std::vector<std::string> more) {
+        argv.insert(argv.end(), more.begin(), more.end());
+        return argv;
+    };
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+        {{kBin, "simulate", "--data-dir", dir.file("data"), "--count", "0"}, "--count"},
+        {{kBin, "simulate", "--data-dir", dir.file("data"), "--count", "10000001"}, "--count"},
+        {{kBin, "simulate", "--data-dir", dir.file("data"), "--count", "many"}, "--count"},
+        {{kBin, "simulate", "--data-dir", dir.file("data"), "--count", "5", "--seed", "-1"}, "--seed"},
+        {{kBin, "simulate", "--data-dir", dir.file("data"), "--count", "5", "--seed", "1.5"}, "--seed"},
+        {with(sync, {"--batch-size", "1001"}), "--batch-size"},
+        {with(sync, {"--batch-size", "0"}), "--batch-size"},
+        {with(sync, {"--timeout", "3601"}), "--timeout"},
+        {with(sync, {"--backoff-cap", "86401"}), "--backoff-cap"},
+        {with(sync, {"--once", "--max-failures", "0"}), "--max-failures"},
+        {with(sync, {"--once", "--max-failures", "1001"}), "--max-failures"},
+        {{kStoreBin, "serve", "--db", dir.file("store.db"), "--listen", "127.0.0.1:65536"}, "--listen"},
+        {{kStoreBin, "serve", "--db", dir.file("store.db"), "--max-inflight", "0"}, "--max-inflight"},
+    };
+    for (const auto& [argv, option] : cases) {
+        auto r = test::run(argv);
+        EXPECT_EQ(r.exit_code, 2) << argv[1] << " " << option << ": " << r.err;
+        EXPECT_TRUE(mentions(r.err, option + ":")) << r.err;
+        EXPECT_TRUE(mentions(r.err, "--help")) << r.err;
+    }
+    EXPECT_FALSE(test::exists(dir.file("data")));
+    EXPECT_FALSE(test::exists(dir.file("store.db")));
+}
+
+TEST(Cli, SyncMaxFailuresNeedsOnceButRequeueRejectedDoesNot) {
+    test::TempDir dir;
+    test::write_file(dir.file("token"), "t\n");
+    std::vector<std::string> sync = {kBin, "sync", "--data-dir", dir.path(), "--store-url", "http://127.0.0.1:9",
+                                     "--token-file", dir.file("token")};
+    auto argv = sync;
+    argv.insert(argv.end(), {"--max-failures", "3"});
+    auto r = test::run(argv);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(mentions(r.err, "--max-failures requires --once")) << r.err;
+    // Past the command line either way: what stops it is the missing database.
+    for (bool once : {false, true}) {
+        argv = sync;
+        argv.push_back("--requeue-rejected");
+        if (once) argv.push_back("--once");
+        r = test::run(argv);
+        EXPECT_EQ(r.exit_code, 2);
+        EXPECT_TRUE(mentions(r.err, "no kiosk database at")) << r.err;
+    }
+}
+
+TEST(Cli, StoreNeedsExactlyOneDatabase) {
+    test::TempDir dir;
+    auto r = test::run({kStoreBin, "status"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(mentions(r.err, "give exactly one of --db FILE or --postgres URL")) << r.err;
+    r = test::run({kStoreBin, "kiosk", "list", "--db", dir.file("store.db"), "--postgres", "postgresql:///x"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(mentions(r.err, "--db excludes --postgres")) << r.err;
+    r = test::run({kStoreBin, "serve", "--db", dir.file("store.db"), "--tls-cert", dir.file("cert.pem")});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(mentions(r.err, "--tls-cert requires --tls-key")) << r.err;
+    r = test::run({kStoreBin, "kiosk", "add", "no spaces", "--db", dir.file("store.db")});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(mentions(r.err, "kiosk name 'no spaces' must be 1-64 characters")) << r.err;
+    r = test::run({kStoreBin});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(mentions(r.err, "lkp-store --help")) << r.err;
+    EXPECT_FALSE(test::exists(dir.file("store.db")));
 }
 
 TEST(Cli, BadConfigIsReportedWithFileAndLineAndWritesNothing) {
