@@ -11,10 +11,11 @@ sources=(
   "$src/tests/fuzz/batch_fuzz.cpp"
   "$src/sync/protocol/batch.cpp" "$src/sync/protocol/heartbeat.cpp"
   "$src/app/core/survey.cpp" "$src/app/core/districts.cpp" "$src/app/core/json_document.cpp"
-  "$src/app/core/response.cpp"
+  "$src/lib/record/response.cpp" "$src/lib/record/response_codec.cpp" "$src/lib/record/utc.cpp"
+  "$src/lib/record/uuid.cpp"
 )
 clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -I"$src/app" -I"$src/sync" -DLKP_SOURCE_DIR="\"$src\"" "${sources[@]}" -o "$work/batch_fuzz"
+  -I"$src/lib" -I"$src/app" -I"$src/sync" -DLKP_SOURCE_DIR="\"$src\"" "${sources[@]}" -o "$work/batch_fuzz"
 
 # -max_len covers a batch of a few dozen responses; bigger inputs only repeat the same paths.
 "$work/batch_fuzz" -artifact_prefix="$work/" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
