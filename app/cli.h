@@ -22,13 +22,13 @@ struct DataOptions : ConfigOptions {
 
 // The kiosk itself (no command given).
 struct RunOptions : DataOptions {
-    std::optional<std::string> windowed;   // "WIDTHxHEIGHT", checked by run_kiosk
+    std::optional<std::string> windowed;  // "WIDTHxHEIGHT", checked by run_kiosk
     std::optional<std::string> ui_tree;
     std::optional<std::string> screenshot_dir;
 };
 
 struct ExportOptions : DataOptions {
-    std::string format;   // "csv" or "json"
+    std::string format;  // "csv" or "json"
     std::string out;
 };
 
@@ -37,7 +37,7 @@ struct StatusOptions : DataOptions {
 };
 
 struct SimulateOptions : DataOptions {
-    int count = 0;   // 1 to 10,000,000
+    int count = 0;  // 1 to 10,000,000
     std::uint64_t seed = 1;
 };
 
@@ -46,11 +46,11 @@ struct CheckConfigOptions : ConfigOptions {};
 // Unset values fall back to the config's.
 struct SyncOptions : DataOptions {
     std::optional<std::string> store_url, token_file, ca_bundle, pinned_public_key;
-    std::optional<int> batch_size;    // 1 to 1000
-    std::optional<int> timeout;       // seconds, 1 to 3600
-    std::optional<int> backoff_cap;   // seconds, 1 to 86400
+    std::optional<int> batch_size;   // 1 to 1000
+    std::optional<int> timeout;      // seconds, 1 to 3600
+    std::optional<int> backoff_cap;  // seconds, 1 to 86400
     bool once = false;
-    int max_failures = 5;             // 1 to 1000, only with --once
+    int max_failures = 5;  // 1 to 1000, only with --once
     bool requeue_rejected = false;
 };
 

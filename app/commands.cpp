@@ -46,7 +46,9 @@ namespace {
 // Reading commands must not create a database in a mistyped folder.
 std::optional<KioskDatabase> open_existing(const std::string& dir) {
     auto db = KioskDatabase::open_existing(dir);
-    if (!db) std::fprintf(stderr, "lkp-kiosk: no kiosk database at %s/%s (is --data-dir right?)\n", dir.c_str(), kDatabaseFile);
+    if (!db)
+        std::fprintf(stderr, "lkp-kiosk: no kiosk database at %s/%s (is --data-dir right?)\n", dir.c_str(),
+                     kDatabaseFile);
     return db;
 }
 
@@ -60,7 +62,8 @@ int cmd_export(const ExportOptions& args) {
         auto store = open_existing(data_dir(args, data->config));
         if (!store) return kExitFailure;
         auto responses = store->all_responses();
-        write_file_atomically(args.out, args.format == "csv" ? export_csv(responses, &data->survey) : export_json(responses));
+        write_file_atomically(args.out,
+                              args.format == "csv" ? export_csv(responses, &data->survey) : export_json(responses));
         std::fprintf(stderr, "lkp-kiosk: wrote %zu responses to %s\n", responses.size(), args.out.c_str());
         return kExitOk;
     } catch (const std::exception& e) {
@@ -96,48 +99,59 @@ int cmd_status(const StatusOptions& args) {
         Json rejections = Json::array();
         for (const auto& r : rejected)
             rejections.push_back({{"code", r.code}, {"field", r.field}, {"reason", r.reason}, {"count", r.count}});
-        double rate = s.sessions_started ? 100.0 * static_cast<double>(s.sessions_completed) / static_cast<double>(s.sessions_started) : 0.0;
+        double rate = s.sessions_started
+                          ? 100.0 * static_cast<double>(s.sessions_completed) / static_cast<double>(s.sessions_started)
+                          : 0.0;
         if (args.json) {
-            Json j = {{"database", store->path()},
-                      {"responses", s.responses},
-                      {"synthetic", s.synthetic},
-                      {"unsent", sent.unsent},
-                      {"sync", {{"rejected", sent.rejected},
-                                {"rejections", rejections},
-                                {"oldest_unsent_age_s", sent.oldest_unsent_age_s ? Json(*sent.oldest_unsent_age_s) : Json(nullptr)},
-                                {"last_success_at", or_null(sent.last_success_at)},
-                                {"last_error", or_null(sent.last_error)},
-                                {"last_error_at", or_null(sent.last_error_at)}}},
-                      {"sessions", {{"started", s.sessions_started},
-                                    {"completed", s.sessions_completed},
-                                    {"abandoned", s.sessions_abandoned},
-                                    {"abandoned_at", s.abandoned_at},
-                                    {"synthetic", s.synthetic_sessions}}},
-                      {"response_rate", s.sessions_started ? Json(rate / 100.0) : Json(nullptr)},
-                      {"first_submitted_at", s.first_submitted_at.empty() ? Json(nullptr) : Json(s.first_submitted_at)},
-                      {"last_submitted_at", s.last_submitted_at.empty() ? Json(nullptr) : Json(s.last_submitted_at)},
-                      {"unreviewed_languages", unreviewed}};
+            Json j = {
+                {"database", store->path()},
+                {"responses", s.responses},
+                {"synthetic", s.synthetic},
+                {"unsent", sent.unsent},
+                {"sync",
+                 {{"rejected", sent.rejected},
+                  {"rejections", rejections},
+                  {"oldest_unsent_age_s", sent.oldest_unsent_age_s ? Json(*sent.oldest_unsent_age_s) : Json(nullptr)},
+                  {"last_success_at", or_null(sent.last_success_at)},
+                  {"last_error", or_null(sent.last_error)},
+                  {"last_error_at", or_null(sent.last_error_at)}}},
+                {"sessions",
+                 {{"started", s.sessions_started},
+                  {"completed", s.sessions_completed},
+                  {"abandoned", s.sessions_abandoned},
+                  {"abandoned_at", s.abandoned_at},
+                  {"synthetic", s.synthetic_sessions}}},
+                {"response_rate", s.sessions_started ? Json(rate / 100.0) : Json(nullptr)},
+                {"first_submitted_at", s.first_submitted_at.empty() ? Json(nullptr) : Json(s.first_submitted_at)},
+                {"last_submitted_at", s.last_submitted_at.empty() ? Json(nullptr) : Json(s.last_submitted_at)},
+                {"unreviewed_languages", unreviewed}};
             std::cout << j.dump(2) << "\n";
             return kExitOk;
         }
         std::printf("LKP Kiosk status: %s\n", store->path().c_str());
-        std::printf("  responses stored     %lld (synthetic %lld)\n", static_cast<long long>(s.responses), static_cast<long long>(s.synthetic));
+        std::printf("  responses stored     %lld (synthetic %lld)\n", static_cast<long long>(s.responses),
+                    static_cast<long long>(s.synthetic));
         std::printf("  not yet sent         %lld", static_cast<long long>(sent.unsent));
-        if (sent.oldest_unsent_age_s) std::printf(" (oldest waiting %lld min)", static_cast<long long>(*sent.oldest_unsent_age_s / 60));
-        std::printf("\n  rejected by store    %lld%s\n", static_cast<long long>(sent.rejected),
-                    sent.rejected ? " (kept here; once fixed, resend with: lkp-kiosk sync --once --requeue-rejected)" : "");
+        if (sent.oldest_unsent_age_s)
+            std::printf(" (oldest waiting %lld min)", static_cast<long long>(*sent.oldest_unsent_age_s / 60));
+        std::printf(
+            "\n  rejected by store    %lld%s\n", static_cast<long long>(sent.rejected),
+            sent.rejected ? " (kept here; once fixed, resend with: lkp-kiosk sync --once --requeue-rejected)" : "");
         for (const auto& r : rejected)
-            std::printf("    %lld x %s%s%s: %s\n", static_cast<long long>(r.count), r.code.c_str(), r.field.empty() ? "" : " ",
-                        r.field.c_str(), r.reason.c_str());
-        std::printf("  last sync success    %s\n", sent.last_success_at.empty() ? "never" : sent.last_success_at.c_str());
+            std::printf("    %lld x %s%s%s: %s\n", static_cast<long long>(r.count), r.code.c_str(),
+                        r.field.empty() ? "" : " ", r.field.c_str(), r.reason.c_str());
+        std::printf("  last sync success    %s\n",
+                    sent.last_success_at.empty() ? "never" : sent.last_success_at.c_str());
         if (!sent.last_error.empty())
             std::printf("  last sync error      %s: %s\n", sent.last_error_at.c_str(), sent.last_error.c_str());
         std::printf("  sessions started     %lld\n", static_cast<long long>(s.sessions_started));
         std::printf("           completed   %lld\n", static_cast<long long>(s.sessions_completed));
         std::printf("           abandoned   %lld\n", static_cast<long long>(s.sessions_abandoned));
-        for (const auto& [step, n] : s.abandoned_at) std::printf("             at %-16s %lld\n", step.c_str(), static_cast<long long>(n));
+        for (const auto& [step, n] : s.abandoned_at)
+            std::printf("             at %-16s %lld\n", step.c_str(), static_cast<long long>(n));
         if (s.synthetic_sessions)
-            std::printf("  synthetic sessions   %lld (from simulate; not in the response rate)\n", static_cast<long long>(s.synthetic_sessions));
+            std::printf("  synthetic sessions   %lld (from simulate; not in the response rate)\n",
+                        static_cast<long long>(s.synthetic_sessions));
         if (s.sessions_started) std::printf("  response rate        %.1f %% of started sessions completed\n", rate);
         if (!s.first_submitted_at.empty())
             std::printf("  answers from         %s to %s\n", s.first_submitted_at.c_str(), s.last_submitted_at.c_str());
@@ -180,11 +194,13 @@ int cmd_check_config(const CheckConfigOptions& args) {
     auto data = load_data(args);
     if (!data) return kExitUsage;
     std::printf("config %s: ok\n", data->config.source.c_str());
-    std::printf("survey %s version %d: %zu questions\n", data->survey.id.c_str(), data->survey.version, data->survey.questions.size());
-    std::printf("districts %s version %s: %zu districts\n", data->districts.list_id.c_str(), data->districts.version.c_str(),
-                data->districts.districts.size());
+    std::printf("survey %s version %d: %zu questions\n", data->survey.id.c_str(), data->survey.version,
+                data->survey.questions.size());
+    std::printf("districts %s version %s: %zu districts\n", data->districts.list_id.c_str(),
+                data->districts.version.c_str(), data->districts.districts.size());
     std::printf("languages:");
-    for (const auto& c : data->translations.languages()) std::printf(" %s%s", c.language.c_str(), c.reviewed ? "" : "(unreviewed)");
+    for (const auto& c : data->translations.languages())
+        std::printf(" %s%s", c.language.c_str(), c.reviewed ? "" : "(unreviewed)");
     std::printf("\n");
     return kExitOk;
 }

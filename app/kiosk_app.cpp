@@ -12,11 +12,11 @@
 #include "core/kiosk_data.h"
 #include "platform/fonts.h"
 #include "platform/window.h"
-#include "speech/speaker.h"
 #include "shell/background_sync.h"
 #include "shell/frame_pacer.h"
 #include "shell/recorder.h"
 #include "shell/screenshots.h"
+#include "speech/speaker.h"
 #include "ui/kiosk_ui.h"
 
 namespace lkp {
@@ -75,7 +75,7 @@ bool run_timers(Session& session, const KioskUi& ui, Recorder& recorder, Instant
 // Draws the session's screen in the window, one frame at a time, with the pictures
 // --screenshot-dir asks for.
 class FrameDrawer {
-public:
+  public:
     FrameDrawer(Window& window, KioskUi& ui, UiTree& tree, const FontSets& fonts, std::string screenshot_dir)
         : window_(window), ui_(ui), tree_(tree), fonts_(fonts), screenshots_(std::move(screenshot_dir)) {}
 
@@ -87,15 +87,15 @@ public:
                                              static_cast<float>(window_.height()), now, save_failed);
         window_.end_frame();
         if (auto path = screenshots_.take(tree_.screen(), session.language())) window_.save_screenshot(*path);
-        screenshots_.tree_ended(tree_.end());   // end() writes the tree's file when it changed: every frame
+        screenshots_.tree_ended(tree_.end());  // end() writes the tree's file when it changed: every frame
         pacer.want(screenshots_.frames_wanted());
         window_.present();
         pacer.frame_drawn();
-        if (window_.input_pending()) pacer.want(1);   // queued taps are replayed one per frame
+        if (window_.input_pending()) pacer.want(1);  // queued taps are replayed one per frame
         return events;
     }
 
-private:
+  private:
     Window& window_;
     KioskUi& ui_;
     UiTree& tree_;
@@ -115,7 +115,8 @@ int run_kiosk(const RunOptions& args) {
     window_options.monitor = data->config.monitor;
     if (const auto& size = args.windowed) {
         if (!parse_size(*size, window_options.width, window_options.height)) {
-            std::fprintf(stderr, "lkp-kiosk: --windowed wants WIDTHxHEIGHT, e.g. 1920x1080 (got \"%s\")\n", size->c_str());
+            std::fprintf(stderr, "lkp-kiosk: --windowed wants WIDTHxHEIGHT, e.g. 1920x1080 (got \"%s\")\n",
+                         size->c_str());
             return kExitUsage;
         }
         window_options.fullscreen = false;
@@ -170,7 +171,7 @@ int run_kiosk(const RunOptions& args) {
                 if (outcome.completed) background_sync.answer_saved();
                 pacer.after_input();
             }
-            if (session.screen() == Screen::Attract) speaker.stop();   // nothing follows the resident who left
+            if (session.screen() == Screen::Attract) speaker.stop();  // nothing follows the resident who left
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "lkp-kiosk: %s\n", e.what());

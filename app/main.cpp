@@ -1,6 +1,5 @@
 // lkp-kiosk: the survey kiosk and the commands staff use beside it.
 #include <CLI/CLI.hpp>
-
 #include <csignal>
 #include <functional>
 #include <iostream>
@@ -40,7 +39,7 @@ const CLI::Validator kWholeNumber(
 // Bad usage: one line naming the problem, and where to read about the command. A word
 // nothing took (a mistyped option) is named first: the rest of what went wrong follows from it.
 int usage_error(const CLI::App& app, const CLI::ParseError& e) {
-    std::string path = app.get_name();   // the deepest command given: "lkp-kiosk sync"
+    std::string path = app.get_name();  // the deepest command given: "lkp-kiosk sync"
     for (const CLI::App* a = &app; !a->get_subcommands().empty();) {
         a = a->get_subcommands().front();
         path += " " + a->get_name();
@@ -57,16 +56,17 @@ int main(int argc, char** argv) {
     // A file-size limit must surface as a write error we report, not kill the kiosk mid-commit.
     std::signal(SIGXFSZ, SIG_IGN);
 
-    CLI::App app("LKP Kiosk: without a command, runs the kiosk (fullscreen on the configured monitor unless "
-                 "--windowed); the commands are for staff.",
-                 "lkp-kiosk");
+    CLI::App app(
+        "LKP Kiosk: without a command, runs the kiosk (fullscreen on the configured monitor unless "
+        "--windowed); the commands are for staff.",
+        "lkp-kiosk");
     app.set_version_flag("--version", "lkp-kiosk " LKP_VERSION, "Print the version and exit");
     const std::string exit_status = "Exit status: 0 success, 1 the work failed, 2 bad usage or a bad file.";
-    app.footer(exit_status);   // the commands inherit it
+    app.footer(exit_status);  // the commands inherit it
     app.require_subcommand(0, 1);
     std::vector<std::pair<CLI::App*, std::function<int()>>> commands;
 
-    lkp::RunOptions run;   // no command: the kiosk itself
+    lkp::RunOptions run;  // no command: the kiosk itself
     std::vector<CLI::Option*> run_options = add_data(app, run);
     run_options.push_back(
         app.add_option("--windowed", run.windowed, "Run in a window of this size instead of fullscreen, e.g. 1920x1080")
@@ -79,14 +79,14 @@ int main(int argc, char** argv) {
             ->type_name("DIR"));
     auto add_command = [&](const char* name, const char* about, std::function<int()> action) {
         CLI::App* sub = app.add_subcommand(name, about);
-        for (CLI::Option* o : run_options) sub->excludes(o);   // the kiosk's own options do not go before a command
+        for (CLI::Option* o : run_options) sub->excludes(o);  // the kiosk's own options do not go before a command
         commands.emplace_back(sub, std::move(action));
         return sub;
     };
 
     lkp::ExportOptions ex;
-    CLI::App* export_cmd = add_command("export", "Write every stored response to a CSV or JSON file",
-                                       [&] { return lkp::cmd_export(ex); });
+    CLI::App* export_cmd =
+        add_command("export", "Write every stored response to a CSV or JSON file", [&] { return lkp::cmd_export(ex); });
     add_data(*export_cmd, ex);
     export_cmd->add_option("--format", ex.format, "csv or json")->required()->check(CLI::IsMember({"csv", "json"}));
     export_cmd->add_option("--out", ex.out, "The file to write (replaced whole, never half-written)")
@@ -95,16 +95,16 @@ int main(int argc, char** argv) {
         ->check(CLI::Validator([](std::string& s) { return s.empty() ? std::string("empty file name") : ""; }, ""));
 
     lkp::StatusOptions st;
-    CLI::App* status_cmd = add_command(
-        "status", "Totals, unsent answers and the response rate (sessions started, completed, abandoned)",
-        [&] { return lkp::cmd_status(st); });
+    CLI::App* status_cmd =
+        add_command("status", "Totals, unsent answers and the response rate (sessions started, completed, abandoned)",
+                    [&] { return lkp::cmd_status(st); });
     add_data(*status_cmd, st);
     status_cmd->add_flag("--json", st.json, "Print the figures as JSON");
 
     lkp::SimulateOptions sim;
-    CLI::App* simulate_cmd = add_command(
-        "simulate", "Drive the real session logic with random answers, stored flagged as synthetic",
-        [&] { return lkp::cmd_simulate(sim); });
+    CLI::App* simulate_cmd =
+        add_command("simulate", "Drive the real session logic with random answers, stored flagged as synthetic",
+                    [&] { return lkp::cmd_simulate(sim); });
     add_data(*simulate_cmd, sim);
     simulate_cmd->add_option("--count", sim.count, "How many sessions to simulate")
         ->required()
@@ -143,13 +143,12 @@ int main(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::Range(1, 1000))
         ->needs(once);
-    sync_cmd->add_flag("--requeue-rejected", sy.requeue_rejected,
-                       "First put answers the store rejected back in line");
+    sync_cmd->add_flag("--requeue-rejected", sy.requeue_rejected, "First put answers the store rejected back in line");
 
     lkp::CheckConfigOptions cc;
-    CLI::App* check_cmd = add_command(
-        "check-config", "Load and check the config, survey, district list and translations, then exit",
-        [&] { return lkp::cmd_check_config(cc); });
+    CLI::App* check_cmd =
+        add_command("check-config", "Load and check the config, survey, district list and translations, then exit",
+                    [&] { return lkp::cmd_check_config(cc); });
     add_config(*check_cmd, cc);
 
     app.footer(exit_status + "\nRun 'lkp-kiosk COMMAND --help' for a command's options.");
@@ -157,7 +156,7 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);   // --help, --version
+        if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);  // --help, --version
         return usage_error(app, e);
     }
     for (const auto& [sub, action] : commands)

@@ -5,10 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
-
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <thread>
 
 #include "cli.h"
@@ -98,10 +97,12 @@ int cmd_sync(const SyncOptions& args) {
     if (args.ca_bundle) config.ca_bundle = *args.ca_bundle;
     if (args.pinned_public_key) config.pinned_public_key = *args.pinned_public_key;
     if (config.store_url.rfind("https://", 0) != 0 && config.store_url.rfind("http://", 0) != 0)
-        return fail(kExitUsage, config.store_url.empty() ? "sync needs --store-url URL (or store_url in the config)"
-                                                         : "--store-url \"" + config.store_url + "\" is not an http:// or https:// address");
+        return fail(kExitUsage, config.store_url.empty()
+                                    ? "sync needs --store-url URL (or store_url in the config)"
+                                    : "--store-url \"" + config.store_url + "\" is not an http:// or https:// address");
     while (config.store_url.back() == '/') config.store_url.pop_back();
-    if (config.token_file.empty()) return fail(kExitUsage, "sync needs --token-file FILE (or token_file in the config)");
+    if (config.token_file.empty())
+        return fail(kExitUsage, "sync needs --token-file FILE (or token_file in the config)");
     if (::access(config.token_file.c_str(), R_OK) != 0)
         return fail(kExitUsage, "cannot read the token file " + config.token_file + ": " + std::strerror(errno));
     config.sync_batch_size = args.batch_size.value_or(config.sync_batch_size);

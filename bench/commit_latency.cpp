@@ -29,9 +29,11 @@ namespace {
 lkp::Response realistic_response(std::mt19937_64& rng) {
     auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
     auto declined = [&]() { return std::bernoulli_distribution(1.0 / 15)(rng); };
-    static const char* const kLanguages[] = {"sv", "sv-easy", "en", "ar", "fa", "so", "ti", "uk", "pl", "bs", "fi", "tr"};
-    static const char* const kDistricts[] = {"022", "001", "041", "x-centrum", "x-dalhem", "x-stattena",
-                                             "x-ramlosa", "x-rydeback", "x-tagaborg", "x-odakra", "outside"};
+    static const char* const kLanguages[] = {"sv", "sv-easy", "en", "ar", "fa", "so",
+                                             "ti", "uk",      "pl", "bs", "fi", "tr"};
+    static const char* const kDistricts[] = {"022",        "001",        "041",       "x-centrum",
+                                             "x-dalhem",   "x-stattena", "x-ramlosa", "x-rydeback",
+                                             "x-tagaborg", "x-odakra",   "outside"};
     static const char* const kAgeBands[] = {"0-15", "16-29", "30-44", "45-64", "65-79", "80+"};
     static const char* const kGenders[] = {"K", "M", "X"};
 
@@ -54,7 +56,6 @@ lkp::Response realistic_response(std::mt19937_64& rng) {
     r.submitted_at = lkp::format_utc(now);
     return r;
 }
-
 
 }  // namespace
 
@@ -98,9 +99,11 @@ int main(int argc, char** argv) {
         // scattered ones at the disk.
         std::vector<size_t> order(us.size());
         std::iota(order.begin(), order.end(), size_t{0});
-        std::partial_sort(order.begin(), order.begin() + 5, order.end(), [&](size_t a, size_t b) { return us[a] > us[b]; });
+        std::partial_sort(order.begin(), order.begin() + 5, order.end(),
+                          [&](size_t a, size_t b) { return us[a] > us[b]; });
         std::string slowest;
-        for (size_t k = 0; k < 5; ++k) slowest += " #" + std::to_string(order[k] + 1) + " " + std::to_string(std::lround(us[order[k]])) + " us";
+        for (size_t k = 0; k < 5; ++k)
+            slowest += " #" + std::to_string(order[k] + 1) + " " + std::to_string(std::lround(us[order[k]])) + " us";
         std::sort(us.begin(), us.end());
         // Nearest rank: the smallest value with at least p of all values at or below it.
         auto pct = [&](double p) {

@@ -126,10 +126,11 @@ int main(int argc, char** argv) {
     auto t0 = Clock::now();
     for (auto& t : threads) t.join();
     double wall = std::chrono::duration<double>(Clock::now() - t0).count();
-    std::printf("kiosks %zu, batch %d, %.1f s: %ld responses stored, %.0f responses/s; %zu batches, "
-                "%ld answered 429/503 (waited Retry-After), %ld failed\n",
-                kiosks.size(), batch_size, wall, created.load(), static_cast<double>(created.load()) / wall,
-                latencies_ms.size(), throttled.load(), failed.load());
+    std::printf(
+        "kiosks %zu, batch %d, %.1f s: %ld responses stored, %.0f responses/s; %zu batches, "
+        "%ld answered 429/503 (waited Retry-After), %ld failed\n",
+        kiosks.size(), batch_size, wall, created.load(), static_cast<double>(created.load()) / wall,
+        latencies_ms.size(), throttled.load(), failed.load());
     std::printf("batch latency ms: median %.1f, p90 %.1f, p99 %.1f, max %.1f\n", percentile(latencies_ms, 0.5),
                 percentile(latencies_ms, 0.9), percentile(latencies_ms, 0.99), percentile(latencies_ms, 1.0));
     return failed.load() == 0 ? 0 : 1;

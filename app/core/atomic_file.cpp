@@ -22,10 +22,16 @@ void write_file_atomically(const std::string& path, const std::string& content, 
     while (done < content.size()) {
         ssize_t n = ::write(fd, content.data() + done, content.size() - done);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) { ::close(fd); fail("write"); }
+        if (n <= 0) {
+            ::close(fd);
+            fail("write");
+        }
         done += static_cast<size_t>(n);
     }
-    if (durable && ::fsync(fd) != 0) { ::close(fd); fail("flush to disk"); }
+    if (durable && ::fsync(fd) != 0) {
+        ::close(fd);
+        fail("flush to disk");
+    }
     if (::close(fd) != 0) fail("close");
     if (::rename(tmp.c_str(), path.c_str()) != 0) fail("replace");
 }

@@ -47,7 +47,11 @@ KioskConfig parse_config(const std::string& path, const std::string& text) {
     auto as_int = [&](const std::string& v, int lo, int hi) {
         size_t used = 0;
         int n = 0;
-        try { n = std::stoi(v, &used); } catch (...) { used = 0; }
+        try {
+            n = std::stoi(v, &used);
+        } catch (...) {
+            used = 0;
+        }
         if (used == 0 || used != v.size()) fail("\"" + v + "\" is not a whole number");
         if (n < lo || n > hi) fail(std::to_string(n) + " is outside " + std::to_string(lo) + ".." + std::to_string(hi));
         return n;
@@ -55,7 +59,11 @@ KioskConfig parse_config(const std::string& path, const std::string& text) {
     auto as_inches = [&](const std::string& v) {
         size_t used = 0;
         double d = 0;
-        try { d = std::stod(v, &used); } catch (...) { used = 0; }
+        try {
+            d = std::stod(v, &used);
+        } catch (...) {
+            used = 0;
+        }
         if (used == 0 || used != v.size()) fail("\"" + v + "\" is not a number of inches");
         if (d < 7 || d > 100) fail(v + " inches is outside 7..100");
         return d;
@@ -77,7 +85,7 @@ KioskConfig parse_config(const std::string& path, const std::string& text) {
     auto as_url = [&](const std::string& v) {
         if (v.rfind("https://", 0) != 0 && v.rfind("http://", 0) != 0)
             fail("\"" + v + "\" is not an http:// or https:// address");
-        return v.substr(0, v.find_last_not_of('/') + 1);   // "https://x/" and "https://x" alike
+        return v.substr(0, v.find_last_not_of('/') + 1);  // "https://x/" and "https://x" alike
     };
 
     const std::map<std::string, std::function<void(const std::string&)>> setters = {
@@ -99,7 +107,8 @@ KioskConfig parse_config(const std::string& path, const std::string& text) {
         {"ca_bundle", [&](const std::string& v) { c.ca_bundle = v; }},
         {"pinned_public_key", [&](const std::string& v) { c.pinned_public_key = v; }},
         {"sync_batch_size", [&](const std::string& v) { c.sync_batch_size = as_int(v, 1, 1000); }},
-        {"sync_connect_timeout_seconds", [&](const std::string& v) { c.sync_connect_timeout_seconds = as_int(v, 1, 300); }},
+        {"sync_connect_timeout_seconds",
+         [&](const std::string& v) { c.sync_connect_timeout_seconds = as_int(v, 1, 300); }},
         {"sync_timeout_seconds", [&](const std::string& v) { c.sync_timeout_seconds = as_int(v, 1, 3600); }},
         {"sync_backoff_cap_seconds", [&](const std::string& v) { c.sync_backoff_cap_seconds = as_int(v, 1, 86400); }},
     };
@@ -119,7 +128,8 @@ KioskConfig parse_config(const std::string& path, const std::string& text) {
             for (const auto& [k, _] : setters) known += (known.empty() ? "" : ", ") + k;
             fail("unknown setting \"" + key + "\" (known: " + known + ")");
         }
-        if (c.lines.count(key)) fail("\"" + key + "\" is set twice (first on line " + std::to_string(c.lines[key]) + ")");
+        if (c.lines.count(key))
+            fail("\"" + key + "\" is set twice (first on line " + std::to_string(c.lines[key]) + ")");
         it->second(value);
         c.lines[key] = line_no;
     }

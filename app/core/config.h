@@ -8,24 +8,24 @@ namespace lkp {
 
 struct KioskConfig {
     std::string kiosk_id = "dev-kiosk";
-    std::string location;             // district code of the kiosk itself; empty = not set
-    int idle_timeout_seconds = 45;    // no touch this long mid-survey -> "Are you still there?"
-    int countdown_seconds = 20;       // how long that question waits before discarding
-    int thanks_seconds = 8;           // thank-you screen, then back to the attract screen
+    std::string location;           // district code of the kiosk itself; empty = not set
+    int idle_timeout_seconds = 45;  // no touch this long mid-survey -> "Are you still there?"
+    int countdown_seconds = 20;     // how long that question waits before discarding
+    int thanks_seconds = 8;         // thank-you screen, then back to the attract screen
     bool fullscreen = true;
     int monitor = 0;
-    std::string survey_file;          // defaults to the built-in Helsingborg survey
+    std::string survey_file;  // defaults to the built-in Helsingborg survey
     std::string districts_file;
     std::string locales_dir;
     std::string default_language = "sv";
     std::string data_dir;
-    double screen_diagonal_inches = 21.5;   // the touchscreen's size: touch targets must be >= 12 mm on it
+    double screen_diagonal_inches = 21.5;  // the touchscreen's size: touch targets must be >= 12 mm on it
 
     // Sync to the indicator store (docs/sync-protocol.md). No store_url: answers stay local.
-    std::string store_url;            // https://... (http:// only for loopback and tests)
-    std::string token_file;           // holds the token from `lkp-store kiosk add`
-    std::string ca_bundle;            // CA file to trust instead of the system's
-    std::string pinned_public_key;    // curl's format: sha256//BASE64[;sha256//...]
+    std::string store_url;          // https://... (http:// only for loopback and tests)
+    std::string token_file;         // holds the token from `lkp-store kiosk add`
+    std::string ca_bundle;          // CA file to trust instead of the system's
+    std::string pinned_public_key;  // curl's format: sha256//BASE64[;sha256//...]
     int sync_batch_size = 200;
     int sync_connect_timeout_seconds = 10;
     int sync_timeout_seconds = 60;

@@ -21,12 +21,29 @@ char32_t next_code_point(const std::string& s, size_t& i) {
 int swedish_rank(char32_t c) {
     if (c >= 'A' && c <= 'Z') c = c - 'A' + 'a';
     switch (c) {
-        case U'å': case U'Å': return 'z' + 1;
-        case U'ä': case U'Ä': case U'æ': case U'Æ': return 'z' + 2;
-        case U'ö': case U'Ö': case U'ø': case U'Ø': return 'z' + 3;
-        case U'é': case U'É': case U'è': case U'È': return 'e';
-        case U'ü': case U'Ü': return 'y';
-        default: return static_cast<int>(c);
+        case U'å':
+        case U'Å':
+            return 'z' + 1;
+        case U'ä':
+        case U'Ä':
+        case U'æ':
+        case U'Æ':
+            return 'z' + 2;
+        case U'ö':
+        case U'Ö':
+        case U'ø':
+        case U'Ø':
+            return 'z' + 3;
+        case U'é':
+        case U'É':
+        case U'è':
+        case U'È':
+            return 'e';
+        case U'ü':
+        case U'Ü':
+            return 'y';
+        default:
+            return static_cast<int>(c);
     }
 }
 
@@ -49,10 +66,14 @@ std::string swedish_initial(const std::string& name) {
     size_t i = 0;
     char32_t c = next_code_point(name, i);
     switch (swedish_rank(c)) {
-        case 'z' + 1: return "Å";
-        case 'z' + 2: return "Ä";
-        case 'z' + 3: return "Ö";
-        default: break;
+        case 'z' + 1:
+            return "Å";
+        case 'z' + 2:
+            return "Ä";
+        case 'z' + 3:
+            return "Ö";
+        default:
+            break;
     }
     int r = swedish_rank(c);
     if (r >= 'a' && r <= 'z') return std::string(1, static_cast<char>(r - 'a' + 'A'));

@@ -9,22 +9,22 @@
 namespace lkp {
 
 // Codes stored for the two choices every list offers besides its districts.
-inline constexpr const char* kDistrictOutside = "outside";   // "Bor inte i Helsingborg"
+inline constexpr const char* kDistrictOutside = "outside";  // "Bor inte i Helsingborg"
 // A declined district is stored as null, like any other declined answer.
 
 struct District {
-    std::string code;          // stable; the city's B-område code where confirmed
+    std::string code;  // stable; the city's B-område code where confirmed
     std::string name;
-    std::string group;         // e.g. "central" or "village", for grouping on screen
+    std::string group;  // e.g. "central" or "village", for grouping on screen
     bool code_confirmed = false;
-    std::string regso;         // SCB RegSO code, empty when not known
+    std::string regso;  // SCB RegSO code, empty when not known
 };
 
 struct DistrictList {
     std::string list_id;
     std::string version;
     std::string municipality;
-    std::vector<District> districts;   // sorted in Swedish order after loading
+    std::vector<District> districts;  // sorted in Swedish order after loading
 
     const District* find(const std::string& code) const;
     // True for a district code, kDistrictOutside; what may be stored as "district".

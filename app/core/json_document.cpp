@@ -24,7 +24,7 @@ int line_at_offset(const std::string& text, size_t offset) {
 
 // A minimal scanner over already-valid JSON text: it only needs to find where values start.
 class Scanner {
-public:
+  public:
     explicit Scanner(const std::string& t) : t_(t) {}
     size_t pos = 0;
 
@@ -42,17 +42,31 @@ public:
         ws();
         if (pos >= t_.size()) return;
         char c = t_[pos];
-        if (c == '"') { string(); return; }
+        if (c == '"') {
+            string();
+            return;
+        }
         if (c == '{' || c == '[') {
             char close = (c == '{') ? '}' : ']';
             ++pos;
             ws();
-            if (pos < t_.size() && t_[pos] == close) { ++pos; return; }
+            if (pos < t_.size() && t_[pos] == close) {
+                ++pos;
+                return;
+            }
             while (pos < t_.size()) {
-                if (c == '{') { ws(); string(); ws(); ++pos; /* ':' */ }
+                if (c == '{') {
+                    ws();
+                    string();
+                    ws();
+                    ++pos; /* ':' */
+                }
                 skip_value();
                 ws();
-                if (pos < t_.size() && t_[pos] == ',') { ++pos; continue; }
+                if (pos < t_.size() && t_[pos] == ',') {
+                    ++pos;
+                    continue;
+                }
                 ++pos;  // close
                 return;
             }
@@ -76,13 +90,20 @@ public:
                 if (k == token) return true;
                 skip_value();
                 ws();
-                if (pos < t_.size() && t_[pos] == ',') { ++pos; continue; }
+                if (pos < t_.size() && t_[pos] == ',') {
+                    ++pos;
+                    continue;
+                }
                 return false;
             }
         }
         if (t_[pos] == '[') {
             size_t index = 0;
-            try { index = std::stoul(token); } catch (...) { return false; }
+            try {
+                index = std::stoul(token);
+            } catch (...) {
+                return false;
+            }
             ++pos;
             for (size_t i = 0; i < index; ++i) {
                 skip_value();
@@ -96,7 +117,7 @@ public:
         return false;
     }
 
-private:
+  private:
     const std::string& t_;
 };
 
@@ -153,8 +174,7 @@ const Json& JsonDocument::member(const JsonPointer& obj, const std::string& key)
 
 std::string JsonDocument::string_at(const JsonPointer& obj, const std::string& key) const {
     const Json& v = member(obj, key);
-    if (!v.is_string() || v.get_ref<const std::string&>().empty())
-        fail(obj / key, "expected a non-empty text");
+    if (!v.is_string() || v.get_ref<const std::string&>().empty()) fail(obj / key, "expected a non-empty text");
     return v.get<std::string>();
 }
 

@@ -12,8 +12,8 @@ using Json = nlohmann::json;
 using JsonPointer = nlohmann::json::json_pointer;
 
 class JsonDocument {
-public:
-    static JsonDocument load(const std::string& path);           // reads and parses, or throws
+  public:
+    static JsonDocument load(const std::string& path);  // reads and parses, or throws
     static JsonDocument parse(std::string path, std::string text);
 
     const Json& root() const { return root_; }
@@ -30,7 +30,7 @@ public:
     const Json& array_at(const JsonPointer& obj, const std::string& key) const;
     const Json& object_at(const JsonPointer& obj, const std::string& key) const;
 
-private:
+  private:
     std::string path_;
     std::string text_;
     Json root_;

@@ -35,8 +35,9 @@ KioskData load_kiosk_data(const std::optional<std::string>& config_path,
     translations.require(survey.message_ids(), config.survey_file);
     translations.require(ui_message_ids, "the kiosk's screens");
     if (!translations.has(config.default_language))
-        throw LoadError(config.source, config.line_of("default_language"),
-                        "default_language \"" + config.default_language + "\" is not in " + config.locales_dir + "/LINGUAS");
+        throw LoadError(
+            config.source, config.line_of("default_language"),
+            "default_language \"" + config.default_language + "\" is not in " + config.locales_dir + "/LINGUAS");
     if (!config.location.empty() && !districts.find(config.location))
         throw LoadError(config.source, config.line_of("location"),
                         "location \"" + config.location + "\" is not a district code in " + config.districts_file);

@@ -7,11 +7,11 @@
 namespace lkp {
 
 class LoadError : public std::runtime_error {
-public:
+  public:
     LoadError(const std::string& file, int line, const std::string& what)
         : std::runtime_error(format(file, line, what)) {}
 
-private:
+  private:
     static std::string format(const std::string& file, int line, const std::string& what) {
         std::string s = file;
         if (line > 0) s.append(":").append(std::to_string(line));

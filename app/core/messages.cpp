@@ -20,14 +20,26 @@ bool unquote(const std::string& s, std::string& out) {
     for (size_t i = 1; i + 1 < s.size(); ++i) {
         char c = s[i];
         if (c == '"') return false;
-        if (c != '\\') { out += c; continue; }
+        if (c != '\\') {
+            out += c;
+            continue;
+        }
         if (++i + 1 > s.size() - 1) return false;
         switch (s[i]) {
-            case 'n': out += '\n'; break;
-            case 't': out += '\t'; break;
-            case '"': out += '"'; break;
-            case '\\': out += '\\'; break;
-            default: return false;
+            case 'n':
+                out += '\n';
+                break;
+            case 't':
+                out += '\t';
+                break;
+            case '"':
+                out += '"';
+                break;
+            case '\\':
+                out += '\\';
+                break;
+            default:
+                return false;
         }
     }
     return true;
@@ -55,7 +67,7 @@ Catalog parse_po(const std::string& path, const std::string& text) {
 
     struct Entry {
         std::string id, str;
-        std::vector<std::string> forms;   // msgstr[i]
+        std::vector<std::string> forms;  // msgstr[i]
         bool fuzzy = false, has_id = false, plural = false;
         int line = 0;
     } e;
@@ -65,7 +77,8 @@ Catalog parse_po(const std::string& path, const std::string& text) {
     auto flush = [&]() {
         if (!e.has_id) return;
         if (e.plural && !e.forms.empty()) e.str = e.forms[0];
-        bool complete = !e.str.empty() && std::none_of(e.forms.begin(), e.forms.end(), [](const std::string& f) { return f.empty(); });
+        bool complete = !e.str.empty() &&
+                        std::none_of(e.forms.begin(), e.forms.end(), [](const std::string& f) { return f.empty(); });
         if (e.id.empty()) {
             header = e.str;
         } else if (!e.fuzzy && complete) {
@@ -83,7 +96,10 @@ Catalog parse_po(const std::string& path, const std::string& text) {
     while (std::getline(in, line)) {
         ++n;
         if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.empty()) { flush(); continue; }
+        if (line.empty()) {
+            flush();
+            continue;
+        }
         if (line.rfind("#,", 0) == 0) {
             if (e.has_id) flush();
             if (line.find("fuzzy") != std::string::npos) e.fuzzy = true;
@@ -93,10 +109,14 @@ Catalog parse_po(const std::string& path, const std::string& text) {
         auto keyword_end = line.find(' ');
         std::string keyword = line.substr(0, keyword_end);
         std::string rest = keyword_end == std::string::npos ? "" : line.substr(keyword_end + 1);
-        if (keyword[0] == '"') { rest = line; keyword.clear(); }
+        if (keyword[0] == '"') {
+            rest = line;
+            keyword.clear();
+        }
         if (keyword == "msgctxt" || keyword == "msgid") {
-            if (e.has_id && target != &e.id) flush();   // a new entry begins
-            if (keyword == "msgctxt") throw LoadError(path, n, "msgctxt is not used by LKP Kiosk; put the context in the message id");
+            if (e.has_id && target != &e.id) flush();  // a new entry begins
+            if (keyword == "msgctxt")
+                throw LoadError(path, n, "msgctxt is not used by LKP Kiosk; put the context in the message id");
             e.has_id = true;
             e.line = n;
             target = &e.id;
@@ -135,8 +155,9 @@ Catalog parse_po(const std::string& path, const std::string& text) {
     }
     for (const auto& [id, forms] : cat.plural_texts)
         if (static_cast<int>(forms.size()) != cat.plural_rule.count())
-            throw LoadError(path, cat.lines[id], id + " has " + std::to_string(forms.size()) + " plural forms; Plural-Forms says " +
-                                                     std::to_string(cat.plural_rule.count()));
+            throw LoadError(path, cat.lines[id],
+                            id + " has " + std::to_string(forms.size()) + " plural forms; Plural-Forms says " +
+                                std::to_string(cat.plural_rule.count()));
     if (cat.native_name.empty()) throw LoadError(path, 1, "the header has no \"X-Language-Name:\" field");
     return cat;
 }
@@ -157,7 +178,8 @@ Translations Translations::load(const std::string& dir) {
         while (words >> word) {
             Catalog c = load_po(dir + "/" + word + ".po");
             if (c.language != word)
-                throw LoadError(c.file, 1, "Language header says \"" + c.language + "\" but the file is named " + word + ".po");
+                throw LoadError(c.file, 1,
+                                "Language header says \"" + c.language + "\" but the file is named " + word + ".po");
             if (t.has(word)) throw LoadError(linguas_path, line_no, word + " is listed twice");
             t.catalogs_.push_back(std::move(c));
         }
@@ -193,8 +215,7 @@ void Translations::require(const std::vector<std::string>& ids, const std::strin
     std::string missing;
     for (const auto& id : ids)
         if (!source().find(id)) missing += (missing.empty() ? "" : ", ") + id;
-    if (!missing.empty())
-        throw LoadError(source().file, 0, "no text for " + missing + " (used by " + used_by + ")");
+    if (!missing.empty()) throw LoadError(source().file, 0, "no text for " + missing + " (used by " + used_by + ")");
 }
 
 }  // namespace lkp

@@ -10,15 +10,15 @@
 namespace lkp {
 
 struct Catalog {
-    std::string language;        // "sv", "en", ...: the PO file's name and its Language header
-    std::string native_name;     // X-Language-Name: the language named in itself
-    bool rtl = false;            // X-Text-Direction: rtl
-    bool reviewed = false;       // X-Native-Speaker-Reviewed: yes
+    std::string language;     // "sv", "en", ...: the PO file's name and its Language header
+    std::string native_name;  // X-Language-Name: the language named in itself
+    bool rtl = false;         // X-Text-Direction: rtl
+    bool reviewed = false;    // X-Native-Speaker-Reviewed: yes
     std::string file;
     std::map<std::string, std::string> texts;  // fuzzy and empty entries are left out, as gettext does
     std::map<std::string, std::vector<std::string>> plural_texts;  // msgstr[0..] of entries with msgid_plural
-    PluralRule plural_rule;                    // from the Plural-Forms header
-    std::map<std::string, int> lines;          // msgid -> line of its entry
+    PluralRule plural_rule;                                        // from the Plural-Forms header
+    std::map<std::string, int> lines;                              // msgid -> line of its entry
 
     const std::string* find(const std::string& id) const;
 };
@@ -28,7 +28,7 @@ Catalog parse_po(const std::string& path, const std::string& text);
 Catalog load_po(const std::string& path);
 
 class Translations {
-public:
+  public:
     // Loads every language named in DIR/LINGUAS. The first one is the source language, and
     // every message must exist there; others fall back to it for a missing text.
     static Translations load(const std::string& dir);
@@ -47,7 +47,7 @@ public:
     // Fails with the file that lacks them if any id has no text in the source language.
     void require(const std::vector<std::string>& ids, const std::string& used_by) const;
 
-private:
+  private:
     std::vector<Catalog> catalogs_;
 };
 

@@ -10,7 +10,7 @@ namespace {
 // Recursive descent over the C subset gettext allows: n, integers, ! * / % + - < > <= >= == !=
 // && || ?: and parentheses.
 class Evaluator {
-public:
+  public:
     Evaluator(const std::string& s, long n) : s_(s), n_(n) {}
 
     long run() {
@@ -20,7 +20,7 @@ public:
         return v;
     }
 
-private:
+  private:
     [[noreturn]] void fail(const std::string& what) { throw std::invalid_argument("plural expression: " + what); }
     void skip() {
         while (p_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[p_]))) ++p_;
@@ -56,39 +56,52 @@ private:
     long equality() {
         long v = relation();
         for (;;) {
-            if (eat("==")) v = v == relation();
-            else if (eat("!=")) v = v != relation();
-            else return v;
+            if (eat("=="))
+                v = v == relation();
+            else if (eat("!="))
+                v = v != relation();
+            else
+                return v;
         }
     }
     long relation() {
         long v = additive();
         for (;;) {
-            if (eat("<=")) v = v <= additive();
-            else if (eat(">=")) v = v >= additive();
-            else if (eat("<")) v = v < additive();
-            else if (eat(">")) v = v > additive();
-            else return v;
+            if (eat("<="))
+                v = v <= additive();
+            else if (eat(">="))
+                v = v >= additive();
+            else if (eat("<"))
+                v = v < additive();
+            else if (eat(">"))
+                v = v > additive();
+            else
+                return v;
         }
     }
     long additive() {
         long v = multiplicative();
         for (;;) {
-            if (eat("+")) v += multiplicative();
-            else if (eat("-")) v -= multiplicative();
-            else return v;
+            if (eat("+"))
+                v += multiplicative();
+            else if (eat("-"))
+                v -= multiplicative();
+            else
+                return v;
         }
     }
     long multiplicative() {
         long v = unary();
         for (;;) {
-            if (eat("*")) v *= unary();
+            if (eat("*"))
+                v *= unary();
             else if (eat("/") || eat("%")) {
                 bool mod = s_[p_ - 1] == '%';
                 long d = unary();
                 if (d == 0) fail("division by zero");
                 v = mod ? v % d : v / d;
-            } else return v;
+            } else
+                return v;
         }
     }
     long unary() {
@@ -135,11 +148,12 @@ PluralRule PluralRule::parse(const std::string& value) {
     }
     if (r.nplurals_ < 1 || r.nplurals_ > 6) throw std::invalid_argument("Plural-Forms: nplurals must be 1 to 6");
     r.expression_ = field(value, "plural");
-    for (long n : {0L, 1L, 2L, 3L, 5L, 11L, 21L, 22L, 25L, 101L, 111L}) {  // catches bad syntax and out-of-range results now
+    for (long n :
+         {0L, 1L, 2L, 3L, 5L, 11L, 21L, 22L, 25L, 101L, 111L}) {  // catches bad syntax and out-of-range results now
         long i = Evaluator(r.expression_, n).run();
         if (i < 0 || i >= r.nplurals_)
-            throw std::invalid_argument("Plural-Forms: plural gives " + std::to_string(i) + " for n=" + std::to_string(n) +
-                                        ", outside 0.." + std::to_string(r.nplurals_ - 1));
+            throw std::invalid_argument("Plural-Forms: plural gives " + std::to_string(i) + " for n=" +
+                                        std::to_string(n) + ", outside 0.." + std::to_string(r.nplurals_ - 1));
     }
     return r;
 }

@@ -5,15 +5,15 @@
 namespace lkp {
 
 class PluralRule {
-public:
-    PluralRule() = default;   // nplurals=2; plural=(n != 1), gettext's default
+  public:
+    PluralRule() = default;  // nplurals=2; plural=(n != 1), gettext's default
     // Throws std::invalid_argument naming what is wrong with the header value.
     static PluralRule parse(const std::string& header_value);
 
     int count() const { return nplurals_; }
     int index(long n) const;  // always within 0..count()-1
 
-private:
+  private:
     int nplurals_ = 2;
     std::string expression_ = "n != 1";
 };

@@ -1,10 +1,10 @@
 #include "session.h"
 
-#include "record/utc.h"
-#include "record/uuid.h"
-
 #include <algorithm>
 #include <cmath>
+
+#include "record/utc.h"
+#include "record/uuid.h"
 
 namespace lkp {
 
@@ -26,7 +26,7 @@ std::string Session::step_name() const {
     if (screen_ == Screen::Question) return current_question().id;
     if (screen_ == Screen::District) return "district";
     if (screen_ == Screen::Language) return "language";
-    return {};   // attract and thanks are no survey step: nothing is abandoned there
+    return {};  // attract and thanks are no survey step: nothing is abandoned there
 }
 
 std::optional<Json> Session::current_answer() const {
@@ -84,7 +84,8 @@ Outcome Session::handle(const Event& e, Instant now) {
         r.location = settings_.location;
         r.language = language_;
         r.district = *district_;
-        for (size_t i = 0; i < survey_.questions.size(); ++i) r.answers.emplace_back(survey_.questions[i].id, *answers_[i]);
+        for (size_t i = 0; i < survey_.questions.size(); ++i)
+            r.answers.emplace_back(survey_.questions[i].id, *answers_[i]);
         r.started_at = format_utc(started_wall_);
         r.submitted_at = format_utc(now.wall);
         r.flags = settings_.flags;
@@ -96,13 +97,19 @@ Outcome Session::handle(const Event& e, Instant now) {
         thanks_until_ = now.mono + settings_.thanks;
     } else if (std::holds_alternative<event::Back>(e)) {
         switch (screen_) {
-            case Screen::Language: return abandon();
-            case Screen::District: screen_ = Screen::Language; break;
-            case Screen::Question:
-                if (question_ == 0) screen_ = Screen::District;
-                else --question_;
+            case Screen::Language:
+                return abandon();
+            case Screen::District:
+                screen_ = Screen::Language;
                 break;
-            default: break;
+            case Screen::Question:
+                if (question_ == 0)
+                    screen_ = Screen::District;
+                else
+                    --question_;
+                break;
+            default:
+                break;
         }
     } else if (std::holds_alternative<event::Finish>(e)) {
         if (screen_ == Screen::Thanks) reset();
@@ -133,9 +140,12 @@ int Session::seconds_left(Instant now) const {
 
 std::optional<SteadyClock::time_point> Session::next_deadline() const {
     switch (screen_) {
-        case Screen::Attract: return std::nullopt;
-        case Screen::Thanks: return thanks_until_;
-        default: break;
+        case Screen::Attract:
+            return std::nullopt;
+        case Screen::Thanks:
+            return thanks_until_;
+        default:
+            break;
     }
     if (prompt_deadline_) {
         // Wake every second so the countdown on screen stays right.

@@ -27,42 +27,48 @@ struct Instant {
 
 struct SessionSettings {
     std::string kiosk_id;
-    std::optional<std::string> location;   // the kiosk's own district; nullopt: not configured
+    std::optional<std::string> location;  // the kiosk's own district; nullopt: not configured
     std::string default_language = "sv";
-    std::vector<std::string> languages;        // what ChooseLanguage accepts
+    std::vector<std::string> languages;  // what ChooseLanguage accepts
     std::chrono::seconds idle_timeout{45};
     std::chrono::seconds countdown{20};
     std::chrono::seconds thanks{8};
-    std::vector<std::string> flags;            // copied into every response ("synthetic")
+    std::vector<std::string> flags;  // copied into every response ("synthetic")
 };
 
 enum class Screen { Attract, Language, District, Question, Thanks };
 
 namespace event {
-struct Start {};                                        // tap on the attract screen
-struct ChooseLanguage { std::string language; };        // on the language screen, or switching mid-way
-struct ChooseDistrict { std::optional<std::string> code; };  // nullopt = "Vill inte svara"
-struct Answer { Json value; };                          // null = "Vill inte svara"
+struct Start {};  // tap on the attract screen
+struct ChooseLanguage {
+    std::string language;
+};  // on the language screen, or switching mid-way
+struct ChooseDistrict {
+    std::optional<std::string> code;
+};  // nullopt = "Vill inte svara"
+struct Answer {
+    Json value;
+};  // null = "Vill inte svara"
 struct Back {};
-struct StillHere {};                                    // "Are you still there?" -> yes
-struct Finish {};                                       // tap on the thank-you screen
+struct StillHere {};  // "Are you still there?" -> yes
+struct Finish {};     // tap on the thank-you screen
 }  // namespace event
 
-using Event = std::variant<event::Start, event::ChooseLanguage, event::ChooseDistrict, event::Answer,
-                           event::Back, event::StillHere, event::Finish>;
+using Event = std::variant<event::Start, event::ChooseLanguage, event::ChooseDistrict, event::Answer, event::Back,
+                           event::StillHere, event::Finish>;
 
 struct Outcome {
     bool started = false;
-    std::optional<Response> completed;          // to be committed before the thank-you screen shows
-    std::optional<std::string> abandoned_at;    // step name where an unfinished session ended
+    std::optional<Response> completed;        // to be committed before the thank-you screen shows
+    std::optional<std::string> abandoned_at;  // step name where an unfinished session ended
 };
 
 class Session {
-public:
+  public:
     Session(Survey survey, DistrictList districts, SessionSettings settings);
 
     Outcome handle(const Event& e, Instant now);
-    Outcome tick(Instant now);                  // timers: idle prompt, discard, thank-you timeout
+    Outcome tick(Instant now);  // timers: idle prompt, discard, thank-you timeout
 
     Screen screen() const { return screen_; }
     const std::string& language() const { return language_; }
@@ -76,14 +82,14 @@ public:
     const std::optional<std::optional<std::string>>& district() const { return district_; }
 
     bool asking_still_there() const { return prompt_deadline_.has_value(); }
-    int seconds_left(Instant now) const;        // on the "still there?" countdown
+    int seconds_left(Instant now) const;  // on the "still there?" countdown
     // When tick() must next run for a timer to fire; nullopt when nothing is pending.
     std::optional<SteadyClock::time_point> next_deadline() const;
     // The survey step, as stored with an abandoned session: "language", "district" or a question
     // id; empty on the attract and thank-you screens. The UI names its screens itself (ui/screen_table.h).
     std::string step_name() const;
 
-private:
+  private:
     Outcome abandon();
     void reset();
 
@@ -94,8 +100,8 @@ private:
     Screen screen_ = Screen::Attract;
     std::string language_;
     size_t question_ = 0;
-    std::optional<std::optional<std::string>> district_;     // outer: chosen yet; inner: declined
-    std::vector<std::optional<Json>> answers_;                // per question: unanswered or value/null
+    std::optional<std::optional<std::string>> district_;  // outer: chosen yet; inner: declined
+    std::vector<std::optional<Json>> answers_;            // per question: unanswered or value/null
     std::chrono::system_clock::time_point started_wall_;
     SteadyClock::time_point last_touch_;
     SteadyClock::time_point thanks_until_;

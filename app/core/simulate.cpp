@@ -43,26 +43,37 @@ SimulationCounts simulate_sessions(Session& session, std::uint64_t seed, int cou
         size_t steps = 0;
         while (session.screen() != Screen::Thanks && session.screen() != Screen::Attract) {
             if (steps++ == abandon_after) {
-                if (session.screen() == Screen::Language && chance(0.5)) feed(event::Back{});
-                else walk_away();
+                if (session.screen() == Screen::Language && chance(0.5))
+                    feed(event::Back{});
+                else
+                    walk_away();
                 break;
             }
             switch (session.screen()) {
-                case Screen::Language: feed(event::ChooseLanguage{languages[pick(languages.size())]}); break;
+                case Screen::Language:
+                    feed(event::ChooseLanguage{languages[pick(languages.size())]});
+                    break;
                 case Screen::District: {
                     double r = std::uniform_real_distribution<double>(0, 1)(rng);
-                    if (r < 0.05) feed(event::ChooseDistrict{std::nullopt});
-                    else if (r < 0.1) feed(event::ChooseDistrict{std::string(kDistrictOutside)});
-                    else feed(event::ChooseDistrict{districts[pick(districts.size())].code});
+                    if (r < 0.05)
+                        feed(event::ChooseDistrict{std::nullopt});
+                    else if (r < 0.1)
+                        feed(event::ChooseDistrict{std::string(kDistrictOutside)});
+                    else
+                        feed(event::ChooseDistrict{districts[pick(districts.size())].code});
                     break;
                 }
                 case Screen::Question: {
-                    if (chance(0.03) && session.question_index() > 0) { feed(event::Back{}); break; }
+                    if (chance(0.03) && session.question_index() > 0) {
+                        feed(event::Back{});
+                        break;
+                    }
                     const auto& options = session.current_question().scale.options;
                     feed(event::Answer{chance(1.0 / 15) ? Json(nullptr) : options[pick(options.size())].value});
                     break;
                 }
-                default: break;
+                default:
+                    break;
             }
         }
         if (session.screen() == Screen::Thanks) feed(event::Finish{});

@@ -136,7 +136,8 @@ Survey parse_survey(const JsonDocument& doc) {
         if (q.section != "core") continue;
         if (!questions[i].contains("indicator")) continue;
         std::string ind = doc.string_at(root / "questions" / i, "indicator");
-        bool known = std::any_of(sv.indicators.begin(), sv.indicators.end(), [&](const Indicator& x) { return x.id == ind; });
+        bool known =
+            std::any_of(sv.indicators.begin(), sv.indicators.end(), [&](const Indicator& x) { return x.id == ind; });
         if (!known) doc.fail(root / "questions" / i / "indicator", "no indicator with id \"" + ind + "\"");
         sv.questions[i].indicator = ind;
     }

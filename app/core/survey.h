@@ -12,8 +12,8 @@ namespace lkp {
 // How an option looks besides its words: a face and a colour, never colour alone.
 // tone: +2 very positive .. -2 very negative; nullopt for options that are not on the scale.
 struct ScaleOption {
-    Json value;             // what is stored: a number for scales, a short code for categories
-    std::string label_id;   // message id of the words on the button
+    Json value;            // what is stored: a number for scales, a short code for categories
+    std::string label_id;  // message id of the words on the button
     std::optional<int> tone;
 };
 
@@ -21,26 +21,26 @@ struct Scale {
     enum class Kind { Choice, Numeric };
     std::string id;
     Kind kind = Kind::Choice;
-    std::vector<ScaleOption> options;  // for Numeric: one per number, min..max
-    int min = 0, max = 0;              // Numeric only
+    std::vector<ScaleOption> options;         // for Numeric: one per number, min..max
+    int min = 0, max = 0;                     // Numeric only
     std::string low_label_id, high_label_id;  // Numeric only: the written-out end labels
     bool is_allowed(const Json& value) const;
 };
 
 struct Question {
     std::string id;
-    std::string text_id;      // message id of the question
-    std::string section;      // "core" or "background"
-    std::string indicator;    // indicator id it feeds, empty for background items
-    Scale scale;              // a copy, so a Survey can be copied freely
+    std::string text_id;    // message id of the question
+    std::string section;    // "core" or "background"
+    std::string indicator;  // indicator id it feeds, empty for background items
+    Scale scale;            // a copy, so a Survey can be copied freely
 };
 
 struct Indicator {
     std::string id;
-    std::string kind;                 // "share", "mean", "index_0_100"
+    std::string kind;  // "share", "mean", "index_0_100"
     std::string question;
-    std::vector<Json> numerator;      // "share": values counted as yes
-    std::vector<Json> excluded;       // values not in the denominator
+    std::vector<Json> numerator;  // "share": values counted as yes
+    std::vector<Json> excluded;   // values not in the denominator
 };
 
 struct Survey {

@@ -44,8 +44,9 @@ std::string export_csv(const std::vector<Response>& responses, const Survey* sur
         std::string flags;
         for (const auto& f : r.flags) flags += (flags.empty() ? "" : ";") + f;
         out += r.id + "," + std::to_string(r.seq) + "," + csv_field(r.kiosk_id) + "," + csv_field(r.survey_id) + "," +
-               std::to_string(r.survey_version) + "," + csv_field(r.location.value_or("")) + "," + csv_field(r.language) + "," +
-               csv_field(r.district.value_or("")) + "," + r.started_at + "," + r.submitted_at + "," + csv_field(flags);
+               std::to_string(r.survey_version) + "," + csv_field(r.location.value_or("")) + "," +
+               csv_field(r.language) + "," + csv_field(r.district.value_or("")) + "," + r.started_at + "," +
+               r.submitted_at + "," + csv_field(flags);
         for (const auto& c : columns) {
             const Json* answer = r.answer(c);
             out += "," + (answer ? csv_field(cell(*answer)) : std::string());

@@ -250,8 +250,7 @@ KioskStatus KioskDatabase::status() {
 std::optional<PendingBatch> KioskDatabase::saved_batch() {
     auto row = db_->prepare("SELECT idempotency_key, body, seqs, ids, attempts FROM sync_batch WHERE id = 1");
     if (!row.step()) return std::nullopt;
-    return PendingBatch{row.text_col(0), row.blob_col(1),
-                        Json::parse(row.text_col(2)).get<std::vector<std::int64_t>>(),
+    return PendingBatch{row.text_col(0), row.blob_col(1), Json::parse(row.text_col(2)).get<std::vector<std::int64_t>>(),
                         Json::parse(row.text_col(3)).get<std::vector<std::string>>(), static_cast<int>(row.int_col(4))};
 }
 
@@ -343,9 +342,12 @@ OutboxStatus KioskDatabase::outbox_status() {
     auto state = db_->prepare("SELECT key, value FROM sync_state");
     while (state.step()) {
         std::string key = state.text_col(0);
-        if (key == "last_success_at") st.last_success_at = state.text_col(1);
-        else if (key == "last_error") st.last_error = state.text_col(1);
-        else if (key == "last_error_at") st.last_error_at = state.text_col(1);
+        if (key == "last_success_at")
+            st.last_success_at = state.text_col(1);
+        else if (key == "last_error")
+            st.last_error = state.text_col(1);
+        else if (key == "last_error_at")
+            st.last_error_at = state.text_col(1);
     }
     return st;
 }

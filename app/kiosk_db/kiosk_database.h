@@ -28,7 +28,7 @@ struct KioskStatus {
     std::int64_t sessions_completed = 0;
     std::int64_t sessions_abandoned = 0;
     std::map<std::string, std::int64_t> abandoned_at;  // step -> count
-    std::int64_t synthetic_sessions = 0;  // started by `simulate`; kept out of the response rate
+    std::int64_t synthetic_sessions = 0;               // started by `simulate`; kept out of the response rate
     std::string first_submitted_at, last_submitted_at;
 };
 
@@ -59,12 +59,12 @@ struct PendingBatch {
 
 // What the store said about one response of the batch in flight.
 struct ItemVerdict {
-    bool delivered = false;  // stored now or before: it leaves the outbox
+    bool delivered = false;           // stored now or before: it leaves the outbox
     std::string code, field, reason;  // why not, when not delivered
 };
 
 class KioskDatabase {
-public:
+  public:
     enum class Role {
         Kiosk,  // saves answers: every commit is flushed to disk (synchronous=FULL)
         // Sync bookkeeping only (batch in flight, which rows left the outbox). A power cut may undo
@@ -120,7 +120,7 @@ public:
     OutboxStatus outbox_status();
     std::vector<Rejection> rejections(int limit = 5);
 
-private:
+  private:
     KioskDatabase(std::unique_ptr<Database> db, Role role);
     void record_event(const char* kind, const std::string& step, bool synthetic);
     void set_sync_state(const std::string& key, const std::string& value);

@@ -17,6 +17,6 @@ struct FontSets {
     Fonts normal, large;
 };
 
-inline constexpr float kLargeTextScale = 1.25f;   // the resident's "larger text" choice
+inline constexpr float kLargeTextScale = 1.25f;  // the resident's "larger text" choice
 
 }  // namespace lkp

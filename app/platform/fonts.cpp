@@ -1,10 +1,9 @@
 #include "fonts.h"
 
+#include <imgui_internal.h>  // ImTextCharFromUtf8
 #include <sys/stat.h>
 
 #include <stdexcept>
-
-#include <imgui_internal.h>  // ImTextCharFromUtf8
 
 #include "i18n/bidi.h"
 
@@ -33,7 +32,7 @@ std::string require_file(const std::string& path) {
 }  // namespace
 
 FontSets load_fonts(float unit, const std::vector<std::string>& texts, const std::string& dir,
-                 const std::vector<ScriptFont>& scripts) {
+                    const std::vector<ScriptFont>& scripts) {
     // The glyph list must outlive the atlas build, which keeps a pointer to it.
     static ImVector<ImWchar> ranges;
     ImFontGlyphRangesBuilder builder;
@@ -49,9 +48,10 @@ FontSets load_fonts(float unit, const std::vector<std::string>& texts, const std
     ImFontAtlas* atlas = ImGui::GetIO().Fonts;
     auto add = [&](bool bold, float size) {
         ImFontConfig cfg;
-        cfg.OversampleH = 1;   // drawn at the exact pixel size; oversampling only grows the atlas
-        ImFont* f = atlas->AddFontFromFileTTF(require_file(dir + (bold ? "/NotoSans-Bold.ttf" : "/NotoSans-Regular.ttf")).c_str(),
-                                              size, &cfg, ranges.Data);
+        cfg.OversampleH = 1;  // drawn at the exact pixel size; oversampling only grows the atlas
+        ImFont* f = atlas->AddFontFromFileTTF(
+            require_file(dir + (bold ? "/NotoSans-Bold.ttf" : "/NotoSans-Regular.ttf")).c_str(), size, &cfg,
+            ranges.Data);
         if (!f) throw std::runtime_error("cannot load the fonts in " + dir);
         for (const ScriptFont& s : scripts) {
             ImFontConfig merge;
@@ -59,8 +59,8 @@ FontSets load_fonts(float unit, const std::vector<std::string>& texts, const std
             merge.OversampleH = 1;
             // Keep the larger script on the Latin baseline's visual centre.
             merge.GlyphOffset.y = -size * (s.scale - 1.0f) * 0.2f;
-            if (!atlas->AddFontFromFileTTF(require_file(dir + "/" + (bold ? s.bold : s.regular)).c_str(), size * s.scale,
-                                           &merge, ranges.Data))
+            if (!atlas->AddFontFromFileTTF(require_file(dir + "/" + (bold ? s.bold : s.regular)).c_str(),
+                                           size * s.scale, &merge, ranges.Data))
                 throw std::runtime_error("cannot load " + dir + "/" + (bold ? s.bold : s.regular));
         }
         return f;
@@ -86,7 +86,8 @@ std::u32string missing_glyphs(ImFont* font, const std::string& text) {
         unsigned int c = 0;
         s += ImTextCharFromUtf8(&c, s, end);
         if (c == 0) break;
-        if (c != ' ' && c != '\n' && !font->FindGlyphNoFallback(static_cast<ImWchar>(c))) missing += static_cast<char32_t>(c);
+        if (c != ' ' && c != '\n' && !font->FindGlyphNoFallback(static_cast<ImWchar>(c)))
+            missing += static_cast<char32_t>(c);
     }
     return missing;
 }

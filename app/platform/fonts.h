@@ -13,9 +13,9 @@ inline constexpr const char* kNotoDir = "/usr/share/fonts/truetype/noto";
 
 // The scripts merged into each font, after Noto Sans (Latin, Cyrillic, Greek).
 struct ScriptFont {
-    const char* regular;   // file names in the Noto folder
+    const char* regular;  // file names in the Noto folder
     const char* bold;
-    float scale;           // size relative to Latin, so both look the same size
+    float scale;  // size relative to Latin, so both look the same size
 };
 const std::vector<ScriptFont>& script_fonts();
 
@@ -23,7 +23,7 @@ const std::vector<ScriptFont>& script_fonts();
 // holding every character of `texts` (logical order; right-to-left ones are shaped here too).
 // Throws std::runtime_error naming the missing file and the Debian package that provides it.
 FontSets load_fonts(float unit, const std::vector<std::string>& texts, const std::string& font_dir = kNotoDir,
-                 const std::vector<ScriptFont>& scripts = script_fonts());
+                    const std::vector<ScriptFont>& scripts = script_fonts());
 
 // Characters of `text` (as drawn) that `font` has no glyph for; empty when all are there.
 std::u32string missing_glyphs(ImFont* font, const std::string& drawn_text);

@@ -7,10 +7,10 @@
 #include <stb/stb_image_write.h>
 
 #include <atomic>
-#include <chrono>
 #include <cfloat>
-#include <deque>
+#include <chrono>
 #include <cstdio>
+#include <deque>
 #include <stdexcept>
 #include <vector>
 
@@ -28,7 +28,7 @@ std::string g_glfw_error;
 struct PointerState {
     double x = -FLT_MAX, y = -FLT_MAX;
     bool down = false;
-    std::chrono::steady_clock::time_point at;   // when the X server's event reached us
+    std::chrono::steady_clock::time_point at;  // when the X server's event reached us
 };
 PointerState g_pointer;
 std::chrono::steady_clock::time_point g_last_press;
@@ -63,8 +63,7 @@ void refuse_close(GLFWwindow* w) { glfwSetWindowShouldClose(w, GLFW_FALSE); }
 
 Window::Window(const WindowOptions& o) : kiosk_(o.fullscreen) {
     glfwSetErrorCallback(on_error);
-    if (!glfwInit())
-        throw std::runtime_error("cannot start the window system (" + g_glfw_error + "); is DISPLAY set?");
+    if (!glfwInit()) throw std::runtime_error("cannot start the window system (" + g_glfw_error + "); is DISPLAY set?");
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
 
@@ -84,7 +83,8 @@ Window::Window(const WindowOptions& o) : kiosk_(o.fullscreen) {
     window_ = glfwCreateWindow(w, h, "LKP Kiosk", monitor, nullptr);
     if (!window_) {
         glfwTerminate();
-        throw std::runtime_error("cannot open a " + std::to_string(w) + "x" + std::to_string(h) + " OpenGL 3 window: " + g_glfw_error);
+        throw std::runtime_error("cannot open a " + std::to_string(w) + "x" + std::to_string(h) +
+                                 " OpenGL 3 window: " + g_glfw_error);
     }
     glfwMakeContextCurrent(window_);
     glfwSwapInterval(1);
@@ -103,7 +103,7 @@ Window::Window(const WindowOptions& o) : kiosk_(o.fullscreen) {
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;   // nothing of one session may be kept for the next
+    io.IniFilename = nullptr;  // nothing of one session may be kept for the next
     io.LogFilename = nullptr;
     if (kiosk_) io.ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;
     ImGui_ImplGlfw_InitForOpenGL(window_, true);
@@ -137,9 +137,12 @@ std::chrono::steady_clock::time_point Window::last_press() const { return g_last
 bool Window::close_requested() const { return glfwWindowShouldClose(window_); }
 
 bool Window::wait(double timeout_s) {
-    if (timeout_s < 0) glfwWaitEvents();
-    else if (timeout_s == 0) glfwPollEvents();
-    else glfwWaitEventsTimeout(timeout_s);
+    if (timeout_s < 0)
+        glfwWaitEvents();
+    else if (timeout_s == 0)
+        glfwPollEvents();
+    else
+        glfwWaitEventsTimeout(timeout_s);
     return g_input.exchange(false);
 }
 

@@ -12,11 +12,11 @@ namespace lkp {
 struct WindowOptions {
     bool fullscreen = true;
     int monitor = 0;
-    int width = 1280, height = 800;   // windowed size
+    int width = 1280, height = 800;  // windowed size
 };
 
 class Window {
-public:
+  public:
     // Opens the window and initialises ImGui; throws std::runtime_error with the reason.
     explicit Window(const WindowOptions& options);
     ~Window();
@@ -25,21 +25,21 @@ public:
     int width() const;
     int height() const;
     bool close_requested() const;
-    bool input_pending() const;   // taps not yet replayed to ImGui: keep drawing frames
+    bool input_pending() const;  // taps not yet replayed to ImGui: keep drawing frames
     // When the press now being replayed happened (its event's arrival, not the frame's time).
     std::chrono::steady_clock::time_point last_press() const;
 
     // Sleeps until input arrives or `timeout_s` passes (negative: no timeout). True if input arrived.
     bool wait(double timeout_s);
-    static void wake();   // thread-safe: makes wait() return
+    static void wake();  // thread-safe: makes wait() return
 
     void begin_frame();
-    void end_frame();     // renders ImGui's draw data; call present() after any screenshot
+    void end_frame();  // renders ImGui's draw data; call present() after any screenshot
     void present();
     // Writes the back buffer (the frame just rendered) as a PNG.
     bool save_screenshot(const std::string& path) const;
 
-private:
+  private:
     GLFWwindow* window_ = nullptr;
     bool kiosk_ = true;
 };

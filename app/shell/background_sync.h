@@ -12,17 +12,17 @@
 namespace lkp {
 
 class BackgroundSync {
-public:
+  public:
     // `wake_loop` is called on the sync's thread when its status changed.
     explicit BackgroundSync(std::function<void()> wake_loop);
 
     void start(sync::SyncSettings settings);
-    void answer_saved();   // send soon
+    void answer_saved();  // send soon
     // Called each time the loop wakes: a status the sync announced since becomes log lines.
     void check_status();
     const SyncStatus& status() const { return status_; }
 
-private:
+  private:
     std::function<void()> wake_loop_;
     std::atomic<bool> changed_{false};
     SyncStatus status_;

@@ -15,7 +15,7 @@
 namespace lkp {
 
 class Recorder {
-public:
+  public:
     static constexpr std::chrono::seconds kRetryEvery{30};
 
     explicit Recorder(std::string data_dir, LogLine log = log_to_stderr);
@@ -41,11 +41,11 @@ public:
     // Completed answers held in memory, not yet stored.
     std::size_t waiting() const { return unsaved_.size(); }
 
-private:
+  private:
     std::string data_dir_;
     LogLine log_;
     std::optional<KioskDatabase> store_;
-    std::deque<Response> unsaved_;   // oldest first
+    std::deque<Response> unsaved_;  // oldest first
     SteadyClock::time_point next_retry_{};
     bool last_save_failed_ = false;
 };

@@ -9,8 +9,8 @@
 namespace lkp {
 
 class ScreenshotAfterChange {
-public:
-    explicit ScreenshotAfterChange(std::string dir);   // empty: no pictures
+  public:
+    explicit ScreenshotAfterChange(std::string dir);  // empty: no pictures
 
     // Once per drawn frame, rendered but not yet shown: the file to save this frame to, when the
     // frame before asked for a picture.
@@ -20,7 +20,7 @@ public:
     // Frames the loop must still draw for a picture asked for: this one and the next.
     int frames_wanted() const { return pending_ ? 2 : 0; }
 
-private:
+  private:
     std::string dir_;
     int taken_ = 0;
     bool pending_ = false;

@@ -12,14 +12,14 @@
 namespace lkp {
 
 class SyncStatus {
-public:
+  public:
     explicit SyncStatus(LogLine log = log_to_stderr);
 
     void update(const OutboxStatus& now);
     // The last status handed over; nullopt before the first.
     const std::optional<OutboxStatus>& latest() const { return latest_; }
 
-private:
+  private:
     LogLine log_;
     std::optional<OutboxStatus> latest_;
 };

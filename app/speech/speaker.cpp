@@ -25,14 +25,14 @@ namespace {
 
 std::mutex g_espeak;
 bool g_tried = false;
-int g_sample_rate = 0;                           // > 0 once espeak-ng runs
-std::vector<std::string> g_languages;            // language codes its voices speak
-std::vector<std::int16_t>* g_pcm = nullptr;      // where the callback puts samples
-const std::atomic<bool>* g_cancel = nullptr;     // once set, the callback stops the synthesis
+int g_sample_rate = 0;                        // > 0 once espeak-ng runs
+std::vector<std::string> g_languages;         // language codes its voices speak
+std::vector<std::int16_t>* g_pcm = nullptr;   // where the callback puts samples
+const std::atomic<bool>* g_cancel = nullptr;  // once set, the callback stops the synthesis
 
 int on_samples(short* wav, int count, espeak_EVENT*) {
     if (wav && count > 0 && g_pcm) g_pcm->insert(g_pcm->end(), wav, wav + count);
-    return g_cancel && g_cancel->load() ? 1 : 0;   // 1 makes espeak-ng abandon the utterance
+    return g_cancel && g_cancel->load() ? 1 : 0;  // 1 makes espeak-ng abandon the utterance
 }
 
 // espeak_ng_PrintStatusCodeMessage names the file that failed; keep it, as one line.
@@ -90,14 +90,14 @@ bool synthesize_locked(const std::string& voice, const std::string& text, std::v
 
 // Kiosk language code -> espeak-ng voice name, which is also the language code its voice lists.
 std::string voice_for(const std::string& language) {
-    if (language == "sv-easy") return "sv";   // Lätt svenska is Swedish
+    if (language == "sv-easy") return "sv";  // Lätt svenska is Swedish
     return language;
 }
 
 // pcaudiolib's C API (pcaudiolib/audio.h). libespeak-ng1 depends on libpcaudio0, so it is
 // installed wherever espeak-ng is; the build links only espeak-ng, so it is looked up at run time.
 struct audio_object;
-constexpr int kFormatS16LE = 2;   // AUDIO_OBJECT_FORMAT_S16LE
+constexpr int kFormatS16LE = 2;  // AUDIO_OBJECT_FORMAT_S16LE
 
 template <typename Fn>
 bool look_up(void* library, const char* name, Fn& fn) {
@@ -110,7 +110,7 @@ bool look_up(void* library, const char* name, Fn& fn) {
 // ---- The sound device ----
 
 class Speaker::Audio {
-public:
+  public:
     // Null, with the reason in `error`, when there is no device to play on.
     static std::unique_ptr<Audio> open(int sample_rate, std::string& error) {
         std::unique_ptr<Audio> audio(new Audio);
@@ -163,7 +163,7 @@ public:
     // ALSA backend reopens the device for this and leaks 608 bytes each time; espeak_Cancel too.)
     void flush() { flush_(device_); }
 
-private:
+  private:
     Audio() = default;
     std::string describe(int status) const {
         const char* text = strerror_(device_, status);
@@ -193,7 +193,8 @@ Speaker::Speaker(Output output) {
     if (available_ && output == Output::Playback) {
         std::string error;
         audio_ = Audio::open(sample_rate_, error);
-        if (!audio_) std::fprintf(stderr, "lkp-kiosk: no audio device for read-aloud: %s (speaking silently)\n", error.c_str());
+        if (!audio_)
+            std::fprintf(stderr, "lkp-kiosk: no audio device for read-aloud: %s (speaking silently)\n", error.c_str());
     }
     plays_sound_ = audio_ != nullptr;
     worker_ = std::thread([this] { run(); });
@@ -224,9 +225,9 @@ void Speaker::say(const std::string& language, const std::string& text) {
     if (!has_voice(language)) return;
     {
         std::lock_guard lock(mutex_);
-        if (next_) ++cancelled_;   // replaced before the worker took it
+        if (next_) ++cancelled_;  // replaced before the worker took it
         next_ = Job{voice_for(language), text};
-        cancel_ = true;            // interrupts the utterance being spoken, if any
+        cancel_ = true;  // interrupts the utterance being spoken, if any
     }
     wake_.notify_one();
 }
@@ -252,8 +253,10 @@ void Speaker::run() {
             next_.reset();
             cancel_ = false;
         }
-        if (speak(job)) ++spoken_;
-        else ++cancelled_;
+        if (speak(job))
+            ++spoken_;
+        else
+            ++cancelled_;
     }
 }
 
@@ -269,7 +272,8 @@ bool Speaker::speak(const Job& job) {
     if (cancel_) return false;
     if (!synthesised) {
         static std::atomic<bool> logged{false};
-        if (!logged.exchange(true)) std::fprintf(stderr, "lkp-kiosk: read-aloud failed for voice \"%s\"\n", job.voice.c_str());
+        if (!logged.exchange(true))
+            std::fprintf(stderr, "lkp-kiosk: read-aloud failed for voice \"%s\"\n", job.voice.c_str());
         return false;
     }
     ++started_;

@@ -20,14 +20,14 @@
 namespace lkp {
 
 class Speaker {
-public:
+  public:
     // Silent: synthesise, then wait as long as playing would take, and discard (tests, and a PC
     // without a sound card). Playback falls back to Silent, with one line on stderr, when the
     // sound device cannot be opened.
     enum class Output { Playback, Silent };
 
     explicit Speaker(Output output = Output::Playback);
-    ~Speaker();   // cancels what is being spoken and joins the worker
+    ~Speaker();  // cancels what is being spoken and joins the worker
     Speaker(const Speaker&) = delete;
     Speaker& operator=(const Speaker&) = delete;
 
@@ -45,7 +45,7 @@ public:
     // Queues `text` (UTF-8) and cancels whatever is being spoken or waiting. Returns at once.
     // Languages without a voice are ignored.
     void say(const std::string& language, const std::string& text);
-    void stop();   // cancels what is being spoken or waiting; returns at once
+    void stop();  // cancels what is being spoken or waiting; returns at once
 
     // Every say() with a voice ends as exactly one of spoken (read to the end) or cancelled
     // (interrupted, replaced before it started, or failed). Started counts those that began to
@@ -60,29 +60,29 @@ public:
     static std::vector<std::int16_t> synthesize(const std::string& language, const std::string& text,
                                                 int* sample_rate = nullptr);
 
-private:
+  private:
     struct Job {
         std::string voice, text;
     };
-    class Audio;   // the sound device (pcaudiolib), only for Output::Playback
+    class Audio;  // the sound device (pcaudiolib), only for Output::Playback
 
     void run();
-    bool speak(const Job& job);   // false when cancelled or failed
+    bool speak(const Job& job);  // false when cancelled or failed
     bool play(const std::vector<std::int16_t>& pcm);
 
     bool available_ = false;
     int sample_rate_ = 0;
-    std::vector<std::string> voices_;   // language codes espeak-ng has voices for; fixed after construction
-    std::unique_ptr<Audio> audio_;      // used only by the worker once it runs
+    std::vector<std::string> voices_;  // language codes espeak-ng has voices for; fixed after construction
+    std::unique_ptr<Audio> audio_;     // used only by the worker once it runs
     std::atomic<bool> plays_sound_{false};
 
-    mutable std::mutex mutex_;   // guards next_, quit_; cancel_ is set under it so waits see it
+    mutable std::mutex mutex_;  // guards next_, quit_; cancel_ is set under it so waits see it
     std::condition_variable wake_;
     std::optional<Job> next_;
     bool quit_ = false;
     std::atomic<bool> cancel_{false};
     std::atomic<int> started_{0}, spoken_{0}, cancelled_{0};
-    std::thread worker_;   // last: starts after everything above is ready
+    std::thread worker_;  // last: starts after everything above is ready
 };
 
 }  // namespace lkp

@@ -10,7 +10,8 @@ void draw_attract_screen(DrawContext& dc) {
     float width = l.width - 2 * l.margin * 2;
     float x = l.margin * 2;
 
-    std::string title = dc.text("ui.attract.title"), body = dc.text("ui.attract.body"), start = dc.text("ui.attract.start");
+    std::string title = dc.text("ui.attract.title"), body = dc.text("ui.attract.body"),
+                start = dc.text("ui.attract.start");
     float title_h = text_height(dc, dc.fonts.title, title, width);
     float body_h = text_height(dc, dc.fonts.body, body, width * 0.8f);
     ImVec2 button_size(std::min(l.width - 2 * l.margin, l.unit * 16), l.unit * 3.2f);
@@ -22,7 +23,8 @@ void draw_attract_screen(DrawContext& dc) {
     if (ImGui::InvisibleButton("attract.anywhere", ImVec2(l.width, l.height))) dc.emit(event::Start{});
 
     y += text_block(dc, title, dc.fonts.title, ImVec2(x, y), width, Align::Center, t.text) + l.unit;
-    y += text_block(dc, body, dc.fonts.body, ImVec2(x + width * 0.1f, y), width * 0.8f, Align::Center, t.muted_text) + l.unit * 2;
+    y += text_block(dc, body, dc.fonts.body, ImVec2(x + width * 0.1f, y), width * 0.8f, Align::Center, t.muted_text) +
+         l.unit * 2;
 
     ImVec2 pos((l.width - button_size.x) / 2, y);
     ImDrawList* dl = ImGui::GetWindowDrawList();

@@ -14,7 +14,8 @@ void DistrictScreen::draw(DrawContext& dc) {
 
     float y = l.margin * 0.6f + l.unit * 2.6f;
     y += text_block(dc, dc.text("ui.district.title"), dc.fonts.title, ImVec2(l.margin, y), l.width - 2 * l.margin,
-                    Align::Center, dc.theme.text) + l.unit * 0.6f;
+                    Align::Center, dc.theme.text) +
+         l.unit * 0.6f;
 
     // District names are Swedish proper nouns: their alphabet strip and index read left to right
     // in every language, as on a printed map.
@@ -97,7 +98,7 @@ void DistrictScreen::draw(DrawContext& dc) {
         ButtonSpec b{"district." + d.code, d.name, pos, ImVec2(bw, bh)};
         b.selected = prev && prev->is_string() && prev->get<std::string>() == d.code;
         b.font = font;
-        b.text_rtl = false;   // Swedish names
+        b.text_rtl = false;  // Swedish names
         if (tap_button(dc, b)) dc.emit(event::ChooseDistrict{d.code});
     }
 

@@ -8,8 +8,8 @@ namespace lkp {
 // double tap would otherwise answer the next question with the same spot on the glass.
 constexpr auto kTapGuard = std::chrono::milliseconds(300);
 
-std::vector<Event> KioskUi::draw(const Session& session, const FontSets& font_sets, float width, float height, Instant now,
-                                 bool save_failed) {
+std::vector<Event> KioskUi::draw(const Session& session, const FontSets& font_sets, float width, float height,
+                                 Instant now, bool save_failed) {
     if (session.screen() != last_screen_) {
         if (session.screen() != Screen::District) screens_.district.reset();
         if (session.screen() == Screen::Attract) access_ = Accessibility{};

@@ -8,7 +8,7 @@
 namespace lkp {
 
 class KioskUi {
-public:
+  public:
     KioskUi(const Translations& translations, UiTree& tree) : translations_(translations), tree_(tree) {}
 
     // Draws one frame's screens (between ImGui::NewFrame and ImGui::Render) and returns
@@ -27,7 +27,7 @@ public:
     // Name of what is shown, e.g. "question.trygghet"; also the UI tree's "screen".
     std::string screen_name(const Session& session) const { return screen_for(session, screens_).name_for(session); }
 
-private:
+  private:
     const Translations& translations_;
     UiTree& tree_;
     ScreenState screens_;
@@ -35,8 +35,8 @@ private:
     Accessibility access_;
     std::vector<std::string> voiced_;
     std::vector<std::string> speech_;
-    std::string armed_;                         // audio mode: spoken once, a second tap activates
-    std::string shown_screen_;                  // screen_name() of the last frame
+    std::string armed_;         // audio mode: spoken once, a second tap activates
+    std::string shown_screen_;  // screen_name() of the last frame
     SteadyClock::time_point shown_since_{};
     std::optional<SteadyClock::time_point> last_press_;
 };

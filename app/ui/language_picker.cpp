@@ -26,11 +26,13 @@ bool language_button(DrawContext& dc) {
 bool draw_language_picker(DrawContext& dc) {
     const Layout& l = dc.layout;
     ButtonSpec close{"language_picker.close", dc.text("ui.back"), ImVec2(l.margin, l.margin * 0.6f),
-                     ImVec2(std::max(text_width(dc, dc.fonts.body, dc.text("ui.back")) + l.unit * 2.4f, l.unit * 5.0f), l.unit * 2.0f)};
+                     ImVec2(std::max(text_width(dc, dc.fonts.body, dc.text("ui.back")) + l.unit * 2.4f, l.unit * 5.0f),
+                            l.unit * 2.0f)};
     bool done = tap_button(dc, close);
     float y = l.margin * 0.6f + l.unit * 3.0f;
-    y += text_block(dc, dc.text("ui.language.title"), dc.fonts.title, ImVec2(l.margin, y), l.width - 2 * l.margin, Align::Center,
-                    dc.theme.text) + l.unit * 1.5f;
+    y += text_block(dc, dc.text("ui.language.title"), dc.fonts.title, ImVec2(l.margin, y), l.width - 2 * l.margin,
+                    Align::Center, dc.theme.text) +
+         l.unit * 1.5f;
     return draw_language_grid(dc, y) || done;
 }
 

@@ -12,7 +12,8 @@ bool draw_language_grid(DrawContext& dc, float y) {
     int n = static_cast<int>(langs.size());
     int cols = std::min(n, l.portrait ? 2 : 4);
     int rows = (n + cols - 1) / cols;
-    float bw = std::min((l.width - 2 * l.margin - static_cast<float>(cols - 1) * l.gap) / static_cast<float>(cols), l.unit * 14);
+    float bw = std::min((l.width - 2 * l.margin - static_cast<float>(cols - 1) * l.gap) / static_cast<float>(cols),
+                        l.unit * 14);
     float bh = std::min(l.unit * 3.0f, (l.height - y - l.margin) / static_cast<float>(rows) - l.gap);
     float x0 = (l.width - (bw * static_cast<float>(cols) + l.gap * static_cast<float>(cols - 1))) / 2;
     bool chosen = false;
@@ -23,7 +24,7 @@ bool draw_language_grid(DrawContext& dc, float y) {
         ImFont* font = text_width(dc, dc.fonts.title, c.native_name) <= bw - l.unit ? dc.fonts.title : dc.fonts.body;
         ButtonSpec b{"language." + c.language, c.native_name, pos, ImVec2(bw, bh), ButtonStyle::Surface, font};
         b.selected = c.language == dc.session.language();
-        b.text_rtl = c.rtl;   // each name in its own direction, whatever the current language
+        b.text_rtl = c.rtl;  // each name in its own direction, whatever the current language
         if (tap_button(dc, b)) {
             dc.emit(event::ChooseLanguage{c.language});
             chosen = true;
@@ -37,11 +38,16 @@ void draw_language_screen(DrawContext& dc) {
     back_button(dc);
     float y = l.margin * 0.6f + l.unit * 3.0f;
     y += text_block(dc, dc.text("ui.language.title"), dc.fonts.title, ImVec2(l.margin, y), l.width - 2 * l.margin,
-                    Align::Center, dc.theme.text) + l.unit * 1.5f;
+                    Align::Center, dc.theme.text) +
+         l.unit * 1.5f;
     draw_language_grid(dc, y);
 
     // Accessibility choices, at the bottom of the first step so they apply to every question.
-    struct Toggle { const char* id; const char* text; bool* value; };
+    struct Toggle {
+        const char* id;
+        const char* text;
+        bool* value;
+    };
     std::vector<Toggle> toggles = {{"access.large_text", "ui.a11y.large_text", &dc.access->large_text},
                                    {"access.high_contrast", "ui.a11y.high_contrast", &dc.access->high_contrast}};
     if (dc.can_speak) toggles.push_back({"access.audio_mode", "ui.a11y.audio_mode", &dc.access->audio_mode});

@@ -19,7 +19,8 @@ bool is_previous_answer(const DrawContext& dc, const Json& value) {
 void draw_choice_scale(DrawContext& dc, const Scale& scale, float y, float area_h) {
     const Layout& l = dc.layout;
     size_t n = scale.options.size();
-    bool has_faces = std::any_of(scale.options.begin(), scale.options.end(), [](const ScaleOption& o) { return o.tone.has_value(); });
+    bool has_faces = std::any_of(scale.options.begin(), scale.options.end(),
+                                 [](const ScaleOption& o) { return o.tone.has_value(); });
     // Landscape: one row. Portrait: one column, which keeps long labels readable.
     bool row = !l.portrait;
     float full_w = l.width - 2 * l.margin;
@@ -42,7 +43,8 @@ void draw_choice_scale(DrawContext& dc, const Scale& scale, float y, float area_
         size.y = 0;
         for (auto& b : buttons) {
             b.size.x = size.x;
-            size.y = std::max(size.y, fitted_height(dc, b, l.unit * (row ? (has_faces ? 4.5f : 2.6f) : (has_faces ? 3.6f : 2.4f))));
+            size.y = std::max(
+                size.y, fitted_height(dc, b, l.unit * (row ? (has_faces ? 4.5f : 2.6f) : (has_faces ? 3.6f : 2.4f))));
         }
     };
     fit();
@@ -63,7 +65,8 @@ void draw_choice_scale(DrawContext& dc, const Scale& scale, float y, float area_
         ButtonSpec& b = buttons[i];
         b.size = size;
         int col = static_cast<int>(i) % cols, r = static_cast<int>(i) / cols;
-        b.pos = ImVec2(l.margin + static_cast<float>(col) * (size.x + l.gap), y + static_cast<float>(r) * (size.y + l.gap));
+        b.pos =
+            ImVec2(l.margin + static_cast<float>(col) * (size.x + l.gap), y + static_cast<float>(r) * (size.y + l.gap));
         if (tap_button(dc, b)) dc.emit(event::Answer{scale.options[i].value});
     }
 }
@@ -86,8 +89,12 @@ void draw_numeric_scale(DrawContext& dc, const Scale& scale, float y) {
     }
     for (size_t i = 0; i < n; ++i) {
         const ScaleOption& o = scale.options[i];
-        ButtonSpec b{"question.option." + o.value.dump(), o.value.dump(),
-                     ImVec2(l.margin + static_cast<float>(i) * (w + gap), y), size, ButtonStyle::Surface, font};
+        ButtonSpec b{"question.option." + o.value.dump(),
+                     o.value.dump(),
+                     ImVec2(l.margin + static_cast<float>(i) * (w + gap), y),
+                     size,
+                     ButtonStyle::Surface,
+                     font};
         b.padding = 0.1f;
         b.stripe = dc.theme.tone(*o.tone);
         b.selected = is_previous_answer(dc, o.value);
@@ -96,9 +103,10 @@ void draw_numeric_scale(DrawContext& dc, const Scale& scale, float y) {
     y += size.y + l.unit * 0.5f;
     // End labels, written out under the first and last buttons.
     float label_w = std::max(full_w * 0.4f, w * 2);
-    text_block(dc, dc.text(scale.low_label_id), dc.fonts.body, ImVec2(l.margin, y), label_w, Align::Left, dc.theme.text);
+    text_block(dc, dc.text(scale.low_label_id), dc.fonts.body, ImVec2(l.margin, y), label_w, Align::Left,
+               dc.theme.text);
     text_block(dc, dc.text(scale.high_label_id), dc.fonts.body, ImVec2(l.width - l.margin - label_w, y), label_w,
-                          Align::Right, dc.theme.text);
+               Align::Right, dc.theme.text);
 }
 
 }  // namespace
@@ -107,8 +115,8 @@ void draw_numeric_scale(DrawContext& dc, const Scale& scale, float y) {
 std::string spoken_question(const DrawContext& dc, const Question& q) {
     std::string s = dc.text(q.text_id);
     if (q.scale.kind == Scale::Kind::Numeric) {
-        s += " " + std::to_string(q.scale.min) + ": " + dc.text(q.scale.low_label_id) + ". " + std::to_string(q.scale.max) +
-             ": " + dc.text(q.scale.high_label_id) + ".";
+        s += " " + std::to_string(q.scale.min) + ": " + dc.text(q.scale.low_label_id) + ". " +
+             std::to_string(q.scale.max) + ": " + dc.text(q.scale.high_label_id) + ".";
     } else {
         for (const auto& o : q.scale.options) s += " " + dc.text(o.label_id) + ".";
     }
@@ -121,19 +129,21 @@ void draw_question_screen(DrawContext& dc) {
     const Survey& survey = dc.session.survey();
     back_button(dc);
 
-    std::string progress = fill(fill(dc.text("ui.question.progress"), "n", std::to_string(dc.session.question_index() + 1)),
-                                "total", std::to_string(survey.questions.size()));
+    std::string progress =
+        fill(fill(dc.text("ui.question.progress"), "n", std::to_string(dc.session.question_index() + 1)), "total",
+             std::to_string(survey.questions.size()));
     if (q.section == "background") progress += "  ·  " + dc.text("ui.background.note");
     float top = l.margin * 0.6f;
     // Centred between the back button and the language button.
-    text_block(dc, progress, dc.fonts.body, ImVec2(l.unit * 9, top + l.unit * 0.45f), l.width - l.unit * 18, Align::Center,
-               dc.theme.muted_text);
+    text_block(dc, progress, dc.fonts.body, ImVec2(l.unit * 9, top + l.unit * 0.45f), l.width - l.unit * 18,
+               Align::Center, dc.theme.muted_text);
 
     // Read aloud, only where a voice exists for the language: a silent button would mislead.
     if (dc.can_speak) {
         std::string label = dc.text("ui.speak");
-        float w = text_width(dc, dc.fonts.body, label) + l.unit * 4.2f;   // room for the icon on either side
-        ButtonSpec speak{"question.speak", label, ImVec2(l.width - l.margin - w, top + l.unit * 2.6f), ImVec2(w, l.unit * 2.0f)};
+        float w = text_width(dc, dc.fonts.body, label) + l.unit * 4.2f;  // room for the icon on either side
+        ButtonSpec speak{"question.speak", label, ImVec2(l.width - l.margin - w, top + l.unit * 2.6f),
+                         ImVec2(w, l.unit * 2.0f)};
         if (tap_button(dc, speak)) dc.speech.push_back(spoken_question(dc, q));
         draw_speaker_icon(dc, ImVec2(dc.x_on_screen(speak.pos.x + l.unit * 0.9f, 0), speak.pos.y + l.unit));
     }
@@ -142,17 +152,20 @@ void draw_question_screen(DrawContext& dc) {
     // Narrower than the screen so the question never runs under the speaker button.
     float text_w = std::min(l.width - 2 * l.margin - (dc.can_speak ? l.unit * 16 : 0.0f), l.unit * 40);
     y += text_block(dc, dc.text(q.text_id), dc.fonts.title, ImVec2((l.width - text_w) / 2, y), text_w, Align::Center,
-                    dc.theme.text) + l.unit * 1.4f;
+                    dc.theme.text) +
+         l.unit * 1.4f;
 
     float decline_h = l.unit * 2.2f;
     float area_h = l.height - y - decline_h - l.margin - l.unit * 1.5f;
-    if (q.scale.kind == Scale::Kind::Numeric) draw_numeric_scale(dc, q.scale, y + std::max(0.0f, (area_h - l.unit * 6) / 3));
-    else draw_choice_scale(dc, q.scale, y, area_h);
+    if (q.scale.kind == Scale::Kind::Numeric)
+        draw_numeric_scale(dc, q.scale, y + std::max(0.0f, (area_h - l.unit * 6) / 3));
+    else
+        draw_choice_scale(dc, q.scale, y, area_h);
 
     std::string decline = dc.text("ui.decline");
     float dw = std::min(l.width - 2 * l.margin, text_width(dc, dc.fonts.body, decline) + l.unit * 4);
-    ButtonSpec b{"question.decline", decline, ImVec2((l.width - dw) / 2, l.height - l.margin - decline_h), ImVec2(dw, decline_h),
-                 ButtonStyle::Quiet};
+    ButtonSpec b{"question.decline", decline, ImVec2((l.width - dw) / 2, l.height - l.margin - decline_h),
+                 ImVec2(dw, decline_h), ButtonStyle::Quiet};
     b.selected = is_previous_answer(dc, Json(nullptr));
     if (tap_button(dc, b)) dc.emit(event::Answer{Json(nullptr)});
 }

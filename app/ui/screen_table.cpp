@@ -73,11 +73,13 @@ std::string ScreenSpec::name_for(const Session& session) const {
 
 const ScreenSpec& screen_for(const Session& session, const ScreenState& state) {
     const auto& screens = resident_screens();
-    auto it = std::find_if(screens.begin(), screens.end(), [&](const ScreenSpec& s) { return s.shows(session, state); });
+    auto it =
+        std::find_if(screens.begin(), screens.end(), [&](const ScreenSpec& s) { return s.shows(session, state); });
     if (it != screens.end()) return *it;
     // Every step of the session has its entry (screen_table_test walks them all); were one
     // missing, the attract screen would show rather than nothing.
-    return *std::find_if(screens.begin(), screens.end(), [](const ScreenSpec& s) { return s.shows == on_step<Screen::Attract>; });
+    return *std::find_if(screens.begin(), screens.end(),
+                         [](const ScreenSpec& s) { return s.shows == on_step<Screen::Attract>; });
 }
 
 std::vector<std::string> ui_message_ids() {

@@ -11,19 +11,19 @@ namespace lkp {
 
 // What the screens keep between frames; the session holds everything else.
 struct ScreenState {
-    DistrictScreen district;    // its alphabet-strip filter
-    bool picker_open = false;   // the mid-survey language picker covers the step
+    DistrictScreen district;   // its alphabet-strip filter
+    bool picker_open = false;  // the mid-survey language picker covers the step
 };
 
 struct ScreenSpec {
     const char* name;
-    bool per_question = false;   // one screen per question: the name gains ".<question id>"
+    bool per_question = false;  // one screen per question: the name gains ".<question id>"
     bool (*shows)(const Session& session, const ScreenState& state);
     void (*draw)(DrawContext& dc, ScreenState& state);
     // Every message id its drawing uses, beside the shared widgets' (widget_message_ids()).
     std::vector<std::string> message_ids;
 
-    std::string name_for(const Session& session) const;   // e.g. "question.trygghet"
+    std::string name_for(const Session& session) const;  // e.g. "question.trygghet"
 };
 
 // In order of precedence: the first screen that shows is the one drawn.

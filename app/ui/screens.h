@@ -21,11 +21,11 @@ void draw_thanks_screen(DrawContext& dc);
 void draw_still_there_dialog(DrawContext& dc);
 
 class DistrictScreen {
-public:
+  public:
     void draw(DrawContext& dc);
-    void reset() { letter_.clear(); }   // the next resident starts with the whole list
+    void reset() { letter_.clear(); }  // the next resident starts with the whole list
 
-private:
+  private:
     std::string letter_;  // alphabet-strip filter; empty = all districts
 };
 

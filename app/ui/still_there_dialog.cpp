@@ -15,9 +15,11 @@ void draw_still_there_dialog(DrawContext& dc) {
     float x = (l.width - w) / 2;
     std::string title = dc.text("ui.idle.title");
     int seconds = dc.session.seconds_left(dc.now);
-    std::string body = fill(dc.translations.plural_text(dc.session.language(), "ui.idle.body", seconds), "seconds", std::to_string(seconds));
+    std::string body = fill(dc.translations.plural_text(dc.session.language(), "ui.idle.body", seconds), "seconds",
+                            std::to_string(seconds));
     float pad = l.unit * 1.2f;
-    float h = text_height(dc, dc.fonts.title, title, w - 2 * pad) + text_height(dc, dc.fonts.body, body, w - 2 * pad) + l.unit * 5.8f + 2 * pad;
+    float h = text_height(dc, dc.fonts.title, title, w - 2 * pad) + text_height(dc, dc.fonts.body, body, w - 2 * pad) +
+              l.unit * 5.8f + 2 * pad;
     float y = (l.height - h) / 2;
     dl->AddRectFilled(ImVec2(x, y), ImVec2(x + w, y + h), dc.theme.surface, l.unit * 0.5f);
     dl->AddRect(ImVec2(x, y), ImVec2(x + w, y + h), dc.theme.border, l.unit * 0.5f, 0, 2.0f);
@@ -27,8 +29,10 @@ void draw_still_there_dialog(DrawContext& dc) {
     if (ImGui::InvisibleButton("still_there.anywhere", ImVec2(l.width, l.height))) dc.emit(event::StillHere{});
 
     float cy = y + pad;
-    cy += text_block(dc, title, dc.fonts.title, ImVec2(x + pad, cy), w - 2 * pad, Align::Center, dc.theme.text) + l.unit * 0.6f;
-    cy += text_block(dc, body, dc.fonts.body, ImVec2(x + pad, cy), w - 2 * pad, Align::Center, dc.theme.text) + l.unit * 1.2f;
+    cy += text_block(dc, title, dc.fonts.title, ImVec2(x + pad, cy), w - 2 * pad, Align::Center, dc.theme.text) +
+          l.unit * 0.6f;
+    cy += text_block(dc, body, dc.fonts.body, ImVec2(x + pad, cy), w - 2 * pad, Align::Center, dc.theme.text) +
+          l.unit * 1.2f;
     ImVec2 size(w - 2 * pad, l.unit * 3.0f);
     std::string label = dc.text("ui.idle.continue");
     dl->AddRectFilled(ImVec2(x + pad, cy), ImVec2(x + pad + size.x, cy + size.y), dc.theme.primary, l.unit * 0.35f);

@@ -65,9 +65,7 @@ const Theme& high_contrast_theme() {
     return t;
 }
 
-float text_unit_for(float width, float height) {
-    return std::clamp(std::min(width, height) / 27.0f, 16.0f, 64.0f);
-}
+float text_unit_for(float width, float height) { return std::clamp(std::min(width, height) / 27.0f, 16.0f, 64.0f); }
 
 Layout Layout::for_window(float width, float height, float text_scale) {
     Layout l;

@@ -6,12 +6,12 @@
 namespace lkp {
 
 struct Theme {
-    ImU32 background, surface, surface_pressed, text, muted_text, primary, primary_pressed, on_primary,
-        border, selected, scrim;
+    ImU32 background, surface, surface_pressed, text, muted_text, primary, primary_pressed, on_primary, border,
+        selected, scrim;
     // Colour for a point on an answer scale, -2 (negative) .. +2 (positive). Always shown
     // together with a face or a number, never as the only cue.
     ImU32 tone(int t) const;
-    ImU32 tones[5];   // -2..+2
+    ImU32 tones[5];  // -2..+2
 };
 
 const Theme& default_theme();
@@ -23,7 +23,7 @@ double contrast_ratio(ImU32 a, ImU32 b);
 
 struct Layout {
     float width = 0, height = 0;
-    float unit = 0;        // body text size in pixels
+    float unit = 0;  // body text size in pixels
     float margin = 0, gap = 0;
     bool portrait = false;
     static Layout for_window(float width, float height, float text_scale = 1.0f);

@@ -1,9 +1,8 @@
 #include "ui_tree.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
 
@@ -18,9 +17,13 @@ void UiTree::begin(std::string screen, std::string language) {
 std::string UiTree::to_json() const {
     nlohmann::ordered_json elements = nlohmann::ordered_json::array();
     for (const auto& e : elements_)
-        elements.push_back({{"id", e.id}, {"role", e.role}, {"label", e.label},
-                            {"x", std::lround(e.x)}, {"y", std::lround(e.y)},
-                            {"w", std::lround(e.w)}, {"h", std::lround(e.h)}});
+        elements.push_back({{"id", e.id},
+                            {"role", e.role},
+                            {"label", e.label},
+                            {"x", std::lround(e.x)},
+                            {"y", std::lround(e.y)},
+                            {"w", std::lround(e.w)},
+                            {"h", std::lround(e.h)}});
     nlohmann::ordered_json j = {{"screen", screen_}, {"lang", language_}, {"elements", elements}};
     return j.dump(1);
 }

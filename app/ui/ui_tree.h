@@ -8,15 +8,15 @@
 namespace lkp {
 
 struct UiElement {
-    std::string id;      // stable, e.g. "question.option.3"
-    std::string role;    // "button"
-    std::string label;   // the visible text, logical order
+    std::string id;     // stable, e.g. "question.option.3"
+    std::string role;   // "button"
+    std::string label;  // the visible text, logical order
     float x = 0, y = 0, w = 0, h = 0;
-    bool fits = true;    // the label fits its rectangle (checked by the overflow test; not in the JSON)
+    bool fits = true;  // the label fits its rectangle (checked by the overflow test; not in the JSON)
 };
 
 class UiTree {
-public:
+  public:
     explicit UiTree(std::string path = {}) : path_(std::move(path)) {}
 
     void begin(std::string screen, std::string language);
@@ -28,7 +28,7 @@ public:
     const std::vector<UiElement>& elements() const { return elements_; }
     std::string to_json() const;
 
-private:
+  private:
     std::string path_;
     std::string screen_, language_;
     std::vector<UiElement> elements_;

@@ -66,8 +66,8 @@ const std::vector<std::string>& wrap_lines(ImFont* font, const std::string& text
     // Screens are redrawn only after input, but each redraw lays out every label: shaping and
     // wrapping are done once per (font, width, direction, text).
     static std::unordered_map<std::string, std::vector<std::string>> cache;
-    std::string key = std::to_string(reinterpret_cast<std::uintptr_t>(font)) + "|" + std::to_string(std::lround(width)) +
-                      (rtl ? "|r|" : "|l|") + text;
+    std::string key = std::to_string(reinterpret_cast<std::uintptr_t>(font)) + "|" +
+                      std::to_string(std::lround(width)) + (rtl ? "|r|" : "|l|") + text;
     auto it = cache.find(key);
     if (it != cache.end()) return it->second;
     if (cache.size() > 20000) cache.clear();  // bounded: texts are finite, but window sizes may change
@@ -83,7 +83,8 @@ float text_height(const DrawContext& dc, ImFont* font, const std::string& text, 
     return static_cast<float>(wrap_lines(font, text, width, dc.rtl).size()) * font->FontSize * 1.15f;
 }
 
-float text_block(DrawContext& dc, const std::string& text, ImFont* font, ImVec2 pos, float width, Align align, ImU32 colour) {
+float text_block(DrawContext& dc, const std::string& text, ImFont* font, ImVec2 pos, float width, Align align,
+                 ImU32 colour) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     float line_h = font->FontSize * 1.15f;
     float x0 = dc.x_on_screen(pos.x, width);
@@ -163,7 +164,8 @@ bool tap_button(DrawContext& dc, const ButtonSpec& spec) {
         float band = dc.layout.unit * 0.3f;
         dl->AddRectFilled(b.pos, ImVec2(max.x, b.pos.y + band), *b.stripe, rounding, ImDrawFlags_RoundCornersTop);
     }
-    if (b.style != ButtonStyle::Primary) dl->AddRect(b.pos, max, t.border, rounding, 0, std::max(2.0f, dc.layout.unit * 0.06f));
+    if (b.style != ButtonStyle::Primary)
+        dl->AddRect(b.pos, max, t.border, rounding, 0, std::max(2.0f, dc.layout.unit * 0.06f));
     if (b.selected) {
         float w = dc.layout.unit * 0.18f;
         dl->AddRect(ImVec2(b.pos.x - w, b.pos.y - w), ImVec2(max.x + w, max.y + w), t.selected, rounding + w, 0, w);
@@ -172,14 +174,16 @@ bool tap_button(DrawContext& dc, const ButtonSpec& spec) {
     ButtonContent content = measure_button(dc, b);
     float y = b.pos.y + (b.size.y - content.height) / 2 + (b.stripe ? dc.layout.unit * 0.15f : 0.0f);
     if (b.face) {
-        draw_face(dl, ImVec2(b.pos.x + b.size.x / 2, y + content.face_radius), content.face_radius, *b.face, t.tone(*b.face));
+        draw_face(dl, ImVec2(b.pos.x + b.size.x / 2, y + content.face_radius), content.face_radius, *b.face,
+                  t.tone(*b.face));
         y += content.face_radius * 2 + content.face_gap;
     }
     float line_h = font->FontSize * 1.15f;
     const auto& lines = *content.lines;
     for (const auto& line : lines) {
         float w = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, line.c_str()).x;
-        dl->AddText(font, font->FontSize, ImVec2(std::floor(b.pos.x + (b.size.x - w) / 2), std::floor(y)), text, line.c_str());
+        dl->AddText(font, font->FontSize, ImVec2(std::floor(b.pos.x + (b.size.x - w) / 2), std::floor(y)), text,
+                    line.c_str());
         y += line_h;
     }
     dc.tree.add({b.id, "button", b.label, b.pos.x, b.pos.y, b.size.x, b.size.y, content.fits});
@@ -220,8 +224,10 @@ void draw_speaker_icon(DrawContext& dc, ImVec2 c) {
     float dir = dc.mirror ? -1.0f : 1.0f;  // the sound goes the reading way
     float x1 = c.x - u * dir, x2 = c.x - u * dir * 0.5f;
     dl->AddRectFilled(ImVec2(std::min(x1, x2), c.y - u * 0.45f), ImVec2(std::max(x1, x2), c.y + u * 0.45f), col);
-    dl->AddTriangleFilled(ImVec2(c.x - u * dir * 0.5f, c.y - u * 0.45f), ImVec2(c.x + u * dir * 0.2f, c.y - u), ImVec2(c.x + u * dir * 0.2f, c.y + u), col);
-    dl->AddTriangleFilled(ImVec2(c.x - u * dir * 0.5f, c.y - u * 0.45f), ImVec2(c.x + u * dir * 0.2f, c.y + u), ImVec2(c.x - u * dir * 0.5f, c.y + u * 0.45f), col);
+    dl->AddTriangleFilled(ImVec2(c.x - u * dir * 0.5f, c.y - u * 0.45f), ImVec2(c.x + u * dir * 0.2f, c.y - u),
+                          ImVec2(c.x + u * dir * 0.2f, c.y + u), col);
+    dl->AddTriangleFilled(ImVec2(c.x - u * dir * 0.5f, c.y - u * 0.45f), ImVec2(c.x + u * dir * 0.2f, c.y + u),
+                          ImVec2(c.x - u * dir * 0.5f, c.y + u * 0.45f), col);
     for (float r : {0.6f, 1.0f}) {
         float a0 = dir > 0 ? -0.8f : 3.14159265f - 0.8f;
         dl->PathArcTo(ImVec2(c.x + u * dir * 0.2f, c.y), u * r + u * 0.3f, a0, a0 + 1.6f, 12);

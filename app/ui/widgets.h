@@ -20,7 +20,7 @@ namespace lkp {
 struct Accessibility {
     bool large_text = false;
     bool high_contrast = false;
-    bool audio_mode = false;   // first tap speaks an element, a second tap on it activates it
+    bool audio_mode = false;  // first tap speaks an element, a second tap on it activates it
 };
 
 // What a screen needs to draw itself and report what the resident did.
@@ -33,13 +33,13 @@ struct DrawContext {
     UiTree& tree;
     Instant now;
     std::vector<Event> events;
-    bool rtl = false;          // the language reads right to left: text is shaped and right-aligned
-    bool mirror = false;       // the layout is mirrored (rtl, except for Latin-script lists)
+    bool rtl = false;     // the language reads right to left: text is shaped and right-aligned
+    bool mirror = false;  // the layout is mirrored (rtl, except for Latin-script lists)
     Accessibility* access = nullptr;
-    std::string* armed = nullptr;      // audio mode: the element spoken by the first tap
-    std::vector<std::string> speech;   // texts to read aloud, in the current language
-    bool can_speak = false;            // a voice exists for the current language
-    bool save_failed = false;          // the last answer waits in memory: the thank-you screen apologises
+    std::string* armed = nullptr;     // audio mode: the element spoken by the first tap
+    std::vector<std::string> speech;  // texts to read aloud, in the current language
+    bool can_speak = false;           // a voice exists for the current language
+    bool save_failed = false;         // the last answer waits in memory: the thank-you screen apologises
 
     std::string text(const std::string& id) const { return translations.text(session.language(), id); }
     void emit(Event e) { events.push_back(std::move(e)); }
@@ -55,12 +55,12 @@ struct ButtonSpec {
     std::string label;
     ImVec2 pos, size;
     ButtonStyle style = ButtonStyle::Surface;
-    ImFont* font = nullptr;           // default: body
-    bool selected = false;            // the answer given before, when the resident came back
-    std::optional<int> face;          // draw a face for this tone above the words
-    std::optional<ImU32> stripe;      // coloured band along the top (scale colour)
-    float padding = 0.4f;             // inside the edges, in units (narrow number buttons use less)
-    std::optional<bool> text_rtl;     // the label's own direction when it is not the UI language's
+    ImFont* font = nullptr;        // default: body
+    bool selected = false;         // the answer given before, when the resident came back
+    std::optional<int> face;       // draw a face for this tone above the words
+    std::optional<ImU32> stripe;   // coloured band along the top (scale colour)
+    float padding = 0.4f;          // inside the edges, in units (narrow number buttons use less)
+    std::optional<bool> text_rtl;  // the label's own direction when it is not the UI language's
 };
 
 // The height `b` needs for its content at its width, at least `min_height`.
@@ -69,9 +69,9 @@ float fitted_height(const DrawContext& dc, const ButtonSpec& b, float min_height
 // What a button's content needs: its label's lines and the face above them.
 struct ButtonContent {
     const std::vector<std::string>* lines = nullptr;
-    bool fits = true;   // every line fits the width and the content fits the height
+    bool fits = true;  // every line fits the width and the content fits the height
     float face_radius = 0, face_gap = 0;
-    float height = 0;   // without padding
+    float height = 0;  // without padding
 };
 ButtonContent measure_button(const DrawContext& dc, const ButtonSpec& b);
 
@@ -80,7 +80,8 @@ bool tap_button(DrawContext& dc, const ButtonSpec& b);
 
 enum class Align { Left, Center, Right };
 // Draws wrapped text; returns the height used.
-float text_block(DrawContext& dc, const std::string& text, ImFont* font, ImVec2 pos, float width, Align align, ImU32 colour);
+float text_block(DrawContext& dc, const std::string& text, ImFont* font, ImVec2 pos, float width, Align align,
+                 ImU32 colour);
 float text_height(const DrawContext& dc, ImFont* font, const std::string& text, float width);
 
 // Breaks text into lines no wider than `width` at word boundaries (in logical order), then puts

@@ -1,9 +1,8 @@
 #pragma once
 // One resident's completed answers: the record the kiosk stores, the sync sends, the store keeps
 // and the exports write. Its one codec is response_codec.h; nobody else spells its fields.
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
@@ -17,7 +16,7 @@ using Json = nlohmann::json;
 using Answers = std::vector<std::pair<std::string, Json>>;
 
 struct Response {
-    std::string id;                       // random UUID (v4), made on the kiosk
+    std::string id;  // random UUID (v4), made on the kiosk
     std::string kiosk_id;
     std::string survey_id;
     int survey_version = 0;
@@ -25,12 +24,12 @@ struct Response {
     std::string language;
     std::optional<std::string> district;  // nullopt: the resident declined to say
     Answers answers;
-    std::string started_at, submitted_at; // UTC, ISO 8601 with milliseconds (record/utc.h)
-    std::vector<std::string> flags;       // e.g. "synthetic" for simulated responses
-    std::int64_t seq = 0;                 // per-kiosk sequence number, set by the kiosk's database
+    std::string started_at, submitted_at;  // UTC, ISO 8601 with milliseconds (record/utc.h)
+    std::vector<std::string> flags;        // e.g. "synthetic" for simulated responses
+    std::int64_t seq = 0;                  // per-kiosk sequence number, set by the kiosk's database
 
     bool synthetic() const;
-    const Json* answer(const std::string& question) const;   // nullptr when not answered at all
+    const Json* answer(const std::string& question) const;  // nullptr when not answered at all
 };
 
 }  // namespace lkp

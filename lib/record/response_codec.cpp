@@ -149,7 +149,8 @@ Row to_row(const Response& r) {
 }
 
 Response from_row(const Row& row) {
-    if (row.size() != row_columns().size()) throw std::runtime_error("a stored response has the wrong number of columns");
+    if (row.size() != row_columns().size())
+        throw std::runtime_error("a stored response has the wrong number of columns");
     Response r;
     r.seq = to_int(row[0], "seq");
     r.id = row[1].value_or("");
@@ -171,7 +172,7 @@ Response from_row(const Row& row) {
 }
 
 std::string fingerprint_text(const Response& r) {
-    Json answers = Json::object();   // name order, as schema 1 hashed it
+    Json answers = Json::object();  // name order, as schema 1 hashed it
     for (const auto& [question, value] : r.answers) answers[question] = value;
     // Each field prefixed with its length, so no two different responses give the same text.
     std::string text;

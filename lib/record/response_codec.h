@@ -19,9 +19,9 @@ using OrderedJson = nlohmann::ordered_json;
 
 // A field of a wire item that is missing, of the wrong type or badly formed.
 class FieldError : public std::runtime_error {
-public:
+  public:
     FieldError(std::string which, const std::string& reason) : std::runtime_error(reason), field(std::move(which)) {}
-    std::string field;   // e.g. "district" or "answers.trygghet"
+    std::string field;  // e.g. "district" or "answers.trygghet"
 };
 
 // Wire form: one JSON object per response.
@@ -33,9 +33,9 @@ Response from_wire(const OrderedJson& item);
 // Database form: these columns in this order; nullopt is NULL. Integers are written as text,
 // which both SQLite (INTEGER affinity) and PostgreSQL (typed parameters) store as numbers.
 using Row = std::vector<std::optional<std::string>>;
-const std::vector<std::string>& row_columns();   // "seq" first: the kiosk's database assigns it
+const std::vector<std::string>& row_columns();  // "seq" first: the kiosk's database assigns it
 Row to_row(const Response& r);
-Response from_row(const Row& row);   // throws std::runtime_error when a stored column is unreadable
+Response from_row(const Row& row);  // throws std::runtime_error when a stored column is unreadable
 
 // The text a store hashes to tell "the same response sent again" from "another response with
 // this id". Its form is fixed since the store's schema 1 (answers in name order, absent

@@ -5,7 +5,7 @@
 
 namespace lkp {
 
-std::string new_uuid_v4();   // throws std::runtime_error when the kernel gives no randomness
+std::string new_uuid_v4();  // throws std::runtime_error when the kernel gives no randomness
 bool is_uuid(std::string_view s);
 
 }  // namespace lkp

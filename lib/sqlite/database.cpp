@@ -34,9 +34,7 @@ Database::~Database() {
     if (db_) sqlite3_close_v2(db_);
 }
 
-void Database::fail(const std::string& what) {
-    throw DatabaseError(path_ + ": " + what + ": " + reason(db_));
-}
+void Database::fail(const std::string& what) { throw DatabaseError(path_ + ": " + what + ": " + reason(db_)); }
 
 void Database::exec(const std::string& sql) {
     char* err = nullptr;

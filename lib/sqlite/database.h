@@ -11,14 +11,14 @@
 namespace lkp {
 
 class DatabaseError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 class Statement;
 
 class Database {
-public:
+  public:
     Database(const std::string& path, int flags);
     ~Database();
     Database(Database&& o) noexcept : db_(o.db_), path_(std::move(o.path_)) { o.db_ = nullptr; }
@@ -32,13 +32,13 @@ public:
     sqlite3* handle() { return db_; }
     [[noreturn]] void fail(const std::string& what);
 
-private:
+  private:
     sqlite3* db_ = nullptr;
     std::string path_;
 };
 
 class Statement {
-public:
+  public:
     Statement(Database& db, const std::string& sql);
     ~Statement();
     Statement(Statement&& o) noexcept : db_(o.db_), st_(o.st_) { o.st_ = nullptr; }
@@ -48,8 +48,8 @@ public:
     Statement& bind(int i, std::int64_t v);
     Statement& bind(int i, const std::optional<std::string>& v);
     Statement& bind_blob(int i, const std::string& bytes);
-    bool step();          // true while a row is available
-    void run();           // steps a statement that returns no rows
+    bool step();  // true while a row is available
+    void run();   // steps a statement that returns no rows
     void reset();
 
     std::int64_t int_col(int i) const;
@@ -57,19 +57,19 @@ public:
     std::optional<std::string> opt_text_col(int i) const;
     std::string blob_col(int i) const;
 
-private:
+  private:
     Database* db_;
     sqlite3_stmt* st_ = nullptr;
 };
 
 // BEGIN IMMEDIATE ... COMMIT; rolls back if destroyed before commit().
 class Transaction {
-public:
+  public:
     explicit Transaction(Database& db);
     ~Transaction();
     void commit();
 
-private:
+  private:
     Database& db_;
     bool done_ = false;
 };

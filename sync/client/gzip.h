@@ -4,6 +4,6 @@
 
 namespace lkp::sync {
 
-std::string gzip(const std::string& data);   // throws std::runtime_error if zlib fails
+std::string gzip(const std::string& data);  // throws std::runtime_error if zlib fails
 
 }  // namespace lkp::sync

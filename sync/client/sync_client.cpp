@@ -52,18 +52,18 @@ void SyncClient::run() {
     while (!stopping_ && !engine) {
         try {
             engine.emplace(settings_, &stopping_);
-        } catch (const std::exception& e) {   // the kiosk keeps running; answers stay in the outbox
+        } catch (const std::exception& e) {  // the kiosk keeps running; answers stay in the outbox
             std::fprintf(stderr, "lkp-kiosk: sync cannot start: %s\n", e.what());
             wait_for(settings_.backoff_cap, false);
         }
     }
     auto last_heartbeat = std::chrono::steady_clock::time_point{};
-    bool heartbeat_due = true;   // one at start-up, then after each round and every few minutes
+    bool heartbeat_due = true;  // one at start-up, then after each round and every few minutes
     while (!stopping_) {
         Attempt a;
         try {
             a = engine->send_next();
-        } catch (const std::exception& e) {   // the local database failed (disk full?): try later
+        } catch (const std::exception& e) {  // the local database failed (disk full?): try later
             a = {Attempt::Outcome::RetryLater, {}, std::string("local database: ") + e.what(), {}};
         }
         publish(*engine);
@@ -77,8 +77,10 @@ void SyncClient::run() {
             last_heartbeat = std::chrono::steady_clock::now();
             heartbeat_due = false;
         }
-        if (pace.next == Pace::Next::Idle) wait_for(settings_.heartbeat_every, true);
-        else wait_for(pace.wait, false);
+        if (pace.next == Pace::Next::Idle)
+            wait_for(settings_.heartbeat_every, true);
+        else
+            wait_for(pace.wait, false);
     }
 }
 

@@ -15,16 +15,16 @@
 namespace lkp::sync {
 
 class SyncClient {
-public:
+  public:
     SyncClient(SyncSettings settings, std::function<void()> on_change);
-    ~SyncClient();   // stops the thread, ending a transfer in progress at once
+    ~SyncClient();  // stops the thread, ending a transfer in progress at once
     SyncClient(const SyncClient&) = delete;
     SyncClient& operator=(const SyncClient&) = delete;
 
-    void notify();   // a response was saved: send soon
+    void notify();  // a response was saved: send soon
     OutboxStatus status() const;
 
-private:
+  private:
     void run();
     void publish(SyncEngine& engine);
     // Sleeps up to `d`; wakes early on stop, and on notify() when `wake_on_notify`.

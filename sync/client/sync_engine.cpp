@@ -96,7 +96,8 @@ std::optional<PendingBatch> SyncEngine::next_batch() {
     std::optional<PendingBatch> prefetched;
     if (prefetch_.valid()) prefetched = prefetch_.get();
     if (auto saved = db_.saved_batch()) return saved;
-    auto batch = prefetched && prefetched->ids.size() <= batch_size_ ? std::move(prefetched) : build_batch(batch_size_, 0);
+    auto batch =
+        prefetched && prefetched->ids.size() <= batch_size_ ? std::move(prefetched) : build_batch(batch_size_, 0);
     if (batch) db_.save_batch(*batch);
     return batch;
 }
@@ -107,9 +108,9 @@ Delivery SyncEngine::finish(const PendingBatch& batch, const std::string& reply_
     Delivery d;
     for (const ItemResult& r : results) {
         verdicts.push_back({r.delivered(), r.code, r.field, r.reason});
-        ++(r.status == ItemResult::Status::Created ? d.created
+        ++(r.status == ItemResult::Status::Created     ? d.created
            : r.status == ItemResult::Status::Duplicate ? d.duplicate
-                                                      : d.rejected);
+                                                       : d.rejected);
     }
     db_.finish_batch(batch, verdicts);
     return d;
@@ -123,7 +124,8 @@ Attempt SyncEngine::send_next() {
     if (!token) return fail(Attempt::Outcome::TokenRefused, error);
 
     db_.count_attempt();
-    prefetch_ = std::async(std::launch::async, [this, after = batch->seqs.back()] { return build_batch(batch_size_, after); });
+    prefetch_ =
+        std::async(std::launch::async, [this, after = batch->seqs.back()] { return build_batch(batch_size_, after); });
     HttpReply reply = uploader_.post(kBatchPath, batch->body,
                                      {"Authorization: Bearer " + *token, "Idempotency-Key: " + batch->key,
                                       "Content-Type: application/json", "Content-Encoding: gzip"});
@@ -136,7 +138,8 @@ Attempt SyncEngine::send_next() {
         // A 200 counts only as the store's own envelope: captive portals and proxies answer 200 too.
         if (reply.content_type.rfind("application/json", 0) != 0)
             return fail(Attempt::Outcome::RetryLater,
-                        where + " answered 200 with " + (reply.content_type.empty() ? "no content type" : reply.content_type) +
+                        where + " answered 200 with " +
+                            (reply.content_type.empty() ? "no content type" : reply.content_type) +
                             ", not the store's answer (a captive portal or a proxy's login page?)");
         try {
             return {Attempt::Outcome::Delivered, finish(*batch, reply.body), {}, {}};
@@ -151,10 +154,14 @@ Attempt SyncEngine::send_next() {
     if (reply.status == 413 && batch->ids.size() > 1) {
         db_.drop_batch();
         batch_size_ = std::max<std::size_t>(1, batch->ids.size() / 2);
-        return {Attempt::Outcome::Split, {}, where + " found the batch too large; sending " + std::to_string(batch_size_) + " at a time", {}};
+        return {Attempt::Outcome::Split,
+                {},
+                where + " found the batch too large; sending " + std::to_string(batch_size_) + " at a time",
+                {}};
     }
     if (reply.status == 429 || reply.status >= 500 || reply.status < 400)
-        return fail(Attempt::Outcome::RetryLater, where + " answered " + status + ": " + detail_of(reply), reply.retry_after);
+        return fail(Attempt::Outcome::RetryLater, where + " answered " + status + ": " + detail_of(reply),
+                    reply.retry_after);
     // 400, 415, 422, a one-item 413...: sending the same bytes again would get the same answer.
     std::string reason = where + " refused the batch (" + status + "): " + detail_of(reply);
     db_.reject_batch(*batch, "refused", reason);
@@ -166,8 +173,13 @@ bool SyncEngine::send_heartbeat() {
     auto token = read_token(error);
     if (!token) return false;
     OutboxStatus st = db_.outbox_status();
-    Heartbeat h{settings_.kiosk_id, settings_.program_version, st.unsent, st.rejected, st.oldest_unsent_age_s,
-                free_disk_bytes(settings_.data_dir), st.last_round_failed() ? st.last_error.substr(0, 1000) : "",
+    Heartbeat h{settings_.kiosk_id,
+                settings_.program_version,
+                st.unsent,
+                st.rejected,
+                st.oldest_unsent_age_s,
+                free_disk_bytes(settings_.data_dir),
+                st.last_round_failed() ? st.last_error.substr(0, 1000) : "",
                 format_utc(std::chrono::system_clock::now())};
     HttpReply reply = uploader_.post(kHeartbeatPath, encode_heartbeat(h),
                                      {"Authorization: Bearer " + *token, "Content-Type: application/json"});
@@ -192,8 +204,8 @@ Pace SyncEngine::pace(const Attempt& a) {
             break;
     }
     using std::chrono::milliseconds;
-    milliseconds ceiling = std::min<milliseconds>(settings_.backoff_base * (1LL << std::min(failures_++, 20)),
-                                                  settings_.backoff_cap);
+    milliseconds ceiling =
+        std::min<milliseconds>(settings_.backoff_base * (1LL << std::min(failures_++, 20)), settings_.backoff_cap);
     milliseconds wait(std::uniform_int_distribution<std::int64_t>(0, ceiling.count())(rng_));
     if (a.retry_after) wait = std::max<milliseconds>(wait, *a.retry_after);
     return {Pace::Next::Wait, wait};

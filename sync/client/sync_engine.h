@@ -68,7 +68,7 @@ struct Pace {
 };
 
 class SyncEngine {
-public:
+  public:
     explicit SyncEngine(SyncSettings settings, const std::atomic<bool>* abort = nullptr);
     ~SyncEngine();
     SyncEngine(const SyncEngine&) = delete;
@@ -85,7 +85,7 @@ public:
     std::size_t batch_size() const { return batch_size_; }
     const SyncSettings& settings() const { return settings_; }
 
-private:
+  private:
     Attempt fail(Attempt::Outcome outcome, const std::string& error,
                  std::optional<std::chrono::seconds> retry_after = std::nullopt);
     std::optional<std::string> read_token(std::string& error);

@@ -1,7 +1,6 @@
 #include "uploader.h"
 
 #include <curl/curl.h>
-
 #include <strings.h>
 
 #include <algorithm>
@@ -23,7 +22,7 @@ struct Collector {
 
 std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
     auto* c = static_cast<Collector*>(user);
-    if (c->body.size() + size * n > kMaxReplyBytes) return 0;   // curl aborts the transfer
+    if (c->body.size() + size * n > kMaxReplyBytes) return 0;  // curl aborts the transfer
     c->body.append(data, size * n);
     return size * n;
 }
@@ -50,7 +49,10 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 
 Uploader::Uploader(std::string base_url, TlsSettings tls, std::chrono::seconds connect_timeout,
                    std::chrono::seconds timeout, const std::atomic<bool>* abort)
-    : base_url_(std::move(base_url)), tls_(std::move(tls)), connect_timeout_(connect_timeout), timeout_(timeout),
+    : base_url_(std::move(base_url)),
+      tls_(std::move(tls)),
+      connect_timeout_(connect_timeout),
+      timeout_(timeout),
       abort_(abort) {
     static std::once_flag init;
     std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -62,12 +64,12 @@ Uploader::~Uploader() { curl_easy_cleanup(curl_); }
 
 HttpReply Uploader::post(const std::string& path, const std::string& body, const std::vector<std::string>& headers) {
     CURL* c = curl_;
-    curl_easy_reset(c);   // keeps the open connection, drops last request's options
+    curl_easy_reset(c);  // keeps the open connection, drops last request's options
     std::string url = base_url_ + path;
     Collector got;
     curl_slist* list = nullptr;
     for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
-    list = curl_slist_append(list, "Expect:");   // no 100-continue round trip per batch
+    list = curl_slist_append(list, "Expect:");  // no 100-continue round trip per batch
 
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -85,7 +87,7 @@ HttpReply Uploader::post(const std::string& path, const std::string& body, const
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout_.count() * 1000));
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_.count() * 1000));
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);   // a redirect is a captive portal, not the store
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect is a captive portal, not the store
     // Verification is never switched off; a city CA or a pinned key can only narrow trust.
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);

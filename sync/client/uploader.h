@@ -11,28 +11,28 @@ typedef void CURL;
 namespace lkp::sync {
 
 struct TlsSettings {
-    std::string ca_bundle;           // empty: the system's CAs
-    std::string pinned_public_key;   // empty: no pinning
+    std::string ca_bundle;          // empty: the system's CAs
+    std::string pinned_public_key;  // empty: no pinning
 };
 
 struct HttpReply {
-    long status = 0;                 // 0: no answer at all (see error)
-    std::string error;               // curl's reason when there was no answer
+    long status = 0;    // 0: no answer at all (see error)
+    std::string error;  // curl's reason when there was no answer
     std::string body, content_type;
     std::optional<std::chrono::seconds> retry_after;
 };
 
 class Uploader {
-public:
-    Uploader(std::string base_url, TlsSettings tls, std::chrono::seconds connect_timeout,
-             std::chrono::seconds timeout, const std::atomic<bool>* abort = nullptr);
+  public:
+    Uploader(std::string base_url, TlsSettings tls, std::chrono::seconds connect_timeout, std::chrono::seconds timeout,
+             const std::atomic<bool>* abort = nullptr);
     ~Uploader();
     Uploader(const Uploader&) = delete;
     Uploader& operator=(const Uploader&) = delete;
 
     HttpReply post(const std::string& path, const std::string& body, const std::vector<std::string>& headers);
 
-private:
+  private:
     std::string base_url_;
     TlsSettings tls_;
     std::chrono::seconds connect_timeout_, timeout_;

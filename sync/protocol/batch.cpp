@@ -1,9 +1,9 @@
 #include "batch.h"
 
-#include "record/response_codec.h"
-
 #include <algorithm>
 #include <cctype>
+
+#include "record/response_codec.h"
 
 namespace lkp::sync {
 
@@ -35,8 +35,8 @@ Response check_item(const record::OrderedJson& item, const SurveyCatalog& catalo
         throw record::FieldError("survey_id", "the store does not know survey '" + r.survey_id + "' version " +
                                                   std::to_string(r.survey_version));
     if (r.district && catalog.districts && !catalog.districts->is_valid_choice(*r.district))
-        throw record::FieldError("district",
-                                 "'" + *r.district + "' is not a district of list '" + catalog.districts->list_id + "'");
+        throw record::FieldError(
+            "district", "'" + *r.district + "' is not a district of list '" + catalog.districts->list_id + "'");
 
     for (const auto& [key, value] : r.answers)
         if (!survey->find_question(key))
@@ -67,9 +67,12 @@ Response check_item(const record::OrderedJson& item, const SurveyCatalog& catalo
 
 const char* to_string(ItemResult::Status s) {
     switch (s) {
-        case ItemResult::Status::Created: return "created";
-        case ItemResult::Status::Duplicate: return "duplicate";
-        case ItemResult::Status::Rejected: return "rejected";
+        case ItemResult::Status::Created:
+            return "created";
+        case ItemResult::Status::Duplicate:
+            return "duplicate";
+        case ItemResult::Status::Rejected:
+            return "rejected";
     }
     return "rejected";
 }
@@ -88,14 +91,16 @@ std::vector<ParsedItem> parse_batch(std::string_view body, const SurveyCatalog& 
     } catch (const record::OrderedJson::exception& e) {  // parse_error, and out_of_range for numbers like 9e999
         throw BatchError(400, "Malformed JSON", "the body is not valid UTF-8 JSON: " + without_exception_tag(e.what()));
     }
-    if (!root.is_object()) throw BatchError(400, "Not a batch", "the body must be a JSON object with a \"responses\" array");
+    if (!root.is_object())
+        throw BatchError(400, "Not a batch", "the body must be a JSON object with a \"responses\" array");
     auto list = root.find("responses");
     if (list == root.end() || !list->is_array())
         throw BatchError(400, "Not a batch", "the field \"responses\" must be an array of responses");
     if (root.size() != 1) throw BatchError(400, "Not a batch", "a batch has only the field \"responses\"");
     if (list->size() > kMaxBatchItems)
-        throw BatchError(413, "Batch too large", "the batch has " + std::to_string(list->size()) +
-                                                     " responses; send at most " + std::to_string(kMaxBatchItems) + " per batch");
+        throw BatchError(413, "Batch too large",
+                         "the batch has " + std::to_string(list->size()) + " responses; send at most " +
+                             std::to_string(kMaxBatchItems) + " per batch");
 
     std::vector<ParsedItem> out;
     out.reserve(list->size());
@@ -145,7 +150,8 @@ std::string encode_results(const std::string& batch_key, const std::vector<ItemR
 
 std::vector<ItemResult> parse_results(std::string_view body, const std::vector<std::string>& sent_ids) {
     Json root = Json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
-    if (root.is_discarded()) throw std::runtime_error("the store's answer is not JSON (truncated, or not from the store)");
+    if (root.is_discarded())
+        throw std::runtime_error("the store's answer is not JSON (truncated, or not from the store)");
     auto list = root.is_object() ? root.find("results") : root.end();
     if (!root.is_object() || list == root.end() || !list->is_array())
         throw std::runtime_error("the store's answer has no \"results\" array");
@@ -160,10 +166,14 @@ std::vector<ItemResult> parse_results(std::string_view body, const std::vector<s
             throw std::runtime_error("result " + std::to_string(i) + " is not for response " + sent_ids[i]);
         r.id = sent_ids[i];
         std::string status = j.value("status", "");
-        if (status == "created") r.status = ItemResult::Status::Created;
-        else if (status == "duplicate") r.status = ItemResult::Status::Duplicate;
-        else if (status == "rejected") r.status = ItemResult::Status::Rejected;
-        else throw std::runtime_error("result " + std::to_string(i) + " has unknown status '" + status + "'");
+        if (status == "created")
+            r.status = ItemResult::Status::Created;
+        else if (status == "duplicate")
+            r.status = ItemResult::Status::Duplicate;
+        else if (status == "rejected")
+            r.status = ItemResult::Status::Rejected;
+        else
+            throw std::runtime_error("result " + std::to_string(i) + " has unknown status '" + status + "'");
         if (r.status == ItemResult::Status::Rejected) {
             r.code = j.value("code", "");
             r.field = j.value("field", "");

@@ -23,7 +23,7 @@ inline constexpr const char* kHealthPath = "/v1/health";
 
 // Limits the store enforces and the client respects. A batch above either gets 413.
 inline constexpr std::size_t kMaxBatchItems = 1000;
-inline constexpr std::size_t kMaxBodyBytes = 8 * 1024 * 1024;   // after gzip is undone
+inline constexpr std::size_t kMaxBodyBytes = 8 * 1024 * 1024;  // after gzip is undone
 
 // Timestamps further from the store's clock than this are rejected: a kiosk whose clock was
 // reset to 1970 or set years ahead would otherwise skew every indicator over time.
@@ -35,9 +35,9 @@ struct ItemResult {
     enum class Status { Created, Duplicate, Rejected };
     std::string id;
     Status status = Status::Rejected;
-    std::string code;     // rejected only: "invalid" or "conflict"
-    std::string field;    // rejected only: the field at fault, e.g. "answers.trygghet"
-    std::string reason;   // rejected only: for people
+    std::string code;    // rejected only: "invalid" or "conflict"
+    std::string field;   // rejected only: the field at fault, e.g. "answers.trygghet"
+    std::string reason;  // rejected only: for people
     bool delivered() const { return status != Status::Rejected; }
 };
 
@@ -46,27 +46,27 @@ const char* to_string(ItemResult::Status s);
 // The surveys and district list the store accepts answers for.
 struct SurveyCatalog {
     std::vector<Survey> surveys;
-    std::optional<DistrictList> districts;   // nullopt: any district code is accepted
+    std::optional<DistrictList> districts;  // nullopt: any district code is accepted
     const Survey* find(const std::string& id, int version) const;
 };
 
 // A problem with the whole request, not one item: becomes a problem+json answer.
 class BatchError : public std::runtime_error {
-public:
+  public:
     BatchError(int status, std::string title, const std::string& detail)
         : std::runtime_error(detail), status_(status), title_(std::move(title)) {}
     int status() const { return status_; }
     const std::string& title() const { return title_; }
 
-private:
+  private:
     int status_;
     std::string title_;
 };
 
 struct ParsedItem {
-    std::string id;                     // as sent; empty when missing or not a string
-    std::optional<Response> response;   // set when the item is valid
-    std::string field, reason;          // why the item is invalid
+    std::string id;                    // as sent; empty when missing or not a string
+    std::optional<Response> response;  // set when the item is valid
+    std::string field, reason;         // why the item is invalid
 };
 
 // Reads a batch body. Throws BatchError for a body that is not a batch at all (bad JSON or UTF-8,

@@ -23,16 +23,17 @@ Heartbeat parse_heartbeat(std::string_view body) {
     auto text = [&](const char* key, std::size_t max_len) {
         auto it = j.find(key);
         if (it == j.end() || !it->is_string() || it->get_ref<const std::string&>().size() > max_len)
-            throw BatchError(400, "Malformed heartbeat", std::string("\"") + key + "\" must be a string of at most " +
-                                                             std::to_string(max_len) + " bytes");
+            throw BatchError(
+                400, "Malformed heartbeat",
+                std::string("\"") + key + "\" must be a string of at most " + std::to_string(max_len) + " bytes");
         return it->get<std::string>();
     };
     auto count = [&](const char* key, bool nullable) -> std::optional<std::int64_t> {
         auto it = j.find(key);
         if (it != j.end() && nullable && it->is_null()) return std::nullopt;
         if (it == j.end() || !it->is_number_integer() || it->get<std::int64_t>() < 0)
-            throw BatchError(400, "Malformed heartbeat", std::string("\"") + key + "\" must be a whole number >= 0" +
-                                                             (nullable ? " or null" : ""));
+            throw BatchError(400, "Malformed heartbeat",
+                             std::string("\"") + key + "\" must be a whole number >= 0" + (nullable ? " or null" : ""));
         return it->get<std::int64_t>();
     };
     Heartbeat h;

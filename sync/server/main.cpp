@@ -1,6 +1,5 @@
 // lkp-store: receives the kiosks' answers over /v1 and keeps them in SQLite or PostgreSQL.
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -103,7 +102,7 @@ struct ServeArgs {
 
 int serve(const ServeArgs& a) {
     server::ServeOptions o;
-    std::tie(o.host, o.port) = *split_listen(a.listen);   // checked by the command line
+    std::tie(o.host, o.port) = *split_listen(a.listen);  // checked by the command line
     o.max_inflight = a.max_inflight;
     o.tls_cert = a.tls_cert;
     o.tls_key = a.tls_key;
@@ -116,7 +115,8 @@ int kiosk_add(const StoreOptions& store, const std::string& name) {
     auto backend = open_backend(store, 1);
     std::string token = server::new_token();
     backend->add_kiosk(name, server::token_hash(token), now_utc());
-    std::cout << "Kiosk '" << name << "' added. Put this token in the kiosk's sync settings; it is shown only\n"
+    std::cout << "Kiosk '" << name
+              << "' added. Put this token in the kiosk's sync settings; it is shown only\n"
                  "now (the store keeps only its hash). Lost it? Revoke the kiosk and add it again.\n"
               << token << "\n";
     return 0;
@@ -163,7 +163,7 @@ int status(const StoreOptions& store) {
 // Bad usage: one line naming the problem, and where to read about the command. A word
 // nothing took (a mistyped option) is named first: the rest of what went wrong follows from it.
 int usage_error(const CLI::App& app, const CLI::ParseError& e) {
-    std::string path = app.get_name();   // the deepest command given: "lkp-store kiosk add"
+    std::string path = app.get_name();  // the deepest command given: "lkp-store kiosk add"
     for (const CLI::App* a = &app; !a->get_subcommands().empty();) {
         a = a->get_subcommands().front();
         path += " " + a->get_name();
@@ -180,7 +180,7 @@ int main(int argc, char** argv) {
     CLI::App app("lkp-store: receives the kiosks' answers over /v1 and keeps them in SQLite or PostgreSQL.",
                  "lkp-store");
     const std::string exit_status = "Exit status: 0 success, 1 the work failed, 2 bad usage.";
-    app.footer(exit_status);   // the commands inherit it
+    app.footer(exit_status);  // the commands inherit it
     app.require_subcommand(1);
     std::vector<std::pair<CLI::App*, std::function<int()>>> commands;
 
@@ -244,13 +244,13 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);   // --help
+        if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);  // --help
         return usage_error(app, e);
     }
     try {
         for (const auto& [cmd, action] : commands)
             if (cmd->parsed()) return action();
-        return 2;   // not reached: CLI11 requires a command
+        return 2;  // not reached: CLI11 requires a command
     } catch (const std::exception& e) {
         std::cerr << "lkp-store: " << e.what() << "\n";
         return 1;

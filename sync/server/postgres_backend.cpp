@@ -89,10 +89,11 @@ const std::vector<std::pair<std::string, std::string>> kPrepared = {
     {"key_put", "INSERT INTO idempotency VALUES ($1, $2, $3, $4, $5)"},
     {"insert", insert_response_sql('$') + " RETURNING 1"},
     {"existing", "SELECT content_hash FROM responses WHERE kiosk = $1 AND id = $2"},
-    {"heartbeat", "INSERT INTO heartbeats VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (kiosk) DO UPDATE SET "
-                  "program_version=excluded.program_version, unsent=excluded.unsent, rejected=excluded.rejected, "
-                  "oldest_unsent_age_s=excluded.oldest_unsent_age_s, free_disk_bytes=excluded.free_disk_bytes, "
-                  "last_error=excluded.last_error, sent_at=excluded.sent_at, received_at=excluded.received_at"},
+    {"heartbeat",
+     "INSERT INTO heartbeats VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (kiosk) DO UPDATE SET "
+     "program_version=excluded.program_version, unsent=excluded.unsent, rejected=excluded.rejected, "
+     "oldest_unsent_age_s=excluded.oldest_unsent_age_s, free_disk_bytes=excluded.free_disk_bytes, "
+     "last_error=excluded.last_error, sent_at=excluded.sent_at, received_at=excluded.received_at"},
 };
 
 using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
@@ -106,7 +107,7 @@ bool transient(const char* sqlstate) {
 
 // One pooled connection: throws Unavailable when it is lost, so the pool drops it.
 class Connection {
-public:
+  public:
     explicit Connection(const std::string& url) {
         const char* keys[] = {"dbname", "connect_timeout", nullptr};
         const char* values[] = {url.c_str(), "5", nullptr};
@@ -116,7 +117,8 @@ public:
             PQfinish(conn_);
             throw Unavailable("cannot connect to PostgreSQL: " + trimmed(msg));
         }
-        PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);   // "relation exists, skipping"
+        PQsetNoticeProcessor(
+            conn_, [](void*, const char*) {}, nullptr);  // "relation exists, skipping"
     }
     ~Connection() { PQfinish(conn_); }
     Connection(const Connection&) = delete;
@@ -140,10 +142,10 @@ public:
 
     Result run(const char* prepared, const Params& params) {
         auto values = pointers(params);
-        return check(Result(PQexecPrepared(conn_, prepared, static_cast<int>(params.size()), values.data(), nullptr,
-                                           nullptr, 0),
-                            PQclear),
-                     prepared);
+        return check(
+            Result(PQexecPrepared(conn_, prepared, static_cast<int>(params.size()), values.data(), nullptr, nullptr, 0),
+                   PQclear),
+            prepared);
     }
 
     // Sends every statement before reading any answer (libpq's pipeline mode): one round trip per
@@ -153,7 +155,8 @@ public:
         if (PQenterPipelineMode(conn_) != 1) throw Unavailable("PostgreSQL: cannot enter pipeline mode");
         for (const auto& params : each) {
             auto values = pointers(params);
-            if (PQsendQueryPrepared(conn_, prepared, static_cast<int>(params.size()), values.data(), nullptr, nullptr, 0) != 1)
+            if (PQsendQueryPrepared(conn_, prepared, static_cast<int>(params.size()), values.data(), nullptr, nullptr,
+                                    0) != 1)
                 throw Unavailable("PostgreSQL (" + std::string(prepared) + "): " + trimmed(PQerrorMessage(conn_)));
         }
         if (PQpipelineSync(conn_) != 1) throw Unavailable("PostgreSQL: " + trimmed(PQerrorMessage(conn_)));
@@ -162,8 +165,9 @@ public:
         std::vector<Result> out;
         for (bool after_end = false;;) {
             Result r(PQgetResult(conn_), PQclear);
-            if (!r) {   // the end of one statement's results; two in a row: the connection broke
-                if (after_end || !good()) throw Unavailable("PostgreSQL: connection lost: " + trimmed(PQerrorMessage(conn_)));
+            if (!r) {  // the end of one statement's results; two in a row: the connection broke
+                if (after_end || !good())
+                    throw Unavailable("PostgreSQL: connection lost: " + trimmed(PQerrorMessage(conn_)));
                 after_end = true;
                 continue;
             }
@@ -177,7 +181,7 @@ public:
         return out;
     }
 
-private:
+  private:
     void check_result(const Result& r, const std::string& what) {
         auto status = PQresultStatus(r.get());
         if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
@@ -210,7 +214,7 @@ private:
 
 // Up to `max` connections, opened when needed; a caller waits when all are in use.
 class Pool {
-public:
+  public:
     Pool(std::string url, std::size_t max) : url_(std::move(url)), max_(max) {}
 
     struct Lease {
@@ -242,7 +246,7 @@ public:
         }
     }
 
-private:
+  private:
     void give_back(std::unique_ptr<Connection> conn) {
         if (!conn->good()) {
             conn.reset();
@@ -270,13 +274,13 @@ private:
 
 // BEGIN ... COMMIT; rolls back when left early (a lost connection is then dropped by the pool).
 class Tx {
-public:
+  public:
     explicit Tx(Connection& c) : c_(c) { c_.exec("BEGIN"); }
     ~Tx() {
         if (!done_ && c_.good()) {
             try {
                 c_.exec("ROLLBACK");
-            } catch (...) {   // the connection is bad now; the pool drops it
+            } catch (...) {  // the connection is bad now; the pool drops it
             }
         }
     }
@@ -285,7 +289,7 @@ public:
         done_ = true;
     }
 
-private:
+  private:
     Connection& c_;
     bool done_ = false;
 };
@@ -304,7 +308,7 @@ std::optional<std::string> opt_text(const std::optional<std::int64_t>& v) {
 }
 
 class PostgresBackend final : public StoreBackend {
-public:
+  public:
     // The schema first, on a connection of its own: pooled connections prepare statements on it.
     PostgresBackend(const std::string& url, std::size_t max_connections) : pool_(url, max_connections) {
         Connection setup(url);
@@ -354,8 +358,8 @@ public:
     }
 
     bool revoke_kiosk(const std::string& name, const std::string& now) override {
-        auto r = pool_.take()->exec("UPDATE kiosks SET revoked_at = coalesce(revoked_at, $2) WHERE name = $1",
-                                    {name, now});
+        auto r =
+            pool_.take()->exec("UPDATE kiosks SET revoked_at = coalesce(revoked_at, $2) WHERE name = $1", {name, now});
         return std::string(PQcmdTuples(r.get())) != "0";
     }
 
@@ -376,7 +380,7 @@ public:
         return out;
     }
 
-private:
+  private:
     // One step per transaction, each under the advisory lock, so two processes opening the same
     // database at once take turns and the second finds the step done. A database of a newer
     // version is refused before anything is written.
@@ -390,10 +394,11 @@ private:
                                          " is newer than this lkp-store understands (" +
                                          std::to_string(kServerSchemaVersion) +
                                          "); the database was left untouched. Run a newer lkp-store.");
-            if (version == kServerSchemaVersion) return;   // nothing written: the rollback is a no-op
+            if (version == kServerSchemaVersion) return;  // nothing written: the rollback is a no-op
             c.exec(kMigrations[version]);
-            c.exec("INSERT INTO meta VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                   {std::to_string(version + 1)});
+            c.exec(
+                "INSERT INTO meta VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                {std::to_string(version + 1)});
             tx.commit();
         }
     }
@@ -419,7 +424,7 @@ private:
             const NewRow& row = req.rows[i];
             if (PQntuples(inserted[i].get()) > 0) {
                 req.results[row.index] = row_outcome(row, true, "");
-            } else {   // already stored: the same response again, or a conflict
+            } else {  // already stored: the same response again, or a conflict
                 auto existing = c.run("existing", {req.kiosk, row.response->id});
                 req.results[row.index] = row_outcome(row, false, value(existing.get(), 0, 0));
             }

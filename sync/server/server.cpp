@@ -71,7 +71,7 @@ bool read_body(const httplib::Request& req, const httplib::ContentReader& reader
         return true;
     });
     if (ok) return true;
-    res.set_header("Connection", "close");   // the rest of the body was not read
+    res.set_header("Connection", "close");  // the rest of the body was not read
     if (too_large || res.status == 413)
         problem(res, 413, "Body too large",
                 "the body is larger than " + std::to_string(limit) + " bytes (after decompression)");
@@ -91,7 +91,7 @@ struct InflightSlot {
 };
 
 class Api {
-public:
+  public:
     Api(StoreBackend& backend, const sync::SurveyCatalog& catalog, std::size_t max_inflight)
         : backend_(backend), catalog_(catalog), max_inflight_(max_inflight) {}
 
@@ -115,7 +115,7 @@ public:
         svr.set_logger([](const httplib::Request& req, const httplib::Response& res) { log(req, res); });
     }
 
-private:
+  private:
     // Unknown paths and wrong methods are answered here, before httplib reads (and inflates) a body.
     httplib::Server::HandlerResponse pre_route(const httplib::Request& req, httplib::Response& res) {
         t_log = RequestLog{std::chrono::steady_clock::now()};
@@ -235,8 +235,8 @@ private:
         if (!kiosk) return;
         sync::Heartbeat h = sync::parse_heartbeat(body);
         if (h.kiosk_id != *kiosk)
-            return problem(res, 403, "Wrong kiosk", "the heartbeat is for '" + h.kiosk_id + "' but the token is '" +
-                                                        *kiosk + "'");
+            return problem(res, 403, "Wrong kiosk",
+                           "the heartbeat is for '" + h.kiosk_id + "' but the token is '" + *kiosk + "'");
         backend_.store_heartbeat(h, format_utc(Clock::now()));
         res.status = 204;
     }
@@ -272,7 +272,7 @@ std::unique_ptr<httplib::Server> make_server(const ServeOptions& o) {
 
 int serve(StoreBackend& backend, const sync::SurveyCatalog& catalog, const ServeOptions& options) {
     sigset_t signals = stop_signals();
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);   // before any thread starts, so all inherit it
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts, so all inherit it
 
     auto svr = make_server(options);
     if (!svr->is_valid()) {
@@ -280,7 +280,7 @@ int serve(StoreBackend& backend, const sync::SurveyCatalog& catalog, const Serve
                      options.tls_key.c_str());
         return 1;
     }
-    std::size_t threads = options.max_inflight + 8;   // room to answer 429 and health while busy
+    std::size_t threads = options.max_inflight + 8;  // room to answer 429 and health while busy
     svr->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     // Headers and body go out in separate writes; without TCP_NODELAY Nagle holds the body back
     // until the kiosk's delayed ACK (about 40 ms per batch on keep-alive connections).
@@ -297,10 +297,10 @@ int serve(StoreBackend& backend, const sync::SurveyCatalog& catalog, const Serve
         std::fprintf(stderr, "lkp-store: %s received, stopping\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
         svr->stop();
     });
-    std::fprintf(stderr, "lkp-store: listening on %s://%s:%d (storage: %s)\n", options.tls_cert.empty() ? "http" : "https",
-                 options.host.c_str(), options.port, backend.kind());
+    std::fprintf(stderr, "lkp-store: listening on %s://%s:%d (storage: %s)\n",
+                 options.tls_cert.empty() ? "http" : "https", options.host.c_str(), options.port, backend.kind());
     bool ok = svr->listen_after_bind();
-    if (!ok) pthread_kill(stopper.native_handle(), SIGTERM);   // wake the stopper so it can be joined
+    if (!ok) pthread_kill(stopper.native_handle(), SIGTERM);  // wake the stopper so it can be joined
     stopper.join();
     return ok ? 0 : 1;
 }

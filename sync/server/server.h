@@ -11,8 +11,8 @@ namespace lkp::server {
 struct ServeOptions {
     std::string host = "127.0.0.1";
     int port = 8080;
-    std::string tls_cert, tls_key;   // both empty: plain HTTP
-    std::size_t max_inflight = 32;   // batches processed at once; more get 429
+    std::string tls_cert, tls_key;  // both empty: plain HTTP
+    std::size_t max_inflight = 32;  // batches processed at once; more get 429
 };
 
 // Serves until SIGTERM or SIGINT. Returns the process exit code (0 after a clean stop).

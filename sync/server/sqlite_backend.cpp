@@ -103,7 +103,7 @@ std::optional<std::int64_t> opt_int(const std::optional<std::string>& v) {
 }
 
 class SqliteBackend final : public StoreBackend {
-public:
+  public:
     explicit SqliteBackend(const std::string& path)
         : db_(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX) {
         db_.exec("PRAGMA busy_timeout=5000");
@@ -195,7 +195,7 @@ public:
         });
     }
 
-private:
+  private:
     // One caller at a time; SQLite's "busy", "full" and I/O errors become Unavailable (503).
     template <typename F>
     std::invoke_result_t<F> guarded(F&& f) {
@@ -240,7 +240,7 @@ private:
             Transaction tx(db_);
             int version = stored_version();
             check_version(version);
-            if (version == kServerSchemaVersion) return;   // nothing written: the rollback is a no-op
+            if (version == kServerSchemaVersion) return;  // nothing written: the rollback is a no-op
             db_.exec(kMigrations[version]);
             auto st = db_.prepare(
                 "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");

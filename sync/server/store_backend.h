@@ -16,13 +16,13 @@ namespace lkp::server {
 
 // The database cannot take the request now (gone, locked, disk full): the client retries later.
 class Unavailable : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // The Idempotency-Key was used before for a different body (HTTP 422).
 class KeyReused : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -30,22 +30,22 @@ public:
 struct NewRow {
     std::size_t index;
     const Response* response;
-    record::Row columns;           // record::row_columns(), as the codec writes them
-    std::string content_hash;      // of every field sent: equal hashes = the same response
+    record::Row columns;       // record::row_columns(), as the codec writes them
+    std::string content_hash;  // of every field sent: equal hashes = the same response
 };
 NewRow make_row(std::size_t index, const Response& r);
 
 struct BatchRequest {
     std::string kiosk;
-    std::string key;         // Idempotency-Key
-    std::string body_hash;   // hex BLAKE2b of the (decompressed) body
+    std::string key;        // Idempotency-Key
+    std::string body_hash;  // hex BLAKE2b of the (decompressed) body
     std::string received_at;
     std::vector<NewRow> rows;
-    std::vector<sync::ItemResult> results;   // rejections already decided; rows' entries are filled in
+    std::vector<sync::ItemResult> results;  // rejections already decided; rows' entries are filled in
 };
 
 struct BatchAnswer {
-    std::string body;      // encode_results(), stored with the key so a replay is byte-identical
+    std::string body;  // encode_results(), stored with the key so a replay is byte-identical
     bool replayed = false;
 };
 
@@ -62,10 +62,10 @@ struct KioskCount {
 };
 
 class StoreBackend {
-public:
+  public:
     virtual ~StoreBackend() = default;
-    virtual const char* kind() const = 0;   // "sqlite" or "postgresql"
-    virtual void ping() = 0;                // throws Unavailable
+    virtual const char* kind() const = 0;  // "sqlite" or "postgresql"
+    virtual void ping() = 0;               // throws Unavailable
 
     // The kiosk whose unrevoked token has this hash.
     virtual std::optional<std::string> kiosk_for_token(const std::string& token_hash) = 0;
@@ -75,7 +75,7 @@ public:
 
     // Throws std::runtime_error when the name is taken.
     virtual void add_kiosk(const std::string& name, const std::string& token_hash, const std::string& now) = 0;
-    virtual bool revoke_kiosk(const std::string& name, const std::string& now) = 0;   // false: unknown
+    virtual bool revoke_kiosk(const std::string& name, const std::string& now) = 0;  // false: unknown
     virtual std::vector<KioskInfo> kiosks() = 0;
     virtual std::vector<KioskCount> response_counts() = 0;
 };

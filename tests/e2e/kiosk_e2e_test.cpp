@@ -6,8 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <thread>
 
@@ -45,11 +45,12 @@ int stop(pid_t pid, int sig = SIGTERM) {
 
 // An X server of our own, on a display number it picks itself.
 class Xvfb {
-public:
+  public:
     Xvfb() {
         int fds[2];
         if (pipe(fds) != 0) throw std::runtime_error("pipe");
-        pid_ = spawn({"Xvfb", "-displayfd", std::to_string(fds[1]), "-screen", "0", "1280x800x24", "-nolisten", "tcp"}, {});
+        pid_ = spawn({"Xvfb", "-displayfd", std::to_string(fds[1]), "-screen", "0", "1280x800x24", "-nolisten", "tcp"},
+                     {});
         close(fds[1]);
         char buf[16] = {};
         ssize_t n = read(fds[0], buf, sizeof buf - 1);
@@ -60,13 +61,13 @@ public:
     ~Xvfb() { stop(pid_); }
     const std::string& display() const { return display_; }
 
-private:
+  private:
     pid_t pid_ = -1;
     std::string display_;
 };
 
 class KioskE2E : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
         shots_ = std::string(LKP_BUILD_DIR) + "/screenshots/e2e/" + info->name();
@@ -77,8 +78,8 @@ protected:
 
     void start_kiosk(const std::string& config_text, bool windowed = true) {
         test::write_file(dir_.file("kiosk.conf"), config_text);
-        std::vector<std::string> args = {LKP_KIOSK_BIN, "--config", dir_.file("kiosk.conf"), "--data-dir", data(),
-                                         "--ui-tree", tree_path(), "--screenshot-dir", shots_};
+        std::vector<std::string> args = {LKP_KIOSK_BIN, "--config",  dir_.file("kiosk.conf"), "--data-dir", data(),
+                                         "--ui-tree",   tree_path(), "--screenshot-dir",      shots_};
         if (windowed) args.insert(args.end(), {"--windowed", "1280x800"});
         kiosk_ = spawn(args, {"DISPLAY=" + x_.display()});
         wait_for_screen("attract");
@@ -143,8 +144,8 @@ protected:
         for (const auto& e : t["elements"]) {
             if (e["label"] != label) continue;
             int x = e["x"].get<int>() + e["w"].get<int>() / 2, y = e["y"].get<int>() + e["h"].get<int>() / 2;
-            auto r = test::run({"xdotool", "mousemove", "--sync", std::to_string(x), std::to_string(y), "mousedown", "1",
-                                "sleep", "0.08", "mouseup", "1"},
+            auto r = test::run({"xdotool", "mousemove", "--sync", std::to_string(x), std::to_string(y), "mousedown",
+                                "1", "sleep", "0.08", "mouseup", "1"},
                                {"DISPLAY=" + x_.display()});
             ASSERT_EQ(r.exit_code, 0) << "xdotool: " << r.err << " (apt-get install xdotool)";
             return;
@@ -158,10 +159,10 @@ protected:
         for (const auto& e : t["elements"]) {
             if (e["label"] != label) continue;
             int x = e["x"].get<int>() + e["w"].get<int>() / 2, y = e["y"].get<int>() + e["h"].get<int>() / 2;
-            auto r = test::run({"xdotool", "mousemove", "--sync", std::to_string(x), std::to_string(y), "mousedown", "1",
-                                "sleep", "0.08", "mouseup", "1", "sleep", "0.1", "mousedown", "1", "sleep", "0.08",
-                                "mouseup", "1"},
-                               {"DISPLAY=" + x_.display()});
+            auto r = test::run(
+                {"xdotool", "mousemove", "--sync", std::to_string(x), std::to_string(y), "mousedown", "1", "sleep",
+                 "0.08", "mouseup", "1", "sleep", "0.1", "mousedown", "1", "sleep", "0.08", "mouseup", "1"},
+                {"DISPLAY=" + x_.display()});
             ASSERT_EQ(r.exit_code, 0) << r.err;
             return;
         }
@@ -210,14 +211,14 @@ TEST_F(KioskE2E, ResidentCompletesOneResponseInSwedish) {
     start_kiosk("kiosk_id = e2e-kiosk\nlocation = 041\n");
     tap_and_expect("Tryck här för att börja", "language");
     tap_and_expect("Svenska", "district");
-    tap("D");                                                // the alphabet strip narrows the list
+    tap("D");  // the alphabet strip narrows the list
     wait_for_label("Adolfsberg", false);
     EXPECT_TRUE(has_label(tree(), "Dalhem"));
     tap_and_expect("Drottninghög", "question.trygghet");
     tap_and_expect("Ganska otrygg", "question.delaktighet");
-    tap_and_expect("Tillbaka", "question.trygghet");          // change of mind
+    tap_and_expect("Tillbaka", "question.trygghet");  // change of mind
     tap_and_expect("Ganska trygg", "question.delaktighet");
-    double_tap("7");                                          // an accidental double tap...
+    double_tap("7");  // an accidental double tap...
     wait_for_screen("question.livskvalitet");
     std::this_thread::sleep_for(500ms);
     EXPECT_EQ(tree()["screen"], "question.livskvalitet") << "...must not answer the next question";
@@ -266,8 +267,8 @@ TEST_F(KioskE2E, RunningKioskSendsTheAnswerToTheStoreByItself) {
     // In survey order, as the resident answered, through every hop from the tap to the store.
     EXPECT_EQ(store.query("SELECT answers FROM responses").at(0),
               R"({"trygghet":1,"delaktighet":9,"livskvalitet":10,"age_band":"65-79","gender":null})");
-    EXPECT_EQ(store.query("SELECT location IS NULL FROM responses").at(0), "1");   // no location configured
-    EXPECT_EQ(store.query("SELECT district IS NULL FROM responses").at(0), "1");   // declined
+    EXPECT_EQ(store.query("SELECT location IS NULL FROM responses").at(0), "1");  // no location configured
+    EXPECT_EQ(store.query("SELECT district IS NULL FROM responses").at(0), "1");  // declined
     EXPECT_TRUE(kiosk_running()) << "the screens go on while the sync works";
     EXPECT_EQ(stop_kiosk(), 0);
     Json s = status();
@@ -309,7 +310,7 @@ TEST_F(KioskE2E, IdleTimeoutDiscardsTheUnfinishedAnswers) {
 }
 
 class LanguageE2E : public KioskE2E {
-protected:
+  protected:
     Json complete(const std::string& lang) {
         tap_id_and_expect("attract.start", "language");
         tap_id_and_expect("language." + lang, "district");
@@ -377,8 +378,10 @@ TEST_F(KioskE2E, ScreenshotsOfEveryScreenInEveryLanguage) {
         // Titled with the code: ImageMagick's default font has no Arabic, Hebrew or Ethiopic.
         // A font file named outright: ImageMagick's default (Helvetica) needs Ghostscript's fonts,
         // which a minimal install leaves out.
-        std::vector<std::string> args = {"montage", "-font", "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
-                                         "-geometry", "640x400+6+6", "-tile", "4x", "-title", c.language};
+        std::vector<std::string> args = {
+            "montage",   "-font",       "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+            "-geometry", "640x400+6+6", "-tile",
+            "4x",        "-title",      c.language};
         const std::size_t first_shot = args.size();
         for (const auto& f : std::filesystem::directory_iterator(shots_))
             if (f.path().string().ends_with("-" + c.language + ".png")) args.push_back(f.path().string());
@@ -407,10 +410,10 @@ TEST_F(KioskE2E, FullscreenKioskRefusesToCloseButADevelopmentWindowCloses) {
     Json t = tree();
     ASSERT_EQ(t["elements"].size(), 1u);
     EXPECT_GT(t["elements"][0]["y"].get<int>(), 300) << "fullscreen on the 1280x800 screen, centred";
-    request_close();   // what Alt+F4 or the window manager's close button sends
+    request_close();  // what Alt+F4 or the window manager's close button sends
     std::this_thread::sleep_for(1500ms);
     EXPECT_TRUE(kiosk_running()) << "the kiosk closed on a close request";
-    tap_and_expect("Tryck här för att börja", "language") ;
+    tap_and_expect("Tryck här för att börja", "language");
     EXPECT_EQ(stop_kiosk(), 0) << "SIGTERM still stops it cleanly";
 
     start_kiosk("", /*windowed=*/true);

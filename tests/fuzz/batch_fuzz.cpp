@@ -31,9 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         // Whatever the store accepts must be something the client can read back.
         std::vector<lkp::sync::ItemResult> results;
         for (const auto& item : items)
-            results.push_back({item.id, item.response ? lkp::sync::ItemResult::Status::Created
-                                                      : lkp::sync::ItemResult::Status::Rejected,
-                               "invalid", item.field, item.reason});
+            results.push_back(
+                {item.id,
+                 item.response ? lkp::sync::ItemResult::Status::Created : lkp::sync::ItemResult::Status::Rejected,
+                 "invalid", item.field, item.reason});
         auto read_back = lkp::sync::parse_results(lkp::sync::encode_results("k", results), ids);
         if (read_back.size() != results.size()) __builtin_trap();
     } catch (const lkp::sync::BatchError&) {

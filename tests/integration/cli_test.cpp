@@ -36,19 +36,21 @@ TEST(Cli, UnknownOptionExitsTwoAndSaysWhy) {
 // Each command (the words naming it) and what its --help must list.
 using CommandTable = std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>>;
 const CommandTable kKioskCommands = {
-    {{}, {"--config", "--data-dir", "--windowed", "--ui-tree", "--screenshot-dir", "--version", "export", "status",
-          "simulate", "sync", "check-config"}},
+    {{},
+     {"--config", "--data-dir", "--windowed", "--ui-tree", "--screenshot-dir", "--version", "export", "status",
+      "simulate", "sync", "check-config"}},
     {{"export"}, {"--config", "--data-dir", "--format", "--out"}},
     {{"status"}, {"--config", "--data-dir", "--json"}},
     {{"simulate"}, {"--config", "--data-dir", "--count", "--seed"}},
-    {{"sync"}, {"--config", "--data-dir", "--store-url", "--token-file", "--ca-bundle", "--pinned-public-key",
-                "--batch-size", "--timeout", "--backoff-cap", "--once", "--max-failures", "--requeue-rejected"}},
+    {{"sync"},
+     {"--config", "--data-dir", "--store-url", "--token-file", "--ca-bundle", "--pinned-public-key", "--batch-size",
+      "--timeout", "--backoff-cap", "--once", "--max-failures", "--requeue-rejected"}},
     {{"check-config"}, {"--config"}},
 };
 const CommandTable kStoreCommands = {
     {{}, {"serve", "status", "kiosk"}},
-    {{"serve"}, {"--listen", "--db", "--postgres", "--surveys", "--districts", "--tls-cert", "--tls-key",
-                 "--max-inflight"}},
+    {{"serve"},
+     {"--listen", "--db", "--postgres", "--surveys", "--districts", "--tls-cert", "--tls-key", "--max-inflight"}},
     {{"status"}, {"--db", "--postgres"}},
     {{"kiosk"}, {"add", "list", "revoke"}},
     {{"kiosk", "add"}, {"NAME", "--db", "--postgres"}},
@@ -124,8 +126,9 @@ TEST(Cli, UnknownOptionOfEveryCommandExitsTwoAndNamesIt) {
 TEST(Cli, NumbersOutOfRangeExitTwoAndNameTheOption) {
     test::TempDir dir;
     test::write_file(dir.file("token"), "t\n");
-    std::vector<std::string> sync = {kBin, "sync", "--data-dir", dir.file("data"), "--store-url", "http://127.0.0.1:9",
-                                     "--token-file", dir.file("token")};
+    std::vector<std::string> sync = {
+        kBin,           "sync",           "--data-dir", dir.file("data"), "--store-url", "http://127.0.0.1:9",
+        "--token-file", dir.file("token")};
     auto with = [](std::vector<std::string> argv, std::vector<std::string> more) {
         argv.insert(argv.end(), more.begin(), more.end());
         return argv;
@@ -158,8 +161,8 @@ TEST(Cli, NumbersOutOfRangeExitTwoAndNameTheOption) {
 TEST(Cli, SyncMaxFailuresNeedsOnceButRequeueRejectedDoesNot) {
     test::TempDir dir;
     test::write_file(dir.file("token"), "t\n");
-    std::vector<std::string> sync = {kBin, "sync", "--data-dir", dir.path(), "--store-url", "http://127.0.0.1:9",
-                                     "--token-file", dir.file("token")};
+    std::vector<std::string> sync = {
+        kBin, "sync", "--data-dir", dir.path(), "--store-url", "http://127.0.0.1:9", "--token-file", dir.file("token")};
     auto argv = sync;
     argv.insert(argv.end(), {"--max-failures", "3"});
     auto r = test::run(argv);
@@ -235,7 +238,9 @@ TEST(Cli, SimulateStatusAndExportAgree) {
     auto sim = test::run({kBin, "simulate", "--data-dir", dir.path(), "--count", "300", "--seed", "7"});
     ASSERT_EQ(sim.exit_code, 0) << sim.err;
     int started = 0, completed = 0, abandoned = 0;
-    ASSERT_EQ(std::sscanf(sim.out.c_str(), "simulated %d sessions: %d completed, %d abandoned", &started, &completed, &abandoned), 3);
+    ASSERT_EQ(std::sscanf(sim.out.c_str(), "simulated %d sessions: %d completed, %d abandoned", &started, &completed,
+                          &abandoned),
+              3);
     EXPECT_EQ(started, 300);
     EXPECT_EQ(completed + abandoned, 300);
     EXPECT_GT(abandoned, 0);
@@ -250,7 +255,8 @@ TEST(Cli, SimulateStatusAndExportAgree) {
     EXPECT_EQ(s["sessions"]["synthetic"], 300);
     ASSERT_TRUE(s["unreviewed_languages"].is_array());
     EXPECT_NE(std::find(s["unreviewed_languages"].begin(), s["unreviewed_languages"].end(), "en"),
-              s["unreviewed_languages"].end()) << "en.po says X-Native-Speaker-Reviewed: no";
+              s["unreviewed_languages"].end())
+        << "en.po says X-Native-Speaker-Reviewed: no";
     EXPECT_EQ(std::find(s["unreviewed_languages"].begin(), s["unreviewed_languages"].end(), "sv"),
               s["unreviewed_languages"].end());
 

@@ -26,8 +26,8 @@ TEST_P(ApiTest, MissingWrongOrRevokedTokenIs401) {
         h.emplace("Idempotency-Key", new_uuid_v4());
         return post(sync::kBatchPath, body, h);
     };
-    for (const Reply& r : {send({}), send({{"Authorization", "Bearer lkp_wrong"}}),
-                           send({{"Authorization", "Basic " + token_}})}) {
+    for (const Reply& r :
+         {send({}), send({{"Authorization", "Bearer lkp_wrong"}}), send({{"Authorization", "Basic " + token_}})}) {
         EXPECT_EQ(r.status, 401) << r.body;
         EXPECT_EQ(r.header("WWW-Authenticate"), "Bearer");
         EXPECT_TRUE(is_problem(r)) << r.body;
@@ -47,7 +47,7 @@ TEST_P(ApiTest, TokenIsStoredOnlyAsItsHash) {
     ASSERT_EQ(hashes.size(), 1u);
     EXPECT_EQ(hashes[0].size(), 64u);
     EXPECT_EQ(hashes[0].find(token_.substr(4)), std::string::npos);
-    if (GetParam() == Backend::Sqlite) {   // no copy anywhere in the files, WAL included
+    if (GetParam() == Backend::Sqlite) {  // no copy anywhere in the files, WAL included
         std::string db = server_->db_args()[1];
         EXPECT_EQ((read_file(db) + read_file(db + "-wal")).find(token_.substr(4)), std::string::npos);
     } else {
@@ -65,8 +65,13 @@ TEST_P(ApiTest, KioskNamesAreCheckedAndUnique) {
 }
 
 TEST_P(ApiTest, HeartbeatIsStoredAndListed) {
-    sync::Heartbeat h{.kiosk_id = kiosk_, .program_version = "0.1.0", .unsent = 7, .rejected = 1,
-                      .oldest_unsent_age_s = 3600, .free_disk_bytes = 123456789, .last_error = "timeout",
+    sync::Heartbeat h{.kiosk_id = kiosk_,
+                      .program_version = "0.1.0",
+                      .unsent = 7,
+                      .rejected = 1,
+                      .oldest_unsent_age_s = 3600,
+                      .free_disk_bytes = 123456789,
+                      .last_error = "timeout",
                       .sent_at = format_utc(std::chrono::system_clock::now())};
     httplib::Headers auth{{"Authorization", "Bearer " + token_}};
     Reply r = post(sync::kHeartbeatPath, sync::encode_heartbeat(h), auth);
@@ -123,16 +128,17 @@ TEST_P(ApiTest, IdempotencyKeyMustBeAUuidAndBodyJson) {
 
 TEST_P(ApiTest, GzipBodyIsAccepted) {
     std::vector<Response> batch{valid_response(kiosk_)};
-    Reply r = post(sync::kBatchPath, gzip(sync::encode_batch(batch)),
-                   {{"Authorization", "Bearer " + token_}, {"Idempotency-Key", new_uuid_v4()}, {"Content-Encoding", "gzip"}});
+    Reply r =
+        post(sync::kBatchPath, gzip(sync::encode_batch(batch)),
+             {{"Authorization", "Bearer " + token_}, {"Idempotency-Key", new_uuid_v4()}, {"Content-Encoding", "gzip"}});
     EXPECT_EQ(results(r, batch).at(0).status, sync::ItemResult::Status::Created);
 }
 
 TEST_P(ApiTest, ServesHttpsWithTheGivenCertificate) {
     TempDir tls;
-    RunResult made = run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-                          "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", tls.file("key.pem"),
-                          "-out", tls.file("cert.pem")});
+    RunResult made =
+        run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", tls.file("key.pem"), "-out", tls.file("cert.pem")});
     ASSERT_EQ(made.exit_code, 0) << made.err;
     start_server({"--tls-cert", tls.file("cert.pem"), "--tls-key", tls.file("key.pem")});
     ASSERT_EQ(server_->url().rfind("https://", 0), 0u);
@@ -141,8 +147,9 @@ TEST_P(ApiTest, ServesHttpsWithTheGivenCertificate) {
     client.set_ca_cert_path(tls.file("cert.pem"));
     client.enable_server_certificate_verification(true);
     std::vector<Response> batch{valid_response(kiosk_)};
-    auto res = client.Post(sync::kBatchPath, {{"Authorization", "Bearer " + token_}, {"Idempotency-Key", new_uuid_v4()}},
-                           sync::encode_batch(batch), "application/json");
+    auto res =
+        client.Post(sync::kBatchPath, {{"Authorization", "Bearer " + token_}, {"Idempotency-Key", new_uuid_v4()}},
+                    sync::encode_batch(batch), "application/json");
     ASSERT_TRUE(res) << httplib::to_string(res.error());
     EXPECT_EQ(res->status, 200);
     EXPECT_EQ(server_->response_ids(kiosk_).size(), 1u);
@@ -164,8 +171,9 @@ INSTANTIATE_TEST_SUITE_P(Backends, ApiTest, ::testing::Values(Backend::Sqlite, B
 class PostgresReconnectTest : public StoreTest {};
 
 TEST_P(PostgresReconnectTest, ReconnectsAfterConnectionsAreTerminated) {
-    auto killed = server_->query("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                                 "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    auto killed = server_->query(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()");
     ASSERT_NE(killed.at(0), "0");
     bool stored = false;
     for (int i = 0; i < 40 && !stored; ++i) {

@@ -9,7 +9,7 @@ namespace lkp::test {
 namespace {
 
 class BadInputTest : public StoreTest {
-protected:
+  protected:
     void TearDown() override {
         if (server_) expect_healthy();
     }
@@ -34,7 +34,8 @@ const std::vector<ItemCase>& item_cases() {
         {"answers as an array", [](Json& j) { j["answers"] = Json::array(); }, "answers"},
         {"unknown survey", [](Json& j) { j["survey_id"] = "no-such-survey"; }, "survey_id"},
         {"unknown survey version", [](Json& j) { j["survey_version"] = 999; }, "survey_id"},
-        {"value outside the scale", [](Json& j) { j["answers"][first_question()] = 12345; }, "answers." + first_question()},
+        {"value outside the scale", [](Json& j) { j["answers"][first_question()] = 12345; },
+         "answers." + first_question()},
         {"text on a scale", [](Json& j) { j["answers"][first_question()] = "a lot"; }, "answers." + first_question()},
         {"years in the past",
          [](Json& j) {
@@ -74,9 +75,7 @@ TEST_P(BadInputTest, InvalidItemIsRejectedByFieldAndNeighboursAreStored) {
     }
 }
 
-TEST_P(BadInputTest, MalformedJsonIs400) {
-    expect_problem(post_batch(std::string("{\"responses\": [")), 400);
-}
+TEST_P(BadInputTest, MalformedJsonIs400) { expect_problem(post_batch(std::string("{\"responses\": [")), 400); }
 
 TEST_P(BadInputTest, InvalidUtf8Is400) {
     Json item = record::to_wire(valid_response(kiosk_));
@@ -100,7 +99,7 @@ TEST_P(BadInputTest, TenThousandItemBatchIs413) {
     std::vector<Response> many;
     for (int i = 0; i < 10'000; ++i) many.push_back(valid_response(kiosk_, i + 1));
     std::string body = sync::encode_batch(many);
-    ASSERT_LT(body.size(), sync::kMaxBodyBytes);   // refused for its count, not its size
+    ASSERT_LT(body.size(), sync::kMaxBodyBytes);  // refused for its count, not its size
     expect_problem(post_batch(body), 413);
 }
 
@@ -108,14 +107,16 @@ TEST_P(BadInputTest, TenThousandItemBatchIs413) {
 TEST_P(BadInputTest, GzipBombIs413) {
     std::string bomb = gzip(std::string(256u << 20, '\0'));
     ASSERT_LT(bomb.size(), 1u << 20);
-    Reply r = post(sync::kBatchPath, bomb,
-                   {{"Authorization", "Bearer " + token_}, {"Idempotency-Key", new_uuid_v4()}, {"Content-Encoding", "gzip"}});
+    Reply r =
+        post(sync::kBatchPath, bomb,
+             {{"Authorization", "Bearer " + token_}, {"Idempotency-Key", new_uuid_v4()}, {"Content-Encoding", "gzip"}});
     expect_problem(r, 413);
 }
 
 TEST_P(BadInputTest, UnknownContentEncodingIs415) {
-    Reply r = post(sync::kBatchPath, "{}",
-                   {{"Authorization", "Bearer " + token_}, {"Idempotency-Key", new_uuid_v4()}, {"Content-Encoding", "zstd"}});
+    Reply r =
+        post(sync::kBatchPath, "{}",
+             {{"Authorization", "Bearer " + token_}, {"Idempotency-Key", new_uuid_v4()}, {"Content-Encoding", "zstd"}});
     expect_problem(r, 415);
 }
 

@@ -56,7 +56,7 @@ TEST_P(BatchTest, ReplayOfAKeyReturnsTheStoredBytes) {
     Reply again = post_batch(batch, key);
     ASSERT_EQ(first.status, 200);
     ASSERT_EQ(again.status, 200);
-    EXPECT_EQ(again.body, first.body);   // says "created" again: the stored answer, not a re-run
+    EXPECT_EQ(again.body, first.body);  // says "created" again: the stored answer, not a re-run
     EXPECT_EQ(results(again, batch).at(0).status, Status::Created);
 }
 
@@ -93,7 +93,7 @@ TEST_P(BatchTest, IdenticalBatchesRacingFromEightThreadsMakeOneRowEach) {
             if (t < 8) created_a += r.status == Status::Created;
         }
     }
-    EXPECT_EQ(created_a, a.size());   // each of a's responses created by exactly one thread
+    EXPECT_EQ(created_a, a.size());  // each of a's responses created by exactly one thread
     auto all = a;
     all.insert(all.end(), b.begin(), b.end());
     EXPECT_EQ(server_->response_ids(kiosk_), sorted_ids(all));

@@ -21,8 +21,8 @@ const std::string kVersion = "SELECT value FROM meta WHERE key = 'schema_version
 
 // The responses table of schema 2, in column order, on both backends.
 const std::vector<std::string> kColumnsV2 = {
-    "kiosk", "id", "seq", "survey_id", "survey_version", "location", "language", "district",
-    "answers", "started_at", "submitted_at", "flags", "content_hash", "received_at", "kiosk_id"};
+    "kiosk",   "id",         "seq",          "survey_id", "survey_version", "location",    "language", "district",
+    "answers", "started_at", "submitted_at", "flags",     "content_hash",   "received_at", "kiosk_id"};
 
 // What a test compares across the upgrade, one line per row.
 struct Snapshot {
@@ -32,7 +32,7 @@ struct Snapshot {
 // Unlike StoreTest, SetUp starts nothing: a test puts the old store in place (old_store()), looks
 // at it, and then starts the server on it, which upgrades it.
 class MigrationTest : public StoreTest {
-protected:
+  protected:
     void SetUp() override {}
 
     bool postgres() const { return GetParam() == Backend::Postgres; }
@@ -44,7 +44,8 @@ protected:
         if (postgres()) {
             if (!cluster_) cluster_ = std::make_unique<PostgresCluster>();
             static int n = 0;
-            options.postgres_url = cluster_->create_database("m" + std::to_string(getpid()) + "_" + std::to_string(++n));
+            options.postgres_url =
+                cluster_->create_database("m" + std::to_string(getpid()) + "_" + std::to_string(++n));
             RunResult restored = run({"psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", options.postgres_url, "-f",
                                       kFixtures + "store-postgres.sql"});
             if (restored.exit_code != 0) throw std::runtime_error("psql could not restore the dump: " + restored.err);
@@ -71,12 +72,13 @@ protected:
     }
 
     Snapshot snapshot() {
-        return {server_->query("SELECT kiosk || ' ' || id || ' ' || seq || ' ' || content_hash || ' ' || "
-                               "CAST(answers AS TEXT) FROM responses ORDER BY kiosk, id"),
-                server_->query("SELECT name || ' ' || token_hash || ' ' || coalesce(CAST(revoked_at AS TEXT), 'active') "
-                               "FROM kiosks ORDER BY name"),
-                server_->query("SELECT kiosk || ' ' || program_version || ' ' || sent_at || ' ' || "
-                               "CAST(received_at AS TEXT) FROM heartbeats ORDER BY kiosk")};
+        return {
+            server_->query("SELECT kiosk || ' ' || id || ' ' || seq || ' ' || content_hash || ' ' || "
+                           "CAST(answers AS TEXT) FROM responses ORDER BY kiosk, id"),
+            server_->query("SELECT name || ' ' || token_hash || ' ' || coalesce(CAST(revoked_at AS TEXT), 'active') "
+                           "FROM kiosks ORDER BY name"),
+            server_->query("SELECT kiosk || ' ' || program_version || ' ' || sent_at || ' ' || "
+                           "CAST(received_at AS TEXT) FROM heartbeats ORDER BY kiosk")};
     }
 
     std::vector<std::string> response_columns() {
@@ -94,7 +96,8 @@ protected:
             std::string expr = c == "kiosk_id" ? "coalesce(kiosk_id, kiosk)" : "CAST(" + c + " AS TEXT)";
             if (postgres() && (c == "started_at" || c == "submitted_at"))
                 expr = "to_char(" + c + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
-            columns.push_back(server_->query("SELECT coalesce(" + expr + ", '" + null + "') FROM responses ORDER BY kiosk, id"));
+            columns.push_back(
+                server_->query("SELECT coalesce(" + expr + ", '" + null + "') FROM responses ORDER BY kiosk, id"));
         }
         std::vector<Response> out;
         for (std::size_t i = 0; i < columns.at(0).size(); ++i) {
@@ -120,7 +123,7 @@ TEST_P(MigrationTest, UpgradeKeepsEveryRowAndSpellsAbsentLocationNull) {
     server_->start();
     EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{"2"});
     Snapshot after = snapshot();
-    EXPECT_EQ(after.responses, before.responses);   // same ids per kiosk, seq, content hash and answers
+    EXPECT_EQ(after.responses, before.responses);  // same ids per kiosk, seq, content hash and answers
     EXPECT_EQ(after.kiosks, before.kiosks);
     EXPECT_EQ(after.heartbeats, before.heartbeats);
     EXPECT_EQ(server_->response_ids("with-location").size(), 23u);
@@ -137,7 +140,9 @@ TEST_P(MigrationTest, UpgradeKeepsEveryRowAndSpellsAbsentLocationNull) {
                                         postgres() ? "responses_pkey" : "sqlite_autoindex_responses_1"}));
 
     // The revoked kiosk stays revoked: even with a token the test knows, it is turned away.
-    EXPECT_EQ(server_->query("SELECT count(*) FROM kiosks WHERE revoked_at IS NOT NULL AND name = 'revoked-kiosk'").at(0), "1");
+    EXPECT_EQ(
+        server_->query("SELECT count(*) FROM kiosks WHERE revoked_at IS NOT NULL AND name = 'revoked-kiosk'").at(0),
+        "1");
     use_kiosk("revoked-kiosk");
     EXPECT_EQ(post_batch(std::vector<Response>{valid_response(kiosk_)}).status, 401);
 }
@@ -179,8 +184,10 @@ TEST_P(MigrationTest, BatchAfterUpgradeStoresKioskIdAndNullForAbsentLocation) {
     for (const auto& r : results(post_batch(batch), batch)) EXPECT_EQ(r.status, Status::Duplicate) << r.reason;
 
     auto stored = [&](const Response& r) {
-        return server_->query("SELECT coalesce(kiosk_id, 'NULL') || ' ' || coalesce(location, 'NULL') FROM responses "
-                              "WHERE id = '" + r.id + "'");
+        return server_->query(
+            "SELECT coalesce(kiosk_id, 'NULL') || ' ' || coalesce(location, 'NULL') FROM responses "
+            "WHERE id = '" +
+            r.id + "'");
     };
     EXPECT_EQ(stored(absent), std::vector<std::string>{"with-location NULL"});
     EXPECT_EQ(stored(here), std::vector<std::string>{"with-location 022"});
@@ -203,7 +210,7 @@ TEST_P(MigrationTest, NewerSchemaIsRefusedAndLeftUntouched) {
 
     EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{"99"});
     EXPECT_EQ(server_->query("SELECT count(*) FROM responses WHERE location = ''").at(0), "23");
-    EXPECT_EQ(response_columns().size(), 14u);   // no kiosk_id added
+    EXPECT_EQ(response_columns().size(), 14u);  // no kiosk_id added
     if (!postgres()) {
         EXPECT_TRUE(read_file(sqlite_file()) == bytes) << "the refused file was changed";
         EXPECT_TRUE(!exists(sqlite_file() + "-wal") || read_file(sqlite_file() + "-wal").empty());
@@ -231,10 +238,10 @@ TEST_P(MigrationTest, TwoProcessesOpeningAnOldStoreAtOnceBothSucceed) {
 
 TEST_P(MigrationTest, FreshStoreRunsEveryStep) {
     if (postgres() && !PostgresCluster::available()) GTEST_SKIP() << "PostgreSQL 15 is not installed";
-    StoreTest::SetUp();   // a new database, the server started on it
+    StoreTest::SetUp();  // a new database, the server started on it
     EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{"2"});
     EXPECT_EQ(response_columns(), kColumnsV2);
-    if (!postgres()) {   // the pragmas still come before the first table
+    if (!postgres()) {  // the pragmas still come before the first table
         EXPECT_EQ(server_->query("PRAGMA page_size"), std::vector<std::string>{"16384"});
         EXPECT_EQ(server_->query("PRAGMA journal_mode"), std::vector<std::string>{"wal"});
     }

@@ -21,7 +21,8 @@ Response valid_response(const std::string& kiosk, std::int64_t seq) {
     r.survey_version = data.survey.version;
     r.language = "sv";
     for (const auto& q : data.survey.questions)
-        r.answers.emplace_back(q.id, q.scale.kind == Scale::Kind::Numeric ? Json(q.scale.min) : q.scale.options.at(0).value);
+        r.answers.emplace_back(q.id,
+                               q.scale.kind == Scale::Kind::Numeric ? Json(q.scale.min) : q.scale.options.at(0).value);
     auto now = std::chrono::system_clock::now();
     r.started_at = format_utc(now - std::chrono::minutes(2));
     r.submitted_at = format_utc(now - std::chrono::minutes(1));

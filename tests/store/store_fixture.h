@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "record/response.h"
 #include "protocol/batch.h"
+#include "record/response.h"
 #include "support/store_server.h"
 #include "support/test_support.h"
 
@@ -21,7 +21,7 @@ inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
 }
 
 struct Reply {
-    int status = 0;   // 0: no answer at all
+    int status = 0;  // 0: no answer at all
     std::string body;
     httplib::Headers headers;
     std::string header(const std::string& name) const {
@@ -37,10 +37,10 @@ Response valid_response(const std::string& kiosk, std::int64_t seq = 1);
 std::string gzip(const std::string& data);
 
 class StoreTest : public ::testing::TestWithParam<Backend> {
-public:
+  public:
     static void TearDownTestSuite() { cluster_.reset(); }
 
-protected:
+  protected:
     void SetUp() override;
     // Replaces the server with one started with these extra `serve` arguments (SetUp starts one
     // with none). SQLite: a new database; PostgreSQL: the same one, so the kiosk's token stays.
@@ -55,7 +55,7 @@ protected:
     std::vector<sync::ItemResult> results(const Reply& reply, const std::vector<Response>& sent);
     void expect_healthy();
 
-    static std::unique_ptr<PostgresCluster> cluster_;   // one per suite, made by the first PG test
+    static std::unique_ptr<PostgresCluster> cluster_;  // one per suite, made by the first PG test
     std::unique_ptr<StoreServer> server_;
     std::string postgres_url_;
     std::string kiosk_ = "kiosk-1";

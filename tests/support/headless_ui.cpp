@@ -5,8 +5,12 @@
 namespace lkp::test {
 
 HeadlessKiosk::HeadlessKiosk(const KioskData& data, float width, float height)
-    : data_(data), width_(width), height_(height), context_(ImGui::CreateContext()),
-      session_(data.survey, data.districts, data.session_settings()), ui_(data.translations, tree_) {
+    : data_(data),
+      width_(width),
+      height_(height),
+      context_(ImGui::CreateContext()),
+      session_(data.survey, data.districts, data.session_settings()),
+      ui_(data.translations, tree_) {
     ImGui::GetIO().IniFilename = nullptr;
     fonts_ = load_fonts(Layout::for_window(width, height).unit, data.all_texts());
 }

@@ -10,7 +10,7 @@
 namespace lkp::test {
 
 class HeadlessKiosk {
-public:
+  public:
     HeadlessKiosk(const KioskData& data, float width, float height);
     ~HeadlessKiosk();
     HeadlessKiosk(const HeadlessKiosk&) = delete;
@@ -24,9 +24,9 @@ public:
     const UiTree& frame();
     // Presses and releases the element `id` (by its rectangle in the last frame); false if absent.
     bool tap(const std::string& id);
-    void wait(std::chrono::seconds s);   // lets the session's timers run
+    void wait(std::chrono::seconds s);  // lets the session's timers run
 
-private:
+  private:
     const KioskData& data_;
     float width_, height_;
     ImGuiContext* context_ = nullptr;

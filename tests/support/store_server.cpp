@@ -51,7 +51,8 @@ void run_as_postgres(const std::vector<std::string>& argv) {
 std::vector<std::string> pg_column(const std::string& url, const std::string& sql) {
     PGconn* conn = PQconnectdb(url.c_str());
     std::unique_ptr<PGconn, decltype(&PQfinish)> guard(conn, PQfinish);
-    if (PQstatus(conn) != CONNECTION_OK) throw std::runtime_error("cannot connect to " + url + ": " + PQerrorMessage(conn));
+    if (PQstatus(conn) != CONNECTION_OK)
+        throw std::runtime_error("cannot connect to " + url + ": " + PQerrorMessage(conn));
     std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(conn, sql.c_str()), PQclear);
     auto status = PQresultStatus(r.get());
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)

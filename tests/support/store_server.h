@@ -12,39 +12,39 @@ namespace lkp::test {
 // initdb + pg_ctl in a temp folder, run as the postgres user (PostgreSQL refuses root), on a
 // free loopback port. Stopped and removed when the object goes away.
 class PostgresCluster {
-public:
+  public:
     PostgresCluster();
     ~PostgresCluster();
     PostgresCluster(const PostgresCluster&) = delete;
     // postgresql://lkp@127.0.0.1:PORT/DB; each call with a new name creates a fresh database.
     std::string url(const std::string& database = "postgres") const;
-    std::string create_database(const std::string& name);   // returns its url
-    static bool available();   // Debian's PostgreSQL 15 binaries are installed
+    std::string create_database(const std::string& name);  // returns its url
+    static bool available();                               // Debian's PostgreSQL 15 binaries are installed
 
-private:
+  private:
     std::string dir_;
     int port_ = 0;
 };
 
 struct StoreOptions {
-    std::string postgres_url;              // empty: SQLite in the server's own temp folder
-    std::vector<std::string> extra_args;   // passed to `lkp-store serve`
+    std::string postgres_url;             // empty: SQLite in the server's own temp folder
+    std::vector<std::string> extra_args;  // passed to `lkp-store serve`
 };
 
 // One lkp-store: its database lives as long as this object; the process can be killed with
 // SIGKILL and started again on the same port and database.
 class StoreServer {
-public:
+  public:
     explicit StoreServer(StoreOptions options = {});
     ~StoreServer();
     StoreServer(const StoreServer&) = delete;
 
-    void start();          // returns once GET /v1/health answers
-    void kill9();          // SIGKILL, then waits for the process to be gone
-    void stop();           // SIGTERM, waits
+    void start();  // returns once GET /v1/health answers
+    void kill9();  // SIGKILL, then waits for the process to be gone
+    void stop();   // SIGTERM, waits
     bool running() const { return pid_ > 0; }
     int port() const { return port_; }
-    std::string url() const;                 // http://127.0.0.1:PORT
+    std::string url() const;                   // http://127.0.0.1:PORT
     std::vector<std::string> db_args() const;  // {"--db", FILE} or {"--postgres", URL}
 
     // `lkp-store kiosk add NAME`: returns the token (the last line of its output).
@@ -59,11 +59,11 @@ public:
         std::string out, err;
     };
     CliResult cli(const std::vector<std::string>& args) const;
-    bool tls() const;                        // started with --tls-cert: url() is https://
+    bool tls() const;  // started with --tls-cert: url() is https://
     const std::string& dir() const { return dir_; }
-    std::string log() const;                 // the server's stderr so far
+    std::string log() const;  // the server's stderr so far
 
-private:
+  private:
     StoreOptions options_;
     std::string dir_;
     int port_ = 0;

@@ -13,14 +13,14 @@ inline Database open_raw(const std::string& path) { return Database(path, SQLITE
 
 // A fresh directory under /tmp, removed with its contents when the object goes away.
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
     const std::string& path() const { return path_; }
     std::string file(const std::string& name) const { return path_ + "/" + name; }
 
-private:
+  private:
     std::string path_;
 };
 

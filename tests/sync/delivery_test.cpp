@@ -30,7 +30,8 @@ std::string kiosk_with(int sessions, const TempDir& into) {
     auto& tmpl = made[sessions];
     if (!tmpl) {
         tmpl = std::make_unique<TempDir>();
-        auto r = run({LKP_KIOSK_BIN, "simulate", "--count", std::to_string(sessions), "--data-dir", tmpl->file("k"), "--seed", "11"});
+        auto r = run({LKP_KIOSK_BIN, "simulate", "--count", std::to_string(sessions), "--data-dir", tmpl->file("k"),
+                      "--seed", "11"});
         if (r.exit_code != 0) throw std::runtime_error("simulate failed: " + r.err);
     }
     std::filesystem::copy(tmpl->file("k"), into.file("kiosk"), std::filesystem::copy_options::recursive);
@@ -84,7 +85,7 @@ bool eventually(F done, std::chrono::seconds limit = 60s) {
 }
 
 class Delivery : public ::testing::Test {
-protected:
+  protected:
     static void TearDownTestSuite() { postgres_.reset(); }
 
     void start_store(Backend backend, std::vector<std::string> extra_args = {}) {
@@ -102,9 +103,21 @@ protected:
 
     // Gives up after `max_failures` failed tries in a row.
     RunResult sync_once(const std::string& url, std::vector<std::string> more = {}, int max_failures = 50) {
-        std::vector<std::string> argv{LKP_KIOSK_BIN, "sync", "--once", "--data-dir", kiosk_, "--store-url", url,
-                                      "--token-file", dir_.file("token"), "--backoff-cap", "1", "--timeout", "2",
-                                      "--max-failures", std::to_string(max_failures)};
+        std::vector<std::string> argv{LKP_KIOSK_BIN,
+                                      "sync",
+                                      "--once",
+                                      "--data-dir",
+                                      kiosk_,
+                                      "--store-url",
+                                      url,
+                                      "--token-file",
+                                      dir_.file("token"),
+                                      "--backoff-cap",
+                                      "1",
+                                      "--timeout",
+                                      "2",
+                                      "--max-failures",
+                                      std::to_string(max_failures)};
         argv.insert(argv.end(), more.begin(), more.end());
         return run(argv);
     }
@@ -123,7 +136,7 @@ protected:
     static int databases_;
     TempDir dir_;
     std::string kiosk_;
-    std::string kiosk_name_ = "dev-kiosk";   // the store's name for the kiosk; its answers must say the same
+    std::string kiosk_name_ = "dev-kiosk";  // the store's name for the kiosk; its answers must say the same
     std::unique_ptr<StoreServer> store_;
 };
 std::unique_ptr<PostgresCluster> Delivery::postgres_;
@@ -135,7 +148,7 @@ int Delivery::databases_ = 0;
 bool postgres_missing(Backend backend) { return backend == Backend::Postgres && !PostgresCluster::available(); }
 
 class FaultyDelivery : public Delivery, public ::testing::WithParamInterface<std::tuple<Backend, Fault>> {
-protected:
+  protected:
     void SetUp() override {
         if (postgres_missing(std::get<0>(GetParam()))) GTEST_SKIP() << "Debian's postgresql is not installed";
     }
@@ -182,7 +195,7 @@ INSTANTIATE_TEST_SUITE_P(Postgres, FaultyDelivery,
 // --- Either end killed with SIGKILL in the middle ---
 
 class KilledDelivery : public Delivery, public ::testing::WithParamInterface<Backend> {
-protected:
+  protected:
     void SetUp() override {
         if (postgres_missing(GetParam())) GTEST_SKIP() << "Debian's postgresql is not installed";
     }
@@ -235,9 +248,9 @@ INSTANTIATE_TEST_SUITE_P(Backends, KilledDelivery, ::testing::Values(Backend::Sq
 RunResult sh(const std::string& script) { return run({"/bin/sh", "-c", script}); }
 
 std::string self_signed(const TempDir& dir, const std::string& name) {
-    RunResult r = run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-                       "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", dir.file(name + ".key"), "-out",
-                       dir.file(name + ".pem")});
+    RunResult r = run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                       "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", dir.file(name + ".key"),
+                       "-out", dir.file(name + ".pem")});
     if (r.exit_code != 0) throw std::runtime_error("openssl: " + r.err);
     return dir.file(name + ".pem");
 }
@@ -257,7 +270,8 @@ TEST_F(Delivery, TlsRefusesAStoreCertificateItWasNotToldToTrust) {
     }
     EXPECT_TRUE(store_->response_ids(kiosk_name_).empty());
 
-    RunResult pin = sh("openssl x509 -in " + cert + " -pubkey -noout | openssl pkey -pubin -outform der | "
+    RunResult pin = sh("openssl x509 -in " + cert +
+                       " -pubkey -noout | openssl pkey -pubin -outform der | "
                        "openssl dgst -sha256 -binary | base64");
     ASSERT_EQ(pin.exit_code, 0) << pin.err;
     std::string right = "sha256//" + pin.out.substr(0, pin.out.find('\n'));

@@ -1,22 +1,29 @@
 #include "faulty_network.h"
 
-#include <nlohmann/json.hpp>
-
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 namespace lkp::test {
 
 const char* to_string(Fault f) {
     switch (f) {
-        case Fault::None: return "none";
-        case Fault::ServerError: return "server_error";
-        case Fault::TooManyRequests: return "too_many_requests";
-        case Fault::Hang: return "hang";
-        case Fault::CutMidAnswer: return "cut_mid_answer";
-        case Fault::TruncatedJson: return "truncated_json";
-        case Fault::MalformedJson: return "malformed_json";
-        case Fault::CaptivePortal: return "captive_portal";
+        case Fault::None:
+            return "none";
+        case Fault::ServerError:
+            return "server_error";
+        case Fault::TooManyRequests:
+            return "too_many_requests";
+        case Fault::Hang:
+            return "hang";
+        case Fault::CutMidAnswer:
+            return "cut_mid_answer";
+        case Fault::TruncatedJson:
+            return "truncated_json";
+        case Fault::MalformedJson:
+            return "malformed_json";
+        case Fault::CaptivePortal:
+            return "captive_portal";
     }
     return "?";
 }
@@ -70,12 +77,14 @@ void FaultyNetwork::on_batch(const httplib::Request& req, httplib::Response& res
     switch (fault) {
         case Fault::ServerError:
             res.status = 500;
-            res.set_content(R"({"title": "Internal Server Error", "status": 500, "detail": "injected"})", "application/problem+json");
+            res.set_content(R"({"title": "Internal Server Error", "status": 500, "detail": "injected"})",
+                            "application/problem+json");
             return;
         case Fault::TooManyRequests:
             res.status = 429;
             res.set_header("Retry-After", "1");
-            res.set_content(R"({"title": "Too Many Requests", "status": 429, "detail": "injected"})", "application/problem+json");
+            res.set_content(R"({"title": "Too Many Requests", "status": 429, "detail": "injected"})",
+                            "application/problem+json");
             return;
         case Fault::Hang:
             std::this_thread::sleep_for(hang_for_);
@@ -83,11 +92,13 @@ void FaultyNetwork::on_batch(const httplib::Request& req, httplib::Response& res
             return;
         case Fault::CaptivePortal:
             res.status = 200;
-            res.set_content("<html><body><h1>Welcome to Mall Wi-Fi</h1><a href=/login>Log in</a></body></html>", "text/html");
+            res.set_content("<html><body><h1>Welcome to Mall Wi-Fi</h1><a href=/login>Log in</a></body></html>",
+                            "text/html");
             return;
-        default: break;
+        default:
+            break;
     }
-    auto answer = forward(req);   // the store commits the batch here
+    auto answer = forward(req);  // the store commits the batch here
     if (!answer) {
         res.status = 502;
         return;
@@ -100,16 +111,23 @@ void FaultyNetwork::on_batch(const httplib::Request& req, httplib::Response& res
         case Fault::CutMidAnswer: {
             // Promise the whole answer, send half, then drop the connection.
             auto half = std::make_shared<std::string>(body.substr(0, body.size() / 2));
-            res.set_content_provider(body.size(), type, [half](std::size_t offset, std::size_t, httplib::DataSink& sink) {
-                if (offset > 0) return false;
-                sink.write(half->data(), half->size());
-                return true;
-            });
+            res.set_content_provider(body.size(), type,
+                                     [half](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                                         if (offset > 0) return false;
+                                         sink.write(half->data(), half->size());
+                                         return true;
+                                     });
             return;
         }
-        case Fault::TruncatedJson: res.set_content(body.substr(0, body.size() / 2), type); return;
-        case Fault::MalformedJson: res.set_content(R"({"batch": "x", "results": 42})", type); return;
-        default: res.set_content(body, type); return;
+        case Fault::TruncatedJson:
+            res.set_content(body.substr(0, body.size() / 2), type);
+            return;
+        case Fault::MalformedJson:
+            res.set_content(R"({"batch": "x", "results": 42})", type);
+            return;
+        default:
+            res.set_content(body, type);
+            return;
     }
 }
 

@@ -15,20 +15,21 @@ namespace lkp::test {
 
 enum class Fault {
     None,
-    ServerError,        // 500 with a problem body; nothing stored
-    TooManyRequests,    // 429 with Retry-After: 1; nothing stored
-    Hang,               // no answer until the client's timeout has passed; nothing stored
-    CutMidAnswer,       // the store commits, then the connection drops halfway through its answer
-    TruncatedJson,      // the store commits, the client gets the first half of its answer
-    MalformedJson,      // the store commits, the client gets JSON of the wrong shape
-    CaptivePortal,      // 200 with an HTML login page; nothing stored
+    ServerError,      // 500 with a problem body; nothing stored
+    TooManyRequests,  // 429 with Retry-After: 1; nothing stored
+    Hang,             // no answer until the client's timeout has passed; nothing stored
+    CutMidAnswer,     // the store commits, then the connection drops halfway through its answer
+    TruncatedJson,    // the store commits, the client gets the first half of its answer
+    MalformedJson,    // the store commits, the client gets JSON of the wrong shape
+    CaptivePortal,    // 200 with an HTML login page; nothing stored
 };
 const char* to_string(Fault f);
 
 class FaultyNetwork {
-public:
+  public:
     // `plan(n)` decides the fault for the n-th batch request (1-based). Heartbeats always pass.
-    FaultyNetwork(int store_port, std::function<Fault(int)> plan, std::chrono::seconds hang_for = std::chrono::seconds(3));
+    FaultyNetwork(int store_port, std::function<Fault(int)> plan,
+                  std::chrono::seconds hang_for = std::chrono::seconds(3));
     ~FaultyNetwork();
 
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
@@ -41,9 +42,9 @@ public:
     bool saw_identical_retry() const;
     // Every batch body the client sent (as the proxy received it: gzip already undone).
     std::vector<std::string> bodies() const;
-    std::vector<std::string> keys() const;   // the Idempotency-Key of each, in the same order
+    std::vector<std::string> keys() const;  // the Idempotency-Key of each, in the same order
 
-private:
+  private:
     void on_batch(const httplib::Request& req, httplib::Response& res);
     httplib::Result forward(const httplib::Request& req);
 
@@ -56,7 +57,7 @@ private:
     mutable std::mutex mutex_;
     int requests_ = 0, faults_ = 0;
     std::atomic<std::size_t> max_items_{0};
-    std::vector<std::pair<std::string, std::string>> seen_;   // key, body
+    std::vector<std::pair<std::string, std::string>> seen_;  // key, body
 };
 
 }  // namespace lkp::test

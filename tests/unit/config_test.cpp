@@ -1,7 +1,8 @@
 // The config is edited by hand on site: defaults for everything, file:line for every mistake.
+#include "core/config.h"
+
 #include <gtest/gtest.h>
 
-#include "core/config.h"
 #include "core/kiosk_data.h"
 #include "support/test_support.h"
 #include "ui/kiosk_ui.h"
@@ -40,11 +41,13 @@ TEST(Config, ParsesKeysCommentsAndBlankLines) {
 
 TEST(Config, MistakesAreReportedWithTheirLine) {
     EXPECT_EQ(error_of("kiosk_id = a\nidle_timout_seconds = 5\n").substr(0, 13), "kiosk.conf:2:");
-    EXPECT_NE(error_of("kiosk_id = a\nidle_timout_seconds = 5\n").find("unknown setting \"idle_timout_seconds\""), std::string::npos);
+    EXPECT_NE(error_of("kiosk_id = a\nidle_timout_seconds = 5\n").find("unknown setting \"idle_timout_seconds\""),
+              std::string::npos);
     EXPECT_EQ(error_of("\n\nidle_timeout_seconds = soon\n"), "kiosk.conf:3: \"soon\" is not a whole number");
     EXPECT_EQ(error_of("idle_timeout_seconds = 2\n"), "kiosk.conf:1: 2 is outside 5..3600");
     EXPECT_EQ(error_of("fullscreen = maybe\n"), "kiosk.conf:1: \"maybe\" is not true or false");
-    EXPECT_EQ(error_of("kiosk_id = a b\n"), "kiosk.conf:1: \"a b\" may only contain letters a-z, digits, '-', '_' and '.'");
+    EXPECT_EQ(error_of("kiosk_id = a b\n"),
+              "kiosk.conf:1: \"a b\" may only contain letters a-z, digits, '-', '_' and '.'");
     EXPECT_EQ(error_of("just words\n"), "kiosk.conf:1: expected \"key = value\", got \"just words\"");
     EXPECT_EQ(error_of("monitor = 1\nmonitor = 2\n"), "kiosk.conf:2: \"monitor\" is set twice (first on line 1)");
     EXPECT_EQ(error_of("screen_diagonal_inches = big\n"), "kiosk.conf:1: \"big\" is not a number of inches");
@@ -52,13 +55,15 @@ TEST(Config, MistakesAreReportedWithTheirLine) {
 }
 
 TEST(Config, SyncSettings) {
-    KioskConfig c = parse_config("k", "store_url = https://lkp.example.se/\ntoken_file = /etc/lkp/token\nsync_batch_size = 50\n");
-    EXPECT_EQ(c.store_url, "https://lkp.example.se");   // one spelling, with or without the slash
+    KioskConfig c =
+        parse_config("k", "store_url = https://lkp.example.se/\ntoken_file = /etc/lkp/token\nsync_batch_size = 50\n");
+    EXPECT_EQ(c.store_url, "https://lkp.example.se");  // one spelling, with or without the slash
     EXPECT_EQ(c.token_file, "/etc/lkp/token");
     EXPECT_EQ(c.sync_batch_size, 50);
     EXPECT_EQ(c.sync_backoff_cap_seconds, 300);
     EXPECT_EQ(error_of("store_url = ftp://x\n"), "kiosk.conf:1: \"ftp://x\" is not an http:// or https:// address");
-    EXPECT_EQ(error_of("token_file = t\nstore_url = https://x\nsync_batch_size = 5000\n"), "kiosk.conf:3: 5000 is outside 1..1000");
+    EXPECT_EQ(error_of("token_file = t\nstore_url = https://x\nsync_batch_size = 5000\n"),
+              "kiosk.conf:3: 5000 is outside 1..1000");
     EXPECT_EQ(error_of("\nstore_url = https://x\n"),
               "kiosk.conf:2: store_url is set but token_file is not: the store needs this kiosk's token");
 }
@@ -70,7 +75,9 @@ TEST(Config, LocationMustBeADistrictInTheList) {
         load_kiosk_data(dir.file("kiosk.conf"), ui_message_ids());
         FAIL() << "an unknown location was accepted";
     } catch (const LoadError& e) {
-        EXPECT_NE(std::string(e.what()).find("kiosk.conf:2: location \"999\" is not a district code"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("kiosk.conf:2: location \"999\" is not a district code"),
+                  std::string::npos)
+            << e.what();
     }
     test::write_file(dir.file("kiosk.conf"), "location = 041\ndefault_language = xx\n");
     EXPECT_THROW(load_kiosk_data(dir.file("kiosk.conf"), ui_message_ids()), LoadError);

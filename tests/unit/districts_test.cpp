@@ -1,18 +1,21 @@
 // District names are proper nouns in Swedish order; codes are stable and never invented.
+#include "core/districts.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "core/districts.h"
 #include "support/test_support.h"
 
 namespace lkp {
 namespace {
 
 TEST(Districts, SwedishOrderPutsAaAeOeLast) {
-    std::vector<std::string> names = {"Ödåkra", "Ättekulla", "Åstorp", "Wilson Park", "Adolfsberg", "Zinkgruvan", "Österby", "Eneborg"};
+    std::vector<std::string> names = {"Ödåkra",     "Ättekulla",  "Åstorp",  "Wilson Park",
+                                      "Adolfsberg", "Zinkgruvan", "Österby", "Eneborg"};
     std::sort(names.begin(), names.end(), swedish_less);
-    std::vector<std::string> expected = {"Adolfsberg", "Eneborg", "Wilson Park", "Zinkgruvan", "Åstorp", "Ättekulla", "Ödåkra", "Österby"};
+    std::vector<std::string> expected = {"Adolfsberg", "Eneborg",   "Wilson Park", "Zinkgruvan",
+                                         "Åstorp",     "Ättekulla", "Ödåkra",      "Österby"};
     EXPECT_EQ(names, expected);
     EXPECT_TRUE(swedish_less("Råå", "Rydebäck") == false) << "å sorts after y";
     EXPECT_TRUE(swedish_less("Högaborg", "Högasten"));
@@ -47,8 +50,10 @@ TEST(Districts, BuiltInListIsSortedWithConfirmedCodesMarked) {
 TEST(Districts, DuplicatesAndReservedCodesAreRefusedWithTheirLine) {
     auto error_of = [](const std::string& items) {
         try {
-            parse_districts(JsonDocument::parse("d.json", "{\"list_id\": \"l\", \"version\": \"1\", \"municipality\": \"1283\",\n"
-                                                          "\"districts\": [\n" + items + "]}"));
+            parse_districts(JsonDocument::parse("d.json",
+                                                "{\"list_id\": \"l\", \"version\": \"1\", \"municipality\": \"1283\",\n"
+                                                "\"districts\": [\n" +
+                                                    items + "]}"));
         } catch (const LoadError& e) {
             return std::string(e.what());
         }
@@ -58,7 +63,9 @@ TEST(Districts, DuplicatesAndReservedCodesAreRefusedWithTheirLine) {
     std::string b = R"({"code": "001", "name": "Söder", "group": "central", "code_confirmed": true})";
     std::string c = R"({"code": "outside", "name": "X", "group": "central", "code_confirmed": false})";
     std::string d = R"({"code": "002", "name": "Y", "group": "central", "code_confirmed": "yes"})";
-    EXPECT_NE(error_of(a + ",\n" + b).find("d.json:4: /districts/1/code: code \"001\" appears twice"), std::string::npos) << error_of(a + ",\n" + b);
+    EXPECT_NE(error_of(a + ",\n" + b).find("d.json:4: /districts/1/code: code \"001\" appears twice"),
+              std::string::npos)
+        << error_of(a + ",\n" + b);
     EXPECT_NE(error_of(c).find("reserved"), std::string::npos);
     EXPECT_NE(error_of(d).find("expected true or false"), std::string::npos);
     EXPECT_EQ(error_of(a), "no error");

@@ -1,8 +1,8 @@
 // When the loop draws and how long it sleeps: nothing is drawn while nothing happens, a few
 // frames after input, and the sleep ends at the earliest timer. Time is made up; nothing sleeps.
-#include <gtest/gtest.h>
-
 #include "shell/frame_pacer.h"
+
+#include <gtest/gtest.h>
 
 namespace lkp {
 namespace {
@@ -31,7 +31,7 @@ TEST(FramePacer, InputAndItsEventsOweThreeFrames) {
     EXPECT_EQ(frames_drawn_until_idle(pacer), 3);
     pacer.after_input();
     pacer.frame_drawn();
-    pacer.after_input();   // a tap's event in the middle: three from here, not more
+    pacer.after_input();  // a tap's event in the middle: three from here, not more
     EXPECT_EQ(frames_drawn_until_idle(pacer), 3);
 }
 
@@ -44,7 +44,7 @@ TEST(FramePacer, WantNeverLowersWhatIsOwed) {
     pacer.want(1);
     pacer.want(2);
     EXPECT_EQ(frames_drawn_until_idle(pacer), 3);
-    pacer.frame_drawn();   // one too many does not go negative
+    pacer.frame_drawn();  // one too many does not go negative
     EXPECT_FALSE(pacer.frame_due());
 }
 

@@ -1,10 +1,11 @@
 // The local store: durable commits, an outbox, a schema that upgrades, and refusal to touch a
 // database it does not understand.
+#include "kiosk_db/kiosk_database.h"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include "export/response_export.h"
-#include "kiosk_db/kiosk_database.h"
 #include "record/uuid.h"
 #include "support/test_support.h"
 
@@ -98,9 +99,10 @@ void make_v1_database(const std::string& path) {
     Database db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     db.exec("PRAGMA application_id = " + std::to_string(0x4C4B5031));
     migrate_kiosk_database(db, 0, 1);
-    db.exec("INSERT INTO responses(id, kiosk_id, survey_id, survey_version, location, language, district, answers, "
-            "started_at, submitted_at) VALUES ('11111111-1111-4111-8111-111111111111', 'k1', 'helsingborg-lkp', 1, "
-            "'001', 'sv', '041', '{\"trygghet\":1}', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:30.000Z')");
+    db.exec(
+        "INSERT INTO responses(id, kiosk_id, survey_id, survey_version, location, language, district, answers, "
+        "started_at, submitted_at) VALUES ('11111111-1111-4111-8111-111111111111', 'k1', 'helsingborg-lkp', 1, "
+        "'001', 'sv', '041', '{\"trygghet\":1}', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:30.000Z')");
     db.exec("INSERT INTO outbox(seq, queued_at) VALUES (1, '2026-01-01T00:00:30.000Z')");
 }
 
@@ -151,7 +153,8 @@ TEST(Store, RefusesANewerDatabaseAndLeavesItUntouched) {
         KioskDatabase::open(dir.path());
         FAIL() << "a newer database was opened";
     } catch (const DatabaseError& e) {
-        EXPECT_NE(std::string(e.what()).find("schema version 99, written by a newer LKP Kiosk"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("schema version 99, written by a newer LKP Kiosk"), std::string::npos)
+            << e.what();
     }
     EXPECT_EQ(snapshot(path), before);
     EXPECT_FALSE(test::exists(path + "-wal")) << "not even a WAL file may be created";
@@ -212,11 +215,13 @@ TEST(Export, CsvHasOneColumnPerQuestionInSurveyOrderAndKeepsUnicode) {
     std::string csv = export_csv({r}, &s);
     ASSERT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");
     std::string header = csv.substr(3, csv.find("\r\n") - 3);
-    EXPECT_EQ(header, "id,seq,kiosk_id,survey_id,survey_version,location,language,district,started_at,submitted_at,flags,"
-                      "trygghet,delaktighet,livskvalitet,age_band,gender");
+    EXPECT_EQ(header,
+              "id,seq,kiosk_id,survey_id,survey_version,location,language,district,started_at,submitted_at,flags,"
+              "trygghet,delaktighet,livskvalitet,age_band,gender");
     std::string row = csv.substr(csv.find("\r\n") + 2);
-    EXPECT_EQ(row, r.id + ",7,\"kiosk, \"\"north\"\"\",helsingborg-lkp,1,001,ar,022,2026-11-22T10:00:00.000Z,"
-                          "2026-11-22T10:00:40.000Z,synthetic,2,,8,80+,\r\n");
+    EXPECT_EQ(row, r.id +
+                       ",7,\"kiosk, \"\"north\"\"\",helsingborg-lkp,1,001,ar,022,2026-11-22T10:00:00.000Z,"
+                       "2026-11-22T10:00:40.000Z,synthetic,2,,8,80+,\r\n");
 }
 
 TEST(Export, JsonListsResponsesWithDeclinedAsNull) {

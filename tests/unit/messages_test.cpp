@@ -1,7 +1,8 @@
 // Translations are gettext PO files; every text the kiosk shows must exist in every language.
+#include "core/messages.h"
+
 #include <gtest/gtest.h>
 
-#include "core/messages.h"
 #include "support/test_support.h"
 #include "ui/kiosk_ui.h"
 
@@ -38,7 +39,8 @@ TEST(Messages, SyntaxErrorsNameTheLine) {
         return std::string("no error");
     };
     EXPECT_EQ(error_of("msgid \"a\"\nmsgstr \"unterminated\n"), "xx.po:8: malformed string \"unterminated");
-    EXPECT_EQ(error_of("msgid \"a\"\nmsgtxt \"x\"\n"), "xx.po:8: unexpected \"msgtxt\" (expected msgid, msgstr or a quoted string)");
+    EXPECT_EQ(error_of("msgid \"a\"\nmsgtxt \"x\"\n"),
+              "xx.po:8: unexpected \"msgtxt\" (expected msgid, msgstr or a quoted string)");
     try {
         parse_po("yy.po", "msgid \"a\"\nmsgstr \"b\"\n");
         FAIL();
@@ -62,7 +64,9 @@ TEST(Messages, EveryShippedLanguageHasEveryText) {
 TEST(Messages, MissingTextFallsBackToTheSourceLanguage) {
     test::TempDir dir;
     test::write_file(dir.file("LINGUAS"), "sv xx\n");
-    test::write_file(dir.file("sv.po"), "msgid \"\"\nmsgstr \"Language: sv\\nX-Language-Name: Svenska\\n\"\n\nmsgid \"a\"\nmsgstr \"Hej\"\n");
+    test::write_file(
+        dir.file("sv.po"),
+        "msgid \"\"\nmsgstr \"Language: sv\\nX-Language-Name: Svenska\\n\"\n\nmsgid \"a\"\nmsgstr \"Hej\"\n");
     test::write_file(dir.file("xx.po"), kHeader);
     Translations t = Translations::load(dir.path());
     EXPECT_EQ(t.text("xx", "a"), "Hej");
@@ -84,8 +88,8 @@ TEST(PluralRule, EvaluatesGettextExpressions) {
     std::vector<int> got;
     for (long n : {0, 1, 2, 3, 10, 11, 99, 100, 102, 103}) got.push_back(ar.index(n));
     EXPECT_EQ(got, (std::vector<int>{0, 1, 2, 3, 3, 4, 4, 5, 5, 3}));
-    PluralRule pl = PluralRule::parse(
-        "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);");
+    PluralRule pl =
+        PluralRule::parse("nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);");
     EXPECT_EQ(pl.index(1), 0);
     EXPECT_EQ(pl.index(3), 1);
     EXPECT_EQ(pl.index(5), 2);
@@ -105,10 +109,13 @@ TEST(PluralRule, RejectsBadRules) {
 }
 
 TEST(Messages, PluralEntriesPickTheFormForTheNumber) {
-    std::string po = "msgid \"\"\nmsgstr \"\"\n\"Language: pl\\n\"\n\"X-Language-Name: Polski\\n\"\n"
-                     "\"Plural-Forms: nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\\n\"\n\n"
-                     "msgid \"s\"\nmsgid_plural \"s\"\nmsgstr[0] \"{n} sekunda\"\nmsgstr[1] \"{n} sekundy\"\nmsgstr[2] \"{n} sekund\"\n\n"
-                     "msgid \"after\"\nmsgstr \"ok\"\n";
+    std::string po =
+        "msgid \"\"\nmsgstr \"\"\n\"Language: pl\\n\"\n\"X-Language-Name: Polski\\n\"\n"
+        "\"Plural-Forms: nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : "
+        "2);\\n\"\n\n"
+        "msgid \"s\"\nmsgid_plural \"s\"\nmsgstr[0] \"{n} sekunda\"\nmsgstr[1] \"{n} sekundy\"\nmsgstr[2] \"{n} "
+        "sekund\"\n\n"
+        "msgid \"after\"\nmsgstr \"ok\"\n";
     test::TempDir dir;
     test::write_file(dir.file("LINGUAS"), "pl\n");
     test::write_file(dir.file("pl.po"), po);

@@ -1,5 +1,5 @@
-// The outbox in the kiosk's own SQLite file, through the database's typed operations: the batch in flight survives a restart byte
-// for byte, only delivered answers leave, rejected ones stay and are not sent again.
+// The outbox in the kiosk's own SQLite file, through the database's typed operations: the batch in flight survives a
+// restart byte for byte, only delivered answers leave, rejected ones stay and are not sent again.
 #include <gtest/gtest.h>
 #include <zlib.h>
 
@@ -69,7 +69,7 @@ std::optional<PendingBatch> claim(KioskDatabase& db, std::size_t max_items) {
 ItemVerdict delivered() { return {true, "", "", ""}; }
 
 class OutboxTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         auto store = KioskDatabase::open(dir_.path());
         for (int i = 0; i < 5; ++i) {
@@ -89,7 +89,7 @@ TEST_F(OutboxTest, BatchInFlightIsTheSameBytesAfterARestart) {
         first = *claim(store, 3);
     }
     EXPECT_EQ(first.ids, std::vector<std::string>(ids_.begin(), ids_.begin() + 3));  // oldest first
-    auto store = KioskDatabase::open(dir_.path(), KioskDatabase::Role::Sync);  // as after a power cut
+    auto store = KioskDatabase::open(dir_.path(), KioskDatabase::Role::Sync);        // as after a power cut
     store.count_attempt();
     PendingBatch again = *claim(store, 200);  // a larger size does not change the saved batch
     EXPECT_EQ(again.key, first.key);
@@ -176,9 +176,10 @@ TEST(Outbox, AVersion2DatabaseKeepsItsOutboxThroughTheUpgrade) {
     }
     {  // a response and its outbox row as the version-2 program wrote them
         Database db(dir.file(kDatabaseFile), SQLITE_OPEN_READWRITE);
-        db.exec("INSERT INTO responses(id, kiosk_id, survey_id, survey_version, language, answers, started_at, "
-                "submitted_at) VALUES ('11111111-1111-4111-8111-111111111111', 'k1', 'helsingborg-lkp', 1, 'sv', "
-                "'{\"trygghet\":1}', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:30.000Z')");
+        db.exec(
+            "INSERT INTO responses(id, kiosk_id, survey_id, survey_version, language, answers, started_at, "
+            "submitted_at) VALUES ('11111111-1111-4111-8111-111111111111', 'k1', 'helsingborg-lkp', 1, 'sv', "
+            "'{\"trygghet\":1}', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:30.000Z')");
         db.exec("INSERT INTO outbox(seq, queued_at) VALUES (1, '2026-01-01T00:00:30.000Z')");
     }
     auto store = KioskDatabase::open(dir.path());

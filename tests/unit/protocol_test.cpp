@@ -19,18 +19,20 @@ SurveyCatalog catalog() {
 Json valid_item(int n = 1) {
     char id[37];
     std::snprintf(id, sizeof id, "3f1c2a9e-5b7d-4c1e-9a2b-%012d", n);
-    return Json{{"id", id},
-                {"kiosk_id", "bibliotek-1"},
-                {"seq", n},
-                {"survey_id", "helsingborg-lkp"},
-                {"survey_version", 1},
-                {"location", "001"},
-                {"language", "ar"},
-                {"district", "022"},
-                {"answers", {{"trygghet", 2}, {"delaktighet", 7}, {"livskvalitet", nullptr}, {"age_band", "30-44"}, {"gender", "K"}}},
-                {"started_at", "2026-11-22T10:15:00.000Z"},
-                {"submitted_at", "2026-11-22T10:15:41.250Z"},
-                {"flags", Json::array()}};
+    return Json{
+        {"id", id},
+        {"kiosk_id", "bibliotek-1"},
+        {"seq", n},
+        {"survey_id", "helsingborg-lkp"},
+        {"survey_version", 1},
+        {"location", "001"},
+        {"language", "ar"},
+        {"district", "022"},
+        {"answers",
+         {{"trygghet", 2}, {"delaktighet", 7}, {"livskvalitet", nullptr}, {"age_band", "30-44"}, {"gender", "K"}}},
+        {"started_at", "2026-11-22T10:15:00.000Z"},
+        {"submitted_at", "2026-11-22T10:15:41.250Z"},
+        {"flags", Json::array()}};
 }
 
 std::vector<ParsedItem> parse(const std::vector<Json>& items) {
@@ -110,14 +112,15 @@ TEST(Protocol, BodiesThatAreNoBatchAreRefusedWhole) {
     EXPECT_EQ(status_of("[]"), 400);
     EXPECT_EQ(status_of("{\"responses\": [], \"more\": 1}"), 400);
     EXPECT_EQ(status_of("{\"responses\": [9e999]}"), 400);
-    EXPECT_EQ(status_of("{\"responses\": [\"\xff\xfe\"]}"), 400);   // invalid UTF-8
+    EXPECT_EQ(status_of("{\"responses\": [\"\xff\xfe\"]}"), 400);  // invalid UTF-8
     EXPECT_EQ(status_of(Json{{"responses", std::vector<int>(kMaxBatchItems + 1, 0)}}.dump()), 413);
     EXPECT_EQ(status_of("{\"responses\": []}"), 200);
 }
 
 TEST(Protocol, ClientReadsOnlyTheStoresOwnAnswer) {
     std::vector<std::string> ids{"a", "b"};
-    std::vector<ItemResult> results{{"a", ItemResult::Status::Created}, {"b", ItemResult::Status::Rejected, "conflict", "answers.trygghet", "differs"}};
+    std::vector<ItemResult> results{{"a", ItemResult::Status::Created},
+                                    {"b", ItemResult::Status::Rejected, "conflict", "answers.trygghet", "differs"}};
     auto back = parse_results(encode_results("key", results), ids);
     ASSERT_EQ(back.size(), 2u);
     EXPECT_TRUE(back[0].delivered());
@@ -128,8 +131,8 @@ TEST(Protocol, ClientReadsOnlyTheStoresOwnAnswer) {
     std::string good = encode_results("key", results);
     EXPECT_THROW(parse_results("<html><body>Log in to Mall-WiFi</body></html>", ids), std::runtime_error);
     EXPECT_THROW(parse_results(good.substr(0, good.size() / 2), ids), std::runtime_error);
-    EXPECT_THROW(parse_results(good, {"a"}), std::runtime_error);          // count differs
-    EXPECT_THROW(parse_results(good, {"b", "a"}), std::runtime_error);     // order differs
+    EXPECT_THROW(parse_results(good, {"a"}), std::runtime_error);       // count differs
+    EXPECT_THROW(parse_results(good, {"b", "a"}), std::runtime_error);  // order differs
 }
 
 TEST(Protocol, HeartbeatRoundTripsAndNamesBadFields) {
@@ -150,7 +153,7 @@ TEST(Protocol, HeartbeatRoundTripsAndNamesBadFields) {
 
 TEST(Protocol, UtcTimesAndUuids) {
     EXPECT_TRUE(parse_utc("2026-02-28T23:59:59Z"));
-    EXPECT_FALSE(parse_utc("2026-02-29T00:00:00Z"));        // not a leap year
+    EXPECT_FALSE(parse_utc("2026-02-29T00:00:00Z"));  // not a leap year
     EXPECT_FALSE(parse_utc("2026-11-22 10:15:00.000Z"));
     EXPECT_FALSE(parse_utc("2026-11-22T10:15:00.000+01:00"));
     EXPECT_EQ(*parse_utc("1970-01-01T00:00:01.500Z") - std::chrono::system_clock::time_point{},

@@ -1,5 +1,7 @@
 // The recorder against a real SQLite file: every answer is stored once and in order, also when
 // the disk fills up for a while or the database opens late. Time is passed in; nothing sleeps.
+#include "shell/recorder.h"
+
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
@@ -7,7 +9,6 @@
 
 #include "kiosk_db/kiosk_database.h"
 #include "record/uuid.h"
-#include "shell/recorder.h"
 #include "support/test_support.h"
 
 namespace lkp {
@@ -39,7 +40,7 @@ Outcome completed(const Response& r) {
 // RLIMIT_FSIZE is 0. SIGXFSZ is ignored meanwhile, as lkp-kiosk's main() ignores it, so the
 // write fails instead of the signal ending the process.
 class FullDisk {
-public:
+  public:
     FullDisk() : old_handler_(std::signal(SIGXFSZ, SIG_IGN)) {
         getrlimit(RLIMIT_FSIZE, &old_);
         rlimit full = old_;
@@ -52,13 +53,13 @@ public:
     }
     FullDisk(const FullDisk&) = delete;
 
-private:
+  private:
     void (*old_handler_)(int);
     rlimit old_{};
 };
 
 class RecorderTest : public ::testing::Test {
-protected:
+  protected:
     // What is in the file, read on a connection of the test's own.
     std::vector<std::string> stored_ids() {
         std::vector<std::string> ids;
@@ -148,7 +149,7 @@ TEST_F(RecorderTest, ALaterAnswerIsStoredBehindTheOneThatWaits) {
     }
     EXPECT_EQ(recorder.waiting(), 2u);
     EXPECT_TRUE(stored_ids().empty());
-    recorder.persist(completed(c), t0 + 10s);   // room again, before the retry is due
+    recorder.persist(completed(c), t0 + 10s);  // room again, before the retry is due
     EXPECT_FALSE(recorder.last_save_failed());
     EXPECT_EQ(recorder.waiting(), 0u);
     EXPECT_EQ(stored_ids(), (std::vector<std::string>{a.id, b.id, c.id}));
@@ -159,7 +160,7 @@ TEST_F(RecorderTest, AnswersHandedInBeforeTheDatabaseOpensAreStoredWhenItOpens) 
     recorder.persist(completed(a), t0);
     Outcome started;
     started.started = true;
-    recorder.persist(started, t0);   // counted only once the store is open: logged, not thrown
+    recorder.persist(started, t0);  // counted only once the store is open: logged, not thrown
     EXPECT_TRUE(recorder.last_save_failed());
     EXPECT_EQ(recorder.waiting(), 1u);
     EXPECT_EQ(recorder.next_retry(), t0 + Recorder::kRetryEvery);

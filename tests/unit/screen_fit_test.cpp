@@ -17,7 +17,7 @@ namespace {
 struct Size {
     float w, h;
 };
-constexpr double kMinTargetMm = 12.0;    // the issue's floor for a touch target
+constexpr double kMinTargetMm = 12.0;  // the issue's floor for a touch target
 
 std::string u32_to_hex(const std::u32string& s) {
     std::string out;
@@ -30,7 +30,7 @@ std::string u32_to_hex(const std::u32string& s) {
 }
 
 class ScreenFit : public ::testing::TestWithParam<Size> {
-protected:
+  protected:
     void check(test::HeadlessKiosk& k, const std::string& lang, const std::string& what) {
         const UiTree& t = k.tree();
         // The configured screen (kiosk.conf screen_diagonal_inches; 21.5" by default).

@@ -1,6 +1,8 @@
 // The screen table: each state of the session and of the UI shows the screen named as the UI
 // tree (and so the end-to-end tests) expect, and the message ids derived from the table are
 // exactly those the screens' code uses.
+#include "ui/screen_table.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -8,7 +10,6 @@
 #include <set>
 
 #include "support/test_support.h"
-#include "ui/screen_table.h"
 
 namespace lkp {
 namespace {
@@ -70,7 +71,8 @@ TEST(ScreenTable, MessageIdsAreExactlyThoseTheScreensUse) {
     std::vector<std::string> ids = ui_message_ids();
     std::set<std::string> declared(ids.begin(), ids.end());
     EXPECT_EQ(declared.size(), ids.size()) << "no id twice";
-    for (const auto& id : used) EXPECT_TRUE(declared.count(id)) << id << " is used but not declared in the screen table";
+    for (const auto& id : used)
+        EXPECT_TRUE(declared.count(id)) << id << " is used but not declared in the screen table";
     for (const auto& id : declared) EXPECT_TRUE(used.count(id)) << id << " is declared but no screen uses it";
 }
 

@@ -1,8 +1,8 @@
 // Screenshots after a change: one picture of each new screen, of the frame after the change,
 // numbered in order; none without --screenshot-dir.
-#include <gtest/gtest.h>
-
 #include "shell/screenshots.h"
+
+#include <gtest/gtest.h>
 
 namespace lkp {
 namespace {

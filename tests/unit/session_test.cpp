@@ -1,9 +1,10 @@
 // The resident's way through the survey, driven headlessly with a controlled clock.
+#include "core/session.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
-#include "core/session.h"
 #include "support/test_support.h"
 
 namespace lkp {
@@ -12,7 +13,7 @@ namespace {
 using namespace std::chrono_literals;
 
 class SessionTest : public ::testing::Test {
-protected:
+  protected:
     SessionTest() : data(test::builtin_data()), session(data.survey, data.districts, settings()) {}
 
     SessionSettings settings() {
@@ -56,7 +57,7 @@ TEST_F(SessionTest, CompletesWithAnswersInSurveyOrderAndDeclinesAsNull) {
     EXPECT_EQ(session.current_question().id, "trygghet");
     send(event::Answer{2});
     send(event::Answer{7});
-    send(event::Answer{nullptr});   // livskvalitet declined
+    send(event::Answer{nullptr});  // livskvalitet declined
     send(event::Answer{"30-44"});
     Outcome done = send(event::Answer{nullptr});
     ASSERT_TRUE(done.completed);

@@ -2,7 +2,6 @@
 // a new request interrupting the old one without ever blocking the caller. No sound card needed:
 // the Speakers here are Silent, and the Playback case runs with every sound output made unreachable.
 #include <gtest/gtest.h>
-
 #include <sys/stat.h>
 
 #include <chrono>
@@ -158,7 +157,7 @@ TEST(Speech, StopCancelsAndTheSpeakerStaysUsable) {
 
 TEST(Speech, ALanguageWithoutAVoiceInterruptsNothing) {
     Speaker speaker(Speaker::Output::Silent);
-    speaker.say("so", "Mahadsanid.");   // the kiosk shows no speaker button for it; ignored
+    speaker.say("so", "Mahadsanid.");  // the kiosk shows no speaker button for it; ignored
     speaker.say("sv", "Tack.");
     ASSERT_TRUE(eventually([&] { return speaker.spoken_count() == 1; }));
     EXPECT_EQ(speaker.started_count(), 1);
@@ -169,10 +168,10 @@ TEST(Speech, DestroyingMidSpeechJoinsTheWorker) {
     auto speaker = std::make_unique<Speaker>(Speaker::Output::Silent);
     speaker->say("uk", "Дякую. " + long_text());
     ASSERT_TRUE(eventually([&] { return speaker->started_count() == 1; }));
-    speaker.reset();   // a hang here is the failure
+    speaker.reset();  // a hang here is the failure
     auto waiting = std::make_unique<Speaker>(Speaker::Output::Silent);
     waiting->say("pl", long_text());
-    waiting.reset();   // with the text perhaps not yet taken by the worker
+    waiting.reset();  // with the text perhaps not yet taken by the worker
 }
 
 TEST(Speech, SynthesizeIsSafeWhileSpeakersSpeak) {
@@ -220,7 +219,7 @@ TEST(Speech, PlaybackWithoutASoundDeviceSpeaksSilently) {
 int speak_without_espeak_data(const std::string& data_dir) {
     setenv("ESPEAK_DATA_PATH", data_dir.c_str(), 1);
     Speaker speaker(Speaker::Output::Silent);
-    speaker.say("sv", "Tack.");   // must do nothing, and not crash
+    speaker.say("sv", "Tack.");  // must do nothing, and not crash
     speaker.stop();
     bool off = !speaker.available() && !speaker.has_voice("sv") && Speaker::synthesize("sv", "Tack.").empty();
     return off && speaker.started_count() == 0 ? 0 : 1;
@@ -230,7 +229,7 @@ TEST(Speech, WithoutEspeakDataReadAloudIsOff) {
     GTEST_FLAG_SET(death_test_style, "threadsafe");
     std::string data_dir = testing::TempDir() + "lkp-speech-no-data";
     mkdir(data_dir.c_str(), 0700);
-    mkdir((data_dir + "/espeak-ng-data").c_str(), 0700);   // there, but empty
+    mkdir((data_dir + "/espeak-ng-data").c_str(), 0700);  // there, but empty
     EXPECT_EXIT(std::exit(speak_without_espeak_data(data_dir)), testing::ExitedWithCode(0),
                 "lkp-kiosk: read-aloud is off: espeak-ng could not start: .*phontab");
 }

@@ -1,7 +1,8 @@
 // The survey file is the city's: every mistake in it must be reported with file and line.
+#include "core/survey.h"
+
 #include <gtest/gtest.h>
 
-#include "core/survey.h"
 #include "support/test_support.h"
 
 namespace lkp {
@@ -38,10 +39,10 @@ TEST(Survey, BuiltInSurveyHasTheThreeCoreQuestionsOnTheirScales) {
     Survey s = test::builtin_data().survey;
     ASSERT_GE(s.questions.size(), 3u);
     EXPECT_EQ(s.questions[0].id, "trygghet");
-    EXPECT_EQ(s.questions[0].scale.options.size(), 6u);    // NTU's answer categories
-    EXPECT_EQ(s.questions[1].scale.min, 1);                 // SCB 1-10
+    EXPECT_EQ(s.questions[0].scale.options.size(), 6u);  // NTU's answer categories
+    EXPECT_EQ(s.questions[1].scale.min, 1);              // SCB 1-10
     EXPECT_EQ(s.questions[1].scale.max, 10);
-    EXPECT_EQ(s.questions[2].scale.min, 0);                 // life satisfaction 0-10
+    EXPECT_EQ(s.questions[2].scale.min, 0);  // life satisfaction 0-10
     EXPECT_EQ(s.questions[2].scale.options.size(), 11u);
     EXPECT_EQ(s.questions[0].indicator, "trygghet_otrygg_andel");
     for (const auto& q : s.questions) EXPECT_FALSE(q.scale.is_allowed(nullptr)) << "declining is not a scale value";
@@ -78,11 +79,16 @@ TEST(Survey, IndicatorValuesMustBeAnswersOfItsQuestion) {
 }
 
 TEST(Survey, WrongTypesAndMissingFieldsAreNamed) {
-    EXPECT_NE(error_of(with(kValid, "\"version\": 2", "\"version\": \"2\"")).find("/version: expected a whole number"), std::string::npos);
+    EXPECT_NE(error_of(with(kValid, "\"version\": 2", "\"version\": \"2\"")).find("/version: expected a whole number"),
+              std::string::npos);
     EXPECT_NE(error_of(with(kValid, "\"text\": \"t1\", ", "")).find("missing field \"text\""), std::string::npos);
-    EXPECT_NE(error_of(with(kValid, "\"min\": 1, \"max\": 10", "\"min\": 1, \"max\": 30")).find("at most 11 steps"), std::string::npos);
-    EXPECT_NE(error_of(with(kValid, "\"section\": \"core\"", "\"section\": \"main\"")).find("section must be"), std::string::npos);
-    EXPECT_NE(error_of(with(kValid, "{\"value\": 2, \"label\": \"b\"}", "{\"value\": 1, \"label\": \"b\"}")).find("appears twice"), std::string::npos);
+    EXPECT_NE(error_of(with(kValid, "\"min\": 1, \"max\": 10", "\"min\": 1, \"max\": 30")).find("at most 11 steps"),
+              std::string::npos);
+    EXPECT_NE(error_of(with(kValid, "\"section\": \"core\"", "\"section\": \"main\"")).find("section must be"),
+              std::string::npos);
+    EXPECT_NE(error_of(with(kValid, "{\"value\": 2, \"label\": \"b\"}", "{\"value\": 1, \"label\": \"b\"}"))
+                  .find("appears twice"),
+              std::string::npos);
 }
 
 TEST(Survey, MissingFileIsNamed) {

@@ -1,8 +1,8 @@
 // The sync's state as the loop reports it: one log line per change, none for the same state
 // handed over again. Statuses are made by hand, as the sync thread would announce them.
-#include <gtest/gtest.h>
-
 #include "shell/sync_status.h"
+
+#include <gtest/gtest.h>
 
 namespace lkp {
 namespace {
@@ -22,7 +22,7 @@ OutboxStatus failed(const std::string& at, const std::string& error, std::int64_
 }
 
 class SyncStatusTest : public ::testing::Test {
-protected:
+  protected:
     std::vector<std::string> lines;
     SyncStatus status{[this](const std::string& line) { lines.push_back(line); }};
 };
@@ -74,7 +74,7 @@ TEST_F(SyncStatusTest, RejectedAnswersAreToldWhenMoreAreRejected) {
     status.update(s);
     ASSERT_EQ(lines.size(), 2u);
     EXPECT_EQ(lines[1], "the store rejected 1 answer (3 in all); kept, not resent: `lkp-kiosk status` says why");
-    s.rejected = 0;   // staff put them back in line
+    s.rejected = 0;  // staff put them back in line
     status.update(s);
     EXPECT_EQ(lines.size(), 2u);
 }
@@ -84,7 +84,8 @@ TEST_F(SyncStatusTest, TheFirstStatusTellsWhatIsAlreadySo) {
     s.rejected = 4;
     status.update(s);
     ASSERT_EQ(lines.size(), 2u);
-    EXPECT_EQ(lines[0], "sync failing: cannot reach store.example: Could not resolve host (5 answers waiting; retrying)");
+    EXPECT_EQ(lines[0],
+              "sync failing: cannot reach store.example: Could not resolve host (5 answers waiting; retrying)");
     EXPECT_EQ(lines[1], "4 answers rejected by the store; kept, not resent: `lkp-kiosk status` says why");
 }
 

@@ -1,8 +1,8 @@
 // WCAG 2.2 contrast, computed from the themes' own colours: text 4.5:1 and UI components 3:1 in
 // the normal theme, text 7:1 in the high-contrast theme.
-#include <gtest/gtest.h>
-
 #include "ui/theme.h"
+
+#include <gtest/gtest.h>
 
 namespace lkp {
 namespace {
@@ -42,7 +42,7 @@ TEST(Contrast, HighContrastThemeMeetsSevenToOne) { expect_theme(high_contrast_th
 
 TEST(Contrast, TheCheckCanFail) {
     Theme weak = default_theme();
-    weak.muted_text = rgb(0x99, 0x99, 0x99);   // a typical "light grey" caption
+    weak.muted_text = rgb(0x99, 0x99, 0x99);  // a typical "light grey" caption
     EXPECT_LT(contrast_ratio(weak.muted_text, weak.background), 4.5);
 }
 
