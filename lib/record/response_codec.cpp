@@ -18,7 +18,8 @@ OrderedJson answers_object(const Answers& answers) {
     return a;
 }
 
-Answers answers_from_object(const OrderedJson& a) {
+template <typename AnyJson>
+Answers answers_from_object(const AnyJson& a) {
     Answers out;
     for (const auto& [question, value] : a.items()) out.emplace_back(question, Json(value));
     return out;
@@ -29,14 +30,14 @@ Answers answers_from_object(const OrderedJson& a) {
 const char* const kWireFields[] = {"id",       "kiosk_id", "seq",     "survey_id",  "survey_version", "location",
                                    "language", "district", "answers", "started_at", "submitted_at",   "flags"};
 
-const OrderedJson& require(const OrderedJson& item, const char* key) {
+const Json& require(const Json& item, const char* key) {
     auto it = item.find(key);
     if (it == item.end()) throw FieldError(key, "missing");
     return *it;
 }
 
-std::string short_string(const OrderedJson& item, const char* key, std::size_t max_len) {
-    const OrderedJson& v = require(item, key);
+std::string short_string(const Json& item, const char* key, std::size_t max_len) {
+    const Json& v = require(item, key);
     if (!v.is_string()) throw FieldError(key, std::string("must be a string, not ") + v.type_name());
     const auto& s = v.get_ref<const std::string&>();
     if (s.empty()) throw FieldError(key, "must not be empty");
@@ -44,13 +45,13 @@ std::string short_string(const OrderedJson& item, const char* key, std::size_t m
     return s;
 }
 
-std::optional<std::string> optional_string(const OrderedJson& item, const char* key, std::size_t max_len) {
+std::optional<std::string> optional_string(const Json& item, const char* key, std::size_t max_len) {
     if (require(item, key).is_null()) return std::nullopt;
     return short_string(item, key, max_len);
 }
 
-std::int64_t integer(const OrderedJson& item, const char* key, std::int64_t min, std::int64_t max) {
-    const OrderedJson& v = require(item, key);
+std::int64_t integer(const Json& item, const char* key, std::int64_t min, std::int64_t max) {
+    const Json& v = require(item, key);
     if (!v.is_number_integer()) throw FieldError(key, std::string("must be an integer, not ") + v.type_name());
     if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(max))
         throw FieldError(key, "out of range");
@@ -60,7 +61,7 @@ std::int64_t integer(const OrderedJson& item, const char* key, std::int64_t min,
     return n;
 }
 
-std::string timestamp(const OrderedJson& item, const char* key) {
+std::string timestamp(const Json& item, const char* key) {
     std::string s = short_string(item, key, 40);
     if (!parse_utc(s)) throw FieldError(key, "'" + s + "' is not a UTC time like 2026-11-22T10:15:00.000Z");
     return s;
@@ -93,7 +94,7 @@ OrderedJson to_wire(const Response& r) {
     return j;
 }
 
-Response from_wire(const OrderedJson& item) {
+Response from_wire(const Json& item) {
     if (!item.is_object()) throw FieldError("", "each response must be a JSON object");
     for (const auto& [key, value] : item.items())
         if (std::find(std::begin(kWireFields), std::end(kWireFields), key) == std::end(kWireFields))
@@ -111,12 +112,12 @@ Response from_wire(const OrderedJson& item) {
                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; }))
         throw FieldError("language", "'" + r.language + "' is not a language tag");
     r.district = optional_string(item, "district", 64);
-    const OrderedJson& answers = require(item, "answers");
+    const Json& answers = require(item, "answers");
     if (!answers.is_object()) throw FieldError("answers", std::string("must be an object, not ") + answers.type_name());
     r.answers = answers_from_object(answers);
     r.started_at = timestamp(item, "started_at");
     r.submitted_at = timestamp(item, "submitted_at");
-    const OrderedJson& flags = require(item, "flags");
+    const Json& flags = require(item, "flags");
     if (!flags.is_array() || flags.size() > 8) throw FieldError("flags", "must be an array of at most 8 strings");
     for (const auto& f : flags) {
         if (!f.is_string() || f.get_ref<const std::string&>().empty() || f.get_ref<const std::string&>().size() > 32)
@@ -176,11 +177,19 @@ std::string fingerprint_text(const Response& r) {
     for (const auto& [question, value] : r.answers) answers[question] = value;
     // Each field prefixed with its length, so no two different responses give the same text.
     std::string text;
-    for (const std::string& field :
-         {r.kiosk_id, r.id, std::to_string(r.seq), r.survey_id, std::to_string(r.survey_version),
-          r.location.value_or(""), r.language, r.district ? "=" + *r.district : std::string("null"), answers.dump(),
-          r.started_at, r.submitted_at, Json(r.flags).dump()})
-        text.append(std::to_string(field.size())).append(":").append(field);
+    auto add = [&text](std::string_view field) { text.append(std::to_string(field.size())).append(":").append(field); };
+    add(r.kiosk_id);
+    add(r.id);
+    add(std::to_string(r.seq));
+    add(r.survey_id);
+    add(std::to_string(r.survey_version));
+    add(r.location ? std::string_view(*r.location) : std::string_view());
+    add(r.language);
+    add(r.district ? "=" + *r.district : "null");
+    add(answers.dump());
+    add(r.started_at);
+    add(r.submitted_at);
+    add(Json(r.flags).dump());
     return text;
 }
 

@@ -27,8 +27,10 @@ class FieldError : public std::runtime_error {
 // Wire form: one JSON object per response.
 OrderedJson to_wire(const Response& r);
 // Checks what can be checked without the survey: known fields, types, lengths, UUID, language
-// tag, time format, flags. Throws FieldError naming the first bad field.
-Response from_wire(const OrderedJson& item);
+// tag, time format, flags. Throws FieldError naming the first bad field. The answers come out in
+// the item's key order (name order: Json sorts keys, and parsing into it is what keeps the
+// store fast); the store puts them back in survey order when it checks them against the survey.
+Response from_wire(const Json& item);
 
 // Database form: these columns in this order; nullopt is NULL. Integers are written as text,
 // which both SQLite (INTEGER affinity) and PostgreSQL (typed parameters) store as numbers.

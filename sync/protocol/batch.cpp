@@ -28,7 +28,7 @@ std::string describe_scale(const Scale& scale) {
 // The record codec has read the item's shape; this checks it against what the store accepts:
 // a known survey and its questions and scales, the district list, and the store's clock.
 // Answers come out in survey order whatever order they were sent in.
-Response check_item(const record::OrderedJson& item, const SurveyCatalog& catalog, Clock::time_point now) {
+Response check_item(const Json& item, const SurveyCatalog& catalog, Clock::time_point now) {
     Response r = record::from_wire(item);
     const Survey* survey = catalog.find(r.survey_id, r.survey_version);
     if (!survey)
@@ -84,11 +84,10 @@ const Survey* SurveyCatalog::find(const std::string& id, int version) const {
 }
 
 std::vector<ParsedItem> parse_batch(std::string_view body, const SurveyCatalog& catalog, Clock::time_point now) {
-    // Ordered: the answers keep the order they were sent in until checked against the survey.
-    record::OrderedJson root;
+    Json root;
     try {
-        root = record::OrderedJson::parse(body.begin(), body.end());
-    } catch (const record::OrderedJson::exception& e) {  // parse_error, and out_of_range for numbers like 9e999
+        root = Json::parse(body.begin(), body.end());
+    } catch (const Json::exception& e) {  // parse_error, and out_of_range for numbers like 9e999
         throw BatchError(400, "Malformed JSON", "the body is not valid UTF-8 JSON: " + without_exception_tag(e.what()));
     }
     if (!root.is_object())

@@ -256,8 +256,12 @@ class SqliteBackend final : public StoreBackend {
         auto insert = db_.prepare(insert_sql_);
         auto existing = db_.prepare("SELECT content_hash FROM responses WHERE kiosk = ? AND id = ?");
         for (const NewRow& row : req.rows) {
-            record::Row values = stored_values(req, row);
-            for (std::size_t i = 0; i < values.size(); ++i) insert.bind(static_cast<int>(i + 1), values[i]);
+            // In stored_values() order, bound in place: copying every row first cost 2 % of a batch.
+            int n = 1;
+            insert.bind(n++, req.kiosk);
+            for (const auto& value : row.columns) insert.bind(n++, value);
+            insert.bind(n++, row.content_hash);
+            insert.bind(n, req.received_at);
             insert.run();
             bool inserted = sqlite3_changes(db_.handle()) > 0;
             std::string stored;
