@@ -172,7 +172,19 @@ Response from_row(const Row& row) {
     return r;
 }
 
-std::string fingerprint_text(const Response& r) {
+std::string fingerprint_text(const Row& row) {
+    std::string text;
+    for (std::size_t i = 0; i < row.size() && i < row_columns().size(); ++i)
+        if (row[i])
+            text.append(row_columns()[i])
+                .append("=")
+                .append(std::to_string(row[i]->size()))
+                .append(":")
+                .append(*row[i]);
+    return text;
+}
+
+std::string schema1_fingerprint_text(const Response& r) {
     Json answers = Json::object();  // name order, as schema 1 hashed it
     for (const auto& [question, value] : r.answers) answers[question] = value;
     // Each field prefixed with its length, so no two different responses give the same text.

@@ -40,8 +40,12 @@ Row to_row(const Response& r);
 Response from_row(const Row& row);  // throws std::runtime_error when a stored column is unreadable
 
 // The text a store hashes to tell "the same response sent again" from "another response with
-// this id". Its form is fixed since the store's schema 1 (answers in name order, absent
-// location as ""): a response stored then and resent now must still match.
-std::string fingerprint_text(const Response& r);
+// this id": every column present, named and length-prefixed, from the row already made (so it
+// costs next to nothing). Absent columns are left out, so a field added later and not sent
+// leaves the fingerprints of responses stored before it unchanged.
+std::string fingerprint_text(const Row& row);
+// The form the store's schema 1 hashed (answers in name order, absent location as ""), kept only
+// to recognise a response stored then when it is sent again.
+std::string schema1_fingerprint_text(const Response& r);
 
 }  // namespace lkp::record

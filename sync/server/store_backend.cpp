@@ -5,7 +5,26 @@
 namespace lkp::server {
 
 NewRow make_row(std::size_t index, const Response& r) {
-    return NewRow{index, &r, record::to_row(r), body_hash(record::fingerprint_text(r))};
+    NewRow row{index, &r, record::to_row(r), {}};
+    row.content_hash = body_hash(record::fingerprint_text(row.columns));
+    return row;
+}
+
+sync::ItemResult row_outcome(const NewRow& row, bool inserted, const std::string& stored_hash) {
+    sync::ItemResult r{.id = row.response->id};
+    // A row stored under schema 1 has the hash of that schema's form: computed only for a
+    // resend whose hash does not match, which is rare.
+    bool same = inserted || stored_hash == row.content_hash ||
+                stored_hash == body_hash(record::schema1_fingerprint_text(*row.response));
+    if (same) {
+        r.status = inserted ? sync::ItemResult::Status::Created : sync::ItemResult::Status::Duplicate;
+        return r;
+    }
+    r.status = sync::ItemResult::Status::Rejected;
+    r.code = "conflict";
+    r.field = "id";
+    r.reason = "a different response with this id is already stored; it is never overwritten";
+    return r;
 }
 
 std::string insert_response_sql(char placeholder) {

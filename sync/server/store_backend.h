@@ -96,18 +96,8 @@ record::Row stored_values(const BatchRequest& request, const NewRow& row);
 std::unique_ptr<StoreBackend> open_sqlite(const std::string& path);
 std::unique_ptr<StoreBackend> open_postgres(const std::string& url, std::size_t max_connections);
 
-// Shared by both backends: the per-item outcome of trying to insert a row.
-inline sync::ItemResult row_outcome(const NewRow& row, bool inserted, const std::string& stored_hash) {
-    sync::ItemResult r{.id = row.response->id};
-    if (inserted || stored_hash == row.content_hash) {
-        r.status = inserted ? sync::ItemResult::Status::Created : sync::ItemResult::Status::Duplicate;
-        return r;
-    }
-    r.status = sync::ItemResult::Status::Rejected;
-    r.code = "conflict";
-    r.field = "id";
-    r.reason = "a different response with this id is already stored; it is never overwritten";
-    return r;
-}
+// Shared by both backends: the per-item outcome of trying to insert a row. Not inserted: the
+// same content (stored hash of either form) is a duplicate, anything else a conflict.
+sync::ItemResult row_outcome(const NewRow& row, bool inserted, const std::string& stored_hash);
 
 }  // namespace lkp::server
