@@ -82,8 +82,6 @@ class SyncEngine {
     // Best effort: a failed heartbeat is not an error of its own (the next batch will say why).
     bool send_heartbeat();
     OutboxStatus status() { return db_.outbox_status(); }
-    std::size_t batch_size() const { return batch_size_; }
-    const SyncSettings& settings() const { return settings_; }
 
   private:
     Attempt fail(Attempt::Outcome outcome, const std::string& error,
