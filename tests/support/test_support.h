@@ -38,4 +38,8 @@ RunResult run(const std::vector<std::string>& argv, const std::vector<std::strin
 // The kiosk data as shipped (assets/ and locales/ in the source tree).
 KioskData builtin_data();
 
+// A completed response as the kiosk stores it: kiosk "k1", the built-in survey, Swedish, district
+// 022, no location, trygghet 2, delaktighet declined, livskvalitet 8, a new id. Tests change fields.
+Response sample_response();
+
 }  // namespace lkp::test

@@ -13,17 +13,9 @@ namespace lkp {
 namespace {
 
 Response sample(const std::string& lang = "sv") {
-    Response r;
-    r.id = new_uuid_v4();
-    r.kiosk_id = "k1";
-    r.survey_id = "helsingborg-lkp";
-    r.survey_version = 1;
+    Response r = test::sample_response();
     r.location = "001";
     r.language = lang;
-    r.district = "022";
-    r.answers = {{"trygghet", 2}, {"delaktighet", nullptr}, {"livskvalitet", 8}};
-    r.started_at = "2026-11-22T10:00:00.000Z";
-    r.submitted_at = "2026-11-22T10:00:40.000Z";
     return r;
 }
 

@@ -12,16 +12,8 @@ namespace lkp::sync {
 namespace {
 
 Response sample(int n) {
-    Response r;
-    r.id = new_uuid_v4();
-    r.kiosk_id = "k1";
-    r.survey_id = "helsingborg-lkp";
-    r.survey_version = 1;
-    r.language = "sv";
-    r.district = "022";
-    r.answers = {{"trygghet", n % 6 + 1}, {"delaktighet", nullptr}};
-    r.started_at = "2026-11-22T10:00:00.000Z";
-    r.submitted_at = "2026-11-22T10:00:40.000Z";
+    Response r = test::sample_response();
+    r.answers[0].second = n % 6 + 1;  // trygghet
     return r;
 }
 
@@ -107,7 +99,7 @@ TEST_F(OutboxTest, UnsentAnswersComeBackWhole) {
     EXPECT_EQ(unsent[1].id, ids_[1]);
     EXPECT_EQ(unsent[1].district, "022");
     EXPECT_EQ(unsent[1].location, std::nullopt) << "no location configured stays absent";
-    ASSERT_EQ(unsent[1].answers.size(), 2u);
+    ASSERT_EQ(unsent[1].answers.size(), 3u);
     EXPECT_EQ(unsent[1].answers[0].first, "trygghet") << "survey order is kept";
     EXPECT_EQ(unsent[1].answers[1].second, nullptr);
     EXPECT_EQ(store.unsent(200, unsent[2].seq).size(), 2u) << "only those after a seq, for the prefetch";

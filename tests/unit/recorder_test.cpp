@@ -16,19 +16,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-Response answer() {
-    Response r;
-    r.id = new_uuid_v4();
-    r.kiosk_id = "k1";
-    r.survey_id = "helsingborg-lkp";
-    r.survey_version = 1;
-    r.language = "sv";
-    r.district = "022";
-    r.answers = {{"trygghet", 2}, {"delaktighet", nullptr}, {"livskvalitet", 8}};
-    r.started_at = "2026-11-22T10:00:00.000Z";
-    r.submitted_at = "2026-11-22T10:00:40.000Z";
-    return r;
-}
+Response answer() { return test::sample_response(); }
 
 Outcome completed(const Response& r) {
     Outcome o;
