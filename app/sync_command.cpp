@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "client/sync_client.h"
+#include "core/config.h"
 #include "core/kiosk_data.h"
 
 namespace lkp {
@@ -96,10 +97,9 @@ int cmd_sync(const SyncOptions& args) {
     if (args.token_file) config.token_file = *args.token_file;
     if (args.ca_bundle) config.ca_bundle = *args.ca_bundle;
     if (args.pinned_public_key) config.pinned_public_key = *args.pinned_public_key;
-    if (config.store_url.rfind("https://", 0) != 0 && config.store_url.rfind("http://", 0) != 0)
-        return fail(kExitUsage, config.store_url.empty()
-                                    ? "sync needs --store-url URL (or store_url in the config)"
-                                    : "--store-url \"" + config.store_url + "\" is not an http:// or https:// address");
+    if (config.store_url.empty()) return fail(kExitUsage, "sync needs --store-url URL (or store_url in the config)");
+    if (std::string why = store_url_problem(config.store_url); !why.empty())
+        return fail(kExitUsage, "--store-url \"" + config.store_url + "\" " + why);
     while (config.store_url.back() == '/') config.store_url.pop_back();
     if (config.token_file.empty())
         return fail(kExitUsage, "sync needs --token-file FILE (or token_file in the config)");

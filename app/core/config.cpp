@@ -1,7 +1,9 @@
 #include "config.h"
 
+#include <cctype>
 #include <functional>
 #include <sstream>
+#include <string_view>
 
 #include "load_error.h"
 
@@ -36,7 +38,58 @@ std::string trim(const std::string& s) {
     return s.substr(b, e - b + 1);
 }
 
+bool all_digits(std::string_view s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// 127.a.b.c in plain dotted decimal. Other spellings some resolvers take for loopback (127.1,
+// 0177.0.0.1, 0x7f000001, 2130706433) are refused rather than guessed at.
+bool is_loopback_ipv4(std::string_view host) {
+    if (host.substr(0, 4) != "127.") return false;
+    host.remove_prefix(4);
+    for (int part = 0; part < 3; ++part) {
+        std::string_view octet = host.substr(0, host.find('.'));
+        if (!all_digits(octet) || octet.size() > 3 || (octet.size() > 1 && octet[0] == '0') ||
+            std::stoi(std::string(octet)) > 255)
+            return false;
+        host.remove_prefix(octet.size());
+        if (part < 2) {
+            if (host.empty() || host[0] != '.') return false;
+            host.remove_prefix(1);
+        }
+    }
+    return host.empty();
+}
+
+// The URL's authority (what comes after "http://" up to the path) names this machine: exactly
+// localhost, 127.x.x.x or [::1], with an optional port; no user part, nothing a parser could
+// read two ways.
+bool is_loopback_authority(std::string_view authority) {
+    std::string_view host = authority, port;
+    std::size_t colon = authority.front() == '[' ? authority.find("]:") : authority.find(':');
+    if (colon != std::string_view::npos) {
+        if (authority.front() == '[') ++colon;
+        host = authority.substr(0, colon);
+        port = authority.substr(colon + 1);
+        if (!all_digits(port) || port.size() > 5) return false;
+    }
+    std::string lower(host);
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return lower == "localhost" || lower == "[::1]" || is_loopback_ipv4(lower);
+}
+
 }  // namespace
+
+std::string store_url_problem(const std::string& url) {
+    const std::string_view http = "http://";
+    if (url.rfind("https://", 0) == 0) return {};
+    if (url.rfind(http, 0) != 0) return "is not an http:// or https:// address";
+    std::string_view rest = std::string_view(url).substr(http.size());
+    std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+    if (!authority.empty() && is_loopback_authority(authority)) return {};
+    return "would send this kiosk's token unencrypted: http:// is allowed only to this machine (localhost, "
+           "127.x.x.x, [::1]); use https://";
+}
 
 KioskConfig parse_config(const std::string& path, const std::string& text) {
     KioskConfig c = default_config();
@@ -83,8 +136,7 @@ KioskConfig parse_config(const std::string& path, const std::string& text) {
     };
 
     auto as_url = [&](const std::string& v) {
-        if (v.rfind("https://", 0) != 0 && v.rfind("http://", 0) != 0)
-            fail("\"" + v + "\" is not an http:// or https:// address");
+        if (std::string why = store_url_problem(v); !why.empty()) fail("store_url \"" + v + "\" " + why);
         return v.substr(0, v.find_last_not_of('/') + 1);  // "https://x/" and "https://x" alike
     };
 

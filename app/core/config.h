@@ -22,7 +22,7 @@ struct KioskConfig {
     double screen_diagonal_inches = 21.5;  // the touchscreen's size: touch targets must be >= 12 mm on it
 
     // Sync to the indicator store (docs/sync-protocol.md). No store_url: answers stay local.
-    std::string store_url;          // https://... (http:// only for loopback and tests)
+    std::string store_url;          // https://... (http:// only to this machine: store_url_problem)
     std::string token_file;         // holds the token from `lkp-store kiosk add`
     std::string ca_bundle;          // CA file to trust instead of the system's
     std::string pinned_public_key;  // curl's format: sha256//BASE64[;sha256//...]
@@ -41,5 +41,11 @@ KioskConfig default_config();
 // Reads FILE over the defaults; throws LoadError (file:line) on an unknown key or bad value.
 KioskConfig load_config(const std::string& path);
 KioskConfig parse_config(const std::string& path, const std::string& text);
+
+// Why `url` cannot be the store's address, "" when it can. The token goes with every request, so
+// it is https://, or http:// only to this very machine (localhost, 127.x.x.x, [::1]: a TLS proxy
+// such as nginx or stunnel on the kiosk PC, or a test's store). Said after the key and the value:
+// `store_url "http://x" would send this kiosk's token unencrypted: ...`.
+std::string store_url_problem(const std::string& url);
 
 }  // namespace lkp

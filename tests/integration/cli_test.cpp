@@ -179,6 +179,23 @@ TEST(Cli, SyncMaxFailuresNeedsOnceButRequeueRejectedDoesNot) {
     }
 }
 
+// --store-url follows the config's rule: the token crosses a network only inside TLS.
+TEST(Cli, SyncRefusesPlainHttpToAnotherMachine) {
+    test::TempDir dir;
+    test::write_file(dir.file("token"), "t\n");
+    auto r = test::run({kBin, "sync", "--once", "--data-dir", dir.path(), "--store-url", "http://lkp.example.se",
+                        "--token-file", dir.file("token")});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(mentions(r.err, "--store-url \"http://lkp.example.se\" would send this kiosk's token unencrypted"))
+        << r.err;
+    EXPECT_TRUE(mentions(r.err, "use https://")) << r.err;
+    // To this machine it may (a TLS proxy on the kiosk PC): what stops it here is the missing database.
+    r = test::run({kBin, "sync", "--once", "--data-dir", dir.path(), "--store-url", "http://localhost:9",
+                   "--token-file", dir.file("token")});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(mentions(r.err, "no kiosk database at")) << r.err;
+}
+
 TEST(Cli, StoreNeedsExactlyOneDatabase) {
     test::TempDir dir;
     auto r = test::run({kStoreBin, "status"});

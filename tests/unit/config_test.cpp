@@ -61,11 +61,53 @@ TEST(Config, SyncSettings) {
     EXPECT_EQ(c.token_file, "/etc/lkp/token");
     EXPECT_EQ(c.sync_batch_size, 50);
     EXPECT_EQ(c.sync_backoff_cap_seconds, 300);
-    EXPECT_EQ(error_of("store_url = ftp://x\n"), "kiosk.conf:1: \"ftp://x\" is not an http:// or https:// address");
+    EXPECT_EQ(error_of("store_url = ftp://x\n"),
+              "kiosk.conf:1: store_url \"ftp://x\" is not an http:// or https:// address");
     EXPECT_EQ(error_of("token_file = t\nstore_url = https://x\nsync_batch_size = 5000\n"),
               "kiosk.conf:3: 5000 is outside 1..1000");
     EXPECT_EQ(error_of("\nstore_url = https://x\n"),
               "kiosk.conf:2: store_url is set but token_file is not: the store needs this kiosk's token");
+}
+
+// The token goes in every request's header: in clear only to this very machine (a TLS proxy such
+// as nginx or stunnel on the kiosk PC, or a test's store on 127.0.0.1), never across a network.
+TEST(Config, PlainHttpOnlyToThisMachine) {
+    for (const char* url : {"http://127.0.0.1:8080", "http://127.0.0.1", "http://127.8.9.10:1/", "http://localhost",
+                            "http://LocalHost:8443/", "http://[::1]:8080", "http://[::1]", "http://127.0.0.1:8080/a@b",
+                            "https://lkp.example.se", "https://10.0.0.5:8443", "https://user@lkp.example.se"}) {
+        std::string text = "token_file = t\nstore_url = " + std::string(url) + "\n";
+        EXPECT_EQ(error_of(text), "no error") << url;
+    }
+    for (const char* url : {"http://lkp.example.se",
+                            "http://10.0.0.5:8080",
+                            "http://192.168.1.2",
+                            "http://127.0.0.1.evil.example",
+                            "http://localhost.evil.example",
+                            "http://localhost.",
+                            "http://localhost@evil.example",
+                            "http://127.0.0.1:80@evil.example",
+                            "http://127.0.0.1\\@evil.example",
+                            "http://[::2]",
+                            "http://[::1].evil",
+                            "http://128.0.0.1",
+                            "http://127.0.0.256",
+                            "http://127.1",
+                            "http://0177.0.0.1",
+                            "http://0x7f000001",
+                            "http://2130706433",
+                            "http://127.0.0.1:",
+                            "http://127.0.0.1:80x",
+                            "http://:8080",
+                            "http://"}) {
+        std::string text = "token_file = t\nstore_url = " + std::string(url) + "\n";
+        std::string error = error_of(text);
+        EXPECT_NE(error.find("kiosk.conf:2: store_url \"" + std::string(url) + "\" "), std::string::npos)
+            << url << " was accepted or named wrongly: " << error;
+        EXPECT_NE(error.find("https://"), std::string::npos) << error;
+    }
+    EXPECT_EQ(error_of("token_file = t\nstore_url = http://lkp.example.se/\n"),
+              "kiosk.conf:2: store_url \"http://lkp.example.se/\" would send this kiosk's token unencrypted: "
+              "http:// is allowed only to this machine (localhost, 127.x.x.x, [::1]); use https://");
 }
 
 TEST(Config, LocationMustBeADistrictInTheList) {
