@@ -3,6 +3,7 @@
 #include <sys/statvfs.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -17,11 +18,35 @@ namespace lkp::sync {
 
 namespace {
 
-// The problem+json "detail" when there is one, else the start of whatever came back.
+// The problem+json "detail" when there is one, else the start of whatever came back; control
+// characters become spaces, since this ends up in logs and on staff's terminals.
 std::string detail_of(const HttpReply& reply) {
     Json j = Json::parse(reply.body, nullptr, /*allow_exceptions=*/false);
-    if (j.is_object() && j.contains("detail") && j["detail"].is_string()) return j["detail"].get<std::string>();
-    return reply.body.substr(0, 200);
+    std::string text = j.is_object() && j.contains("detail") && j["detail"].is_string()
+                           ? j["detail"].get<std::string>().substr(0, 500)
+                           : reply.body.substr(0, 200);
+    for (char& ch : text)
+        if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ch = ' ';
+    return text;
+}
+
+// The media type alone, lower case: "Application/Problem+JSON; charset=utf-8" -> "application/problem+json".
+std::string media_type(const std::string& content_type) {
+    std::string type = content_type.substr(0, content_type.find(';'));
+    type.erase(type.find_last_not_of(" \t") + 1);
+    type.erase(0, type.find_first_not_of(" \t"));
+    for (char& ch : type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return type;
+}
+
+// Only the store itself can refuse a batch: its refusals are problem+json (RFC 9457) that repeat
+// the HTTP status. A proxy, a firewall or a captive portal on the way answers 4xx too, with an
+// HTML page or nothing; that says nothing about the answers.
+bool is_store_refusal(const HttpReply& reply) {
+    if (media_type(reply.content_type) != "application/problem+json") return false;
+    Json j = Json::parse(reply.body, nullptr, /*allow_exceptions=*/false);
+    return j.is_object() && j.contains("status") && j["status"].is_number_integer() &&
+           j["status"].get<long>() == reply.status;
 }
 
 std::optional<std::int64_t> free_disk_bytes(const std::string& dir) {
@@ -162,7 +187,15 @@ Attempt SyncEngine::send_next() {
     if (reply.status == 429 || reply.status >= 500 || reply.status < 400)
         return fail(Attempt::Outcome::RetryLater, where + " answered " + status + ": " + detail_of(reply),
                     reply.retry_after);
-    // 400, 415, 422, a one-item 413...: sending the same bytes again would get the same answer.
+    if (!is_store_refusal(reply))
+        return fail(Attempt::Outcome::RetryLater,
+                    where + " answered " + status + " with " +
+                        (reply.content_type.empty() ? "no content type" : media_type(reply.content_type)) +
+                        ", not the store's own refusal (a proxy or a firewall on the way?); nothing is marked "
+                        "rejected, trying again later: " +
+                        detail_of(reply),
+                    reply.retry_after);
+    // The store's 400, 415, 422, a one-item 413...: sending the same bytes again would get the same answer.
     std::string reason = where + " refused the batch (" + status + "): " + detail_of(reply);
     db_.reject_batch(*batch, "refused", reason);
     return {Attempt::Outcome::BatchRefused, {}, reason, {}};

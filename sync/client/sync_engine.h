@@ -46,9 +46,9 @@ struct Attempt {
         NothingToSend,
         Delivered,     // the store answered for every item (some may be rejected)
         Split,         // 413: the batch is rebuilt smaller; go again at once
-        RetryLater,    // no usable answer: network, timeout, 5xx, 429, captive portal
-        TokenRefused,  // 401/403 or no token file: wait long, re-read the token file
-        BatchRefused,  // another 4xx: the batch's responses are marked rejected
+        RetryLater,    // no usable answer: network, timeout, 5xx, 429, captive portal, a 4xx not from the store
+        TokenRefused,  // 401/403, no token file or one others can read: wait long, re-read the token file
+        BatchRefused,  // another 4xx, the store's own problem+json: the batch's responses are marked rejected
     };
     Outcome outcome = Outcome::NothingToSend;
     Delivery delivery;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -184,7 +185,8 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, FaultyDelivery,
                          ::testing::Combine(::testing::Values(Backend::Sqlite),
                                             ::testing::Values(Fault::ServerError, Fault::TooManyRequests, Fault::Hang,
                                                               Fault::CutMidAnswer, Fault::TruncatedJson,
-                                                              Fault::MalformedJson, Fault::CaptivePortal)),
+                                                              Fault::MalformedJson, Fault::CaptivePortal,
+                                                              Fault::ProxyBadRequest)),
                          name);
 INSTANTIATE_TEST_SUITE_P(Postgres, FaultyDelivery,
                          ::testing::Combine(::testing::Values(Backend::Postgres),
@@ -320,6 +322,61 @@ TEST_F(Delivery, RejectedAnswerStaysMarkedAndIsNotResent) {
     for (std::size_t i = sent_before; i < bodies.size(); ++i)
         EXPECT_EQ(bodies[i].find(bad), std::string::npos) << "the rejected answer was sent again unchanged";
     EXPECT_EQ(outbox_size(kiosk_), 1u);
+}
+
+// --- Only the store itself refuses a batch: a 400 from a proxy or a firewall on the way is a
+// passing failure, and nothing waits for staff because of it ---
+
+Json kiosk_status(const std::string& kiosk_dir) {
+    RunResult status = run({LKP_KIOSK_BIN, "status", "--data-dir", kiosk_dir, "--json"});
+    if (status.exit_code != 0) throw std::runtime_error("status failed: " + status.err);
+    return Json::parse(status.out);
+}
+std::string last_error(const Json& status) {
+    const Json& e = status["sync"]["last_error"];
+    return e.is_string() ? e.get<std::string>() : "";
+}
+
+TEST_F(Delivery, ABadRequestFromAProxyRejectsNothingAndTheAnswersGoOnceItIsGone) {
+    start_store(Backend::Sqlite);
+    kiosk_ = kiosk_with(200, dir_);
+    std::size_t waiting = outbox_size(kiosk_);
+    std::atomic<bool> proxy_broken{true};
+    FaultyNetwork net(store_->port(), [&](int) { return proxy_broken ? Fault::ProxyBadRequest : Fault::None; });
+
+    RunResult r = sync_once(net.url(), {}, 3);
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_EQ(net.faults_injected(), 3) << "tried again, with backoff, until it gave up";
+    EXPECT_NE(r.err.find("HTTP 400"), std::string::npos) << r.err;
+    EXPECT_EQ(outbox_size(kiosk_), waiting);
+    Json s = kiosk_status(kiosk_);
+    EXPECT_EQ(s["sync"]["rejected"], 0) << "a proxy's 400 is not the store's verdict";
+    EXPECT_EQ(s["unsent"], waiting);
+    EXPECT_NE(last_error(s).find("HTTP 400"), std::string::npos) << s.dump();
+    EXPECT_TRUE(store_->response_ids(kiosk_name_).empty());
+
+    proxy_broken = false;
+    RunResult ok = sync_once(net.url());
+    ASSERT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+    expect_exactly_once();
+    EXPECT_TRUE(net.saw_identical_retry()) << "the batch the proxy refused went again, same key, same bytes";
+}
+
+TEST_F(Delivery, TheStoresOwnBadRequestStillRejectsTheBatch) {
+    start_store(Backend::Sqlite);
+    kiosk_ = kiosk_with(50, dir_);
+    std::size_t waiting = outbox_size(kiosk_);
+    FaultyNetwork net(store_->port(), [](int) { return Fault::StoreBadRequest; });
+
+    RunResult r = sync_once(net.url());
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.err.find("refused the batch (HTTP 400)"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("kept, marked rejected"), std::string::npos) << r.err;
+    Json s = kiosk_status(kiosk_);
+    EXPECT_EQ(s["sync"]["rejected"], waiting);
+    EXPECT_EQ(s["unsent"], 0);
+    EXPECT_EQ(net.bodies().size(), 1u) << "a batch the store refused is not sent again unchanged";
+    EXPECT_TRUE(store_->response_ids(kiosk_name_).empty());
 }
 
 // --- A proxy in front of the store that takes only small batches (413) ---

@@ -24,6 +24,10 @@ const char* to_string(Fault f) {
             return "malformed_json";
         case Fault::CaptivePortal:
             return "captive_portal";
+        case Fault::ProxyBadRequest:
+            return "proxy_bad_request";
+        case Fault::StoreBadRequest:
+            return "store_bad_request";
     }
     return "?";
 }
@@ -47,11 +51,12 @@ FaultyNetwork::~FaultyNetwork() {
 }
 
 // httplib has already undone the client's gzip: the body goes on as plain JSON.
-httplib::Result FaultyNetwork::forward(const httplib::Request& req) {
+httplib::Result FaultyNetwork::forward(const httplib::Request& req, bool keep_key) {
     httplib::Client store("127.0.0.1", store_port_);
     store.set_read_timeout(30, 0);
     httplib::Headers headers{{"Authorization", req.get_header_value("Authorization")}};
-    if (req.has_header("Idempotency-Key")) headers.emplace("Idempotency-Key", req.get_header_value("Idempotency-Key"));
+    if (keep_key && req.has_header("Idempotency-Key"))
+        headers.emplace("Idempotency-Key", req.get_header_value("Idempotency-Key"));
     return store.Post(req.path, headers, req.body, "application/json");
 }
 
@@ -95,10 +100,17 @@ void FaultyNetwork::on_batch(const httplib::Request& req, httplib::Response& res
             res.set_content("<html><body><h1>Welcome to Mall Wi-Fi</h1><a href=/login>Log in</a></body></html>",
                             "text/html");
             return;
+        case Fault::ProxyBadRequest:
+            res.status = 400;
+            res.set_content(
+                "<html><head><title>400 Bad Request</title></head><body><center><h1>400 Bad Request</h1>"
+                "</center><hr><center>nginx</center></body></html>",
+                "text/html");
+            return;
         default:
             break;
     }
-    auto answer = forward(req);  // the store commits the batch here
+    auto answer = forward(req, fault != Fault::StoreBadRequest);  // the store commits the batch here
     if (!answer) {
         res.status = 502;
         return;

@@ -22,6 +22,8 @@ enum class Fault {
     TruncatedJson,    // the store commits, the client gets the first half of its answer
     MalformedJson,    // the store commits, the client gets JSON of the wrong shape
     CaptivePortal,    // 200 with an HTML login page; nothing stored
+    ProxyBadRequest,  // 400 with an HTML page from something on the way (a proxy, a WAF); nothing stored
+    StoreBadRequest,  // forwarded without its Idempotency-Key: the store's own 400 problem+json; nothing stored
 };
 const char* to_string(Fault f);
 
@@ -46,7 +48,8 @@ class FaultyNetwork {
 
   private:
     void on_batch(const httplib::Request& req, httplib::Response& res);
-    httplib::Result forward(const httplib::Request& req);
+    // `keep_key` false drops the Idempotency-Key, which the store refuses with its own 400.
+    httplib::Result forward(const httplib::Request& req, bool keep_key = true);
 
     int store_port_;
     std::function<Fault(int)> plan_;
