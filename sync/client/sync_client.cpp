@@ -76,6 +76,7 @@ void SyncClient::run() {
             engine->send_heartbeat();
             last_heartbeat = std::chrono::steady_clock::now();
             heartbeat_due = false;
+            publish(*engine);  // a heartbeat may have recorded an error (an unusable token file)
         }
         if (pace.next == Pace::Next::Idle)
             wait_for(settings_.heartbeat_every, true);

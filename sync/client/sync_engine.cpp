@@ -1,10 +1,15 @@
 #include "sync_engine.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <sstream>
 
 #include "core/config.h"
@@ -84,16 +89,36 @@ SyncEngine::~SyncEngine() {
     if (prefetch_.valid()) prefetch_.wait();
 }
 
+// Read afresh for every request: staff may replace the file while the kiosk runs. A file other
+// users can read (or change) is not used: its token may be known to someone else, and a kiosk
+// sending it would look like it ran fine. The answers wait, and the last error says how to fix it.
 std::optional<std::string> SyncEngine::read_token(std::string& error) {
-    std::ifstream in(settings_.token_file);
-    if (!in) {
-        error = "cannot read the token file " + settings_.token_file;
+    const std::string& file = settings_.token_file;
+    int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        error = "cannot read the token file " + file + ": " + std::strerror(errno);
         return std::nullopt;
     }
-    std::string token;
-    std::getline(in, token);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || (st.st_mode & 077) != 0) {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        error = "the token file " + file + " is open to other users (mode " + mode +
+                "), so its token is not used; make it private: chmod 600 " + file;
+        ::close(fd);
+        return std::nullopt;
+    }
+    std::string text;
+    char buf[4096];
+    for (ssize_t n; text.size() < 65536 && (n = ::read(fd, buf, sizeof buf)) != 0;) {
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) break;
+        text.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    std::string token = text.substr(0, text.find('\n'));
     while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
-    if (token.empty()) error = "the token file " + settings_.token_file + " is empty";
+    if (token.empty()) error = "the token file " + file + " is empty";
     return token.empty() ? std::nullopt : std::optional(token);
 }
 
@@ -204,7 +229,10 @@ Attempt SyncEngine::send_next() {
 bool SyncEngine::send_heartbeat() {
     std::string error;
     auto token = read_token(error);
-    if (!token) return false;
+    if (!token) {  // said even when no answer waits, so that status shows why the kiosk is silent
+        db_.record_sync_error(error);
+        return false;
+    }
     OutboxStatus st = db_.outbox_status();
     Heartbeat h{settings_.kiosk_id,
                 settings_.program_version,

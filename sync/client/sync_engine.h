@@ -79,7 +79,8 @@ class SyncEngine {
     // store's Retry-After; a refused token waits the longest backoff. Counts the failures.
     Pace pace(const Attempt& a);
     int failures_in_a_row() const { return failures_; }
-    // Best effort: a failed heartbeat is not an error of its own (the next batch will say why).
+    // Best effort: a failed heartbeat is not an error of its own (the next batch will say why),
+    // but a token file that cannot be used is recorded even when no answer waits.
     bool send_heartbeat();
     OutboxStatus status() { return db_.outbox_status(); }
 

@@ -3,6 +3,7 @@
 // either end killed with SIGKILL in the middle, and over TLS with certificates it must refuse.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -100,6 +101,7 @@ class Delivery : public ::testing::Test {
         store_ = std::make_unique<StoreServer>(options);
         store_->start();
         write_file(dir_.file("token"), store_->add_kiosk(kiosk_name_) + "\n");
+        ::chmod(dir_.file("token").c_str(), 0600);  // the kiosk refuses a token file others can read
     }
 
     // Gives up after `max_failures` failed tries in a row.
@@ -377,6 +379,42 @@ TEST_F(Delivery, TheStoresOwnBadRequestStillRejectsTheBatch) {
     EXPECT_EQ(s["unsent"], 0);
     EXPECT_EQ(net.bodies().size(), 1u) << "a batch the store refused is not sent again unchanged";
     EXPECT_TRUE(store_->response_ids(kiosk_name_).empty());
+}
+
+// --- A token file other users can read is not used: the kiosk keeps its answers, says why and
+// how to fix it, and sends them once it is fixed ---
+
+TEST_F(Delivery, ATokenFileOthersCanReadIsNotSentAndStatusSaysHowToFixIt) {
+    start_store(Backend::Sqlite);
+    kiosk_ = kiosk_with(200, dir_);
+    std::size_t waiting = outbox_size(kiosk_);
+    const std::string token = dir_.file("token");
+    FaultyNetwork net(store_->port(), [](int) { return Fault::None; });
+
+    for (mode_t mode : {0644, 0640, 0604, 0620, 0602, 0610}) {
+        ASSERT_EQ(::chmod(token.c_str(), mode), 0);
+        RunResult r = sync_once(net.url(), {}, 1);
+        EXPECT_EQ(r.exit_code, 1) << std::oct << mode << ": " << r.out << r.err;
+        EXPECT_NE(r.err.find("chmod 600 " + token), std::string::npos) << std::oct << mode << ": " << r.err;
+        Json s = kiosk_status(kiosk_);
+        EXPECT_NE(last_error(s).find("chmod 600 " + token), std::string::npos) << s.dump();
+        EXPECT_EQ(s["unsent"], waiting);
+        EXPECT_EQ(s["sync"]["rejected"], 0);
+    }
+    EXPECT_TRUE(net.bodies().empty()) << "the token was sent";
+
+    // The running sync does not stop: it says why, re-reads the file, and goes on once it is fixed.
+    ASSERT_EQ(::chmod(token.c_str(), 0644), 0);
+    pid_t sync = spawn({LKP_KIOSK_BIN, "sync", "--data-dir", kiosk_, "--store-url", net.url(), "--token-file", token,
+                        "--backoff-cap", "1", "--timeout", "2"});
+    std::this_thread::sleep_for(1500ms);
+    EXPECT_TRUE(net.bodies().empty()) << "the token was sent";
+    EXPECT_EQ(outbox_size(kiosk_), waiting);
+    ASSERT_EQ(::chmod(token.c_str(), 0400), 0);
+    bool done = eventually([&] { return outbox_size(kiosk_) == 0; });
+    finish(sync, SIGTERM);
+    ASSERT_TRUE(done) << "still waiting: " << outbox_size(kiosk_);
+    expect_exactly_once();
 }
 
 // --- A proxy in front of the store that takes only small batches (413) ---
