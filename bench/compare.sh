@@ -23,6 +23,7 @@ drain() {
   rm -rf "$work/kiosk" "$work"/store.db*
   cp -r "$work/queued" "$work/kiosk"
   "$bin/lkp-store" kiosk add dev-kiosk --db "$work/store.db" | tail -n 1 >"$work/token"
+  chmod 600 "$work/token"  # the kiosk refuses a token file others can read
   port=$(free_port)
   "$bin/lkp-store" serve --listen "127.0.0.1:$port" --db "$work/store.db" 2>/dev/null &
   store_pid=$!

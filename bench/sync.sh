@@ -68,6 +68,7 @@ for batch in 200 1000; do
   rm -rf "$work/kiosk" "$work"/drain.sqlite*
   cp -r "$work/kiosk0" "$work/kiosk"
   "$store_bin" kiosk add dev-kiosk --db "$work/drain.sqlite" | tail -n 1 >"$work/token"
+  chmod 600 "$work/token"  # the kiosk refuses a token file others can read
   start_store --db "$work/drain.sqlite"
   t0=${EPOCHREALTIME//[!0-9]/}
   "$kiosk_bin" sync --once --batch-size "$batch" --data-dir "$work/kiosk" --store-url "$store_url" \

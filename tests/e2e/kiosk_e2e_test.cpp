@@ -250,6 +250,7 @@ TEST_F(KioskE2E, RunningKioskSendsTheAnswerToTheStoreByItself) {
     test::StoreServer store;
     store.start();
     test::write_file(dir_.file("token"), store.add_kiosk("e2e-sync") + "\n");
+    std::filesystem::permissions(dir_.file("token"), std::filesystem::perms::owner_read);  // the kiosk wants it private
     start_kiosk("kiosk_id = e2e-sync\nstore_url = " + store.url() + "\ntoken_file = " + dir_.file("token") +
                 "\nsync_backoff_cap_seconds = 1\n");
     tap_and_expect("Tryck här för att börja", "language");
