@@ -8,7 +8,7 @@ run_packages=(
   libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri libstb-dev libfreetype-dev
   libsqlite3-dev nlohmann-json3-dev libfribidi-dev libespeak-ng-dev espeak-ng-data
   fonts-noto-core
-  libcpp-httplib-dev libcurl4-openssl-dev libsodium-dev libpq-dev zlib1g-dev libcli11-dev
+  libmicrohttpd-dev libcpp-httplib-dev libcurl4-openssl-dev libsodium-dev libpq-dev zlib1g-dev libcli11-dev
 )
 test_packages=(
   libgtest-dev libbenchmark-dev

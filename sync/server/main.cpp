@@ -98,15 +98,21 @@ struct ServeArgs {
     std::string districts = LKP_ASSET_DIR "/districts/helsingborg.json";
     std::string tls_cert, tls_key;
     std::size_t max_inflight = 32;
+    server::KioskLimits kiosk;
+    server::http::Limits http;
 };
 
 int serve(const ServeArgs& a) {
     server::ServeOptions o;
     std::tie(o.host, o.port) = *split_listen(a.listen);  // checked by the command line
-    o.max_inflight = a.max_inflight;
+    o.http = a.http;
+    o.kiosk = a.kiosk;
+    o.kiosk.burst = 2 * a.kiosk.requests_per_s;
+    o.http.queue = a.max_inflight;
+    o.http.workers = std::min<std::size_t>(a.max_inflight, 16);
     o.tls_cert = a.tls_cert;
     o.tls_key = a.tls_key;
-    auto backend = open_backend(a.store, std::min<std::size_t>(o.max_inflight, 16));
+    auto backend = open_backend(a.store, o.http.workers);
     auto catalog = load_catalog(a.surveys, a.districts);
     return server::serve(*backend, catalog, o);
 }
@@ -208,6 +214,26 @@ int main(int argc, char** argv) {
         ->type_name("N")
         ->capture_default_str()
         ->check(kAtLeastOne);
+    serve_cmd->add_option("--kiosk-max-inflight", sv.kiosk.in_flight, "Requests one kiosk may have in progress at once")
+        ->type_name("N")
+        ->capture_default_str()
+        ->check(kAtLeastOne);
+    serve_cmd->add_option("--kiosk-rate", sv.kiosk.requests_per_s, "Requests per second one kiosk may send, on average")
+        ->type_name("N")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    serve_cmd
+        ->add_option("--max-connections-per-address", sv.http.per_address,
+                     "Connections one client address may hold open; more are refused")
+        ->type_name("N")
+        ->capture_default_str()
+        ->check(kAtLeastOne);
+    serve_cmd
+        ->add_option("--idle-timeout", sv.http.idle_timeout_s,
+                     "Seconds a connection may stay silent before it is closed")
+        ->type_name("S")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 3600u));
 
     StoreOptions st;
     CLI::App* status_cmd = app.add_subcommand("status", "Count the stored answers, in all and per kiosk");

@@ -310,17 +310,18 @@ std::optional<std::string> opt_text(const std::optional<std::int64_t>& v) {
 class PostgresBackend final : public StoreBackend {
   public:
     // The schema first, on a connection of its own: pooled connections prepare statements on it.
-    PostgresBackend(const std::string& url, std::size_t max_connections) : pool_(url, max_connections) {
+    PostgresBackend(const std::string& url, std::size_t max_connections) : pool_(url, max_connections), front_(url, 2) {
         Connection setup(url);
         migrate(setup);
     }
 
     const char* kind() const override { return "postgresql"; }
 
-    void ping() override { pool_.take()->exec("SELECT 1"); }
+    // Health and token checks have their own connection, so they never queue behind batches.
+    void ping() override { front_.take()->exec("SELECT 1"); }
 
     std::optional<std::string> kiosk_for_token(const std::string& token_hash) override {
-        auto r = pool_.take()->run("auth", {token_hash});
+        auto r = front_.take()->run("auth", {token_hash});
         if (PQntuples(r.get()) == 0) return std::nullopt;
         return value(r.get(), 0, 0);
     }
@@ -448,6 +449,7 @@ class PostgresBackend final : public StoreBackend {
     }
 
     Pool pool_;
+    Pool front_;
 };
 
 }  // namespace

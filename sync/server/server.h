@@ -1,8 +1,10 @@
 #pragma once
-// The /v1 HTTP API of lkp-store on cpp-httplib: health, batches and heartbeats.
+// lkp-store's `serve`: the /v1 API on the HTTP front until SIGTERM or SIGINT.
 #include <cstddef>
 #include <string>
 
+#include "api.h"
+#include "http_server.h"
 #include "protocol/batch.h"
 #include "store_backend.h"
 
@@ -12,7 +14,8 @@ struct ServeOptions {
     std::string host = "127.0.0.1";
     int port = 8080;
     std::string tls_cert, tls_key;  // both empty: plain HTTP
-    std::size_t max_inflight = 32;  // batches processed at once; more get 429
+    http::Limits http;              // http.queue is --max-inflight: batches waiting or being stored
+    KioskLimits kiosk;
 };
 
 // Serves until SIGTERM or SIGINT. Returns the process exit code (0 after a clean stop).

@@ -119,17 +119,20 @@ class SqliteBackend final : public StoreBackend {
         // hundred thousand rows; 64 MB keeps it in memory.
         db_.exec("PRAGMA cache_size=-65536");
         migrate();
+        front_.emplace(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
+        front_->exec("PRAGMA busy_timeout=1000");
     }
 
     const char* kind() const override { return "sqlite"; }
 
+    // The front connection: a WAL reader, so health and token checks never wait for a batch's write.
     void ping() override {
-        guarded([&] { db_.pragma_int("schema_version"); });
+        guarded(*front_, front_mutex_, [&] { front_->pragma_int("schema_version"); });
     }
 
     std::optional<std::string> kiosk_for_token(const std::string& token_hash) override {
-        return guarded([&]() -> std::optional<std::string> {
-            auto st = db_.prepare("SELECT name FROM kiosks WHERE token_hash = ? AND revoked_at IS NULL");
+        return guarded(*front_, front_mutex_, [&]() -> std::optional<std::string> {
+            auto st = front_->prepare("SELECT name FROM kiosks WHERE token_hash = ? AND revoked_at IS NULL");
             st.bind(1, token_hash);
             if (!st.step()) return std::nullopt;
             return st.text_col(0);
@@ -199,11 +202,15 @@ class SqliteBackend final : public StoreBackend {
     // One caller at a time; SQLite's "busy", "full" and I/O errors become Unavailable (503).
     template <typename F>
     std::invoke_result_t<F> guarded(F&& f) {
-        std::lock_guard lock(mutex_);
+        return guarded(db_, mutex_, std::forward<F>(f));
+    }
+    template <typename F>
+    static std::invoke_result_t<F> guarded(Database& db, std::mutex& mutex, F&& f) {
+        std::lock_guard lock(mutex);
         try {
             return f();
         } catch (const DatabaseError& e) {
-            int code = sqlite3_extended_errcode(db_.handle()) & 0xFF;
+            int code = sqlite3_extended_errcode(db.handle()) & 0xFF;
             if (code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_FULL || code == SQLITE_IOERR ||
                 code == SQLITE_CANTOPEN || code == SQLITE_READONLY || code == SQLITE_NOMEM)
                 throw Unavailable(std::string("SQLite: ") + e.what());
@@ -308,6 +315,8 @@ class SqliteBackend final : public StoreBackend {
 
     std::mutex mutex_;
     Database db_;
+    std::mutex front_mutex_;
+    std::optional<Database> front_;  // opened once the schema is current
     const std::string insert_sql_ = insert_response_sql('?');
 };
 

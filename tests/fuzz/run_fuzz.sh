@@ -1,22 +1,37 @@
 #!/usr/bin/env bash
-# Builds the batch-parser fuzz target with clang (libFuzzer, AddressSanitizer, UBSan) and runs it
-# for a bounded time. Exits non-zero on any crash, leak or sanitizer report.
-# Usage: tests/fuzz/run_fuzz.sh SOURCE_DIR WORK_DIR [SECONDS]
+# Builds a fuzz target with clang (libFuzzer, AddressSanitizer, UBSan) and runs it for a bounded
+# time. Exits non-zero on any crash, hang, leak or sanitizer report.
+#   batch: the store's batch and heartbeat parsers and the client's reader of the store's answer
+#   http:  the store's whole request path, raw bytes on a real connection to the real front
+# Usage: tests/fuzz/run_fuzz.sh SOURCE_DIR WORK_DIR [SECONDS] [batch|http]
 set -euo pipefail
-src=$1 work=$2 seconds=${3:-60}
-mkdir -p "$work/corpus"
-cp -n "$src"/tests/fuzz/corpus/* "$work/corpus/" 2>/dev/null || true
+src=$1 work=$2 seconds=${3:-60} target=${4:-batch}
+mkdir -p "$work/$target-corpus"
+seeds=$src/tests/fuzz/corpus
+[ "$target" = http ] && seeds=$src/tests/fuzz/http_corpus
+cp -n "$seeds"/* "$work/$target-corpus/" 2>/dev/null || true
 
 sources=(
-  "$src/tests/fuzz/batch_fuzz.cpp"
-  "$src/sync/protocol/batch.cpp" "$src/sync/protocol/heartbeat.cpp"
+  "$src/sync/protocol/batch.cpp" "$src/sync/protocol/heartbeat.cpp" "$src/sync/protocol/safe_text.cpp"
   "$src/app/core/survey.cpp" "$src/app/core/districts.cpp" "$src/app/core/json_document.cpp"
   "$src/lib/record/response.cpp" "$src/lib/record/response_codec.cpp" "$src/lib/record/utc.cpp"
   "$src/lib/record/uuid.cpp"
 )
+libs=()
+if [ "$target" = http ]; then
+  sources+=(
+    "$src/tests/fuzz/http_fuzz.cpp"
+    "$src/sync/server/api.cpp" "$src/sync/server/http_server.cpp" "$src/sync/server/sqlite_backend.cpp"
+    "$src/sync/server/store_backend.cpp" "$src/sync/server/tokens.cpp" "$src/lib/sqlite/database.cpp"
+  )
+  libs=(-lmicrohttpd -lz -lsqlite3 -lsodium -lpthread)
+else
+  sources+=("$src/tests/fuzz/batch_fuzz.cpp")
+fi
 clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -I"$src/lib" -I"$src/app" -I"$src/sync" -DLKP_SOURCE_DIR="\"$src\"" "${sources[@]}" -o "$work/batch_fuzz"
+  -I"$src/lib" -I"$src/app" -I"$src/sync" -I"$src/sync/server" -DLKP_SOURCE_DIR="\"$src\"" "${sources[@]}" \
+  "${libs[@]}" -o "$work/${target}_fuzz"
 
 # -max_len covers a batch of a few dozen responses; bigger inputs only repeat the same paths.
-"$work/batch_fuzz" -artifact_prefix="$work/" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
-  -print_final_stats=1 "$work/corpus"
+"$work/${target}_fuzz" -artifact_prefix="$work/$target-" -max_total_time="$seconds" -max_len=65536 \
+  -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 "$work/$target-corpus"
