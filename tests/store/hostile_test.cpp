@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <sstream>
 
@@ -21,7 +22,7 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr std::size_t kMaxRssKb = 300 * 1024;  // 300 MiB
-constexpr Millis kInTime = 3s;                  // what a neighbour may wait during an attack
+constexpr Millis kInTime = 3s;                 // what a neighbour may wait during an attack
 // How long an attack runs before the neighbours are tried: its time to bite (a worker pool
 // filling, a queue growing), not a wait for something the test could poll.
 constexpr Millis kBite = 1500ms;
@@ -36,8 +37,38 @@ std::string repeat(const std::string& s, std::size_t n) {
     return out;
 }
 
+// `text` safe to print in a failure message: control bytes (and U+202E) as \xNN, newlines kept.
+std::string visible(const std::string& text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        if ((c < 0x20 && c != '\n') || c == 0x7f || text.compare(i, 3, "\u202e") == 0) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", c);
+            out += hex;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
+// The start of an answer's body, for a failure message.
+std::string brief(const std::string& body) { return visible(body.size() > 300 ? body.substr(0, 300) + "..." : body); }
+
 std::string tail(const std::string& log, std::size_t n = 1500) {
-    return log.size() > n ? "..." + log.substr(log.size() - n) : log;
+    return visible(log.size() > n ? "..." + log.substr(log.size() - n) : log);
+}
+
+// What openssl s_client said about the handshake, without the certificate and session dump.
+std::string handshake_summary(const std::string& out) {
+    std::string summary;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);)
+        if (line.find("Cipher") != std::string::npos || line.find("alert") != std::string::npos ||
+            line.find("error") != std::string::npos || line.find("handshake") != std::string::npos)
+            summary += line + "\n";
+    return summary;
 }
 
 std::vector<std::string> lines(const std::string& text) {
@@ -81,14 +112,14 @@ class Hostile : public StoreTest {
         ProbeResult health = probe_health(server_->port(), kInTime);
         EXPECT_TRUE(health.ok) << during << ": " << health.what << " after " << health.took.count() << " ms";
         ProbeResult kiosk = neighbour_->deliver(kInTime);
-        EXPECT_TRUE(kiosk.ok) << during << ": the real kiosk's batch: " << kiosk.what << " after "
-                              << kiosk.took.count() << " ms";
+        EXPECT_TRUE(kiosk.ok) << during << ": the real kiosk's batch: " << kiosk.what << " after " << kiosk.took.count()
+                              << " ms";
         expect_small(during);
     }
 
     void expect_small(const std::string& when) {
-        EXPECT_LT(sampler_->peak_rss_kb(), kMaxRssKb) << when << ": the store's RSS peaked at "
-                                                      << sampler_->peak_rss_kb() / 1024 << " MiB";
+        EXPECT_LT(sampler_->peak_rss_kb(), kMaxRssKb)
+            << when << ": the store's RSS peaked at " << sampler_->peak_rss_kb() / 1024 << " MiB";
     }
 
     // After every test: the store lives, answers health, and never held more than 300 MiB.
@@ -142,9 +173,9 @@ TEST_P(Hostile, DeepNestingIsRefusedNotACrash) {
         ASSERT_TRUE(r) << "no answer; the store's log:\n" << tail(server_->log());
         if (r->status == 200) {
             auto results = sync::parse_results(r->body, {id});
-            EXPECT_EQ(results.at(0).status, sync::ItemResult::Status::Rejected) << r->body;
+            EXPECT_EQ(results.at(0).status, sync::ItemResult::Status::Rejected) << brief(r->body);
         } else {
-            EXPECT_EQ(r->status, 400) << r->body;
+            EXPECT_EQ(r->status, 400) << brief(r->body);
         }
         EXPECT_LT(r->body.size(), 4096u) << "the answer echoes the input";
     }
@@ -161,7 +192,7 @@ TEST_P(Hostile, SlowHeadersFrom40Sockets) {
     Swarm swarm(server_->port(), {{.count = 40, .opening = request.substr(0, 1), .drip = request.substr(1)}});
     ASSERT_TRUE(swarm.wait_established(10s));
     std::this_thread::sleep_for(kBite);
-    expect_neighbours_served("40 sockets sending a header byte every 3 s");
+    expect_neighbours_served("40 sockets sending a header byte every 3 s: " + swarm.summary());
 }
 
 TEST_P(Hostile, SlowHeadersFrom200Sockets) {
@@ -169,7 +200,7 @@ TEST_P(Hostile, SlowHeadersFrom200Sockets) {
     Swarm swarm(server_->port(), {{.count = 200, .opening = request.substr(0, 1), .drip = request.substr(1)}});
     ASSERT_TRUE(swarm.wait_established(10s));
     std::this_thread::sleep_for(kBite);
-    expect_neighbours_served("200 sockets sending a header byte every 3 s");
+    expect_neighbours_served("200 sockets sending a header byte every 3 s: " + swarm.summary());
 }
 
 TEST_P(Hostile, SlowBodies) {
@@ -181,34 +212,38 @@ TEST_P(Hostile, SlowBodies) {
                                   {.count = 20, .opening = other_kiosk, .drip = body}});
     ASSERT_TRUE(swarm.wait_established(10s));
     std::this_thread::sleep_for(kBite);
-    expect_neighbours_served("40 slow uploads, half without a token");
+    expect_neighbours_served("40 slow uploads, half without a token: " + swarm.summary());
 
     // Without a token: 401 within 1 s of the headers, the body never waited for, then closed.
     // (One the store turns away at once, for the address's connection limit, waits for nothing either.)
+    auto seen_at = Clock::now();
     auto sessions = swarm.sessions(0);
     swarm.stop();
-    std::size_t answered = 0;
+    int answered = 0, waited = 0, not_401 = 0, late = 0, kept_open = 0;
     for (const SwarmSession& s : sessions) {
-        if (s.refused || Clock::now() - s.opened < 2s) continue;
+        if (s.refused) continue;
         if (!s.answered_after) {
-            EXPECT_TRUE(s.closed_after && *s.closed_after <= 1s)
-                << "an upload without a token was neither answered nor closed within 1 s";
+            if (s.closed_after ? *s.closed_after > 1s : seen_at - s.opened >= 1s) ++waited;
             continue;
         }
         ++answered;
-        EXPECT_EQ(s.status, 401);
-        EXPECT_LE(*s.answered_after, 1s) << "the store waited for the body before refusing it";
-        EXPECT_TRUE(s.closed_after && *s.closed_after <= *s.answered_after + 1s)
-            << "the connection was not closed after the 401";
+        not_401 += s.status != 401;
+        late += *s.answered_after > 1s;
+        if (s.closed_after ? *s.closed_after > *s.answered_after + 1s : seen_at - s.opened >= *s.answered_after + 1s)
+            ++kept_open;
     }
-    EXPECT_GT(answered, 0u) << "no upload without a token was answered 401";
+    EXPECT_GT(answered, 0) << "no upload without a token was answered";
+    EXPECT_EQ(waited, 0) << "uploads without a token neither answered nor closed within 1 s";
+    EXPECT_EQ(not_401, 0) << "uploads without a token answered other than 401";
+    EXPECT_EQ(late, 0) << "uploads without a token answered later than 1 s after their headers";
+    EXPECT_EQ(kept_open, 0) << "uploads without a token not closed within 1 s of their answer";
 }
 
 TEST_P(Hostile, IdleSockets) {
     Swarm swarm(server_->port(), {{.count = 200}});
     ASSERT_TRUE(swarm.wait_established(10s));
     std::this_thread::sleep_for(kBite);
-    expect_neighbours_served("200 connections that send nothing");
+    expect_neighbours_served("200 connections that send nothing: " + swarm.summary());
 }
 
 // ---- 5-6. Request smuggling and pipelining: a connection's bytes are read as the client meant them
@@ -218,11 +253,11 @@ void expect_one_answer_then_close(int port, const std::string& request, int stat
     RawConnection c(port);
     ASSERT_TRUE(c.connected());
     c.send(request);
-    bool closed = c.read_until_closed(kInTime);
+    bool closed = c.read_until_closed(2s);
     ParsedResponses got = c.responses();
-    ASSERT_EQ(got.responses.size(), 1u) << "answers: " << got.responses.size() << "; bytes:\n" << c.received();
-    EXPECT_EQ(got.responses[0].status, status) << got.responses[0].body;
-    EXPECT_TRUE(got.rest.empty()) << "after the answer: " << got.rest;
+    ASSERT_EQ(got.responses.size(), 1u) << "answers: " << got.responses.size() << "; bytes:\n" << visible(c.received());
+    EXPECT_EQ(got.responses[0].status, status) << brief(got.responses[0].body);
+    EXPECT_TRUE(got.rest.empty()) << "after the answer: " << visible(got.rest);
     EXPECT_TRUE(closed) << "the connection stayed open after the refusal";
 }
 
@@ -282,7 +317,7 @@ TEST_P(Hostile, PipelinedRequestsAreAllAnswered) {
     ASSERT_EQ(c.send(get + get), 2 * get.size());
     c.read_responses(2, kInTime);
     ParsedResponses got = c.responses();
-    ASSERT_EQ(got.responses.size(), 2u) << c.received();
+    ASSERT_EQ(got.responses.size(), 2u) << visible(c.received());
     EXPECT_EQ(got.responses[0].status, 200);
     EXPECT_EQ(got.responses[1].status, 200);
     expect_neighbours_served("after pipelining");
@@ -362,7 +397,9 @@ TEST_P(Hostile, MemoryAmplificationInParallel) {
         std::string request = batch_request(i == 0 ? over : under, server_->add_kiosk("amplifier-" + std::to_string(i)),
                                             {{"Content-Encoding", "gzip"}});
         attackers.push_back(std::make_unique<Repeat>([&, i, from, request] {
-            std::optional<HttpResponse> r = exchange(server_->port(), request, from, 8s);
+            // A store over the limit has failed already; pushing a shared machine into swap proves no more.
+            if (sampler_->peak_rss_kb() >= kMaxRssKb) return std::this_thread::sleep_for(50ms);
+            std::optional<HttpResponse> r = exchange(server_->port(), request, from, 5s);
             std::lock_guard lock(mutex);
             statuses[i].push_back(r ? r->status : 0);
         }));
@@ -374,18 +411,21 @@ TEST_P(Hostile, MemoryAmplificationInParallel) {
             std::lock_guard lock(mutex);
             return statuses.size() == 8;
         },
-        10s);
+        5s);
     attackers.clear();
-    EXPECT_TRUE(all_answered);
+    EXPECT_TRUE(all_answered) << "not every attacker was answered";
     for (const auto& [i, list] : statuses)
-        for (int status : list)
-            EXPECT_TRUE(status == 413 || status == 400) << "attacker " << i << " got " << status;
+        for (int status : list) EXPECT_TRUE(status == 413 || status == 400) << "attacker " << i << " got " << status;
 }
 
 // ---- 9. Escape codes: nothing from a client reaches a terminal or a log line raw
 
 TEST_P(Hostile, EscapeCodesReachNoTerminalAndNoLog) {
-    const std::string hostile = "\x1b]0;pwned\x07" "\x1b[2J" "\nk9 fake line" "\u202e";
+    const std::string hostile =
+        "\x1b]0;pwned\x07"
+        "\x1b[2J"
+        "\nk9 fake line"
+        "\u202e";
     auto send_heartbeat = [&](const std::string& version, const std::string& error) {
         sync::Heartbeat h{.kiosk_id = kiosk_,
                           .program_version = version,
@@ -393,25 +433,24 @@ TEST_P(Hostile, EscapeCodesReachNoTerminalAndNoLog) {
                           .rejected = 0,
                           .last_error = error,
                           .sent_at = format_utc(std::chrono::system_clock::now())};
-        std::optional<HttpResponse> r =
-            exchange(server_->port(), http_request("POST", sync::kHeartbeatPath,
-                                                   {{"Authorization", "Bearer " + token_},
-                                                    {"Content-Type", "application/json"}},
-                                                   sync::encode_heartbeat(h)));
+        std::optional<HttpResponse> r = exchange(
+            server_->port(), http_request("POST", sync::kHeartbeatPath,
+                                          {{"Authorization", "Bearer " + token_}, {"Content-Type", "application/json"}},
+                                          sync::encode_heartbeat(h)));
         ASSERT_TRUE(r);
-        EXPECT_TRUE(r->status == 204 || r->status == 400) << r->status << " " << r->body;
+        EXPECT_TRUE(r->status == 204 || r->status == 400) << r->status << " " << brief(r->body);
     };
     send_heartbeat("0.1.0" + hostile, hostile);
     send_heartbeat("0.1.0", hostile);  // only the error hostile: a store refusing odd versions stores this one
 
     auto list = server_->cli({"kiosk", "list"});
     ASSERT_EQ(list.exit_code, 0) << list.err;
-    EXPECT_FALSE(has_control_bytes(list.out)) << list.out;
+    EXPECT_FALSE(has_control_bytes(list.out)) << visible(list.out);
     auto listed = lines(list.out);
     EXPECT_EQ(listed.size(), 2u) << "one line per kiosk (" << kiosk_ << ", " << neighbour_->name() << "):\n"
-                                 << list.out;
+                                 << visible(list.out);
     for (const auto& line : listed)
-        EXPECT_TRUE(line.rfind(kiosk_ + " ", 0) == 0 || line.rfind(neighbour_->name() + " ", 0) == 0) << line;
+        EXPECT_TRUE(line.rfind(kiosk_ + " ", 0) == 0 || line.rfind(neighbour_->name() + " ", 0) == 0) << visible(line);
 
     // A request line with an encoded newline and ESC, and a raw ESC in a header: each request
     // stays one log line, without a control byte.
@@ -429,13 +468,14 @@ TEST_P(Hostile, EscapeCodesReachNoTerminalAndNoLog) {
 
     std::string log = server_->log();
     EXPECT_EQ(log.find('\x1b'), std::string::npos) << "ESC in the log:\n" << tail(log);
-    EXPECT_FALSE(has_control_bytes(new_log())) << new_log();
+    EXPECT_FALSE(has_control_bytes(new_log())) << visible(new_log());
     auto logged_lines = lines(new_log());
     EXPECT_LE(std::count_if(logged_lines.begin(), logged_lines.end(),
                             [](const std::string& l) { return l.find("nope") != std::string::npos; }),
               1)
-        << new_log();
-    for (const auto& line : logged_lines) EXPECT_NE(line.rfind("FORGED", 0), 0u) << "a forged log line: " << line;
+        << visible(new_log());
+    for (const auto& line : logged_lines)
+        EXPECT_NE(line.rfind("FORGED", 0), 0u) << "a forged log line: " << visible(line);
     expect_neighbours_served("after escape codes");
 }
 
@@ -456,12 +496,13 @@ TEST_P(Hostile, TlsRefusesCiphersWithoutForwardSecrecy) {
     };
     TimedRun weak = handshake("AES128-SHA");
     ASSERT_TRUE(weak.finished);
-    EXPECT_NE(weak.exit_code, 0) << weak.out;
-    EXPECT_EQ(weak.out.find("Cipher is AES128-SHA"), std::string::npos) << weak.out;
+    EXPECT_NE(weak.exit_code, 0) << handshake_summary(weak.out);
+    EXPECT_EQ(weak.out.find("Cipher is AES128-SHA"), std::string::npos) << handshake_summary(weak.out);
     TimedRun strong = handshake("ECDHE-RSA-AES128-GCM-SHA256");
     ASSERT_TRUE(strong.finished);
-    EXPECT_EQ(strong.exit_code, 0) << strong.out;
-    EXPECT_NE(strong.out.find("Cipher is ECDHE-RSA-AES128-GCM-SHA256"), std::string::npos) << strong.out;
+    EXPECT_EQ(strong.exit_code, 0) << handshake_summary(strong.out);
+    EXPECT_NE(strong.out.find("Cipher is ECDHE-RSA-AES128-GCM-SHA256"), std::string::npos)
+        << handshake_summary(strong.out);
 }
 
 // ---- 503: an unauthenticated client learns nothing of where or how the data is kept
@@ -470,7 +511,7 @@ TEST_P(Hostile, UnavailableStorageTellsNoPathOrSql) {
     if (!PostgresCluster::available()) GTEST_SKIP() << "PostgreSQL 15 is not installed";
     // A cluster of this test's own, stopped under the running store.
     auto cluster = std::make_unique<PostgresCluster>();
-    postgres_url_ = cluster->create_database("unavailable");
+    postgres_url_ = cluster->create_database("hostile_secret_db");
     token_.clear();
     restart({});
     cluster.reset();
@@ -478,15 +519,21 @@ TEST_P(Hostile, UnavailableStorageTellsNoPathOrSql) {
 
     std::string port = postgres_url_.substr(postgres_url_.rfind(':') + 1);
     port = port.substr(0, port.find('/'));
-    std::vector<std::string> secrets{"/tmp/", "postgresql://", "lkp@", "unavailable", "127.0.0.1", ":" + port,
-                                     "SELECT", "INSERT", "UPDATE", "DELETE", " FROM ", "WHERE", "kiosks"};
+    std::vector<std::string> secrets{"/tmp/",     "postgresql://",
+                                     "lkp@",      "hostile_secret_db",
+                                     "127.0.0.1", port,
+                                     "SELECT",    "INSERT",
+                                     "UPDATE",    "DELETE",
+                                     " FROM ",    "WHERE",
+                                     "kiosks"};
     for (const auto& request : {http_request("GET", sync::kHealthPath),
                                 batch_request("{\"responses\": []}", "lkp_" + std::string(43, 'A'))}) {
         SCOPED_TRACE(request.substr(0, request.find('\r')));
         std::optional<HttpResponse> r = exchange(server_->port(), request, kAttacker, 10s);
         ASSERT_TRUE(r);
-        EXPECT_EQ(r->status, 503) << r->body;
-        for (const auto& secret : secrets) EXPECT_EQ(r->body.find(secret), std::string::npos) << secret << ": " << r->body;
+        EXPECT_EQ(r->status, 503) << brief(r->body);
+        for (const auto& secret : secrets)
+            EXPECT_EQ(r->body.find(secret), std::string::npos) << secret << ": " << brief(r->body);
     }
 }
 
@@ -509,17 +556,17 @@ TEST_P(HostileOnBothBackends, NulBytesAreRejectedByField) {
     std::string body = Json{{"responses", {bad_flags, Json(record::to_wire(good))}}}.dump();
     std::string key = new_uuid_v4();
     auto send = [&](const std::string& b) {
-        return exchange(server_->port(),
-                        http_request("POST", sync::kBatchPath,
-                                     {{"Authorization", "Bearer " + token_},
-                                      {"Idempotency-Key", key},
-                                      {"Content-Type", "application/json"}},
-                                     b),
-                        kAttacker, 10s);
+        return exchange(
+            server_->port(),
+            http_request(
+                "POST", sync::kBatchPath,
+                {{"Authorization", "Bearer " + token_}, {"Idempotency-Key", key}, {"Content-Type", "application/json"}},
+                b),
+            kAttacker, 10s);
     };
     std::optional<HttpResponse> first = send(body);
     ASSERT_TRUE(first);
-    ASSERT_EQ(first->status, 200) << first->body;
+    ASSERT_EQ(first->status, 200) << brief(first->body);
     auto results = sync::parse_results(first->body, {flagged.id, good.id});
     EXPECT_EQ(results.at(0).status, sync::ItemResult::Status::Rejected);
     EXPECT_EQ(results.at(0).field, "flags") << results.at(0).reason;
@@ -534,7 +581,7 @@ TEST_P(HostileOnBothBackends, NulBytesAreRejectedByField) {
     key = new_uuid_v4();
     std::optional<HttpResponse> cut = send(Json{{"responses", {bad_location, Json(record::to_wire(good2))}}}.dump());
     ASSERT_TRUE(cut);
-    ASSERT_EQ(cut->status, 200) << cut->body;
+    ASSERT_EQ(cut->status, 200) << brief(cut->body);
     results = sync::parse_results(cut->body, {located.id, good2.id});
     EXPECT_EQ(results.at(0).status, sync::ItemResult::Status::Rejected) << "a NUL in location was cut, not refused";
     EXPECT_EQ(results.at(0).field, "location") << results.at(0).reason;

@@ -17,6 +17,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -255,8 +257,7 @@ bool RawConnection::read_until_closed(Millis limit) {
 }
 
 bool RawConnection::read_responses(std::size_t n, Millis limit) {
-    return read_until([&](const std::string& in) { return parse_responses(in, closed_).responses.size() >= n; },
-                      limit);
+    return read_until([&](const std::string& in) { return parse_responses(in, closed_).responses.size() >= n; }, limit);
 }
 
 std::optional<HttpResponse> exchange(int port, const std::string& request, const std::string& from, Millis limit) {
@@ -270,16 +271,48 @@ std::optional<HttpResponse> exchange(int port, const std::string& request, const
 
 // ---- Many slow connections at once
 
+std::set<Peer> store_peers(int port, std::size_t& accept_queue) {
+    std::set<Peer> peers;
+    accept_queue = 0;
+    // A store listening on an IPv6 socket sees IPv4 clients as ::ffff:a.b.c.d, in tcp6.
+    for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+        std::ifstream in(table);
+        std::string line;
+        std::getline(in, line);  // the column names
+        while (std::getline(in, line)) {
+            // "  sl  local_address rem_address   st tx_queue:rx_queue ...": an address is its raw
+            // (network order) 32-bit words in hex, the port and the rest in hex
+            std::istringstream fields(line);
+            std::string sl, local, remote, state, queues;
+            fields >> sl >> local >> remote >> state >> queues;
+            std::size_t lcolon = local.find(':'), rcolon = remote.find(':');
+            if (lcolon == std::string::npos || rcolon < 8 || std::stoi(local.substr(lcolon + 1), nullptr, 16) != port)
+                continue;
+            if (state == "0A")  // LISTEN: rx_queue is the length of the accept queue
+                accept_queue += std::stoul(queues.substr(queues.find(':') + 1), nullptr, 16);
+            else if (state == "03")  // SYN_RECV: the handshake is not complete
+                ++accept_queue;
+            else
+                peers.insert({static_cast<std::uint32_t>(std::stoul(remote.substr(rcolon - 8, 8), nullptr, 16)),
+                              static_cast<std::uint16_t>(std::stoul(remote.substr(rcolon + 1), nullptr, 16))});
+        }
+    }
+    return peers;
+}
+
 struct Swarm::Conn {
     enum class State { Waiting, Connecting, Open, Done };
     int group = 0;
     State state = State::Waiting;
     int fd = -1;
-    Clock::time_point due;  // Waiting: when to connect; Connecting: when to give up; Open: next drip byte
+    Clock::time_point due;      // Waiting: when to connect; Open: when the next drip byte goes
+    Clock::time_point started;  // when connect() was called
+    bool confirmed = false;     // the store's side of the connection exists
+    Peer self{};                // this end's address and port, as the store sees them
     std::size_t dripped = 0;
     std::size_t session = 0;
-    std::string head;  // the first bytes of the answer, enough for its status line
-    bool ever_started = false;
+    std::string head;      // the first bytes of the answer, enough for its status line
+    bool settled = false;  // confirmed, refused or closed at least once
 };
 
 Swarm::Swarm(int port, std::vector<SwarmGroup> groups)
@@ -310,67 +343,109 @@ std::size_t Swarm::open_connections() const {
     return open_;
 }
 
+std::string Swarm::summary() const {
+    std::lock_guard lock(mutex_);
+    std::string out = std::to_string(open_) + " open now;";
+    for (std::size_t g = 0; g < sessions_.size(); ++g) {
+        std::map<int, int> statuses;
+        int closed = 0, refused = 0;
+        for (const SwarmSession& s : sessions_[g]) {
+            if (s.answered_after) ++statuses[s.status];
+            closed += s.closed_after ? 1 : 0;
+            refused += s.refused ? 1 : 0;
+        }
+        out += " group " + std::to_string(g) + ": " + std::to_string(sessions_[g].size()) + " connections, " +
+               std::to_string(closed) + " closed by the store, " + std::to_string(refused) + " refused";
+        for (const auto& [status, n] : statuses)
+            out += ", " + std::to_string(n) + " answered " + std::to_string(status);
+        out += ";";
+    }
+    return out;
+}
+
+// A burst of connections overflows a small listen backlog (cpp-httplib's is 5): the kernel then
+// answers with SYN cookies and drops the handshake's last ACK, leaving connections that are open
+// on the client's side only, which would make the attack weaker than it looks. So the swarm
+// connects a few at a time, and counts a connection only once the store's side of it exists.
 void Swarm::run(std::stop_token stop) {
+    constexpr std::size_t kAtOnce = 4;         // connections not yet confirmed, queued ones included
+    constexpr Millis kConfirmWithin = 1000ms;  // else the handshake was lost: connect again later
     std::vector<Conn> conns;
     for (std::size_t g = 0; g < groups_.size(); ++g)
-        for (int i = 0; i < groups_[g].count; ++i) conns.push_back(Conn{.group = static_cast<int>(g), .due = Clock::now()});
+        for (int i = 0; i < groups_[g].count; ++i)
+            conns.push_back(Conn{.group = static_cast<int>(g), .due = Clock::now()});
 
-    auto close_conn = [&](Conn& c, bool by_store) {
-        const SwarmGroup& g = groups_[static_cast<std::size_t>(c.group)];
-        std::lock_guard lock(mutex_);
-        if (by_store) {
-            SwarmSession& s = sessions_[static_cast<std::size_t>(c.group)][c.session];
-            s.closed_after = since(s.opened);
-        }
-        if (c.state == Conn::State::Open) --open_;
-        ::close(c.fd);
-        c.fd = -1;
-        c.state = g.reconnect ? Conn::State::Waiting : Conn::State::Done;
-        c.due = Clock::now() + g.tick;
+    auto group_of = [&](const Conn& c) -> const SwarmGroup& { return groups_[static_cast<std::size_t>(c.group)]; };
+    auto session_of = [&](const Conn& c) -> SwarmSession& {
+        return sessions_[static_cast<std::size_t>(c.group)][c.session];
     };
-    auto refused = [&](Conn& c) {
-        const SwarmGroup& g = groups_[static_cast<std::size_t>(c.group)];
+    // Ends a connection; the next one of its slot starts a tick later (or never).
+    auto end = [&](Conn& c, bool by_store, bool refused) {
+        std::lock_guard lock(mutex_);
+        if (c.state == Conn::State::Open) {
+            if (by_store) session_of(c).closed_after = since(session_of(c).opened);
+            if (refused) session_of(c).refused = true;
+            --open_;
+        } else if (refused) {
+            sessions_[static_cast<std::size_t>(c.group)].push_back(
+                SwarmSession{.opened = Clock::now(), .refused = true});
+        }
         if (c.fd >= 0) ::close(c.fd);
         c.fd = -1;
-        std::lock_guard lock(mutex_);
-        sessions_[static_cast<std::size_t>(c.group)].push_back(SwarmSession{.opened = Clock::now(), .refused = true});
-        c.state = g.reconnect ? Conn::State::Waiting : Conn::State::Done;
-        c.due = Clock::now() + g.tick;
+        c.settled = true;
+        c.confirmed = false;
+        c.state = group_of(c).reconnect ? Conn::State::Waiting : Conn::State::Done;
+        c.due = Clock::now() + group_of(c).tick;
+    };
+    auto pending = [](const Conn& c) {
+        return c.state == Conn::State::Connecting || (c.state == Conn::State::Open && !c.confirmed);
     };
 
     std::vector<pollfd> fds;
     std::vector<Conn*> polled;
     while (!stop.stop_requested()) {
         auto now = Clock::now();
-        Clock::time_point next = now + 50ms;  // to see a stop request soon
+        bool ramping = std::any_of(conns.begin(), conns.end(), [&](const Conn& c) {
+            return pending(c) || (c.state == Conn::State::Waiting && now >= c.due);
+        });
+        std::size_t in_progress = 0;
+        if (ramping) {
+            std::size_t queued = 0;
+            std::set<Peer> peers = store_peers(port_, queued);
+            in_progress = queued;
+            for (Conn& c : conns) {
+                if (c.state == Conn::State::Open && !c.confirmed && peers.count(c.self)) c.confirmed = c.settled = true;
+                if (pending(c) && now - c.started > kConfirmWithin) end(c, false, true);
+                if (pending(c)) ++in_progress;
+            }
+        }
+        Clock::time_point next = now + (ramping ? 5ms : 50ms);
         for (Conn& c : conns) {
-            const SwarmGroup& g = groups_[static_cast<std::size_t>(c.group)];
-            if (c.state == Conn::State::Waiting && now >= c.due) {
+            const SwarmGroup& g = group_of(c);
+            if (c.state == Conn::State::Waiting && now >= c.due && in_progress < kAtOnce) {
                 c.fd = start_connect(port_, g.from);
-                c.ever_started = true;
+                c.started = now;
                 if (c.fd < 0) {
-                    refused(c);
-                } else {
-                    c.state = Conn::State::Connecting;
-                    c.due = now + 3s;
+                    end(c, false, true);
+                    continue;
                 }
-            } else if (c.state == Conn::State::Connecting && now >= c.due) {
-                refused(c);
+                sockaddr_in self{};
+                socklen_t len = sizeof self;
+                ::getsockname(c.fd, reinterpret_cast<sockaddr*>(&self), &len);
+                c.self = {self.sin_addr.s_addr, ntohs(self.sin_port)};
+                c.state = Conn::State::Connecting;
+                ++in_progress;
             } else if (c.state == Conn::State::Open && now >= c.due) {
                 if (c.dripped < g.drip.size() &&
                     ::send(c.fd, g.drip.data() + c.dripped, 1, MSG_NOSIGNAL | MSG_DONTWAIT) == 1)
                     ++c.dripped;
                 c.due = now + g.tick;
             }
-            if (c.state != Conn::State::Done) next = std::min(next, c.due);
+            if (c.state == Conn::State::Open || c.state == Conn::State::Waiting) next = std::min(next, c.due);
         }
         {
             std::lock_guard lock(mutex_);
-            bool all = std::all_of(conns.begin(), conns.end(), [](const Conn& c) {
-                return c.state == Conn::State::Open || c.state == Conn::State::Done ||
-                       (c.ever_started && c.state == Conn::State::Waiting);
-            });
-            if (all && !established_) {
+            if (!established_ && std::all_of(conns.begin(), conns.end(), [](const Conn& c) { return c.settled; })) {
                 established_ = true;
                 wake_.notify_all();
             }
@@ -379,20 +454,23 @@ void Swarm::run(std::stop_token stop) {
         fds.clear();
         polled.clear();
         for (Conn& c : conns) {
-            if (c.state == Conn::State::Connecting) fds.push_back({c.fd, POLLOUT, 0});
-            else if (c.state == Conn::State::Open) fds.push_back({c.fd, POLLIN, 0});
-            else continue;
+            if (c.state == Conn::State::Connecting)
+                fds.push_back({c.fd, POLLOUT, 0});
+            else if (c.state == Conn::State::Open)
+                fds.push_back({c.fd, POLLIN, 0});
+            else
+                continue;
             polled.push_back(&c);
         }
-        ::poll(fds.data(), fds.size(), poll_ms(std::chrono::duration_cast<Millis>(next - Clock::now()) + 1ms));
+        ::poll(fds.data(), fds.size(), poll_ms(std::chrono::duration_cast<Millis>(next - Clock::now())));
 
         for (std::size_t i = 0; i < fds.size(); ++i) {
             Conn& c = *polled[i];
-            const SwarmGroup& g = groups_[static_cast<std::size_t>(c.group)];
+            const SwarmGroup& g = group_of(c);
             if (!fds[i].revents) continue;
             if (c.state == Conn::State::Connecting) {
                 if (!connect_succeeded(c.fd)) {
-                    refused(c);
+                    end(c, false, true);
                     continue;
                 }
                 ::send(c.fd, g.opening.data(), g.opening.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -412,14 +490,14 @@ void Swarm::run(std::stop_token stop) {
             if (n > 0) {
                 if (c.head.size() < 4096) c.head.append(buf, static_cast<std::size_t>(n));
                 std::lock_guard lock(mutex_);
-                SwarmSession& s = sessions_[static_cast<std::size_t>(c.group)][c.session];
+                SwarmSession& s = session_of(c);
                 int status = status_line(c.head);
                 if (status != 0 && !s.answered_after) {
                     s.answered_after = since(s.opened);
                     s.status = status;
                 }
             } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-                close_conn(c, true);
+                end(c, true, false);
             }
         }
     }
@@ -502,10 +580,10 @@ ProbeResult RealKiosk::deliver(Millis limit) {
         auto db = KioskDatabase::open(dir_.file("kiosk"));
         db.save(answer);
     }
-    TimedRun run = run_with_limit({LKP_KIOSK_BIN, "sync", "--once", "--data-dir", dir_.file("kiosk"), "--store-url",
-                                   store_.url(), "--token-file", dir_.file("token"), "--timeout",
-                                   std::to_string((limit.count() + 999) / 1000), "--max-failures", "1"},
-                                  limit);
+    TimedRun run = run_with_limit(
+        {LKP_KIOSK_BIN, "sync", "--once", "--data-dir", dir_.file("kiosk"), "--store-url", store_.url(), "--token-file",
+         dir_.file("token"), "--timeout", std::to_string((limit.count() + 999) / 1000), "--max-failures", "1"},
+        limit);
     ProbeResult r{.took = run.took};
     if (!run.finished) {
         r.what = "lkp-kiosk sync --once did not finish within " + std::to_string(limit.count()) + " ms";

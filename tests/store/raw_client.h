@@ -7,13 +7,14 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstdint>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -101,6 +102,12 @@ std::optional<HttpResponse> exchange(int port, const std::string& request, const
 
 // ---- Many slow connections at once
 
+// One end of a TCP connection: an IPv4 address as in sin_addr.s_addr, and a port.
+using Peer = std::pair<std::uint32_t, std::uint16_t>;
+// The store's side of the connections to 127.0.0.1:port, read from /proc/net/tcp: the clients'
+// ends of those the kernel has completed; `accept_queue` counts those it holds unaccepted.
+std::set<Peer> store_peers(int port, std::size_t& accept_queue);
+
 // One kind of connection in a swarm: `count` of them from `from`, each sending `opening` as soon
 // as it is connected and then one byte of `drip` per `tick`. One the store closes is opened again
 // at the next tick (and sends its opening again), as an attacker would.
@@ -115,11 +122,11 @@ struct SwarmGroup {
 
 // One connection's life in a swarm group.
 struct SwarmSession {
-    Clock::time_point opened;                  // when its opening was sent
-    std::optional<Millis> answered_after;      // a status line came, this long after the opening
-    int status = 0;                            // of the first status line
-    std::optional<Millis> closed_after;        // the store closed it, this long after the opening
-    bool refused = false;                      // the connect failed or timed out
+    Clock::time_point opened;              // when its opening was sent
+    std::optional<Millis> answered_after;  // a status line came, this long after the opening
+    int status = 0;                        // of the first status line
+    std::optional<Millis> closed_after;    // the store closed it, this long after the opening
+    bool refused = false;                  // the connect failed or timed out
 };
 
 class Swarm {
@@ -128,10 +135,13 @@ class Swarm {
     ~Swarm();                                         // closes every connection
     Swarm(const Swarm&) = delete;
     void stop();
-    // True once every connection was connected (or refused) and sent its opening once.
+    // True once every connection was confirmed open by the store's side (or refused, or closed by
+    // the store) at least once.
     bool wait_established(Millis limit);
     std::vector<SwarmSession> sessions(int group) const;  // all lives so far, the open ones too
     std::size_t open_connections() const;
+    // For failure messages: per group, how many lives, answered (by status), closed, refused.
+    std::string summary() const;
 
   private:
     struct Conn;
