@@ -286,7 +286,10 @@ std::set<Peer> store_peers(int port, std::size_t& accept_queue) {
             std::string sl, local, remote, state, queues;
             fields >> sl >> local >> remote >> state >> queues;
             std::size_t lcolon = local.find(':'), rcolon = remote.find(':');
-            if (lcolon == std::string::npos || rcolon < 8 || std::stoi(local.substr(lcolon + 1), nullptr, 16) != port)
+            // The store's end is 127.0.0.1:port (plain, or IPv4-mapped in tcp6; a listener may be on any address)
+            std::string address = lcolon < 8 ? "" : local.substr(lcolon - 8, 8);
+            if (rcolon < 8 || (address != "0100007F" && !(state == "0A" && address == "00000000")) ||
+                std::stoi(local.substr(lcolon + 1), nullptr, 16) != port)
                 continue;
             if (state == "0A")  // LISTEN: rx_queue is the length of the accept queue
                 accept_queue += std::stoul(queues.substr(queues.find(':') + 1), nullptr, 16);
