@@ -86,6 +86,11 @@ std::vector<std::string> sqlite_column(const std::string& path, const std::strin
 
 }  // namespace
 
+std::string store_bin() {
+    const char* other = std::getenv("LKP_TEST_STORE_BIN");
+    return other && *other ? other : LKP_STORE_BIN;
+}
+
 int free_port() {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
@@ -158,7 +163,7 @@ std::vector<std::string> StoreServer::db_args() const {
 }
 
 void StoreServer::start() {
-    std::vector<std::string> argv = {LKP_STORE_BIN, "serve", "--listen", "127.0.0.1:" + std::to_string(port_)};
+    std::vector<std::string> argv = {store_bin(), "serve", "--listen", "127.0.0.1:" + std::to_string(port_)};
     for (const auto& a : db_args()) argv.push_back(a);
     for (const auto& a : options_.extra_args) argv.push_back(a);
     std::vector<char*> args;
@@ -208,7 +213,7 @@ void StoreServer::stop() {
 }
 
 StoreServer::CliResult StoreServer::cli(const std::vector<std::string>& args) const {
-    std::vector<std::string> argv = {LKP_STORE_BIN};
+    std::vector<std::string> argv = {store_bin()};
     argv.insert(argv.end(), args.begin(), args.end());
     for (const auto& a : db_args()) argv.push_back(a);
     RunResult r = run(argv);

@@ -43,6 +43,7 @@ class StoreServer {
     void kill9();  // SIGKILL, then waits for the process to be gone
     void stop();   // SIGTERM, waits
     bool running() const { return pid_ > 0; }
+    pid_t pid() const { return pid_; }  // -1 when not running
     int port() const { return port_; }
     std::string url() const;                   // http://127.0.0.1:PORT
     std::vector<std::string> db_args() const;  // {"--db", FILE} or {"--postgres", URL}
@@ -69,6 +70,10 @@ class StoreServer {
     int port_ = 0;
     pid_t pid_ = -1;
 };
+
+// The lkp-store binary tests run: $LKP_TEST_STORE_BIN when set (to try the tests on another
+// build, e.g. an older release), else the one built with the tests.
+std::string store_bin();
 
 // A free TCP port on 127.0.0.1 (bound and released; good enough for tests run one per port).
 int free_port();
