@@ -192,6 +192,7 @@ struct Server::Impl {
         MHD_Result ok = MHD_queue_response(x.connection, static_cast<unsigned>(reply.status), r);
         MHD_destroy_response(r);
         x.status = reply.status;
+        x.route.hold.reset();  // the answer is out: a kiosk's in-flight place is free for its next request
         if (!reply.log_note.empty()) x.log_note += (x.log_note.empty() ? "" : " ") + reply.log_note;
         x.phase = Exchange::Phase::Done;
         return ok;
