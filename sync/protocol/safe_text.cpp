@@ -1,4 +1,5 @@
 #include "safe_text.h"
+
 #include <cstdio>
 namespace lkp::sync {
 std::string for_terminal(std::string_view s, std::size_t max_bytes) {
@@ -8,8 +9,9 @@ std::string for_terminal(std::string_view s, std::size_t max_bytes) {
             char b[5];
             std::snprintf(b, sizeof b, "\\x%02x", c);
             out += b;
-        } else out += static_cast<char>(c);
+        } else
+            out += static_cast<char>(c);
     }
     return out;
 }
-}
+}  // namespace lkp::sync

@@ -85,13 +85,14 @@ Api::Api(StoreBackend& backend, const sync::SurveyCatalog& catalog, KioskLimits 
 
 // Unknown paths and wrong methods are answered before anything else is looked at.
 Route Api::route(const http::RequestHead& head) {
-    const char* allowed = head.path == sync::kHealthPath                                     ? "GET"
+    const char* allowed = head.path == sync::kHealthPath                                       ? "GET"
                           : head.path == sync::kBatchPath || head.path == sync::kHeartbeatPath ? "POST"
                                                                                                : nullptr;
     if (!allowed) return answer(problem(404, "Not found", "no such resource"));
     if (head.method != allowed)
-        return answer(with_header(problem(405, "Method not allowed", std::string("this resource accepts only ") + allowed),
-                                  "Allow", allowed));
+        return answer(
+            with_header(problem(405, "Method not allowed", std::string("this resource accepts only ") + allowed),
+                        "Allow", allowed));
     if (head.path == sync::kHealthPath) return health();
     if (head.path == sync::kBatchPath) return batch(head);
     return heartbeat(head);
@@ -135,12 +136,12 @@ Api::Admission Api::admit(const http::RequestHead& head) {
                         k.tokens + limits_.requests_per_s * std::chrono::duration<double>(now - k.refilled).count());
     k.refilled = now;
     if (k.in_flight >= limits_.in_flight || k.tokens < 1) {
-        a.refusal = with_header(problem(429, "Too many requests",
-                                        k.in_flight >= limits_.in_flight
-                                            ? "this kiosk already has " + std::to_string(k.in_flight) +
-                                                  " requests in progress; send one at a time"
-                                            : "this kiosk sends too often; retry shortly"),
-                                "Retry-After", "1");
+        a.refusal = with_header(
+            problem(429, "Too many requests",
+                    k.in_flight >= limits_.in_flight ? "this kiosk already has " + std::to_string(k.in_flight) +
+                                                           " requests in progress; send one at a time"
+                                                     : "this kiosk sends too often; retry shortly"),
+            "Retry-After", "1");
         return a;
     }
     k.tokens -= 1;

@@ -15,7 +15,7 @@
 namespace lkp::server {
 
 struct KioskLimits {
-    std::size_t in_flight = 2;  // a kiosk sends one batch at a time; two allows a retry beside a slow one
+    std::size_t in_flight = 2;    // a kiosk sends one batch at a time; two allows a retry beside a slow one
     double requests_per_s = 200;  // sustained; a backlog drain of 200-answer batches needs about 100/s
     double burst = 400;           // twice the rate: a kiosk back online may send quickly for two seconds
 };

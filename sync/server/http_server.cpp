@@ -111,7 +111,8 @@ bool RequestHead::has_body() const {
 }
 
 Reply problem(int status, const std::string& title, const std::string& detail) {
-    return Reply{.status = status, .content_type = "application/problem+json",
+    return Reply{.status = status,
+                 .content_type = "application/problem+json",
                  .body = sync::problem_json(status, title, detail)};
 }
 
@@ -239,10 +240,9 @@ struct Server::Impl {
         if (encoding == "gzip")
             x.inflater = std::make_unique<Inflater>();
         else if (!encoding.empty() && encoding != "identity")
-            return send(x,
-                        problem(415, "Unsupported Content-Encoding",
-                                "send the body plain or with Content-Encoding: gzip"),
-                        true);
+            return send(
+                x, problem(415, "Unsupported Content-Encoding", "send the body plain or with Content-Encoding: gzip"),
+                true);
         std::string length = head.header("content-length");
         std::size_t declared = 0;
         auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), declared);
@@ -300,8 +300,8 @@ struct Server::Impl {
         return MHD_YES;
     }
 
-    static MHD_Result access(void* cls, MHD_Connection* connection, const char* url, const char* method,
-                             const char*, const char* upload_data, std::size_t* upload_data_size, void** req_cls) {
+    static MHD_Result access(void* cls, MHD_Connection* connection, const char* url, const char* method, const char*,
+                             const char* upload_data, std::size_t* upload_data_size, void** req_cls) {
         auto& self = *static_cast<Impl*>(cls);
         if (!*req_cls) *req_cls = new Exchange;
         auto& x = *static_cast<Exchange*>(*req_cls);
@@ -429,8 +429,8 @@ void Server::start(const std::string& host, int port) {
         o.push_back({MHD_OPTION_HTTPS_PRIORITIES, 0, const_cast<char*>(kTlsPriorities)});
     }
     o.push_back({MHD_OPTION_END, 0, nullptr});
-    d.daemon = MHD_start_daemon(flags, 0, nullptr, nullptr, &Impl::access, &d, MHD_OPTION_ARRAY, o.data(),
-                                MHD_OPTION_END);
+    d.daemon =
+        MHD_start_daemon(flags, 0, nullptr, nullptr, &Impl::access, &d, MHD_OPTION_ARRAY, o.data(), MHD_OPTION_END);
     if (!d.daemon) {
         d.workers.reset();
         throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) +

@@ -88,8 +88,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static unsigned inputs = 0;
     if (++inputs % 64 == 0) {
         static const std::string health = "GET /v1/health HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n";
-        std::string answer = exchange(connect_to(s, 5000), reinterpret_cast<const std::uint8_t*>(health.data()),
-                                      health.size());
+        std::string answer =
+            exchange(connect_to(s, 5000), reinterpret_cast<const std::uint8_t*>(health.data()), health.size());
         if (answer.rfind("HTTP/1.1 200 ", 0) != 0) __builtin_trap();
     }
     return 0;

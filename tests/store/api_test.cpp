@@ -2,6 +2,8 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include "protocol/heartbeat.h"
 #include "store_fixture.h"
 
@@ -88,6 +90,59 @@ TEST_P(ApiTest, HeartbeatIsStoredAndListed) {
     EXPECT_EQ(wrong.status, 403);
     EXPECT_TRUE(is_problem(wrong));
     EXPECT_EQ(post(sync::kHeartbeatPath, "{\"kiosk_id\": 5}", auth).status, 400);
+}
+
+sync::Heartbeat heartbeat_of(const std::string& kiosk) {
+    return {.kiosk_id = kiosk,
+            .program_version = "0.1.0",
+            .unsent = 0,
+            .rejected = 0,
+            .last_error = "",
+            .sent_at = format_utc(std::chrono::system_clock::now())};
+}
+
+// A kiosk (or a stolen token) sending faster than --kiosk-rate is told to wait; the burst is
+// twice the rate, and another kiosk is not affected.
+TEST_P(ApiTest, AKioskSendingTooOftenGets429AndOthersDoNot) {
+    start_server({"--kiosk-rate", "2"});
+    std::string other_token = server_->add_kiosk("kiosk-2");
+    httplib::Headers auth{{"Authorization", "Bearer " + token_}};
+    std::vector<int> statuses;
+    for (int i = 0; i < 10; ++i)
+        statuses.push_back(post(sync::kHeartbeatPath, sync::encode_heartbeat(heartbeat_of(kiosk_)), auth).status);
+    EXPECT_EQ(statuses.front(), 204);
+    ASSERT_EQ(statuses.back(), 429) << "10 heartbeats at once, but only a burst of 4 is allowed";
+    EXPECT_GE(std::count(statuses.begin(), statuses.end(), 204), 4);
+    Reply refused = post(sync::kHeartbeatPath, sync::encode_heartbeat(heartbeat_of(kiosk_)), auth);
+    EXPECT_EQ(refused.header("Retry-After"), "1");
+    EXPECT_TRUE(is_problem(refused)) << refused.body;
+    Reply other = post(sync::kHeartbeatPath, sync::encode_heartbeat(heartbeat_of("kiosk-2")),
+                       {{"Authorization", "Bearer " + other_token}});
+    EXPECT_EQ(other.status, 204) << other.body;
+}
+
+// Each request's log line names its own client address and kiosk, never the previous one's.
+TEST_P(ApiTest, LogLineNamesTheClientAndOnlyThisRequestsKiosk) {
+    ASSERT_EQ(post_batch(std::vector<Response>{valid_response(kiosk_)}).status, 200);
+    ASSERT_EQ(get(sync::kHealthPath).status, 200);
+    Reply anonymous = post(sync::kHeartbeatPath, "{}", {});
+    ASSERT_EQ(anonymous.status, 401);
+    std::string log = server_->log();
+    std::vector<std::string> lines;
+    for (std::size_t at = 0, end; (end = log.find('\n', at)) != std::string::npos; at = end + 1)
+        lines.push_back(log.substr(at, end - at));
+    auto line_of = [&](const std::string& what) {
+        for (const auto& l : lines)
+            if (l.find(what) != std::string::npos) return l;
+        return std::string();
+    };
+    EXPECT_EQ(line_of("POST /v1/batches 200").rfind("127.0.0.1 ", 0), 0u) << log;
+    EXPECT_NE(line_of("POST /v1/batches 200").find("kiosk=" + kiosk_), std::string::npos) << log;
+    std::string health = line_of("GET /v1/health 200"), refused = line_of("POST /v1/heartbeat 401");
+    ASSERT_FALSE(health.empty()) << log;
+    ASSERT_FALSE(refused.empty()) << log;
+    EXPECT_EQ(health.find("kiosk="), std::string::npos) << health;
+    EXPECT_EQ(refused.find("kiosk="), std::string::npos) << refused;
 }
 
 TEST_P(ApiTest, StatusCountsResponsesPerKiosk) {
