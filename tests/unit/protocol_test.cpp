@@ -1,8 +1,12 @@
 // The /v1 wire format: what the store accepts item by item, and how the client reads answers.
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <fstream>
+
 #include "protocol/batch.h"
 #include "protocol/heartbeat.h"
+#include "protocol/safe_text.h"
 #include "record/response_codec.h"
 #include "support/test_support.h"
 
@@ -160,6 +164,77 @@ TEST(Protocol, UtcTimesAndUuids) {
               std::chrono::milliseconds(1500));
     EXPECT_TRUE(is_uuid(new_uuid_v4()));
     EXPECT_FALSE(is_uuid("3F1C2A9E-5B7D-4C1E-9A2B-000000000001"));
+}
+
+// ---- Hostile input (issue 13) --------------------------------------------------------------
+
+// True when a terminal would act on nothing in `s`: no C0 control (newline included), no DEL,
+// no C1 control, no bidi control, and valid UTF-8.
+::testing::AssertionResult terminal_safe(const std::string& s) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c == 0x7F) return ::testing::AssertionFailure() << "control byte " << int(c) << " in " << s;
+        if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+            static_cast<unsigned char>(s[i + 1]) < 0xA0)
+            return ::testing::AssertionFailure() << "C1 control in " << s;
+    }
+    for (const char* bidi :
+         {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f"})
+        if (s.find(bidi) != std::string::npos) return ::testing::AssertionFailure() << "bidi control in " << s;
+    try {
+        (void)Json(s).dump();
+    } catch (const Json::exception&) {
+        return ::testing::AssertionFailure() << "not UTF-8: " << s;
+    }
+    return ::testing::AssertionSuccess();
+}
+
+TEST(SafeText, KeepsPrintableUtf8AndEscapesWhatATerminalWouldActOn) {
+    EXPECT_EQ(quote_input("bibliotek-1"), "'bibliotek-1'");
+    EXPECT_EQ(for_terminal("Ättekulla, حي", 100), "Ättekulla, حي");
+    EXPECT_EQ(for_terminal("a\nb\tc\rd", 100), "a\\nb\\tc\\rd");
+    EXPECT_EQ(for_terminal("\x1b]0;owned\x07\x1b[2J", 100), "\\x1b]0;owned\\x07\\x1b[2J");
+    EXPECT_EQ(for_terminal(std::string("a\0b", 3), 100), "a\\x00b");
+    EXPECT_EQ(for_terminal("\x7f", 100), "\\x7f");
+    EXPECT_EQ(for_terminal("\xc2\x9b"
+                           "31m",
+                           100),
+              "\\u{009B}31m");                                          // C1 CSI
+    EXPECT_EQ(for_terminal("abc\u202edcba", 100), "abc\\u{202E}dcba");  // right-to-left override
+    EXPECT_EQ(for_terminal("\u2066x\u2069\u200f\u061c", 100), "\\u{2066}x\\u{2069}\\u{200F}\\u{061C}");
+    EXPECT_EQ(for_terminal("\xc3\x28", 100), "\\xc3(");                        // cut-off sequence
+    EXPECT_EQ(for_terminal("\xc0\xaf", 100), "\\xc0\\xaf");                    // overlong '/'
+    EXPECT_EQ(for_terminal("\xed\xa0\x80", 100), "\\xed\\xa0\\x80");           // a surrogate
+    EXPECT_EQ(for_terminal("\xf4\x90\x80\x80", 100), "\\xf4\\x90\\x80\\x80");  // past U+10FFFF
+    EXPECT_EQ(for_terminal("\xf0\x9f\x99\x82", 100), "\xf0\x9f\x99\x82");      // an emoji is fine
+    EXPECT_EQ(for_terminal("C:\\path", 100), "C:\\path");                      // backslash kept
+}
+
+TEST(SafeText, CutsPastTheLimitNeverInsideACharacterOrAnEscape) {
+    EXPECT_EQ(quote_input(std::string(100, 'a')), "'" + std::string(32, 'a') + "…'");
+    EXPECT_EQ(for_terminal("abc", 3), "abc");
+    EXPECT_EQ(for_terminal("abcd", 3), "abc…");
+    EXPECT_EQ(for_terminal("ab\x1b", 4), "ab…");  // "\x1b" would pass the limit: left out whole
+    std::string many_a_umlaut;
+    for (int i = 0; i < 40; ++i) many_a_umlaut += "ä";
+    std::string cut = for_terminal(many_a_umlaut, 33);  // 16 whole characters, not 16.5
+    EXPECT_EQ(cut, many_a_umlaut.substr(0, 32) + "…");
+    EXPECT_EQ(for_terminal(std::string(1 << 20, '\x1b'), 1000).size(), 1000u / 4 * 4 + 3);
+    EXPECT_EQ(for_terminal("", 10), "");
+    EXPECT_EQ(quote_input(""), "''");
+}
+
+TEST(SafeText, EveryByteValueComesOutTerminalSafe) {
+    std::string all;
+    for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
+    for (int i = 0; i < 256; ++i) all += "x" + std::string(1, static_cast<char>(i)) + "\x80\xbf";
+    EXPECT_TRUE(terminal_safe(for_terminal(all, all.size() * 8)));
+    EXPECT_EQ(for_terminal(for_terminal(all, 100000), 100000), for_terminal(all, 100000));  // idempotent
+    EXPECT_TRUE(has_control_character(std::string("a\0", 2)));
+    EXPECT_TRUE(has_control_character("a\x1f"));
+    EXPECT_TRUE(has_control_character("\x7f"));
+    EXPECT_TRUE(has_control_character("\xc2\x85"));
+    EXPECT_FALSE(has_control_character("Ättekulla \xc2\xa0 حي \u202e"));
 }
 
 }  // namespace
