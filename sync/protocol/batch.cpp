@@ -17,6 +17,41 @@ std::string without_exception_tag(const std::string& what) {
     return what.rfind("[json.exception", 0) == 0 && close != std::string::npos ? what.substr(close + 2) : what;
 }
 
+// The body parsed with the limits checked as each value is read (nlohmann's parser callback),
+// so a body over them is refused before its tree is built: neither a value nested 100,000 deep
+// (whose recursive dump or copy overflowed the stack) nor the tree of millions of empty items
+// (300 MB from an 8 KB gzip upload) is ever made.
+Json parse_within_limits(std::string_view body) {
+    std::size_t values = 0, items = 0;
+    bool in_responses = false;
+    auto check = [&](int depth, Json::parse_event_t event, Json& parsed) {
+        using Event = Json::parse_event_t;
+        if (event == Event::key) {
+            if (depth == 1) in_responses = parsed.get_ref<const std::string&>() == "responses";
+            return true;
+        }
+        if (event == Event::object_end || event == Event::array_end) return true;
+        if ((event == Event::object_start || event == Event::array_start) && depth >= kMaxJsonDepth)
+            throw BatchError(
+                400, "Not a batch",
+                "the body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels (a batch needs 4)");
+        if (++values > kMaxBatchValues)
+            throw BatchError(413, "Batch too large",
+                             "the batch holds more than " + std::to_string(kMaxBatchValues) +
+                                 " JSON values; send fewer responses per batch");
+        if (depth == 2 && in_responses && ++items > kMaxBatchItems)
+            throw BatchError(413, "Batch too large",
+                             "the batch has more than " + std::to_string(kMaxBatchItems) + " responses; send at most " +
+                                 std::to_string(kMaxBatchItems) + " per batch");
+        return true;
+    };
+    try {
+        return Json::parse(body.begin(), body.end(), check);
+    } catch (const Json::exception& e) {  // parse_error, and out_of_range for numbers like 9e999
+        throw BatchError(400, "Malformed JSON", "the body is not valid UTF-8 JSON: " + without_exception_tag(e.what()));
+    }
+}
+
 std::string describe_scale(const Scale& scale) {
     if (scale.kind == Scale::Kind::Numeric)
         return "the scale " + std::to_string(scale.min) + ".." + std::to_string(scale.max) + " or null";
@@ -84,22 +119,13 @@ const Survey* SurveyCatalog::find(const std::string& id, int version) const {
 }
 
 std::vector<ParsedItem> parse_batch(std::string_view body, const SurveyCatalog& catalog, Clock::time_point now) {
-    Json root;
-    try {
-        root = Json::parse(body.begin(), body.end());
-    } catch (const Json::exception& e) {  // parse_error, and out_of_range for numbers like 9e999
-        throw BatchError(400, "Malformed JSON", "the body is not valid UTF-8 JSON: " + without_exception_tag(e.what()));
-    }
+    Json root = parse_within_limits(body);
     if (!root.is_object())
         throw BatchError(400, "Not a batch", "the body must be a JSON object with a \"responses\" array");
     auto list = root.find("responses");
     if (list == root.end() || !list->is_array())
         throw BatchError(400, "Not a batch", "the field \"responses\" must be an array of responses");
     if (root.size() != 1) throw BatchError(400, "Not a batch", "a batch has only the field \"responses\"");
-    if (list->size() > kMaxBatchItems)
-        throw BatchError(413, "Batch too large",
-                         "the batch has " + std::to_string(list->size()) + " responses; send at most " +
-                             std::to_string(kMaxBatchItems) + " per batch");
 
     std::vector<ParsedItem> out;
     out.reserve(list->size());

@@ -237,5 +237,87 @@ TEST(SafeText, EveryByteValueComesOutTerminalSafe) {
     EXPECT_FALSE(has_control_character("Ättekulla \xc2\xa0 حي \u202e"));
 }
 
+// The item of the issue: one answer nested 100,000 arrays deep. It crashed the store (a
+// recursive dump of the value for the rejection message) after nlohmann had built the whole tree.
+TEST(Protocol, DeeplyNestedValueIsRefusedWhileParsing) {
+    std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+    std::string body = valid_item(1).dump();
+    body.replace(body.find("\"trygghet\":2"), 12, "\"trygghet\":" + deep);
+    body = "{\"responses\":[" + body + "]}";
+    try {
+        parse_batch(body, catalog(), kNow);
+        FAIL() << "a value nested 100,000 deep was accepted";
+    } catch (const BatchError& e) {
+        EXPECT_EQ(e.status(), 400);
+        EXPECT_LT(std::string(e.what()).size(), 300u) << e.what();
+    }
+    // Not only inside an item: a body of nothing but '[' is refused as quickly.
+    try {
+        parse_batch(std::string(100'000, '['), catalog(), kNow);
+        FAIL();
+    } catch (const BatchError& e) {
+        EXPECT_EQ(e.status(), 400);
+        EXPECT_LT(std::string(e.what()).size(), 300u) << e.what();
+    }
+    // The deepest a real item goes is still fine.
+    Json item = valid_item(2);
+    item["flags"] = {"synthetic"};
+    EXPECT_TRUE(parse({item}).at(0).response);
+}
+
+// Resident memory now and the peak since the last reset_peak_rss(), in KiB (Linux).
+std::size_t status_kib(const char* key) {
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind(key, 0) == 0) return std::stoul(line.substr(std::strlen(key)));
+    return 0;
+}
+void reset_peak_rss() {
+    std::ofstream("/proc/self/clear_refs") << "5";  // VmHWM = VmRSS
+}
+
+// What a body costs to refuse, in KiB above the memory in use before.
+std::size_t peak_kib_of_parsing(const std::string& body, int& status) {
+    reset_peak_rss();
+    std::size_t before = status_kib("VmRSS:");
+    status = 200;
+    try {
+        parse_batch(body, catalog(), kNow);
+    } catch (const BatchError& e) {
+        status = e.status();
+    }
+    std::size_t peak = status_kib("VmHWM:");
+    return peak > before ? peak - before : 0;
+}
+
+// 8 MiB of "{}," (the issue's 8 KB gzip upload) built a 300 MB tree before the 1,000-item check.
+// Limits checked while parsing keep every body of the allowed size cheap to refuse.
+TEST(Protocol, BodiesOfTheAllowedSizeCostLittleMemoryToRefuse) {
+    ASSERT_GT(status_kib("VmHWM:"), 0u) << "no /proc/self/status";
+    const std::size_t limit_kib = 64 * 1024;
+    auto fill = [](std::string head, const std::string& each, const std::string& tail) {
+        while (head.size() + each.size() + tail.size() < kMaxBodyBytes) head += each;
+        head.pop_back();  // the last comma
+        return head + tail;
+    };
+    int status = 0;
+    std::string empty_items = fill("{\"responses\":[", "{},", "]}");
+    EXPECT_LT(peak_kib_of_parsing(empty_items, status), limit_kib);
+    EXPECT_EQ(status, 413);
+
+    // One item with a million answers (each a map node) is no cheaper way in.
+    std::string body = "{\"responses\":[{\"answers\":{";
+    for (std::size_t n = 0; body.size() < kMaxBodyBytes - 64; ++n) body += "\"" + std::to_string(n) + "\":0,";
+    body.pop_back();
+    body += "}}]}";
+    EXPECT_LT(peak_kib_of_parsing(body, status), limit_kib);
+    EXPECT_EQ(status, 413);
+
+    std::string scalars = fill("{\"responses\":[[", "0,", "]]}");
+    EXPECT_LT(peak_kib_of_parsing(scalars, status), limit_kib);
+    EXPECT_EQ(status, 413);
+}
+
 }  // namespace
 }  // namespace lkp::sync
