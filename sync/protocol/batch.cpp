@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "record/response_codec.h"
+#include "safe_text.h"
 
 namespace lkp::sync {
 
@@ -12,9 +13,18 @@ namespace {
 using Clock = std::chrono::system_clock;
 
 // nlohmann prefixes its messages with "[json.exception.parse_error.101] "; people need the rest.
-std::string without_exception_tag(const std::string& what) {
+// The rest may quote the body ("last read: '...'", "number overflow parsing '...'"): megabytes of
+// it, not even UTF-8. Only a few bytes of that quote are kept, escaped.
+std::string json_error_text(const std::string& what) {
     auto close = what.find("] ");
-    return what.rfind("[json.exception", 0) == 0 && close != std::string::npos ? what.substr(close + 2) : what;
+    std::string text =
+        what.rfind("[json.exception", 0) == 0 && close != std::string::npos ? what.substr(close + 2) : what;
+    auto open_quote = text.find('\''), close_quote = text.rfind('\'');
+    if (open_quote != std::string::npos && close_quote > open_quote)
+        text = text.substr(0, open_quote) +
+               quote_input(std::string_view(text).substr(open_quote + 1, close_quote - open_quote - 1)) +
+               text.substr(close_quote + 1);
+    return for_terminal(text, kMaxReasonBytes);
 }
 
 // The body parsed with the limits checked as each value is read (nlohmann's parser callback),
@@ -48,8 +58,15 @@ Json parse_within_limits(std::string_view body) {
     try {
         return Json::parse(body.begin(), body.end(), check);
     } catch (const Json::exception& e) {  // parse_error, and out_of_range for numbers like 9e999
-        throw BatchError(400, "Malformed JSON", "the body is not valid UTF-8 JSON: " + without_exception_tag(e.what()));
+        throw BatchError(400, "Malformed JSON", "the body is not valid UTF-8 JSON: " + json_error_text(e.what()));
     }
+}
+
+// A value as a rejection reason names it: a few bytes of a string or number, the type of the rest.
+std::string describe_value(const Json& v) {
+    if (v.is_string()) return quote_input(v.get_ref<const std::string&>());
+    if (v.is_primitive()) return for_terminal(v.dump(), 32);  // a number, true, false
+    return std::string("a JSON ") + v.type_name();
 }
 
 std::string describe_scale(const Scale& scale) {
@@ -67,22 +84,23 @@ Response check_item(const Json& item, const SurveyCatalog& catalog, Clock::time_
     Response r = record::from_wire(item);
     const Survey* survey = catalog.find(r.survey_id, r.survey_version);
     if (!survey)
-        throw record::FieldError("survey_id", "the store does not know survey '" + r.survey_id + "' version " +
-                                                  std::to_string(r.survey_version));
+        throw record::FieldError("survey_id", "the store does not know survey " + quote_input(r.survey_id) +
+                                                  " version " + std::to_string(r.survey_version));
     if (r.district && catalog.districts && !catalog.districts->is_valid_choice(*r.district))
-        throw record::FieldError(
-            "district", "'" + *r.district + "' is not a district of list '" + catalog.districts->list_id + "'");
+        throw record::FieldError("district", quote_input(*r.district) + " is not a district of list " +
+                                                 quote_input(catalog.districts->list_id));
 
     for (const auto& [key, value] : r.answers)
         if (!survey->find_question(key))
-            throw record::FieldError("answers." + key, "not a question of survey '" + survey->id + "' version " +
-                                                           std::to_string(survey->version));
+            throw record::FieldError("answers." + key, "not a question of survey " + quote_input(survey->id) +
+                                                           " version " + std::to_string(survey->version));
     Answers in_survey_order;
     for (const auto& q : survey->questions) {
         const Json* value = r.answer(q.id);
         if (!value) throw record::FieldError("answers." + q.id, "missing (a declined question is sent as null)");
         if (!value->is_null() && !q.scale.is_allowed(*value))
-            throw record::FieldError("answers." + q.id, value->dump() + " is not on " + describe_scale(q.scale));
+            throw record::FieldError("answers." + q.id,
+                                     describe_value(*value) + " is not on " + describe_scale(q.scale));
         in_survey_order.emplace_back(q.id, *value);
     }
     r.answers = std::move(in_survey_order);
@@ -131,13 +149,19 @@ std::vector<ParsedItem> parse_batch(std::string_view body, const SurveyCatalog& 
     out.reserve(list->size());
     for (const auto& item : *list) {
         ParsedItem p;
+        // The id is echoed so the kiosk can match the result; one longer than a UUID is invalid
+        // anyway, and only its first bytes come back.
         if (item.is_object())
-            if (auto id = item.find("id"); id != item.end() && id->is_string()) p.id = id->get<std::string>();
+            if (auto id = item.find("id"); id != item.end() && id->is_string()) {
+                const auto& text = id->get_ref<const std::string&>();
+                p.id = text.size() <= kMaxIdBytes ? text : for_terminal(text, kMaxIdBytes);
+            }
         try {
             p.response = check_item(item, catalog, now);
         } catch (const record::FieldError& problem) {
-            p.field = problem.field;
-            p.reason = problem.what();
+            // Both may hold what the client sent (a field or question name, a value): short and escaped.
+            p.field = for_terminal(problem.field, kMaxFieldBytes);
+            p.reason = for_terminal(problem.what(), kMaxReasonBytes);
         }
         out.push_back(std::move(p));
     }

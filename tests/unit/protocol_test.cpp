@@ -319,5 +319,47 @@ TEST(Protocol, BodiesOfTheAllowedSizeCostLittleMemoryToRefuse) {
     EXPECT_EQ(status, 413);
 }
 
+TEST(Protocol, RejectionsQuoteOnlyAFewSafeBytesOfWhatWasSent) {
+    const std::string attack = "\x1b]0;owned\x07\x1b[2J\u202e" + std::string(10'000, 'x');
+    auto bounded = [](const ParsedItem& p) {
+        EXPECT_FALSE(p.response);
+        EXPECT_LE(p.field.size(), 100u) << p.field;
+        EXPECT_LE(p.reason.size(), 300u) << p.reason;
+        EXPECT_TRUE(terminal_safe(p.field));
+        EXPECT_TRUE(terminal_safe(p.reason));
+    };
+    Json j = valid_item(2);
+    j[attack] = 1;  // an unknown field
+    bounded(parse({j}).at(0));
+    j = valid_item(2), j["answers"][attack] = 1;  // an unknown question
+    bounded(parse({j}).at(0));
+    j = valid_item(2), j["answers"]["gender"] = attack;  // not on the scale
+    bounded(parse({j}).at(0));
+    j = valid_item(2), j["answers"]["trygghet"] = Json::array({attack, attack});
+    bounded(parse({j}).at(0));
+    j = valid_item(2), j["district"] = attack.substr(0, 60);
+    bounded(parse({j}).at(0));
+    j = valid_item(2), j["survey_id"] = attack.substr(0, 60);
+    bounded(parse({j}).at(0));
+    j = valid_item(2), j["language"] =
+                           "\x1b[2J\u202e"
+                           "abcd";
+    bounded(parse({j}).at(0));
+
+    // The problem detail of a body that is not JSON quotes only a few bytes of it.
+    for (const std::string& body :
+         {"{\"responses\": [\"" + attack + "\xff\"]}", "{\"responses\": [1" + std::string(10'000, '0') + "e999]}",
+          "{\"responses\": [tru\x1b" + attack + "]}"}) {
+        try {
+            parse_batch(body, catalog(), kNow);
+            ADD_FAILURE() << "accepted";
+        } catch (const BatchError& e) {
+            EXPECT_EQ(e.status(), 400);
+            EXPECT_LE(std::string(e.what()).size(), 300u) << e.what();
+            EXPECT_TRUE(terminal_safe(e.what()));
+        }
+    }
+}
+
 }  // namespace
 }  // namespace lkp::sync
