@@ -69,6 +69,23 @@ std::string describe_value(const Json& v) {
     return std::string("a JSON ") + v.type_name();
 }
 
+// Every text field of a response is a code, a name or a time: no control characters. Without
+// this check a NUL in a flag failed a whole batch on PostgreSQL (on every resend), one in location
+// was cut off there silently, and SQLite kept both.
+void refuse_control_characters(const Response& r) {
+    auto check = [](const char* field, const std::string& value) {
+        if (has_control_character(value))
+            throw record::FieldError(field, "contains a control character (U+0000..U+001F, U+007F..U+009F)");
+    };
+    check("id", r.id);
+    check("kiosk_id", r.kiosk_id);
+    check("survey_id", r.survey_id);
+    if (r.location) check("location", *r.location);
+    check("language", r.language);
+    if (r.district) check("district", *r.district);
+    for (const auto& flag : r.flags) check("flags", flag);
+}
+
 std::string describe_scale(const Scale& scale) {
     if (scale.kind == Scale::Kind::Numeric)
         return "the scale " + std::to_string(scale.min) + ".." + std::to_string(scale.max) + " or null";
@@ -78,10 +95,11 @@ std::string describe_scale(const Scale& scale) {
 }
 
 // The record codec has read the item's shape; this checks it against what the store accepts:
-// a known survey and its questions and scales, the district list, and the store's clock.
-// Answers come out in survey order whatever order they were sent in.
+// text without control characters, a known survey and its questions and scales, the district
+// list, and the store's clock. Answers come out in survey order whatever order they were sent in.
 Response check_item(const Json& item, const SurveyCatalog& catalog, Clock::time_point now) {
     Response r = record::from_wire(item);
+    refuse_control_characters(r);
     const Survey* survey = catalog.find(r.survey_id, r.survey_version);
     if (!survey)
         throw record::FieldError("survey_id", "the store does not know survey " + quote_input(r.survey_id) +

@@ -53,6 +53,9 @@ const std::vector<ItemCase>& item_cases() {
         {"not a UTC time", [](Json& j) { j["submitted_at"] = "yesterday"; }, "submitted_at"},
         {"unknown field", [](Json& j) { j["extra"] = 1; }, "extra"},
         {"another kiosk's id", [](Json& j) { j["kiosk_id"] = "kiosk-2"; }, "kiosk_id"},
+        {"NUL in a flag", [](Json& j) { j["flags"] = {std::string("a\0b", 3)}; }, "flags"},
+        {"NUL in location", [](Json& j) { j["location"] = std::string("022\0x", 5); }, "location"},
+        {"escape codes in kiosk_id", [](Json& j) { j["kiosk_id"] = "kiosk-1\x1b[2J"; }, "kiosk_id"},
     };
     return cases;
 }
@@ -73,6 +76,36 @@ TEST_P(BadInputTest, InvalidItemIsRejectedByFieldAndNeighboursAreStored) {
         auto ids = server_->response_ids(kiosk_);
         EXPECT_EQ(std::count(ids.begin(), ids.end(), bad.id), 0);
         EXPECT_EQ(std::count(ids.begin(), ids.end(), good.id), 1);
+    }
+}
+
+// PostgreSQL answered a NUL in a flag with 500 on every resend (the kiosk's queue stuck behind
+// it) and cut a NUL in location off silently; SQLite stored both. Now both backends reject the
+// item by its field, store its neighbour, and answer a resend the same way.
+TEST_P(BadInputTest, NulInAFieldIsRejectedTheSameOnEveryResend) {
+    for (const char* field : {"flags", "location"}) {
+        SCOPED_TRACE(field);
+        Response bad = valid_response(kiosk_), good = valid_response(kiosk_);
+        Json spoiled = record::to_wire(bad);
+        if (std::string(field) == "flags")
+            spoiled["flags"] = {"synthetic", std::string("a\0b", 3)};
+        else
+            spoiled["location"] = std::string("022\0x", 5);
+        std::string body = Json{{"responses", {spoiled, Json(record::to_wire(good))}}}.dump();
+        std::string key = new_uuid_v4();
+        Reply first = post_batch(body, key);
+        auto r = results(first, {bad, good});
+        ASSERT_EQ(r.size(), 2u);
+        EXPECT_EQ(r[0].status, sync::ItemResult::Status::Rejected);
+        EXPECT_EQ(r[0].code, "invalid");
+        EXPECT_EQ(r[0].field, field) << r[0].reason;
+        EXPECT_EQ(r[1].status, sync::ItemResult::Status::Created);
+        EXPECT_EQ(post_batch(body, key).body, first.body);    // the kiosk's retry: the same answer
+        auto again = results(post_batch(body), {bad, good});  // sent again as a new batch
+        ASSERT_EQ(again.size(), 2u);
+        EXPECT_EQ(again[0].field, field);
+        EXPECT_EQ(again[1].status, sync::ItemResult::Status::Duplicate);
+        EXPECT_EQ(server_->response_ids(kiosk_).size(), std::string(field) == "flags" ? 1u : 2u);
     }
 }
 

@@ -361,5 +361,31 @@ TEST(Protocol, RejectionsQuoteOnlyAFewSafeBytesOfWhatWasSent) {
     }
 }
 
+// A NUL in a flag failed a whole PostgreSQL batch (500 on every resend); one in location was cut
+// off silently there and kept on SQLite. Now any control character makes that item invalid.
+TEST(Protocol, ControlCharactersInAnyTextFieldMakeTheItemInvalid) {
+    const std::string nul("a\0b", 3);
+    Json j = valid_item(2);
+    j["flags"] = {"synthetic", nul};
+    EXPECT_TRUE(rejected_naming(j, "flags", "control character"));
+    j = valid_item(2), j["location"] = std::string("001\0x", 5);
+    EXPECT_TRUE(rejected_naming(j, "location", "control character"));
+    j = valid_item(2), j["kiosk_id"] = "bibliotek-1\x1b[2J";
+    EXPECT_TRUE(rejected_naming(j, "kiosk_id", "control character"));
+    j = valid_item(2), j["district"] = "022\n";
+    EXPECT_TRUE(rejected_naming(j, "district", "control character"));
+    j = valid_item(2), j["survey_id"] = "helsingborg-lkp\x7f";
+    EXPECT_TRUE(rejected_naming(j, "survey_id", "control character"));
+    j = valid_item(2), j["flags"] = {"\xc2\x85"};
+    EXPECT_TRUE(rejected_naming(j, "flags", "control character"));
+    // Without a district list there is nothing else to catch them.
+    SurveyCatalog any_district = catalog();
+    any_district.districts.reset();
+    j = valid_item(2), j["location"] = nul;
+    auto items = parse_batch(Json{{"responses", {j}}}.dump(), any_district, kNow);
+    EXPECT_FALSE(items.at(0).response);
+    EXPECT_EQ(items.at(0).field, "location");
+}
+
 }  // namespace
 }  // namespace lkp::sync
