@@ -86,6 +86,13 @@ void refuse_control_characters(const Response& r) {
     for (const auto& flag : r.flags) check("flags", flag);
 }
 
+// The survey's own spelling of an allowed value (an integral 2.0 is the option 2), or nullptr.
+const Json* scale_option(const Scale& scale, const Json& value) {
+    for (const auto& o : scale.options)
+        if (o.value == value) return &o.value;
+    return nullptr;
+}
+
 std::string describe_scale(const Scale& scale) {
     if (scale.kind == Scale::Kind::Numeric)
         return "the scale " + std::to_string(scale.min) + ".." + std::to_string(scale.max) + " or null";
@@ -96,7 +103,8 @@ std::string describe_scale(const Scale& scale) {
 
 // The record codec has read the item's shape; this checks it against what the store accepts:
 // text without control characters, a known survey and its questions and scales, the district
-// list, and the store's clock. Answers come out in survey order whatever order they were sent in.
+// list, and the store's clock. Answers come out in survey order whatever order they were sent
+// in, each spelled as the survey spells it.
 Response check_item(const Json& item, const SurveyCatalog& catalog, Clock::time_point now) {
     Response r = record::from_wire(item);
     refuse_control_characters(r);
@@ -116,10 +124,16 @@ Response check_item(const Json& item, const SurveyCatalog& catalog, Clock::time_
     for (const auto& q : survey->questions) {
         const Json* value = r.answer(q.id);
         if (!value) throw record::FieldError("answers." + q.id, "missing (a declined question is sent as null)");
-        if (!value->is_null() && !q.scale.is_allowed(*value))
+        if (value->is_null()) {
+            in_survey_order.emplace_back(q.id, nullptr);
+            continue;
+        }
+        // 2.0 equals the option 2 and is stored as 2: one spelling per answer in the database.
+        const Json* option = scale_option(q.scale, *value);
+        if (!option)
             throw record::FieldError("answers." + q.id,
                                      describe_value(*value) + " is not on " + describe_scale(q.scale));
-        in_survey_order.emplace_back(q.id, *value);
+        in_survey_order.emplace_back(q.id, *option);
     }
     r.answers = std::move(in_survey_order);
 

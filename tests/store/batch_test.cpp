@@ -60,6 +60,26 @@ TEST_P(BatchTest, ReplayOfAKeyReturnsTheStoredBytes) {
     EXPECT_EQ(results(again, batch).at(0).status, Status::Created);
 }
 
+// An integral answer sent as a float (2.0) is the integer 2, and is stored as 2.
+TEST_P(BatchTest, IntegralAnswerSentAsFloatIsStoredAsTheInteger) {
+    auto r = valid_response(kiosk_);
+    std::string question;
+    for (const auto& q : builtin_data().survey.questions)
+        if (q.scale.kind == Scale::Kind::Numeric) {
+            question = q.id;
+            for (auto& [id, value] : r.answers)
+                if (id == q.id) value = Json(static_cast<double>(q.scale.min + 1));
+            break;
+        }
+    ASSERT_FALSE(question.empty());
+    std::string body = sync::encode_batch({r});
+    ASSERT_NE(body.find(".0"), std::string::npos) << body;
+    ASSERT_EQ(results(post_batch(body), {r}).at(0).status, Status::Created);
+    std::string stored = server_->query("SELECT answers FROM responses WHERE id = '" + r.id + "'").at(0);
+    EXPECT_EQ(stored.find(".0"), std::string::npos) << stored;
+    EXPECT_TRUE(Json::parse(stored).at(question).is_number_integer()) << stored;
+}
+
 TEST_P(BatchTest, KeyReusedForADifferentBodyIs422) {
     std::string key = new_uuid_v4();
     auto a = responses(1, kiosk_), b = responses(1, kiosk_);

@@ -387,5 +387,21 @@ TEST(Protocol, ControlCharactersInAnyTextFieldMakeTheItemInvalid) {
     EXPECT_EQ(items.at(0).field, "location");
 }
 
+TEST(Protocol, IntegralNumberSentAsFloatIsStoredAsTheInteger) {
+    Json j = valid_item(2);
+    j["answers"]["trygghet"] = 2.0;
+    j["answers"]["delaktighet"] = 7e0;
+    auto items = parse({j});
+    ASSERT_TRUE(items.at(0).response) << items.at(0).reason;
+    const Json* v = items[0].response->answer("trygghet");
+    ASSERT_TRUE(v);
+    EXPECT_TRUE(v->is_number_integer()) << v->dump();
+    EXPECT_EQ(v->dump(), "2");
+    EXPECT_EQ(items[0].response->answer("delaktighet")->dump(), "7");
+    EXPECT_EQ(record::to_row(*items[0].response)[8]->find("2.0"), std::string::npos);
+    j["answers"]["trygghet"] = 2.5;
+    EXPECT_TRUE(rejected_naming(j, "answers.trygghet", "not on"));
+}
+
 }  // namespace
 }  // namespace lkp::sync
