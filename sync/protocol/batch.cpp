@@ -112,6 +112,10 @@ Response check_item(const Json& item, const SurveyCatalog& catalog, Clock::time_
     if (!survey)
         throw record::FieldError("survey_id", "the store does not know survey " + quote_input(r.survey_id) +
                                                   " version " + std::to_string(r.survey_version));
+    if (r.location && catalog.districts && !catalog.districts->find(*r.location))
+        throw record::FieldError("location", quote_input(*r.location) + " is not a district of list " +
+                                                 quote_input(catalog.districts->list_id) +
+                                                 " (the kiosk's own district, or null)");
     if (r.district && catalog.districts && !catalog.districts->is_valid_choice(*r.district))
         throw record::FieldError("district", quote_input(*r.district) + " is not a district of list " +
                                                  quote_input(catalog.districts->list_id));

@@ -56,6 +56,7 @@ const std::vector<ItemCase>& item_cases() {
         {"NUL in a flag", [](Json& j) { j["flags"] = {std::string("a\0b", 3)}; }, "flags"},
         {"NUL in location", [](Json& j) { j["location"] = std::string("022\0x", 5); }, "location"},
         {"escape codes in kiosk_id", [](Json& j) { j["kiosk_id"] = "kiosk-1\x1b[2J"; }, "kiosk_id"},
+        {"location not a district", [](Json& j) { j["location"] = "atlantis"; }, "location"},
     };
     return cases;
 }

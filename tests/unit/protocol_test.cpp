@@ -403,5 +403,21 @@ TEST(Protocol, IntegralNumberSentAsFloatIsStoredAsTheInteger) {
     EXPECT_TRUE(rejected_naming(j, "answers.trygghet", "not on"));
 }
 
+TEST(Protocol, LocationMustBeADistrictOfTheList) {
+    Json j = valid_item(2);
+    j["location"] = "atlantis";
+    EXPECT_TRUE(rejected_naming(j, "location", "not a district"));
+    j["location"] = kDistrictOutside;  // a resident's answer, not where a kiosk stands
+    EXPECT_TRUE(rejected_naming(j, "location", "not a district"));
+    j["location"] = nullptr;
+    EXPECT_TRUE(parse({j}).at(0).response);
+    j["location"] = "041";
+    EXPECT_TRUE(parse({j}).at(0).response);
+    SurveyCatalog any_district = catalog();
+    any_district.districts.reset();
+    j["location"] = "atlantis";
+    EXPECT_TRUE(parse_batch(Json{{"responses", {j}}}.dump(), any_district, kNow).at(0).response);
+}
+
 }  // namespace
 }  // namespace lkp::sync
