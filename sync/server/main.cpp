@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "protocol/safe_text.h"
 #include "server.h"
 #include "tokens.h"
 
@@ -124,15 +125,19 @@ int kiosk_add(const StoreOptions& store, const std::string& name) {
 
 std::string or_dash(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : "-"; }
 
+// One line per kiosk. A heartbeat's texts are the kiosk's (or whoever holds its token): they reach
+// the terminal escaped (sync/protocol/safe_text.h), so they can neither add a line nor send escape
+// codes to the operator's terminal.
 int kiosk_list(const StoreOptions& store) {
     auto backend = open_backend(store, 1);
     for (const auto& k : backend->kiosks()) {
-        std::cout << k.name << "  created=" << k.created_at << "  revoked=" << k.revoked_at.value_or("no");
+        std::cout << sync::for_terminal(k.name, 64) << "  created=" << k.created_at
+                  << "  revoked=" << k.revoked_at.value_or("no");
         if (const auto& h = k.heartbeat)
-            std::cout << "  version=" << h->program_version << "  unsent=" << h->unsent << "  rejected=" << h->rejected
-                      << "  oldest_unsent_age_s=" << or_dash(h->oldest_unsent_age_s)
-                      << "  free_disk_bytes=" << or_dash(h->free_disk_bytes) << "  last_error=\"" << h->last_error
-                      << "\"  heartbeat_at=" << k.heartbeat_received_at;
+            std::cout << "  version=" << sync::for_terminal(h->program_version, 64) << "  unsent=" << h->unsent
+                      << "  rejected=" << h->rejected << "  oldest_unsent_age_s=" << or_dash(h->oldest_unsent_age_s)
+                      << "  free_disk_bytes=" << or_dash(h->free_disk_bytes) << "  last_error=\""
+                      << sync::for_terminal(h->last_error, 1000) << "\"  heartbeat_at=" << k.heartbeat_received_at;
         else
             std::cout << "  heartbeat=never";
         std::cout << "\n";
@@ -156,7 +161,7 @@ int status(const StoreOptions& store) {
     std::int64_t total = 0;
     for (const auto& c : counts) total += c.responses;
     std::cout << "responses " << total << "\n";
-    for (const auto& c : counts) std::cout << "kiosk " << c.kiosk << " " << c.responses << "\n";
+    for (const auto& c : counts) std::cout << "kiosk " << sync::for_terminal(c.kiosk, 64) << " " << c.responses << "\n";
     return 0;
 }
 

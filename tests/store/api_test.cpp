@@ -1,6 +1,13 @@
 // The HTTP surface around batches: health, tokens, heartbeats, TLS, routing, reconnecting.
+#include <arpa/inet.h>
 #include <libpq-fe.h>
+#include <netinet/in.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 
 #include "protocol/heartbeat.h"
 #include "store_fixture.h"
@@ -88,6 +95,47 @@ TEST_P(ApiTest, HeartbeatIsStoredAndListed) {
     EXPECT_EQ(wrong.status, 403);
     EXPECT_TRUE(is_problem(wrong));
     EXPECT_EQ(post(sync::kHeartbeatPath, "{\"kiosk_id\": 5}", auth).status, 400);
+}
+
+// Heartbeat text reached `kiosk list` raw: a fake kiosk line, a terminal title change and a
+// screen clear were injected into the operator's terminal. It is stored as sent, shown escaped.
+TEST_P(ApiTest, HeartbeatTextReachesTheTerminalEscaped) {
+    const std::string fake_line = "\nkiosk-0  created=2026-01-01T00:00:00.000Z  revoked=no  heartbeat=never\n";
+    sync::Heartbeat h{.kiosk_id = kiosk_,
+                      .program_version = "0.1\x1b]0;owned\x07",
+                      .last_error = "timeout" + fake_line +
+                                    "\x1b]0;owned\x07\x1b[2J\r\x7f\xc2\x9b"
+                                    "2J\u202e" +
+                                    std::string("\0tail", 5),
+                      .sent_at = format_utc(std::chrono::system_clock::now())};
+    Reply r = post(sync::kHeartbeatPath, sync::encode_heartbeat(h), {{"Authorization", "Bearer " + token_}});
+    ASSERT_EQ(r.status, 204) << r.body;
+    server_->add_kiosk("kiosk-2");
+
+    auto list = server_->cli({"kiosk", "list"});
+    ASSERT_EQ(list.exit_code, 0) << list.err;
+    EXPECT_EQ(std::count(list.out.begin(), list.out.end(), '\n'), 2) << list.out;  // one line per kiosk
+    for (std::size_t i = 0; i < list.out.size(); ++i) {
+        auto c = static_cast<unsigned char>(list.out[i]);
+        EXPECT_TRUE(c >= 0x20 || c == '\n') << "byte " << int(c) << " at " << i << " of " << list.out;
+        EXPECT_NE(c, 0x7f) << i;
+        if (c == 0xc2 && i + 1 < list.out.size()) {
+            auto next = static_cast<unsigned char>(list.out[i + 1]);
+            EXPECT_FALSE(next >= 0x80 && next < 0xa0) << "C1 control at " << i;
+        }
+    }
+    EXPECT_EQ(list.out.find("\u202e"), std::string::npos);
+    for (const char* part : {"last_error=\"timeout\\nkiosk-0  created=", "\\x1b]0;owned\\x07\\x1b[2J", "tail\""})
+        EXPECT_NE(list.out.find(part), std::string::npos) << part << " not in: " << list.out;
+}
+
+TEST_P(ApiTest, HeartbeatSentAtMustBeAUtcTime) {
+    sync::Heartbeat h{.kiosk_id = kiosk_, .program_version = "0.1.0", .sent_at = "\x1b[2Jyesterday"};
+    Reply r = post(sync::kHeartbeatPath, sync::encode_heartbeat(h), {{"Authorization", "Bearer " + token_}});
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_TRUE(is_problem(r)) << r.body;
+    EXPECT_NE(r.body.find("sent_at"), std::string::npos) << r.body;
+    EXPECT_NE(server_->cli({"kiosk", "list"}).out.find("heartbeat=never"), std::string::npos);
 }
 
 TEST_P(ApiTest, StatusCountsResponsesPerKiosk) {

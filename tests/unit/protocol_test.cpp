@@ -419,5 +419,33 @@ TEST(Protocol, LocationMustBeADistrictOfTheList) {
     EXPECT_TRUE(parse_batch(Json{{"responses", {j}}}.dump(), any_district, kNow).at(0).response);
 }
 
+TEST(Protocol, HeartbeatSentAtMustBeAUtcTime) {
+    Heartbeat h{"bibliotek-1", "0.1.0", 12, 1, 3600, 1'000'000'000, "timeout", "yesterday"};
+    try {
+        parse_heartbeat(encode_heartbeat(h));
+        FAIL() << "sent_at 'yesterday' was accepted";
+    } catch (const BatchError& e) {
+        EXPECT_EQ(e.status(), 400);
+        EXPECT_NE(std::string(e.what()).find("sent_at"), std::string::npos) << e.what();
+    }
+    h.sent_at = "2026-11-22T10:00:00Z";
+    EXPECT_EQ(parse_heartbeat(encode_heartbeat(h)).sent_at, h.sent_at);
+}
+
+// A last_error may hold any text (it is the kiosk's own error message): it is stored and shown
+// escaped. Only NUL, which PostgreSQL cannot store and cut off silently, is replaced by U+FFFD.
+TEST(Protocol, HeartbeatTextIsKeptExceptNul) {
+    Heartbeat h{"bibliotek-1",
+                "0.1.0",
+                0,
+                0,
+                std::nullopt,
+                std::nullopt,
+                std::string("a\0b\x1b[2J\n", 8),
+                "2026-11-22T10:00:00.000Z"};
+    EXPECT_EQ(parse_heartbeat(encode_heartbeat(h)).last_error, "a\uFFFDb\x1b[2J\n");
+    EXPECT_THROW(parse_heartbeat(std::string(100'000, '[')), BatchError);
+}
+
 }  // namespace
 }  // namespace lkp::sync
