@@ -3,11 +3,15 @@
 // of the database.
 #include <libpq-fe.h>
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <iterator>
 #include <memory>
 #include <mutex>
 
+#include "record/utc.h"
 #include "store_backend.h"
 
 namespace lkp::server {
@@ -76,6 +80,10 @@ UPDATE responses SET location = NULL WHERE location = '';
 -- kiosk_id: as the kiosk sent it; NULL for rows stored before schema 2 (then it equalled kiosk).
 ALTER TABLE responses ADD COLUMN kiosk_id text;
 COMMENT ON COLUMN responses.kiosk_id IS 'as the kiosk sent it; NULL for rows stored before schema 2';
+)sql",
+    // 3: Idempotency-Key records expire after kIdempotencyRetention; found by age, not by a scan.
+    R"sql(
+CREATE INDEX idempotency_by_created_at ON idempotency (created_at);
 )sql",
 };
 static_assert(std::size(kMigrations) == kServerSchemaVersion, "one migration per schema version");
@@ -327,6 +335,7 @@ class PostgresBackend final : public StoreBackend {
 
     BatchAnswer store_batch(BatchRequest req) override {
         auto c = pool_.take();
+        expire_keys(*c.conn);
         Tx tx(*c.conn);
         // Requests with the same key wait for each other, so a replay sees the finished answer.
         c->run("key_lock", {req.kiosk, req.key});
@@ -381,6 +390,24 @@ class PostgresBackend final : public StoreBackend {
     }
 
   private:
+    // Idempotency-Key records past the retention, deleted at a process's first batch and then at
+    // most hourly (one thread does it; the others go on). A failure only waits for the next turn,
+    // unless the connection is gone, which the batch then finds out by itself.
+    void expire_keys(Connection& c) {
+        auto now = std::chrono::system_clock::now();
+        auto ms = [](std::chrono::system_clock::time_point t) {
+            return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+        };
+        std::int64_t due = next_expiry_ms_.load();
+        if (ms(now) < due || !next_expiry_ms_.compare_exchange_strong(due, ms(now + kIdempotencyExpiryInterval)))
+            return;
+        try {
+            c.exec("DELETE FROM idempotency WHERE created_at < $1", {format_utc(now - kIdempotencyRetention)});
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "lkp-store: could not delete expired Idempotency-Key records: %s\n", e.what());
+        }
+    }
+
     // One step per transaction, each under the advisory lock, so two processes opening the same
     // database at once take turns and the second finds the step done. A database of a newer
     // version is refused before anything is written.
@@ -448,6 +475,7 @@ class PostgresBackend final : public StoreBackend {
     }
 
     Pool pool_;
+    std::atomic<std::int64_t> next_expiry_ms_{0};  // since the epoch; 0: at the first batch
 };
 
 }  // namespace

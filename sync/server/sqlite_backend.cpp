@@ -1,9 +1,12 @@
 // lkp-store on one SQLite file: WAL, synchronous=FULL (the kiosk deletes its copy on our 200, so
 // an acknowledged batch must survive a power cut), one connection and one writer at a time.
+#include <chrono>
+#include <cstdio>
 #include <iterator>
 #include <mutex>
 #include <type_traits>
 
+#include "record/utc.h"
 #include "sqlite/database.h"
 #include "store_backend.h"
 
@@ -90,6 +93,10 @@ INSERT INTO responses_v2 (kiosk, id, seq, survey_id, survey_version, location, l
 DROP TABLE responses;
 ALTER TABLE responses_v2 RENAME TO responses;
 CREATE INDEX responses_by_district ON responses (survey_id, district, submitted_at);
+)sql",
+    // 3: Idempotency-Key records expire after kIdempotencyRetention; found by age, not by a scan.
+    R"sql(
+CREATE INDEX idempotency_by_created_at ON idempotency (created_at);
 )sql",
 };
 static_assert(std::size(kMigrations) == kServerSchemaVersion, "one migration per schema version");
@@ -250,7 +257,23 @@ class SqliteBackend final : public StoreBackend {
         }
     }
 
+    // Idempotency-Key records past the retention, deleted at a process's first batch and then at
+    // most hourly; a failure only waits for the next turn (the records harm nothing meanwhile).
+    void expire_keys() {
+        auto now = std::chrono::system_clock::now();
+        if (now < next_expiry_) return;
+        next_expiry_ = now + kIdempotencyExpiryInterval;
+        try {
+            auto st = db_.prepare("DELETE FROM idempotency WHERE created_at < ?");
+            st.bind(1, format_utc(now - kIdempotencyRetention));
+            st.run();
+        } catch (const DatabaseError& e) {
+            std::fprintf(stderr, "lkp-store: could not delete expired Idempotency-Key records: %s\n", e.what());
+        }
+    }
+
     BatchAnswer store_batch_locked(BatchRequest& req) {
+        expire_keys();
         Transaction tx(db_);
         if (auto stored = stored_answer(req)) return {*stored, true};
         auto insert = db_.prepare(insert_sql_);
@@ -308,6 +331,7 @@ class SqliteBackend final : public StoreBackend {
 
     std::mutex mutex_;
     Database db_;
+    std::chrono::system_clock::time_point next_expiry_;  // the epoch: at the first batch
     const std::string insert_sql_ = insert_response_sql('?');
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 // What lkp-store needs from its database, implemented for SQLite and PostgreSQL with the same
 // semantics: one transaction per batch, a response row never changes once written.
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -80,9 +81,19 @@ class StoreBackend {
     virtual std::vector<KioskCount> response_counts() = 0;
 };
 
+// How long an Idempotency-Key's stored answer is kept. Exactly-once does not rest on it: the
+// unique (kiosk, id) of every response makes a resend a duplicate at any age. The record only
+// makes the retry of a batch byte-identical to its first answer, and a kiosk retries within
+// minutes, at most days (a store or network down over a long weekend). Older records are deleted,
+// so the table no longer grows for ever.
+inline constexpr std::chrono::hours kIdempotencyRetention{24 * 7};
+// How often a running store deletes expired records: at its first batch, then at most hourly (one
+// indexed range delete, in its own statement before the batch's transaction).
+inline constexpr std::chrono::hours kIdempotencyExpiryInterval{1};
+
 // The schema both backends migrate to (their kMigrations, one step per version); kept in table
 // `meta` under 'schema_version'.
-inline constexpr int kServerSchemaVersion = 2;
+inline constexpr int kServerSchemaVersion = 3;
 
 // How both backends store a row, built from the codec's column list so that a new field of the
 // record needs only a migration: the authenticated kiosk, record::row_columns(), then what the
