@@ -115,10 +115,13 @@ int serve(const ServeArgs& a) {
 int kiosk_add(const StoreOptions& store, const std::string& name) {
     auto backend = open_backend(store, 1);
     std::string token = server::new_token();
-    backend->add_kiosk(name, server::token_hash(token), now_utc());
-    std::cout << "Kiosk '" << name
-              << "' added. Put this token in the kiosk's sync settings; it is shown only\n"
-                 "now (the store keeps only its hash). Lost it? Revoke the kiosk and add it again.\n"
+    if (backend->add_kiosk(name, server::token_hash(token), now_utc()) == server::KioskAdded::AgainAfterRevoke)
+        std::cout << "Kiosk '" << name
+                  << "' was revoked; it may send again with this new token (its old token stays revoked).\n";
+    else
+        std::cout << "Kiosk '" << name << "' added.\n";
+    std::cout << "Put this token in the kiosk's sync settings; it is shown only now (the store keeps\n"
+                 "only its hash). Lost it? Revoke the kiosk and add it again.\n"
               << token << "\n";
     return 0;
 }

@@ -358,12 +358,17 @@ class PostgresBackend final : public StoreBackend {
                                         opt_text(h.free_disk_bytes), h.last_error, h.sent_at, received_at});
     }
 
-    void add_kiosk(const std::string& name, const std::string& token_hash, const std::string& now) override {
-        auto r = pool_.take()->exec(
+    KioskAdded add_kiosk(const std::string& name, const std::string& token_hash, const std::string& now) override {
+        auto c = pool_.take();
+        auto again =
+            c->exec("UPDATE kiosks SET token_hash = $2, revoked_at = NULL WHERE name = $1 AND revoked_at IS NOT NULL",
+                    {name, token_hash});
+        if (std::string(PQcmdTuples(again.get())) == "1") return KioskAdded::AgainAfterRevoke;
+        auto r = c->exec(
             "INSERT INTO kiosks (name, token_hash, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
             {name, token_hash, now});
-        if (std::string(PQcmdTuples(r.get())) != "1")
-            throw std::runtime_error("a kiosk named '" + name + "' already exists");
+        if (std::string(PQcmdTuples(r.get())) != "1") throw std::runtime_error(kiosk_is_active(name));
+        return KioskAdded::New;
     }
 
     bool revoke_kiosk(const std::string& name, const std::string& now) override {

@@ -161,14 +161,25 @@ class SqliteBackend final : public StoreBackend {
         });
     }
 
-    void add_kiosk(const std::string& name, const std::string& token_hash, const std::string& now) override {
-        guarded([&] {
-            auto exists = db_.prepare("SELECT 1 FROM kiosks WHERE name = ?");
-            exists.bind(1, name);
-            if (exists.step()) throw std::runtime_error("a kiosk named '" + name + "' already exists");
-            auto st = db_.prepare("INSERT INTO kiosks (name, token_hash, created_at) VALUES (?,?,?)");
-            st.bind(1, name).bind(2, token_hash).bind(3, now);
-            st.run();
+    KioskAdded add_kiosk(const std::string& name, const std::string& token_hash, const std::string& now) override {
+        return guarded([&] {
+            Transaction tx(db_);
+            auto again = db_.prepare(
+                "UPDATE kiosks SET token_hash = ?, revoked_at = NULL WHERE name = ? AND revoked_at IS NOT NULL");
+            again.bind(1, token_hash).bind(2, name);
+            again.run();
+            KioskAdded added = KioskAdded::AgainAfterRevoke;
+            if (sqlite3_changes(db_.handle()) == 0) {
+                auto exists = db_.prepare("SELECT 1 FROM kiosks WHERE name = ?");
+                exists.bind(1, name);
+                if (exists.step()) throw std::runtime_error(kiosk_is_active(name));
+                auto st = db_.prepare("INSERT INTO kiosks (name, token_hash, created_at) VALUES (?,?,?)");
+                st.bind(1, name).bind(2, token_hash).bind(3, now);
+                st.run();
+                added = KioskAdded::New;
+            }
+            tx.commit();
+            return added;
         });
     }
 

@@ -57,6 +57,8 @@ struct KioskInfo {
     std::string heartbeat_received_at;
 };
 
+enum class KioskAdded { New, AgainAfterRevoke };
+
 struct KioskCount {
     std::string kiosk;
     std::int64_t responses = 0;
@@ -74,8 +76,9 @@ class StoreBackend {
     virtual BatchAnswer store_batch(BatchRequest request) = 0;
     virtual void store_heartbeat(const sync::Heartbeat& h, const std::string& received_at) = 0;
 
-    // Throws std::runtime_error when the name is taken.
-    virtual void add_kiosk(const std::string& name, const std::string& token_hash, const std::string& now) = 0;
+    // A new kiosk, or a revoked one allowed again under this new token (only the new hash is kept,
+    // so its old token stays dead). Throws std::runtime_error when an active kiosk has the name.
+    virtual KioskAdded add_kiosk(const std::string& name, const std::string& token_hash, const std::string& now) = 0;
     virtual bool revoke_kiosk(const std::string& name, const std::string& now) = 0;  // false: unknown
     virtual std::vector<KioskInfo> kiosks() = 0;
     virtual std::vector<KioskCount> response_counts() = 0;
@@ -110,5 +113,7 @@ std::unique_ptr<StoreBackend> open_postgres(const std::string& url, std::size_t 
 // Shared by both backends: the per-item outcome of trying to insert a row. Not inserted: the
 // same content (stored hash of either form) is a duplicate, anything else a conflict.
 sync::ItemResult row_outcome(const NewRow& row, bool inserted, const std::string& stored_hash);
+// Why add_kiosk refused a name in use, and what to do instead.
+std::string kiosk_is_active(const std::string& name);
 
 }  // namespace lkp::server

@@ -138,6 +138,35 @@ TEST_P(ApiTest, HeartbeatSentAtMustBeAUtcTime) {
     EXPECT_NE(server_->cli({"kiosk", "list"}).out.find("heartbeat=never"), std::string::npos);
 }
 
+// A revoked kiosk's name could not be used again. Adding it again now gives it a new token and
+// lets it send; its old token stays revoked. An active name is still refused.
+TEST_P(ApiTest, RevokedKioskIsAddedAgainWithANewToken) {
+    auto active = server_->cli({"kiosk", "add", kiosk_});
+    EXPECT_EQ(active.exit_code, 1);
+    EXPECT_NE(active.err.find("already exists"), std::string::npos) << active.err;
+    EXPECT_NE(active.err.find("revoke"), std::string::npos) << active.err;
+
+    ASSERT_EQ(server_->cli({"kiosk", "revoke", kiosk_}).exit_code, 0);
+    auto again = server_->cli({"kiosk", "add", kiosk_});
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_NE(again.out.find("was revoked"), std::string::npos) << again.out;
+    EXPECT_NE(again.out.find("old token stays revoked"), std::string::npos) << again.out;
+    std::string old_token = token_;
+    std::string out = again.out;
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    std::string new_token = out.substr(out.rfind('\n') + 1);
+    EXPECT_EQ(new_token.rfind("lkp_", 0), 0u) << again.out;
+    EXPECT_NE(new_token, old_token);
+
+    token_ = new_token;
+    EXPECT_EQ(post_batch(std::vector<Response>{valid_response(kiosk_)}).status, 200);
+    token_ = old_token;
+    EXPECT_EQ(post_batch(std::vector<Response>{valid_response(kiosk_)}).status, 401);
+    auto list = server_->cli({"kiosk", "list"});
+    EXPECT_NE(list.out.find("revoked=no"), std::string::npos) << list.out;
+    EXPECT_EQ(server_->query("SELECT count(*) FROM kiosks").at(0), "1");
+}
+
 TEST_P(ApiTest, StatusCountsResponsesPerKiosk) {
     ASSERT_EQ(post_batch(std::vector<Response>{valid_response(kiosk_), valid_response(kiosk_)}).status, 200);
     auto status = server_->cli({"status"});
