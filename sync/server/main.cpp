@@ -1,4 +1,6 @@
 // lkp-store: receives the kiosks' answers over /v1 and keeps them in SQLite or PostgreSQL.
+#include <sys/stat.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
@@ -185,6 +187,10 @@ int usage_error(const CLI::App& app, const CLI::ParseError& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // The store's files hold every answer: new ones (the SQLite file, its -wal and -shm) are the
+    // owner's alone, whatever umask lkp-store was started with. An existing file keeps its mode
+    // (an operator may have chosen one); its -wal and -shm follow that mode minus this mask.
+    umask(077);
     CLI::App app("lkp-store: receives the kiosks' answers over /v1 and keeps them in SQLite or PostgreSQL.",
                  "lkp-store");
     const std::string exit_status = "Exit status: 0 success, 1 the work failed, 2 bad usage.";

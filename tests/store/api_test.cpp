@@ -243,6 +243,27 @@ TEST_P(ApiTest, StopsCleanlyOnSigterm) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, ApiTest, ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);
 
+// The store's SQLite files hold every answer: only their owner may read them, whatever the umask
+// of whoever starts lkp-store (they were created 0644). Checked on files the CLI creates and on
+// the -wal and -shm of a running server.
+TEST(StoreFiles, AreReadableOnlyByTheirOwner) {
+    mode_t old_umask = umask(022);
+    StoreServer store;
+    auto mode = [&](const std::string& suffix) {
+        struct stat st {};
+        std::string path = store.db_args()[1] + suffix;
+        EXPECT_EQ(stat(path.c_str(), &st), 0) << path;
+        return st.st_mode & 0777;
+    };
+    ASSERT_FALSE(store.add_kiosk("kiosk-1").empty());
+    EXPECT_EQ(mode(""), 0600u);
+    store.start();
+    EXPECT_EQ(mode(""), 0600u);
+    EXPECT_EQ(mode("-wal"), 0600u);
+    EXPECT_EQ(mode("-shm"), 0600u);
+    umask(old_umask);
+}
+
 // PostgreSQL only: the server's connections are killed under it; it answers 503 with Retry-After
 // (never a crash) and reconnects on a following request.
 class PostgresReconnectTest : public StoreTest {};
