@@ -28,10 +28,25 @@ struct StoreOptions {
     std::string db, postgres;
 };
 
+// A password on the command line shows in `ps` to every user of the machine; libpq reads it from
+// the environment or a password file by itself.
+const CLI::Validator kNoPassword(
+    [](std::string& url) {
+        return server::postgres_url_has_password(url)
+                   ? "the URL holds a password, which every user of this machine can read in `ps`. Leave it "
+                     "out: libpq reads it from PGPASSWORD or from a password file (~/.pgpass, or the file "
+                     "PGPASSFILE names)"
+                   : std::string();
+    },
+    "");
+
 void add_store_options(CLI::App& cmd, StoreOptions& o) {
     CLI::Option* db = cmd.add_option("--db", o.db, "The store's SQLite file (created when missing)")->type_name("FILE");
-    CLI::Option* pg = cmd.add_option("--postgres", o.postgres, "The store's PostgreSQL database, instead of --db")
+    CLI::Option* pg = cmd.add_option("--postgres", o.postgres,
+                                     "The store's PostgreSQL database, instead of --db (no password in it: "
+                                     "use PGPASSWORD or ~/.pgpass)")
                           ->type_name("URL")
+                          ->check(kNoPassword)
                           ->excludes(db);
     db->excludes(pg);
     // Neither given (or given empty) is refused too, once the command line is read.

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstring>
 #include <iterator>
 #include <memory>
 #include <mutex>
@@ -487,6 +488,20 @@ class PostgresBackend final : public StoreBackend {
 
 std::unique_ptr<StoreBackend> open_postgres(const std::string& url, std::size_t max_connections) {
     return std::make_unique<PostgresBackend>(url, max_connections);
+}
+
+bool postgres_url_has_password(const std::string& url) {
+    char* error = nullptr;
+    PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+    if (!options) {  // not a valid URL: libpq says why when the store connects
+        PQfreemem(error);
+        return false;
+    }
+    bool has = false;
+    for (const PQconninfoOption* o = options; o->keyword; ++o)
+        if (std::strcmp(o->keyword, "password") == 0 && o->val && *o->val) has = true;
+    PQconninfoFree(options);
+    return has;
 }
 
 }  // namespace lkp::server

@@ -109,6 +109,8 @@ record::Row stored_values(const BatchRequest& request, const NewRow& row);
 // (untouched) a database of a newer schema version.
 std::unique_ptr<StoreBackend> open_sqlite(const std::string& path);
 std::unique_ptr<StoreBackend> open_postgres(const std::string& url, std::size_t max_connections);
+// True when a --postgres URL (URI or keyword form) carries a password, which would show in `ps`.
+bool postgres_url_has_password(const std::string& url);
 
 // Shared by both backends: the per-item outcome of trying to insert a row. Not inserted: the
 // same content (stored hash of either form) is a duplicate, anything else a conflict.

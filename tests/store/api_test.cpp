@@ -264,6 +264,38 @@ TEST(StoreFiles, AreReadableOnlyByTheirOwner) {
     umask(old_umask);
 }
 
+// A password in --postgres shows in `ps` to every user of the machine: refused before anything
+// connects, pointing to PGPASSWORD and ~/.pgpass, which libpq reads itself.
+TEST(PostgresUrl, WithAPasswordIsRefusedBeforeConnecting) {
+    int listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ASSERT_EQ(listen(listener, 8), 0);
+    ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+    std::string port = std::to_string(ntohs(addr.sin_port));
+    for (const std::string& url : {"postgresql://lkp:s3cret-pw@127.0.0.1:" + port + "/store",
+                                   "postgres://127.0.0.1:" + port + "/store?user=lkp&password=s3cret-pw",
+                                   "host=127.0.0.1 port=" + port + " dbname=store password=s3cret-pw"}) {
+        SCOPED_TRACE(url);
+        for (const std::vector<std::string>& args :
+             {std::vector<std::string>{"status"}, {"kiosk", "list"}, {"serve", "--listen", "127.0.0.1:1"}}) {
+            std::vector<std::string> argv{LKP_STORE_BIN};
+            argv.insert(argv.end(), args.begin(), args.end());
+            argv.insert(argv.end(), {"--postgres", url});
+            RunResult r = run(argv);
+            EXPECT_EQ(r.exit_code, 2) << r.err;
+            EXPECT_NE(r.err.find("PGPASSWORD"), std::string::npos) << r.err;
+            EXPECT_NE(r.err.find(".pgpass"), std::string::npos) << r.err;
+            EXPECT_EQ(r.err.find("s3cret-pw"), std::string::npos) << r.err;
+        }
+    }
+    EXPECT_LT(accept(listener, nullptr, nullptr), 0) << "lkp-store connected";
+    close(listener);
+}
+
 // PostgreSQL only: the server's connections are killed under it; it answers 503 with Retry-After
 // (never a crash) and reconnects on a following request.
 class PostgresReconnectTest : public StoreTest {};
