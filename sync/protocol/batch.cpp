@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "record/response_codec.h"
+#include "safe_text.h"
 
 namespace lkp::sync {
 
@@ -12,9 +13,84 @@ namespace {
 using Clock = std::chrono::system_clock;
 
 // nlohmann prefixes its messages with "[json.exception.parse_error.101] "; people need the rest.
-std::string without_exception_tag(const std::string& what) {
+// The rest may quote the body ("last read: '...'", "number overflow parsing '...'"): megabytes of
+// it, not even UTF-8. Only a few bytes of that quote are kept, escaped.
+std::string json_error_text(const std::string& what) {
     auto close = what.find("] ");
-    return what.rfind("[json.exception", 0) == 0 && close != std::string::npos ? what.substr(close + 2) : what;
+    std::string text =
+        what.rfind("[json.exception", 0) == 0 && close != std::string::npos ? what.substr(close + 2) : what;
+    auto open_quote = text.find('\''), close_quote = text.rfind('\'');
+    if (open_quote != std::string::npos && close_quote > open_quote)
+        text = text.substr(0, open_quote) +
+               quote_input(std::string_view(text).substr(open_quote + 1, close_quote - open_quote - 1)) +
+               text.substr(close_quote + 1);
+    return for_terminal(text, kMaxReasonBytes);
+}
+
+// The body parsed with the limits checked as each value is read (nlohmann's parser callback),
+// so a body over them is refused before its tree is built: neither a value nested 100,000 deep
+// (whose recursive dump or copy overflowed the stack) nor the tree of millions of empty items
+// (300 MB from an 8 KB gzip upload) is ever made.
+Json parse_within_limits(std::string_view body) {
+    std::size_t values = 0, items = 0;
+    bool in_responses = false;
+    auto check = [&](int depth, Json::parse_event_t event, Json& parsed) {
+        using Event = Json::parse_event_t;
+        if (event == Event::key) {
+            if (depth == 1) in_responses = parsed.get_ref<const std::string&>() == "responses";
+            return true;
+        }
+        if (event == Event::object_end || event == Event::array_end) return true;
+        if ((event == Event::object_start || event == Event::array_start) && depth >= kMaxJsonDepth)
+            throw BatchError(
+                400, "Not a batch",
+                "the body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels (a batch needs 4)");
+        if (++values > kMaxBatchValues)
+            throw BatchError(413, "Batch too large",
+                             "the batch holds more than " + std::to_string(kMaxBatchValues) +
+                                 " JSON values; send fewer responses per batch");
+        if (depth == 2 && in_responses && ++items > kMaxBatchItems)
+            throw BatchError(413, "Batch too large",
+                             "the batch has more than " + std::to_string(kMaxBatchItems) + " responses; send at most " +
+                                 std::to_string(kMaxBatchItems) + " per batch");
+        return true;
+    };
+    try {
+        return Json::parse(body.begin(), body.end(), check);
+    } catch (const Json::exception& e) {  // parse_error, and out_of_range for numbers like 9e999
+        throw BatchError(400, "Malformed JSON", "the body is not valid UTF-8 JSON: " + json_error_text(e.what()));
+    }
+}
+
+// A value as a rejection reason names it: a few bytes of a string or number, the type of the rest.
+std::string describe_value(const Json& v) {
+    if (v.is_string()) return quote_input(v.get_ref<const std::string&>());
+    if (v.is_primitive()) return for_terminal(v.dump(), 32);  // a number, true, false
+    return std::string("a JSON ") + v.type_name();
+}
+
+// Every text field of a response is a code, a name or a time: no control characters. Without
+// this check a NUL in a flag failed a whole batch on PostgreSQL (on every resend), one in location
+// was cut off there silently, and SQLite kept both.
+void refuse_control_characters(const Response& r) {
+    auto check = [](const char* field, const std::string& value) {
+        if (has_control_character(value))
+            throw record::FieldError(field, "contains a control character (U+0000..U+001F, U+007F..U+009F)");
+    };
+    check("id", r.id);
+    check("kiosk_id", r.kiosk_id);
+    check("survey_id", r.survey_id);
+    if (r.location) check("location", *r.location);
+    check("language", r.language);
+    if (r.district) check("district", *r.district);
+    for (const auto& flag : r.flags) check("flags", flag);
+}
+
+// The survey's own spelling of an allowed value (an integral 2.0 is the option 2), or nullptr.
+const Json* scale_option(const Scale& scale, const Json& value) {
+    for (const auto& o : scale.options)
+        if (o.value == value) return &o.value;
+    return nullptr;
 }
 
 std::string describe_scale(const Scale& scale) {
@@ -26,29 +102,42 @@ std::string describe_scale(const Scale& scale) {
 }
 
 // The record codec has read the item's shape; this checks it against what the store accepts:
-// a known survey and its questions and scales, the district list, and the store's clock.
-// Answers come out in survey order whatever order they were sent in.
+// text without control characters, a known survey and its questions and scales, the district
+// list, and the store's clock. Answers come out in survey order whatever order they were sent
+// in, each spelled as the survey spells it.
 Response check_item(const Json& item, const SurveyCatalog& catalog, Clock::time_point now) {
     Response r = record::from_wire(item);
+    refuse_control_characters(r);
     const Survey* survey = catalog.find(r.survey_id, r.survey_version);
     if (!survey)
-        throw record::FieldError("survey_id", "the store does not know survey '" + r.survey_id + "' version " +
-                                                  std::to_string(r.survey_version));
+        throw record::FieldError("survey_id", "the store does not know survey " + quote_input(r.survey_id) +
+                                                  " version " + std::to_string(r.survey_version));
+    if (r.location && catalog.districts && !catalog.districts->find(*r.location))
+        throw record::FieldError("location", quote_input(*r.location) + " is not a district of list " +
+                                                 quote_input(catalog.districts->list_id) +
+                                                 " (the kiosk's own district, or null)");
     if (r.district && catalog.districts && !catalog.districts->is_valid_choice(*r.district))
-        throw record::FieldError(
-            "district", "'" + *r.district + "' is not a district of list '" + catalog.districts->list_id + "'");
+        throw record::FieldError("district", quote_input(*r.district) + " is not a district of list " +
+                                                 quote_input(catalog.districts->list_id));
 
     for (const auto& [key, value] : r.answers)
         if (!survey->find_question(key))
-            throw record::FieldError("answers." + key, "not a question of survey '" + survey->id + "' version " +
-                                                           std::to_string(survey->version));
+            throw record::FieldError("answers." + key, "not a question of survey " + quote_input(survey->id) +
+                                                           " version " + std::to_string(survey->version));
     Answers in_survey_order;
     for (const auto& q : survey->questions) {
         const Json* value = r.answer(q.id);
         if (!value) throw record::FieldError("answers." + q.id, "missing (a declined question is sent as null)");
-        if (!value->is_null() && !q.scale.is_allowed(*value))
-            throw record::FieldError("answers." + q.id, value->dump() + " is not on " + describe_scale(q.scale));
-        in_survey_order.emplace_back(q.id, *value);
+        if (value->is_null()) {
+            in_survey_order.emplace_back(q.id, nullptr);
+            continue;
+        }
+        // 2.0 equals the option 2 and is stored as 2: one spelling per answer in the database.
+        const Json* option = scale_option(q.scale, *value);
+        if (!option)
+            throw record::FieldError("answers." + q.id,
+                                     describe_value(*value) + " is not on " + describe_scale(q.scale));
+        in_survey_order.emplace_back(q.id, *option);
     }
     r.answers = std::move(in_survey_order);
 
@@ -84,34 +173,31 @@ const Survey* SurveyCatalog::find(const std::string& id, int version) const {
 }
 
 std::vector<ParsedItem> parse_batch(std::string_view body, const SurveyCatalog& catalog, Clock::time_point now) {
-    Json root;
-    try {
-        root = Json::parse(body.begin(), body.end());
-    } catch (const Json::exception& e) {  // parse_error, and out_of_range for numbers like 9e999
-        throw BatchError(400, "Malformed JSON", "the body is not valid UTF-8 JSON: " + without_exception_tag(e.what()));
-    }
+    Json root = parse_within_limits(body);
     if (!root.is_object())
         throw BatchError(400, "Not a batch", "the body must be a JSON object with a \"responses\" array");
     auto list = root.find("responses");
     if (list == root.end() || !list->is_array())
         throw BatchError(400, "Not a batch", "the field \"responses\" must be an array of responses");
     if (root.size() != 1) throw BatchError(400, "Not a batch", "a batch has only the field \"responses\"");
-    if (list->size() > kMaxBatchItems)
-        throw BatchError(413, "Batch too large",
-                         "the batch has " + std::to_string(list->size()) + " responses; send at most " +
-                             std::to_string(kMaxBatchItems) + " per batch");
 
     std::vector<ParsedItem> out;
     out.reserve(list->size());
     for (const auto& item : *list) {
         ParsedItem p;
+        // The id is echoed so the kiosk can match the result; one longer than a UUID is invalid
+        // anyway, and only its first bytes come back.
         if (item.is_object())
-            if (auto id = item.find("id"); id != item.end() && id->is_string()) p.id = id->get<std::string>();
+            if (auto id = item.find("id"); id != item.end() && id->is_string()) {
+                const auto& text = id->get_ref<const std::string&>();
+                p.id = text.size() <= kMaxIdBytes ? text : for_terminal(text, kMaxIdBytes);
+            }
         try {
             p.response = check_item(item, catalog, now);
         } catch (const record::FieldError& problem) {
-            p.field = problem.field;
-            p.reason = problem.what();
+            // Both may hold what the client sent (a field or question name, a value): short and escaped.
+            p.field = for_terminal(problem.field, kMaxFieldBytes);
+            p.reason = for_terminal(problem.what(), kMaxReasonBytes);
         }
         out.push_back(std::move(p));
     }

@@ -25,6 +25,19 @@ inline constexpr const char* kHealthPath = "/v1/health";
 inline constexpr std::size_t kMaxBatchItems = 1000;
 inline constexpr std::size_t kMaxBodyBytes = 8 * 1024 * 1024;  // after gzip is undone
 
+// Checked while a body is parsed, so nothing past them is ever built in memory. A real item nests
+// 4 levels deep (batch > "responses" > item > "answers" or "flags" > value) and holds about 30
+// JSON values (12 fields, one answer per question, up to 8 flags). Nesting deeper than
+// kMaxJsonDepth is 400; more than kMaxBatchValues values in all is 413, like too many items.
+inline constexpr int kMaxJsonDepth = 8;
+inline constexpr std::size_t kMaxBatchValues = 100 * kMaxBatchItems;
+
+// How much of a rejected item's field name and reason the store sends back (and keeps with the
+// Idempotency-Key): they quote at most a few bytes of the item, escaped (safe_text.h).
+inline constexpr std::size_t kMaxIdBytes = 36;  // a UUID
+inline constexpr std::size_t kMaxFieldBytes = 64;
+inline constexpr std::size_t kMaxReasonBytes = 200;
+
 // Timestamps further from the store's clock than this are rejected: a kiosk whose clock was
 // reset to 1970 or set years ahead would otherwise skew every indicator over time.
 inline constexpr std::chrono::hours kMaxAnswerAge{24 * 366 * 2};
@@ -70,7 +83,8 @@ struct ParsedItem {
 };
 
 // Reads a batch body. Throws BatchError for a body that is not a batch at all (bad JSON or UTF-8,
-// wrong shape, too many items); an invalid item is reported in its ParsedItem and the rest go on.
+// wrong shape, nested too deeply, too many items or values); an invalid item is reported in its
+// ParsedItem and the rest go on. Every message quotes at most a few bytes of the body, escaped.
 std::vector<ParsedItem> parse_batch(std::string_view body, const SurveyCatalog& catalog,
                                     std::chrono::system_clock::time_point now);
 

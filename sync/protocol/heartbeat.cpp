@@ -1,8 +1,38 @@
 #include "heartbeat.h"
 
 #include "batch.h"
+#include "record/utc.h"
 
 namespace lkp::sync {
+
+namespace {
+
+// A heartbeat is one flat object of 8 fields: anything nested or much longer is refused while
+// parsing, before a tree is built.
+Json parse_flat_object(std::string_view body) {
+    std::size_t values = 0;
+    auto check = [&](int depth, Json::parse_event_t event, Json&) {
+        using Event = Json::parse_event_t;
+        if ((event == Event::object_start || event == Event::array_start) && depth >= 2)
+            throw BatchError(400, "Malformed heartbeat", "a heartbeat is one object of numbers and strings");
+        if (event != Event::key && event != Event::object_end && event != Event::array_end && ++values > 64)
+            throw BatchError(400, "Malformed heartbeat", "a heartbeat has 8 fields");
+        return true;
+    };
+    try {
+        return Json::parse(body.begin(), body.end(), check);
+    } catch (const Json::exception&) {
+        throw BatchError(400, "Malformed heartbeat", "the body must be a JSON object");
+    }
+}
+
+// PostgreSQL cannot store NUL (it cut the text off there) and SQLite could: the same text on both.
+std::string without_nul(std::string s) {
+    for (std::size_t at = s.find('\0'); at != std::string::npos; at = s.find('\0', at + 3)) s.replace(at, 1, "\uFFFD");
+    return s;
+}
+
+}  // namespace
 
 std::string encode_heartbeat(const Heartbeat& h) {
     auto opt = [](const std::optional<std::int64_t>& v) { return v ? Json(*v) : Json(nullptr); };
@@ -18,7 +48,7 @@ std::string encode_heartbeat(const Heartbeat& h) {
 }
 
 Heartbeat parse_heartbeat(std::string_view body) {
-    Json j = Json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+    Json j = parse_flat_object(body);
     if (!j.is_object()) throw BatchError(400, "Malformed heartbeat", "the body must be a JSON object");
     auto text = [&](const char* key, std::size_t max_len) {
         auto it = j.find(key);
@@ -26,7 +56,7 @@ Heartbeat parse_heartbeat(std::string_view body) {
             throw BatchError(
                 400, "Malformed heartbeat",
                 std::string("\"") + key + "\" must be a string of at most " + std::to_string(max_len) + " bytes");
-        return it->get<std::string>();
+        return without_nul(it->get<std::string>());
     };
     auto count = [&](const char* key, bool nullable) -> std::optional<std::int64_t> {
         auto it = j.find(key);
@@ -45,6 +75,8 @@ Heartbeat parse_heartbeat(std::string_view body) {
     h.free_disk_bytes = count("free_disk_bytes", true);
     h.last_error = text("last_error", 1000);
     h.sent_at = text("sent_at", 40);
+    if (!parse_utc(h.sent_at))
+        throw BatchError(400, "Malformed heartbeat", "\"sent_at\" must be a UTC time like 2026-11-22T10:15:00.000Z");
     return h;
 }
 

@@ -19,7 +19,9 @@ struct Heartbeat {
 };
 
 std::string encode_heartbeat(const Heartbeat& h);
-// Throws BatchError (400) naming the field that is missing or of the wrong type.
+// Throws BatchError (400) naming the field that is missing or of the wrong type, or sent_at when
+// it is no UTC time. Text is kept as sent (show it with safe_text.h's for_terminal), except NUL,
+// which becomes U+FFFD so that both backends store the same.
 Heartbeat parse_heartbeat(std::string_view body);
 
 }  // namespace lkp::sync

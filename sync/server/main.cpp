@@ -1,4 +1,6 @@
 // lkp-store: receives the kiosks' answers over /v1 and keeps them in SQLite or PostgreSQL.
+#include <sys/stat.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
@@ -13,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "protocol/safe_text.h"
 #include "server.h"
 #include "tokens.h"
 
@@ -25,10 +28,25 @@ struct StoreOptions {
     std::string db, postgres;
 };
 
+// A password on the command line shows in `ps` to every user of the machine; libpq reads it from
+// the environment or a password file by itself.
+const CLI::Validator kNoPassword(
+    [](std::string& url) {
+        return server::postgres_url_has_password(url)
+                   ? "the URL holds a password, which every user of this machine can read in `ps`. Leave it "
+                     "out: libpq reads it from PGPASSWORD or from a password file (~/.pgpass, or the file "
+                     "PGPASSFILE names)"
+                   : std::string();
+    },
+    "");
+
 void add_store_options(CLI::App& cmd, StoreOptions& o) {
     CLI::Option* db = cmd.add_option("--db", o.db, "The store's SQLite file (created when missing)")->type_name("FILE");
-    CLI::Option* pg = cmd.add_option("--postgres", o.postgres, "The store's PostgreSQL database, instead of --db")
+    CLI::Option* pg = cmd.add_option("--postgres", o.postgres,
+                                     "The store's PostgreSQL database, instead of --db (no password in it: "
+                                     "use PGPASSWORD or ~/.pgpass)")
                           ->type_name("URL")
+                          ->check(kNoPassword)
                           ->excludes(db);
     db->excludes(pg);
     // Neither given (or given empty) is refused too, once the command line is read.
@@ -120,25 +138,32 @@ int serve(const ServeArgs& a) {
 int kiosk_add(const StoreOptions& store, const std::string& name) {
     auto backend = open_backend(store, 1);
     std::string token = server::new_token();
-    backend->add_kiosk(name, server::token_hash(token), now_utc());
-    std::cout << "Kiosk '" << name
-              << "' added. Put this token in the kiosk's sync settings; it is shown only\n"
-                 "now (the store keeps only its hash). Lost it? Revoke the kiosk and add it again.\n"
+    if (backend->add_kiosk(name, server::token_hash(token), now_utc()) == server::KioskAdded::AgainAfterRevoke)
+        std::cout << "Kiosk '" << name
+                  << "' was revoked; it may send again with this new token (its old token stays revoked).\n";
+    else
+        std::cout << "Kiosk '" << name << "' added.\n";
+    std::cout << "Put this token in the kiosk's sync settings; it is shown only now (the store keeps\n"
+                 "only its hash). Lost it? Revoke the kiosk and add it again.\n"
               << token << "\n";
     return 0;
 }
 
 std::string or_dash(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : "-"; }
 
+// One line per kiosk. A heartbeat's texts are the kiosk's (or whoever holds its token): they reach
+// the terminal escaped (sync/protocol/safe_text.h), so they can neither add a line nor send escape
+// codes to the operator's terminal.
 int kiosk_list(const StoreOptions& store) {
     auto backend = open_backend(store, 1);
     for (const auto& k : backend->kiosks()) {
-        std::cout << k.name << "  created=" << k.created_at << "  revoked=" << k.revoked_at.value_or("no");
+        std::cout << sync::for_terminal(k.name, 64) << "  created=" << k.created_at
+                  << "  revoked=" << k.revoked_at.value_or("no");
         if (const auto& h = k.heartbeat)
-            std::cout << "  version=" << h->program_version << "  unsent=" << h->unsent << "  rejected=" << h->rejected
-                      << "  oldest_unsent_age_s=" << or_dash(h->oldest_unsent_age_s)
-                      << "  free_disk_bytes=" << or_dash(h->free_disk_bytes) << "  last_error=\"" << h->last_error
-                      << "\"  heartbeat_at=" << k.heartbeat_received_at;
+            std::cout << "  version=" << sync::for_terminal(h->program_version, 64) << "  unsent=" << h->unsent
+                      << "  rejected=" << h->rejected << "  oldest_unsent_age_s=" << or_dash(h->oldest_unsent_age_s)
+                      << "  free_disk_bytes=" << or_dash(h->free_disk_bytes) << "  last_error=\""
+                      << sync::for_terminal(h->last_error, 1000) << "\"  heartbeat_at=" << k.heartbeat_received_at;
         else
             std::cout << "  heartbeat=never";
         std::cout << "\n";
@@ -162,7 +187,7 @@ int status(const StoreOptions& store) {
     std::int64_t total = 0;
     for (const auto& c : counts) total += c.responses;
     std::cout << "responses " << total << "\n";
-    for (const auto& c : counts) std::cout << "kiosk " << c.kiosk << " " << c.responses << "\n";
+    for (const auto& c : counts) std::cout << "kiosk " << sync::for_terminal(c.kiosk, 64) << " " << c.responses << "\n";
     return 0;
 }
 
@@ -183,6 +208,10 @@ int usage_error(const CLI::App& app, const CLI::ParseError& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // The store's files hold every answer: new ones (the SQLite file, its -wal and -shm) are the
+    // owner's alone, whatever umask lkp-store was started with. An existing file keeps its mode
+    // (an operator may have chosen one); its -wal and -shm follow that mode minus this mask.
+    umask(077);
     CLI::App app("lkp-store: receives the kiosks' answers over /v1 and keeps them in SQLite or PostgreSQL.",
                  "lkp-store");
     const std::string exit_status = "Exit status: 0 success, 1 the work failed, 2 bad usage.";

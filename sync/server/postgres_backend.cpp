@@ -3,11 +3,16 @@
 // of the database.
 #include <libpq-fe.h>
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <cstdio>
+#include <cstring>
 #include <iterator>
 #include <memory>
 #include <mutex>
 
+#include "record/utc.h"
 #include "store_backend.h"
 
 namespace lkp::server {
@@ -76,6 +81,10 @@ UPDATE responses SET location = NULL WHERE location = '';
 -- kiosk_id: as the kiosk sent it; NULL for rows stored before schema 2 (then it equalled kiosk).
 ALTER TABLE responses ADD COLUMN kiosk_id text;
 COMMENT ON COLUMN responses.kiosk_id IS 'as the kiosk sent it; NULL for rows stored before schema 2';
+)sql",
+    // 3: Idempotency-Key records expire after kIdempotencyRetention; found by age, not by a scan.
+    R"sql(
+CREATE INDEX idempotency_by_created_at ON idempotency (created_at);
 )sql",
 };
 static_assert(std::size(kMigrations) == kServerSchemaVersion, "one migration per schema version");
@@ -328,6 +337,7 @@ class PostgresBackend final : public StoreBackend {
 
     BatchAnswer store_batch(BatchRequest req) override {
         auto c = pool_.take();
+        expire_keys(*c.conn);
         Tx tx(*c.conn);
         // Requests with the same key wait for each other, so a replay sees the finished answer.
         c->run("key_lock", {req.kiosk, req.key});
@@ -350,12 +360,17 @@ class PostgresBackend final : public StoreBackend {
                                         opt_text(h.free_disk_bytes), h.last_error, h.sent_at, received_at});
     }
 
-    void add_kiosk(const std::string& name, const std::string& token_hash, const std::string& now) override {
-        auto r = pool_.take()->exec(
+    KioskAdded add_kiosk(const std::string& name, const std::string& token_hash, const std::string& now) override {
+        auto c = pool_.take();
+        auto again =
+            c->exec("UPDATE kiosks SET token_hash = $2, revoked_at = NULL WHERE name = $1 AND revoked_at IS NOT NULL",
+                    {name, token_hash});
+        if (std::string(PQcmdTuples(again.get())) == "1") return KioskAdded::AgainAfterRevoke;
+        auto r = c->exec(
             "INSERT INTO kiosks (name, token_hash, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
             {name, token_hash, now});
-        if (std::string(PQcmdTuples(r.get())) != "1")
-            throw std::runtime_error("a kiosk named '" + name + "' already exists");
+        if (std::string(PQcmdTuples(r.get())) != "1") throw std::runtime_error(kiosk_is_active(name));
+        return KioskAdded::New;
     }
 
     bool revoke_kiosk(const std::string& name, const std::string& now) override {
@@ -382,6 +397,24 @@ class PostgresBackend final : public StoreBackend {
     }
 
   private:
+    // Idempotency-Key records past the retention, deleted at a process's first batch and then at
+    // most hourly (one thread does it; the others go on). A failure only waits for the next turn,
+    // unless the connection is gone, which the batch then finds out by itself.
+    void expire_keys(Connection& c) {
+        auto now = std::chrono::system_clock::now();
+        auto ms = [](std::chrono::system_clock::time_point t) {
+            return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+        };
+        std::int64_t due = next_expiry_ms_.load();
+        if (ms(now) < due || !next_expiry_ms_.compare_exchange_strong(due, ms(now + kIdempotencyExpiryInterval)))
+            return;
+        try {
+            c.exec("DELETE FROM idempotency WHERE created_at < $1", {format_utc(now - kIdempotencyRetention)});
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "lkp-store: could not delete expired Idempotency-Key records: %s\n", e.what());
+        }
+    }
+
     // One step per transaction, each under the advisory lock, so two processes opening the same
     // database at once take turns and the second finds the step done. A database of a newer
     // version is refused before anything is written.
@@ -450,12 +483,27 @@ class PostgresBackend final : public StoreBackend {
 
     Pool pool_;
     Pool front_;
+    std::atomic<std::int64_t> next_expiry_ms_{0};  // since the epoch; 0: at the first batch
 };
 
 }  // namespace
 
 std::unique_ptr<StoreBackend> open_postgres(const std::string& url, std::size_t max_connections) {
     return std::make_unique<PostgresBackend>(url, max_connections);
+}
+
+bool postgres_url_has_password(const std::string& url) {
+    char* error = nullptr;
+    PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+    if (!options) {  // not a valid URL: libpq says why when the store connects
+        PQfreemem(error);
+        return false;
+    }
+    bool has = false;
+    for (const PQconninfoOption* o = options; o->keyword; ++o)
+        if (std::strcmp(o->keyword, "password") == 0 && o->val && *o->val) has = true;
+    PQconninfoFree(options);
+    return has;
 }
 
 }  // namespace lkp::server

@@ -1,9 +1,12 @@
 // lkp-store on one SQLite file: WAL, synchronous=FULL (the kiosk deletes its copy on our 200, so
 // an acknowledged batch must survive a power cut), one connection and one writer at a time.
+#include <chrono>
+#include <cstdio>
 #include <iterator>
 #include <mutex>
 #include <type_traits>
 
+#include "record/utc.h"
 #include "sqlite/database.h"
 #include "store_backend.h"
 
@@ -91,6 +94,10 @@ DROP TABLE responses;
 ALTER TABLE responses_v2 RENAME TO responses;
 CREATE INDEX responses_by_district ON responses (survey_id, district, submitted_at);
 )sql",
+    // 3: Idempotency-Key records expire after kIdempotencyRetention; found by age, not by a scan.
+    R"sql(
+CREATE INDEX idempotency_by_created_at ON idempotency (created_at);
+)sql",
 };
 static_assert(std::size(kMigrations) == kServerSchemaVersion, "one migration per schema version");
 
@@ -157,14 +164,25 @@ class SqliteBackend final : public StoreBackend {
         });
     }
 
-    void add_kiosk(const std::string& name, const std::string& token_hash, const std::string& now) override {
-        guarded([&] {
-            auto exists = db_.prepare("SELECT 1 FROM kiosks WHERE name = ?");
-            exists.bind(1, name);
-            if (exists.step()) throw std::runtime_error("a kiosk named '" + name + "' already exists");
-            auto st = db_.prepare("INSERT INTO kiosks (name, token_hash, created_at) VALUES (?,?,?)");
-            st.bind(1, name).bind(2, token_hash).bind(3, now);
-            st.run();
+    KioskAdded add_kiosk(const std::string& name, const std::string& token_hash, const std::string& now) override {
+        return guarded([&] {
+            Transaction tx(db_);
+            auto again = db_.prepare(
+                "UPDATE kiosks SET token_hash = ?, revoked_at = NULL WHERE name = ? AND revoked_at IS NOT NULL");
+            again.bind(1, token_hash).bind(2, name);
+            again.run();
+            KioskAdded added = KioskAdded::AgainAfterRevoke;
+            if (sqlite3_changes(db_.handle()) == 0) {
+                auto exists = db_.prepare("SELECT 1 FROM kiosks WHERE name = ?");
+                exists.bind(1, name);
+                if (exists.step()) throw std::runtime_error(kiosk_is_active(name));
+                auto st = db_.prepare("INSERT INTO kiosks (name, token_hash, created_at) VALUES (?,?,?)");
+                st.bind(1, name).bind(2, token_hash).bind(3, now);
+                st.run();
+                added = KioskAdded::New;
+            }
+            tx.commit();
+            return added;
         });
     }
 
@@ -257,7 +275,23 @@ class SqliteBackend final : public StoreBackend {
         }
     }
 
+    // Idempotency-Key records past the retention, deleted at a process's first batch and then at
+    // most hourly; a failure only waits for the next turn (the records harm nothing meanwhile).
+    void expire_keys() {
+        auto now = std::chrono::system_clock::now();
+        if (now < next_expiry_) return;
+        next_expiry_ = now + kIdempotencyExpiryInterval;
+        try {
+            auto st = db_.prepare("DELETE FROM idempotency WHERE created_at < ?");
+            st.bind(1, format_utc(now - kIdempotencyRetention));
+            st.run();
+        } catch (const DatabaseError& e) {
+            std::fprintf(stderr, "lkp-store: could not delete expired Idempotency-Key records: %s\n", e.what());
+        }
+    }
+
     BatchAnswer store_batch_locked(BatchRequest& req) {
+        expire_keys();
         Transaction tx(db_);
         if (auto stored = stored_answer(req)) return {*stored, true};
         auto insert = db_.prepare(insert_sql_);
@@ -316,7 +350,8 @@ class SqliteBackend final : public StoreBackend {
     std::mutex mutex_;
     Database db_;
     std::mutex front_mutex_;
-    std::optional<Database> front_;  // opened once the schema is current
+    std::optional<Database> front_;                      // opened once the schema is current
+    std::chrono::system_clock::time_point next_expiry_;  // the epoch: at the first batch
     const std::string insert_sql_ = insert_response_sql('?');
 };
 

@@ -27,6 +27,12 @@ sync::ItemResult row_outcome(const NewRow& row, bool inserted, const std::string
     return r;
 }
 
+std::string kiosk_is_active(const std::string& name) {
+    return "a kiosk named '" + name +
+           "' already exists and is active; to give it a new token, revoke it (lkp-store kiosk revoke " + name +
+           ") and add it again";
+}
+
 std::string insert_response_sql(char placeholder) {
     std::vector<std::string> columns = {"kiosk"};
     columns.insert(columns.end(), record::row_columns().begin(), record::row_columns().end());

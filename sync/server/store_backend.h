@@ -1,6 +1,7 @@
 #pragma once
 // What lkp-store needs from its database, implemented for SQLite and PostgreSQL with the same
 // semantics: one transaction per batch, a response row never changes once written.
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -56,6 +57,8 @@ struct KioskInfo {
     std::string heartbeat_received_at;
 };
 
+enum class KioskAdded { New, AgainAfterRevoke };
+
 struct KioskCount {
     std::string kiosk;
     std::int64_t responses = 0;
@@ -73,16 +76,27 @@ class StoreBackend {
     virtual BatchAnswer store_batch(BatchRequest request) = 0;
     virtual void store_heartbeat(const sync::Heartbeat& h, const std::string& received_at) = 0;
 
-    // Throws std::runtime_error when the name is taken.
-    virtual void add_kiosk(const std::string& name, const std::string& token_hash, const std::string& now) = 0;
+    // A new kiosk, or a revoked one allowed again under this new token (only the new hash is kept,
+    // so its old token stays dead). Throws std::runtime_error when an active kiosk has the name.
+    virtual KioskAdded add_kiosk(const std::string& name, const std::string& token_hash, const std::string& now) = 0;
     virtual bool revoke_kiosk(const std::string& name, const std::string& now) = 0;  // false: unknown
     virtual std::vector<KioskInfo> kiosks() = 0;
     virtual std::vector<KioskCount> response_counts() = 0;
 };
 
+// How long an Idempotency-Key's stored answer is kept. Exactly-once does not rest on it: the
+// unique (kiosk, id) of every response makes a resend a duplicate at any age. The record only
+// makes the retry of a batch byte-identical to its first answer, and a kiosk retries within
+// minutes, at most days (a store or network down over a long weekend). Older records are deleted,
+// so the table no longer grows for ever.
+inline constexpr std::chrono::hours kIdempotencyRetention{24 * 7};
+// How often a running store deletes expired records: at its first batch, then at most hourly (one
+// indexed range delete, in its own statement before the batch's transaction).
+inline constexpr std::chrono::hours kIdempotencyExpiryInterval{1};
+
 // The schema both backends migrate to (their kMigrations, one step per version); kept in table
 // `meta` under 'schema_version'.
-inline constexpr int kServerSchemaVersion = 2;
+inline constexpr int kServerSchemaVersion = 3;
 
 // How both backends store a row, built from the codec's column list so that a new field of the
 // record needs only a migration: the authenticated kiosk, record::row_columns(), then what the
@@ -95,9 +109,13 @@ record::Row stored_values(const BatchRequest& request, const NewRow& row);
 // (untouched) a database of a newer schema version.
 std::unique_ptr<StoreBackend> open_sqlite(const std::string& path);
 std::unique_ptr<StoreBackend> open_postgres(const std::string& url, std::size_t max_connections);
+// True when a --postgres URL (URI or keyword form) carries a password, which would show in `ps`.
+bool postgres_url_has_password(const std::string& url);
 
 // Shared by both backends: the per-item outcome of trying to insert a row. Not inserted: the
 // same content (stored hash of either form) is a duplicate, anything else a conflict.
 sync::ItemResult row_outcome(const NewRow& row, bool inserted, const std::string& stored_hash);
+// Why add_kiosk refused a name in use, and what to do instead.
+std::string kiosk_is_active(const std::string& name);
 
 }  // namespace lkp::server

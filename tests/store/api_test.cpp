@@ -1,6 +1,11 @@
 // The HTTP surface around batches: health, tokens, heartbeats, TLS, routing, reconnecting.
+#include <arpa/inet.h>
 #include <libpq-fe.h>
+#include <netinet/in.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -145,6 +150,76 @@ TEST_P(ApiTest, LogLineNamesTheClientAndOnlyThisRequestsKiosk) {
     EXPECT_EQ(refused.find("kiosk="), std::string::npos) << refused;
 }
 
+// Heartbeat text reached `kiosk list` raw: a fake kiosk line, a terminal title change and a
+// screen clear were injected into the operator's terminal. It is stored as sent, shown escaped.
+TEST_P(ApiTest, HeartbeatTextReachesTheTerminalEscaped) {
+    const std::string fake_line = "\nkiosk-0  created=2026-01-01T00:00:00.000Z  revoked=no  heartbeat=never\n";
+    sync::Heartbeat h{.kiosk_id = kiosk_,
+                      .program_version = "0.1\x1b]0;owned\x07",
+                      .last_error = "timeout" + fake_line +
+                                    "\x1b]0;owned\x07\x1b[2J\r\x7f\xc2\x9b"
+                                    "2J\u202e" +
+                                    std::string("\0tail", 5),
+                      .sent_at = format_utc(std::chrono::system_clock::now())};
+    Reply r = post(sync::kHeartbeatPath, sync::encode_heartbeat(h), {{"Authorization", "Bearer " + token_}});
+    ASSERT_EQ(r.status, 204) << r.body;
+    server_->add_kiosk("kiosk-2");
+
+    auto list = server_->cli({"kiosk", "list"});
+    ASSERT_EQ(list.exit_code, 0) << list.err;
+    EXPECT_EQ(std::count(list.out.begin(), list.out.end(), '\n'), 2) << list.out;  // one line per kiosk
+    for (std::size_t i = 0; i < list.out.size(); ++i) {
+        auto c = static_cast<unsigned char>(list.out[i]);
+        EXPECT_TRUE(c >= 0x20 || c == '\n') << "byte " << int(c) << " at " << i << " of " << list.out;
+        EXPECT_NE(c, 0x7f) << i;
+        if (c == 0xc2 && i + 1 < list.out.size()) {
+            auto next = static_cast<unsigned char>(list.out[i + 1]);
+            EXPECT_FALSE(next >= 0x80 && next < 0xa0) << "C1 control at " << i;
+        }
+    }
+    EXPECT_EQ(list.out.find("\u202e"), std::string::npos);
+    for (const char* part : {"last_error=\"timeout\\nkiosk-0  created=", "\\x1b]0;owned\\x07\\x1b[2J", "tail\""})
+        EXPECT_NE(list.out.find(part), std::string::npos) << part << " not in: " << list.out;
+}
+
+TEST_P(ApiTest, HeartbeatSentAtMustBeAUtcTime) {
+    sync::Heartbeat h{.kiosk_id = kiosk_, .program_version = "0.1.0", .sent_at = "\x1b[2Jyesterday"};
+    Reply r = post(sync::kHeartbeatPath, sync::encode_heartbeat(h), {{"Authorization", "Bearer " + token_}});
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_TRUE(is_problem(r)) << r.body;
+    EXPECT_NE(r.body.find("sent_at"), std::string::npos) << r.body;
+    EXPECT_NE(server_->cli({"kiosk", "list"}).out.find("heartbeat=never"), std::string::npos);
+}
+
+// A revoked kiosk's name could not be used again. Adding it again now gives it a new token and
+// lets it send; its old token stays revoked. An active name is still refused.
+TEST_P(ApiTest, RevokedKioskIsAddedAgainWithANewToken) {
+    auto active = server_->cli({"kiosk", "add", kiosk_});
+    EXPECT_EQ(active.exit_code, 1);
+    EXPECT_NE(active.err.find("already exists"), std::string::npos) << active.err;
+    EXPECT_NE(active.err.find("revoke"), std::string::npos) << active.err;
+
+    ASSERT_EQ(server_->cli({"kiosk", "revoke", kiosk_}).exit_code, 0);
+    auto again = server_->cli({"kiosk", "add", kiosk_});
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_NE(again.out.find("was revoked"), std::string::npos) << again.out;
+    EXPECT_NE(again.out.find("old token stays revoked"), std::string::npos) << again.out;
+    std::string old_token = token_;
+    std::string out = again.out;
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    std::string new_token = out.substr(out.rfind('\n') + 1);
+    EXPECT_EQ(new_token.rfind("lkp_", 0), 0u) << again.out;
+    EXPECT_NE(new_token, old_token);
+
+    token_ = new_token;
+    EXPECT_EQ(post_batch(std::vector<Response>{valid_response(kiosk_)}).status, 200);
+    token_ = old_token;
+    EXPECT_EQ(post_batch(std::vector<Response>{valid_response(kiosk_)}).status, 401);
+    auto list = server_->cli({"kiosk", "list"});
+    EXPECT_NE(list.out.find("revoked=no"), std::string::npos) << list.out;
+    EXPECT_EQ(server_->query("SELECT count(*) FROM kiosks").at(0), "1");
+}
+
 TEST_P(ApiTest, StatusCountsResponsesPerKiosk) {
     ASSERT_EQ(post_batch(std::vector<Response>{valid_response(kiosk_), valid_response(kiosk_)}).status, 200);
     auto status = server_->cli({"status"});
@@ -220,6 +295,59 @@ TEST_P(ApiTest, StopsCleanlyOnSigterm) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ApiTest, ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);
+
+// The store's SQLite files hold every answer: only their owner may read them, whatever the umask
+// of whoever starts lkp-store (they were created 0644). Checked on files the CLI creates and on
+// the -wal and -shm of a running server.
+TEST(StoreFiles, AreReadableOnlyByTheirOwner) {
+    mode_t old_umask = umask(022);
+    StoreServer store;
+    auto mode = [&](const std::string& suffix) {
+        struct stat st {};
+        std::string path = store.db_args()[1] + suffix;
+        EXPECT_EQ(stat(path.c_str(), &st), 0) << path;
+        return st.st_mode & 0777;
+    };
+    ASSERT_FALSE(store.add_kiosk("kiosk-1").empty());
+    EXPECT_EQ(mode(""), 0600u);
+    store.start();
+    EXPECT_EQ(mode(""), 0600u);
+    EXPECT_EQ(mode("-wal"), 0600u);
+    EXPECT_EQ(mode("-shm"), 0600u);
+    umask(old_umask);
+}
+
+// A password in --postgres shows in `ps` to every user of the machine: refused before anything
+// connects, pointing to PGPASSWORD and ~/.pgpass, which libpq reads itself.
+TEST(PostgresUrl, WithAPasswordIsRefusedBeforeConnecting) {
+    int listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ASSERT_EQ(listen(listener, 8), 0);
+    ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+    std::string port = std::to_string(ntohs(addr.sin_port));
+    for (const std::string& url : {"postgresql://lkp:s3cret-pw@127.0.0.1:" + port + "/store",
+                                   "postgres://127.0.0.1:" + port + "/store?user=lkp&password=s3cret-pw",
+                                   "host=127.0.0.1 port=" + port + " dbname=store password=s3cret-pw"}) {
+        SCOPED_TRACE(url);
+        for (const std::vector<std::string>& args :
+             {std::vector<std::string>{"status"}, {"kiosk", "list"}, {"serve", "--listen", "127.0.0.1:1"}}) {
+            std::vector<std::string> argv{LKP_STORE_BIN};
+            argv.insert(argv.end(), args.begin(), args.end());
+            argv.insert(argv.end(), {"--postgres", url});
+            RunResult r = run(argv);
+            EXPECT_EQ(r.exit_code, 2) << r.err;
+            EXPECT_NE(r.err.find("PGPASSWORD"), std::string::npos) << r.err;
+            EXPECT_NE(r.err.find(".pgpass"), std::string::npos) << r.err;
+            EXPECT_EQ(r.err.find("s3cret-pw"), std::string::npos) << r.err;
+        }
+    }
+    EXPECT_LT(accept(listener, nullptr, nullptr), 0) << "lkp-store connected";
+    close(listener);
+}
 
 // PostgreSQL only: the server's connections are killed under it; it answers 503 with Retry-After
 // (never a crash) and reconnects on a following request.

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <functional>
+#include <thread>
 
 #include "record/response_codec.h"
 #include "store_fixture.h"
@@ -56,6 +57,10 @@ const std::vector<ItemCase>& item_cases() {
         {"not a UTC time", [](Json& j) { j["submitted_at"] = "yesterday"; }, "submitted_at"},
         {"unknown field", [](Json& j) { j["extra"] = 1; }, "extra"},
         {"another kiosk's id", [](Json& j) { j["kiosk_id"] = "kiosk-2"; }, "kiosk_id"},
+        {"NUL in a flag", [](Json& j) { j["flags"] = {std::string("a\0b", 3)}; }, "flags"},
+        {"NUL in location", [](Json& j) { j["location"] = std::string("022\0x", 5); }, "location"},
+        {"escape codes in kiosk_id", [](Json& j) { j["kiosk_id"] = "kiosk-1\x1b[2J"; }, "kiosk_id"},
+        {"location not a district", [](Json& j) { j["location"] = "atlantis"; }, "location"},
     };
     return cases;
 }
@@ -77,6 +82,82 @@ TEST_P(BadInputTest, InvalidItemIsRejectedByFieldAndNeighboursAreStored) {
         EXPECT_EQ(std::count(ids.begin(), ids.end(), bad.id), 0);
         EXPECT_EQ(std::count(ids.begin(), ids.end(), good.id), 1);
     }
+}
+
+// PostgreSQL answered a NUL in a flag with 500 on every resend (the kiosk's queue stuck behind
+// it) and cut a NUL in location off silently; SQLite stored both. Now both backends reject the
+// item by its field, store its neighbour, and answer a resend the same way.
+TEST_P(BadInputTest, NulInAFieldIsRejectedTheSameOnEveryResend) {
+    for (const char* field : {"flags", "location"}) {
+        SCOPED_TRACE(field);
+        Response bad = valid_response(kiosk_), good = valid_response(kiosk_);
+        Json spoiled = record::to_wire(bad);
+        if (std::string(field) == "flags")
+            spoiled["flags"] = {"synthetic", std::string("a\0b", 3)};
+        else
+            spoiled["location"] = std::string("022\0x", 5);
+        std::string body = Json{{"responses", {spoiled, Json(record::to_wire(good))}}}.dump();
+        std::string key = new_uuid_v4();
+        Reply first = post_batch(body, key);
+        auto r = results(first, {bad, good});
+        ASSERT_EQ(r.size(), 2u);
+        EXPECT_EQ(r[0].status, sync::ItemResult::Status::Rejected);
+        EXPECT_EQ(r[0].code, "invalid");
+        EXPECT_EQ(r[0].field, field) << r[0].reason;
+        EXPECT_EQ(r[1].status, sync::ItemResult::Status::Created);
+        EXPECT_EQ(post_batch(body, key).body, first.body);    // the kiosk's retry: the same answer
+        auto again = results(post_batch(body), {bad, good});  // sent again as a new batch
+        ASSERT_EQ(again.size(), 2u);
+        EXPECT_EQ(again[0].field, field);
+        EXPECT_EQ(again[1].status, sync::ItemResult::Status::Duplicate);
+        EXPECT_EQ(server_->response_ids(kiosk_).size(), std::string(field) == "flags" ? 1u : 2u);
+    }
+}
+
+// One answer nested 100,000 arrays deep (520 bytes gzipped) crashed the store.
+TEST_P(BadInputTest, DeeplyNestedAnswerIs400AndTheStoreStaysUp) {
+    std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+    Json item = record::to_wire(valid_response(kiosk_));
+    item["answers"][first_question()] = "PLACEHOLDER";
+    std::string body = Json{{"responses", {item}}}.dump();
+    body.replace(body.find("\"PLACEHOLDER\""), 13, deep);
+    Reply r =
+        post(sync::kBatchPath, gzip(body),
+             {{"Authorization", "Bearer " + token_}, {"Idempotency-Key", new_uuid_v4()}, {"Content-Encoding", "gzip"}});
+    expect_problem(r, 400);
+    EXPECT_LT(r.body.size(), 1000u) << r.body;
+}
+
+// Peak resident memory of a process, in MiB.
+std::size_t peak_rss_mib(pid_t pid) {
+    std::string status = read_file("/proc/" + std::to_string(pid) + "/status");
+    auto at = status.find("VmHWM:");
+    return at == std::string::npos ? 0 : std::stoul(status.substr(at + 6)) / 1024;
+}
+
+// 8 KB of gzip that inflate to 8 MiB of "{}," built about 300 MB of JSON tree per request; four
+// at once must not take the store much above what it needs anyway.
+TEST_P(BadInputTest, EmptyItemsUpToTheBodyLimitCostLittleMemory) {
+    std::string body = "{\"responses\":[";
+    while (body.size() < sync::kMaxBodyBytes - 8) body += "{},";
+    body.pop_back();
+    body += "]}";
+    std::string packed = gzip(body);
+    ASSERT_LT(packed.size(), 64u * 1024);
+    std::vector<std::thread> threads;
+    std::vector<Reply> replies(4);
+    for (std::size_t i = 0; i < replies.size(); ++i)
+        threads.emplace_back([&, i] {
+            replies[i] = post(sync::kBatchPath, packed,
+                              {{"Authorization", "Bearer " + token_},
+                               {"Idempotency-Key", new_uuid_v4()},
+                               {"Content-Encoding", "gzip"}});
+        });
+    for (auto& t : threads) t.join();
+    for (const Reply& r : replies) expect_problem(r, 413);
+    std::size_t peak = peak_rss_mib(server_->pid());
+    EXPECT_GT(peak, 0u);
+    EXPECT_LT(peak, 150u) << "the store peaked at " << peak << " MiB";
 }
 
 TEST_P(BadInputTest, MalformedJsonIs400) { expect_problem(post_batch(std::string("{\"responses\": [")), 400); }

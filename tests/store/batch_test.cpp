@@ -5,6 +5,7 @@
 #include <latch>
 #include <thread>
 
+#include "store_backend.h"
 #include "store_fixture.h"
 
 namespace lkp::test {
@@ -58,6 +59,63 @@ TEST_P(BatchTest, ReplayOfAKeyReturnsTheStoredBytes) {
     ASSERT_EQ(again.status, 200);
     EXPECT_EQ(again.body, first.body);  // says "created" again: the stored answer, not a re-run
     EXPECT_EQ(results(again, batch).at(0).status, Status::Created);
+}
+
+// Idempotency records are kept for kIdempotencyRetention, then deleted: exactly-once rests on the
+// (kiosk, id) uniqueness, the record only makes a kiosk's retry byte-identical. Without expiry the
+// table grew for ever (60 KB of uploads grew a store by 64 MB).
+TEST_P(BatchTest, IdempotencyRecordsOlderThanTheRetentionAreDeleted) {
+    auto batch = responses(2, kiosk_);
+    std::string key = new_uuid_v4();
+    Reply first = post_batch(batch, key);
+    ASSERT_EQ(first.status, 200);
+
+    auto ago = [](std::chrono::system_clock::duration d) { return format_utc(std::chrono::system_clock::now() - d); };
+    const std::string expired = new_uuid_v4(), kept = new_uuid_v4();
+    const auto retention = server::kIdempotencyRetention;
+    for (const auto& [k, at] : {std::pair{expired, ago(retention + std::chrono::hours(1))},
+                                std::pair{kept, ago(retention - std::chrono::hours(1))}})
+        server_->execute("INSERT INTO idempotency VALUES ('" + kiosk_ + "', '" + k + "', 'h', '{}', '" + at + "')");
+    ASSERT_EQ(server_->query("SELECT count(*) FROM idempotency").at(0), "3");
+
+    server_->stop();  // a new process cleans up at its first batch
+    server_->start();
+    auto more = responses(1, kiosk_);
+    ASSERT_EQ(post_batch(more).status, 200);
+    auto keys = [&](const std::string& k) {
+        return server_->query("SELECT count(*) FROM idempotency WHERE key = '" + k + "'").at(0);
+    };
+    EXPECT_EQ(keys(expired), "0");
+    EXPECT_EQ(keys(kept), "1");
+    EXPECT_EQ(keys(key), "1");
+    EXPECT_EQ(post_batch(batch, key).body, first.body);  // a replay within the retention
+    if (GetParam() == Backend::Sqlite) {                 // a cheap range delete, not a scan of the whole table
+        EXPECT_EQ(server_
+                      ->query("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
+                              "tbl_name = 'idempotency' AND sql LIKE '%created_at%'")
+                      .at(0),
+                  "1");
+    }
+}
+
+// An integral answer sent as a float (2.0) is the integer 2, and is stored as 2.
+TEST_P(BatchTest, IntegralAnswerSentAsFloatIsStoredAsTheInteger) {
+    auto r = valid_response(kiosk_);
+    std::string question;
+    for (const auto& q : builtin_data().survey.questions)
+        if (q.scale.kind == Scale::Kind::Numeric) {
+            question = q.id;
+            for (auto& [id, value] : r.answers)
+                if (id == q.id) value = Json(static_cast<double>(q.scale.min + 1));
+            break;
+        }
+    ASSERT_FALSE(question.empty());
+    std::string body = sync::encode_batch({r});
+    ASSERT_NE(body.find(".0"), std::string::npos) << body;
+    ASSERT_EQ(results(post_batch(body), {r}).at(0).status, Status::Created);
+    std::string stored = server_->query("SELECT answers FROM responses WHERE id = '" + r.id + "'").at(0);
+    EXPECT_EQ(stored.find(".0"), std::string::npos) << stored;
+    EXPECT_TRUE(Json::parse(stored).at(question).is_number_integer()) << stored;
 }
 
 TEST_P(BatchTest, KeyReusedForADifferentBodyIs422) {

@@ -1,6 +1,7 @@
 // Stores made before migrations existed (tests/fixtures/a70e1b9/, schema 1, made by the binaries of
-// a70e1b9 with tests/fixtures/make-a70e1b9-fixtures.sh) upgraded by the real lkp-store: nothing
-// lost, "absent" spelled NULL, stored responses still recognised, newer schemas refused untouched.
+// a70e1b9 with tests/fixtures/make-a70e1b9-fixtures.sh) upgraded by the real lkp-store through
+// every step (2, then 3): nothing lost, "absent" spelled NULL, stored responses still recognised,
+// idempotency records indexed by age, newer schemas refused untouched.
 #include <unistd.h>
 
 #include <filesystem>
@@ -121,7 +122,7 @@ TEST_P(MigrationTest, UpgradeKeepsEveryRowAndSpellsAbsentLocationNull) {
     ASSERT_EQ(before.heartbeats.size(), 2u);
 
     server_->start();
-    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{"2"});
+    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{"3"});
     Snapshot after = snapshot();
     EXPECT_EQ(after.responses, before.responses);  // same ids per kiosk, seq, content hash and answers
     EXPECT_EQ(after.kiosks, before.kiosks);
@@ -138,6 +139,13 @@ TEST_P(MigrationTest, UpgradeKeepsEveryRowAndSpellsAbsentLocationNull) {
                                           "tbl_name = 'responses' ORDER BY 1"),
               (std::vector<std::string>{"responses_by_district",
                                         postgres() ? "responses_pkey" : "sqlite_autoindex_responses_1"}));
+
+    // Schema 3: idempotency records expire, found by their age through an index.
+    EXPECT_EQ(server_->query(postgres() ? "SELECT indexname FROM pg_indexes WHERE tablename = 'idempotency' "
+                                          "AND indexdef LIKE '%(created_at)%'"
+                                        : "SELECT name FROM sqlite_schema WHERE type = 'index' AND "
+                                          "tbl_name = 'idempotency' AND sql LIKE '%(created_at)%'"),
+              std::vector<std::string>{"idempotency_by_created_at"});
 
     // The revoked kiosk stays revoked: even with a token the test knows, it is turned away.
     EXPECT_EQ(
@@ -202,7 +210,7 @@ TEST_P(MigrationTest, NewerSchemaIsRefusedAndLeftUntouched) {
 
     auto status = server_->cli({"status"});
     EXPECT_EQ(status.exit_code, 1);
-    EXPECT_NE(status.err.find("schema version 99 is newer than this lkp-store understands (2)"), std::string::npos)
+    EXPECT_NE(status.err.find("schema version 99 is newer than this lkp-store understands (3)"), std::string::npos)
         << status.err;
     EXPECT_NE(status.err.find("left untouched"), std::string::npos) << status.err;
     EXPECT_THROW(server_->start(), std::runtime_error);
@@ -231,7 +239,7 @@ TEST_P(MigrationTest, TwoProcessesOpeningAnOldStoreAtOnceBothSucceed) {
         });
     for (auto& t : threads) t.join();
     for (const auto& o : out) EXPECT_EQ(o.exit_code, 0) << o.err;
-    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{"2"});
+    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{"3"});
     EXPECT_EQ(server_->query("SELECT count(*) FROM responses WHERE location IS NULL").at(0), "23");
     EXPECT_EQ(server_->query("SELECT count(*) FROM responses").at(0), "46");
 }
@@ -239,12 +247,35 @@ TEST_P(MigrationTest, TwoProcessesOpeningAnOldStoreAtOnceBothSucceed) {
 TEST_P(MigrationTest, FreshStoreRunsEveryStep) {
     if (postgres() && !PostgresCluster::available()) GTEST_SKIP() << "PostgreSQL 15 is not installed";
     StoreTest::SetUp();  // a new database, the server started on it
-    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{"2"});
+    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{"3"});
     EXPECT_EQ(response_columns(), kColumnsV2);
     if (!postgres()) {  // the pragmas still come before the first table
         EXPECT_EQ(server_->query("PRAGMA page_size"), std::vector<std::string>{"16384"});
         EXPECT_EQ(server_->query("PRAGMA journal_mode"), std::vector<std::string>{"wal"});
     }
+}
+
+// A store of schema 2 (what e72dda3 made: here a fresh store taken back to 2 by undoing step 3)
+// gains the index of step 3 and keeps its Idempotency-Key records.
+TEST_P(MigrationTest, SchemaTwoStoreIsUpgradedToThree) {
+    if (postgres() && !PostgresCluster::available()) GTEST_SKIP() << "PostgreSQL 15 is not installed";
+    StoreTest::SetUp();
+    auto batch = std::vector<Response>{valid_response(kiosk_)};
+    std::string key = new_uuid_v4();
+    Reply first = post_batch(batch, key);
+    ASSERT_EQ(first.status, 200);
+    server_->stop();
+    execute("DROP INDEX idempotency_by_created_at");
+    execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+
+    server_->start();
+    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{"3"});
+    EXPECT_EQ(server_
+                  ->query(postgres() ? "SELECT count(*) FROM pg_indexes WHERE indexname = 'idempotency_by_created_at'"
+                                     : "SELECT count(*) FROM sqlite_schema WHERE name = 'idempotency_by_created_at'")
+                  .at(0),
+              "1");
+    EXPECT_EQ(post_batch(batch, key).body, first.body);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MigrationTest, ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);

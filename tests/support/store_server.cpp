@@ -233,6 +233,16 @@ std::vector<std::string> StoreServer::query(const std::string& sql) {
     return pg_column(options_.postgres_url, sql);
 }
 
+void StoreServer::execute(const std::string& sql) {
+    if (!options_.postgres_url.empty()) {
+        pg_column(options_.postgres_url, sql);
+        return;
+    }
+    Database db(dir_ + "/store.db", SQLITE_OPEN_READWRITE);
+    db.exec("PRAGMA busy_timeout=5000");
+    db.exec(sql);
+}
+
 std::vector<std::string> StoreServer::response_ids(const std::string& kiosk) {
     for (char c : kiosk)
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')

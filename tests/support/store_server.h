@@ -54,6 +54,8 @@ class StoreServer {
     std::vector<std::string> response_ids(const std::string& kiosk);
     // The first column of every row of `sql` (no parameters: tests only), read straight from the database.
     std::vector<std::string> query(const std::string& sql);
+    // A statement that changes the database, run straight on it (query() opens SQLite read-only).
+    void execute(const std::string& sql);
     // `lkp-store ARGS... --db/--postgres ...`, e.g. {"kiosk", "revoke", "k1"}.
     struct CliResult {
         int exit_code;

@@ -1,8 +1,12 @@
 // The /v1 wire format: what the store accepts item by item, and how the client reads answers.
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <fstream>
+
 #include "protocol/batch.h"
 #include "protocol/heartbeat.h"
+#include "protocol/safe_text.h"
 #include "record/response_codec.h"
 #include "support/test_support.h"
 
@@ -160,6 +164,287 @@ TEST(Protocol, UtcTimesAndUuids) {
               std::chrono::milliseconds(1500));
     EXPECT_TRUE(is_uuid(new_uuid_v4()));
     EXPECT_FALSE(is_uuid("3F1C2A9E-5B7D-4C1E-9A2B-000000000001"));
+}
+
+// ---- Hostile input (issue 13) --------------------------------------------------------------
+
+// True when a terminal would act on nothing in `s`: no C0 control (newline included), no DEL,
+// no C1 control, no bidi control, and valid UTF-8.
+::testing::AssertionResult terminal_safe(const std::string& s) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c == 0x7F) return ::testing::AssertionFailure() << "control byte " << int(c) << " in " << s;
+        if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+            static_cast<unsigned char>(s[i + 1]) < 0xA0)
+            return ::testing::AssertionFailure() << "C1 control in " << s;
+    }
+    for (const char* bidi :
+         {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f"})
+        if (s.find(bidi) != std::string::npos) return ::testing::AssertionFailure() << "bidi control in " << s;
+    try {
+        (void)Json(s).dump();
+    } catch (const Json::exception&) {
+        return ::testing::AssertionFailure() << "not UTF-8: " << s;
+    }
+    return ::testing::AssertionSuccess();
+}
+
+TEST(SafeText, KeepsPrintableUtf8AndEscapesWhatATerminalWouldActOn) {
+    EXPECT_EQ(quote_input("bibliotek-1"), "'bibliotek-1'");
+    EXPECT_EQ(for_terminal("Ättekulla, حي", 100), "Ättekulla, حي");
+    EXPECT_EQ(for_terminal("a\nb\tc\rd", 100), "a\\nb\\tc\\rd");
+    EXPECT_EQ(for_terminal("\x1b]0;owned\x07\x1b[2J", 100), "\\x1b]0;owned\\x07\\x1b[2J");
+    EXPECT_EQ(for_terminal(std::string("a\0b", 3), 100), "a\\x00b");
+    EXPECT_EQ(for_terminal("\x7f", 100), "\\x7f");
+    EXPECT_EQ(for_terminal("\xc2\x9b"
+                           "31m",
+                           100),
+              "\\u{009B}31m");                                          // C1 CSI
+    EXPECT_EQ(for_terminal("abc\u202edcba", 100), "abc\\u{202E}dcba");  // right-to-left override
+    EXPECT_EQ(for_terminal("\u2066x\u2069\u200f\u061c", 100), "\\u{2066}x\\u{2069}\\u{200F}\\u{061C}");
+    EXPECT_EQ(for_terminal("\xc3\x28", 100), "\\xc3(");                        // cut-off sequence
+    EXPECT_EQ(for_terminal("\xc0\xaf", 100), "\\xc0\\xaf");                    // overlong '/'
+    EXPECT_EQ(for_terminal("\xed\xa0\x80", 100), "\\xed\\xa0\\x80");           // a surrogate
+    EXPECT_EQ(for_terminal("\xf4\x90\x80\x80", 100), "\\xf4\\x90\\x80\\x80");  // past U+10FFFF
+    EXPECT_EQ(for_terminal("\xf0\x9f\x99\x82", 100), "\xf0\x9f\x99\x82");      // an emoji is fine
+    EXPECT_EQ(for_terminal("C:\\path", 100), "C:\\path");                      // backslash kept
+}
+
+TEST(SafeText, CutsPastTheLimitNeverInsideACharacterOrAnEscape) {
+    EXPECT_EQ(quote_input(std::string(100, 'a')), "'" + std::string(32, 'a') + "…'");
+    EXPECT_EQ(for_terminal("abc", 3), "abc");
+    EXPECT_EQ(for_terminal("abcd", 3), "abc…");
+    EXPECT_EQ(for_terminal("ab\x1b", 4), "ab…");  // "\x1b" would pass the limit: left out whole
+    std::string many_a_umlaut;
+    for (int i = 0; i < 40; ++i) many_a_umlaut += "ä";
+    std::string cut = for_terminal(many_a_umlaut, 33);  // 16 whole characters, not 16.5
+    EXPECT_EQ(cut, many_a_umlaut.substr(0, 32) + "…");
+    EXPECT_EQ(for_terminal(std::string(1 << 20, '\x1b'), 1000).size(), 1000u / 4 * 4 + 3);
+    EXPECT_EQ(for_terminal("", 10), "");
+    EXPECT_EQ(quote_input(""), "''");
+}
+
+TEST(SafeText, EveryByteValueComesOutTerminalSafe) {
+    std::string all;
+    for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
+    for (int i = 0; i < 256; ++i) all += "x" + std::string(1, static_cast<char>(i)) + "\x80\xbf";
+    EXPECT_TRUE(terminal_safe(for_terminal(all, all.size() * 8)));
+    EXPECT_EQ(for_terminal(for_terminal(all, 100000), 100000), for_terminal(all, 100000));  // idempotent
+    EXPECT_TRUE(has_control_character(std::string("a\0", 2)));
+    EXPECT_TRUE(has_control_character("a\x1f"));
+    EXPECT_TRUE(has_control_character("\x7f"));
+    EXPECT_TRUE(has_control_character("\xc2\x85"));
+    EXPECT_FALSE(has_control_character("Ättekulla \xc2\xa0 حي \u202e"));
+}
+
+// The item of the issue: one answer nested 100,000 arrays deep. It crashed the store (a
+// recursive dump of the value for the rejection message) after nlohmann had built the whole tree.
+TEST(Protocol, DeeplyNestedValueIsRefusedWhileParsing) {
+    std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+    std::string body = valid_item(1).dump();
+    body.replace(body.find("\"trygghet\":2"), 12, "\"trygghet\":" + deep);
+    body = "{\"responses\":[" + body + "]}";
+    try {
+        parse_batch(body, catalog(), kNow);
+        FAIL() << "a value nested 100,000 deep was accepted";
+    } catch (const BatchError& e) {
+        EXPECT_EQ(e.status(), 400);
+        EXPECT_LT(std::string(e.what()).size(), 300u) << e.what();
+    }
+    // Not only inside an item: a body of nothing but '[' is refused as quickly.
+    try {
+        parse_batch(std::string(100'000, '['), catalog(), kNow);
+        FAIL();
+    } catch (const BatchError& e) {
+        EXPECT_EQ(e.status(), 400);
+        EXPECT_LT(std::string(e.what()).size(), 300u) << e.what();
+    }
+    // The deepest a real item goes is still fine.
+    Json item = valid_item(2);
+    item["flags"] = {"synthetic"};
+    EXPECT_TRUE(parse({item}).at(0).response);
+}
+
+// Resident memory now and the peak since the last reset_peak_rss(), in KiB (Linux).
+std::size_t status_kib(const char* key) {
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind(key, 0) == 0) return std::stoul(line.substr(std::strlen(key)));
+    return 0;
+}
+void reset_peak_rss() {
+    std::ofstream("/proc/self/clear_refs") << "5";  // VmHWM = VmRSS
+}
+
+// What a body costs to refuse, in KiB above the memory in use before.
+std::size_t peak_kib_of_parsing(const std::string& body, int& status) {
+    reset_peak_rss();
+    std::size_t before = status_kib("VmRSS:");
+    status = 200;
+    try {
+        parse_batch(body, catalog(), kNow);
+    } catch (const BatchError& e) {
+        status = e.status();
+    }
+    std::size_t peak = status_kib("VmHWM:");
+    return peak > before ? peak - before : 0;
+}
+
+// 8 MiB of "{}," (the issue's 8 KB gzip upload) built a 300 MB tree before the 1,000-item check.
+// Limits checked while parsing keep every body of the allowed size cheap to refuse.
+TEST(Protocol, BodiesOfTheAllowedSizeCostLittleMemoryToRefuse) {
+    ASSERT_GT(status_kib("VmHWM:"), 0u) << "no /proc/self/status";
+    const std::size_t limit_kib = 64 * 1024;
+    auto fill = [](std::string head, const std::string& each, const std::string& tail) {
+        while (head.size() + each.size() + tail.size() < kMaxBodyBytes) head += each;
+        head.pop_back();  // the last comma
+        return head + tail;
+    };
+    int status = 0;
+    std::string empty_items = fill("{\"responses\":[", "{},", "]}");
+    EXPECT_LT(peak_kib_of_parsing(empty_items, status), limit_kib);
+    EXPECT_EQ(status, 413);
+
+    // One item with a million answers (each a map node) is no cheaper way in.
+    std::string body = "{\"responses\":[{\"answers\":{";
+    for (std::size_t n = 0; body.size() < kMaxBodyBytes - 64; ++n) body += "\"" + std::to_string(n) + "\":0,";
+    body.pop_back();
+    body += "}}]}";
+    EXPECT_LT(peak_kib_of_parsing(body, status), limit_kib);
+    EXPECT_EQ(status, 413);
+
+    std::string scalars = fill("{\"responses\":[[", "0,", "]]}");
+    EXPECT_LT(peak_kib_of_parsing(scalars, status), limit_kib);
+    EXPECT_EQ(status, 413);
+}
+
+TEST(Protocol, RejectionsQuoteOnlyAFewSafeBytesOfWhatWasSent) {
+    const std::string attack = "\x1b]0;owned\x07\x1b[2J\u202e" + std::string(10'000, 'x');
+    auto bounded = [](const ParsedItem& p) {
+        EXPECT_FALSE(p.response);
+        EXPECT_LE(p.field.size(), 100u) << p.field;
+        EXPECT_LE(p.reason.size(), 300u) << p.reason;
+        EXPECT_TRUE(terminal_safe(p.field));
+        EXPECT_TRUE(terminal_safe(p.reason));
+    };
+    Json j = valid_item(2);
+    j[attack] = 1;  // an unknown field
+    bounded(parse({j}).at(0));
+    j = valid_item(2), j["answers"][attack] = 1;  // an unknown question
+    bounded(parse({j}).at(0));
+    j = valid_item(2), j["answers"]["gender"] = attack;  // not on the scale
+    bounded(parse({j}).at(0));
+    j = valid_item(2), j["answers"]["trygghet"] = Json::array({attack, attack});
+    bounded(parse({j}).at(0));
+    j = valid_item(2), j["district"] = attack.substr(0, 60);
+    bounded(parse({j}).at(0));
+    j = valid_item(2), j["survey_id"] = attack.substr(0, 60);
+    bounded(parse({j}).at(0));
+    j = valid_item(2), j["language"] =
+                           "\x1b[2J\u202e"
+                           "abcd";
+    bounded(parse({j}).at(0));
+
+    // The problem detail of a body that is not JSON quotes only a few bytes of it.
+    for (const std::string& body :
+         {"{\"responses\": [\"" + attack + "\xff\"]}", "{\"responses\": [1" + std::string(10'000, '0') + "e999]}",
+          "{\"responses\": [tru\x1b" + attack + "]}"}) {
+        try {
+            parse_batch(body, catalog(), kNow);
+            ADD_FAILURE() << "accepted";
+        } catch (const BatchError& e) {
+            EXPECT_EQ(e.status(), 400);
+            EXPECT_LE(std::string(e.what()).size(), 300u) << e.what();
+            EXPECT_TRUE(terminal_safe(e.what()));
+        }
+    }
+}
+
+// A NUL in a flag failed a whole PostgreSQL batch (500 on every resend); one in location was cut
+// off silently there and kept on SQLite. Now any control character makes that item invalid.
+TEST(Protocol, ControlCharactersInAnyTextFieldMakeTheItemInvalid) {
+    const std::string nul("a\0b", 3);
+    Json j = valid_item(2);
+    j["flags"] = {"synthetic", nul};
+    EXPECT_TRUE(rejected_naming(j, "flags", "control character"));
+    j = valid_item(2), j["location"] = std::string("001\0x", 5);
+    EXPECT_TRUE(rejected_naming(j, "location", "control character"));
+    j = valid_item(2), j["kiosk_id"] = "bibliotek-1\x1b[2J";
+    EXPECT_TRUE(rejected_naming(j, "kiosk_id", "control character"));
+    j = valid_item(2), j["district"] = "022\n";
+    EXPECT_TRUE(rejected_naming(j, "district", "control character"));
+    j = valid_item(2), j["survey_id"] = "helsingborg-lkp\x7f";
+    EXPECT_TRUE(rejected_naming(j, "survey_id", "control character"));
+    j = valid_item(2), j["flags"] = {"\xc2\x85"};
+    EXPECT_TRUE(rejected_naming(j, "flags", "control character"));
+    // Without a district list there is nothing else to catch them.
+    SurveyCatalog any_district = catalog();
+    any_district.districts.reset();
+    j = valid_item(2), j["location"] = nul;
+    auto items = parse_batch(Json{{"responses", {j}}}.dump(), any_district, kNow);
+    EXPECT_FALSE(items.at(0).response);
+    EXPECT_EQ(items.at(0).field, "location");
+}
+
+TEST(Protocol, IntegralNumberSentAsFloatIsStoredAsTheInteger) {
+    Json j = valid_item(2);
+    j["answers"]["trygghet"] = 2.0;
+    j["answers"]["delaktighet"] = 7e0;
+    auto items = parse({j});
+    ASSERT_TRUE(items.at(0).response) << items.at(0).reason;
+    const Json* v = items[0].response->answer("trygghet");
+    ASSERT_TRUE(v);
+    EXPECT_TRUE(v->is_number_integer()) << v->dump();
+    EXPECT_EQ(v->dump(), "2");
+    EXPECT_EQ(items[0].response->answer("delaktighet")->dump(), "7");
+    EXPECT_EQ(record::to_row(*items[0].response)[8]->find("2.0"), std::string::npos);
+    j["answers"]["trygghet"] = 2.5;
+    EXPECT_TRUE(rejected_naming(j, "answers.trygghet", "not on"));
+}
+
+TEST(Protocol, LocationMustBeADistrictOfTheList) {
+    Json j = valid_item(2);
+    j["location"] = "atlantis";
+    EXPECT_TRUE(rejected_naming(j, "location", "not a district"));
+    j["location"] = kDistrictOutside;  // a resident's answer, not where a kiosk stands
+    EXPECT_TRUE(rejected_naming(j, "location", "not a district"));
+    j["location"] = nullptr;
+    EXPECT_TRUE(parse({j}).at(0).response);
+    j["location"] = "041";
+    EXPECT_TRUE(parse({j}).at(0).response);
+    SurveyCatalog any_district = catalog();
+    any_district.districts.reset();
+    j["location"] = "atlantis";
+    EXPECT_TRUE(parse_batch(Json{{"responses", {j}}}.dump(), any_district, kNow).at(0).response);
+}
+
+TEST(Protocol, HeartbeatSentAtMustBeAUtcTime) {
+    Heartbeat h{"bibliotek-1", "0.1.0", 12, 1, 3600, 1'000'000'000, "timeout", "yesterday"};
+    try {
+        parse_heartbeat(encode_heartbeat(h));
+        FAIL() << "sent_at 'yesterday' was accepted";
+    } catch (const BatchError& e) {
+        EXPECT_EQ(e.status(), 400);
+        EXPECT_NE(std::string(e.what()).find("sent_at"), std::string::npos) << e.what();
+    }
+    h.sent_at = "2026-11-22T10:00:00Z";
+    EXPECT_EQ(parse_heartbeat(encode_heartbeat(h)).sent_at, h.sent_at);
+}
+
+// A last_error may hold any text (it is the kiosk's own error message): it is stored and shown
+// escaped. Only NUL, which PostgreSQL cannot store and cut off silently, is replaced by U+FFFD.
+TEST(Protocol, HeartbeatTextIsKeptExceptNul) {
+    Heartbeat h{"bibliotek-1",
+                "0.1.0",
+                0,
+                0,
+                std::nullopt,
+                std::nullopt,
+                std::string("a\0b\x1b[2J\n", 8),
+                "2026-11-22T10:00:00.000Z"};
+    EXPECT_EQ(parse_heartbeat(encode_heartbeat(h)).last_error, "a\uFFFDb\x1b[2J\n");
+    EXPECT_THROW(parse_heartbeat(std::string(100'000, '[')), BatchError);
 }
 
 }  // namespace
