@@ -138,6 +138,7 @@ std::size_t peak_rss_mib(pid_t pid) {
 // 8 KB of gzip that inflate to 8 MiB of "{}," built about 300 MB of JSON tree per request; four
 // at once must not take the store much above what it needs anyway.
 TEST_P(BadInputTest, EmptyItemsUpToTheBodyLimitCostLittleMemory) {
+    start_server({"--kiosk-max-inflight", "4"});  // all four uploads at once from one kiosk
     std::string body = "{\"responses\":[";
     while (body.size() < sync::kMaxBodyBytes - 8) body += "{},";
     body.pop_back();
