@@ -9,7 +9,7 @@ cp -n "$src"/tests/fuzz/corpus/* "$work/corpus/" 2>/dev/null || true
 
 sources=(
   "$src/tests/fuzz/batch_fuzz.cpp"
-  "$src/sync/protocol/batch.cpp" "$src/sync/protocol/heartbeat.cpp"
+  "$src/sync/protocol/batch.cpp" "$src/sync/protocol/heartbeat.cpp" "$src/sync/protocol/safe_text.cpp"
   "$src/app/core/survey.cpp" "$src/app/core/districts.cpp" "$src/app/core/json_document.cpp"
   "$src/lib/record/response.cpp" "$src/lib/record/response_codec.cpp" "$src/lib/record/utc.cpp"
   "$src/lib/record/uuid.cpp"
