@@ -128,6 +128,7 @@ class Connection {
         }
         PQsetNoticeProcessor(
             conn_, [](void*, const char*) {}, nullptr);  // "relation exists, skipping"
+        PQsetClientEncoding(conn_, "UTF8");              // what the store sends, whatever the environment says
     }
     ~Connection() { PQfinish(conn_); }
     Connection(const Connection&) = delete;
@@ -321,6 +322,12 @@ class PostgresBackend final : public StoreBackend {
     // The schema first, on a connection of its own: pooled connections prepare statements on it.
     PostgresBackend(const std::string& url, std::size_t max_connections) : pool_(url, max_connections), front_(url, 2) {
         Connection setup(url);
+        // Answers hold any script; a LATIN1 database would garble them, or fail a batch on every resend.
+        std::string encoding = value(setup.exec("SHOW server_encoding").get(), 0, 0);
+        if (encoding != "UTF8")
+            throw std::runtime_error(
+                "PostgreSQL: the database uses the encoding " + encoding +
+                ", but lkp-store needs UTF8 (CREATE DATABASE ... ENCODING 'UTF8' TEMPLATE template0)");
         migrate(setup);
     }
 

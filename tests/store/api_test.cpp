@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 
 #include "protocol/heartbeat.h"
 #include "store_fixture.h"
@@ -315,6 +316,25 @@ TEST(StoreFiles, AreReadableOnlyByTheirOwner) {
     EXPECT_EQ(mode("-wal"), 0600u);
     EXPECT_EQ(mode("-shm"), 0600u);
     umask(old_umask);
+}
+
+// A LATIN1 database would garble Arabic or Tigrinya answers, or fail their batch on every resend:
+// refused at open, with the encoding named, and left untouched.
+TEST_P(ApiTest, PostgresDatabaseNotInUtf8IsRefused) {
+    if (GetParam() != Backend::Postgres) GTEST_SKIP() << "PostgreSQL only";
+    static std::atomic<int> n{0};
+    std::string name = "latin1_" + std::to_string(getpid()) + "_" + std::to_string(++n);
+    RunResult made =
+        run({"/usr/lib/postgresql/15/bin/psql", cluster_->url(), "-c",
+             "CREATE DATABASE " + name + " ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    RunResult r = run({LKP_STORE_BIN, "status", "--postgres", cluster_->url(name)});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("LATIN1"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("UTF8"), std::string::npos) << r.err;
+    RunResult tables = run({"/usr/lib/postgresql/15/bin/psql", "-At", cluster_->url(name), "-c",
+                            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"});
+    EXPECT_EQ(tables.out, "0\n") << "nothing was created";
 }
 
 // A password in --postgres shows in `ps` to every user of the machine: refused before anything
