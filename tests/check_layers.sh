@@ -10,6 +10,7 @@ cd "$1"
 declare -A allowed=(
   [lib/record]="record/"
   [lib/sqlite]="sqlite/"
+  [lib/indicators]="indicators/"
   [app/core]="core/ record/"
   [app/i18n]="i18n/"
   [app/speech]="speech/"

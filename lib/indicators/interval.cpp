@@ -1,0 +1,87 @@
+#include "interval.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace lkp::indicators {
+
+namespace {
+
+constexpr double kZ = 1.959963984540054;  // the 0.975 quantile of the standard normal
+
+// Continued fraction of the regularised incomplete beta function I_x(a, b), evaluated with the
+// modified Lentz method; converges quickly for x < (a + 1) / (a + b + 2).
+double beta_fraction(double a, double b, double x) {
+    const double tiny = 1e-300;
+    double c = 1, d = 1 - (a + b) * x / (a + 1);
+    if (std::fabs(d) < tiny) d = tiny;
+    d = 1 / d;
+    double h = d;
+    for (int m = 1; m <= 300; ++m) {
+        double m2 = 2.0 * m;
+        double even = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+        d = 1 + even * d;
+        c = 1 + even / c;
+        d = 1 / (std::fabs(d) < tiny ? tiny : d);
+        c = std::fabs(c) < tiny ? tiny : c;
+        h *= d * c;
+        double odd = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+        d = 1 + odd * d;
+        c = 1 + odd / c;
+        d = 1 / (std::fabs(d) < tiny ? tiny : d);
+        c = std::fabs(c) < tiny ? tiny : c;
+        double step = d * c;
+        h *= step;
+        if (std::fabs(step - 1) < 1e-15) break;
+    }
+    return h;
+}
+
+double incomplete_beta(double a, double b, double x) {
+    if (x <= 0) return 0;
+    if (x >= 1) return 1;
+    double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x));
+    if (x < (a + 1) / (a + b + 2)) return front * beta_fraction(a, b, x) / a;
+    return 1 - front * beta_fraction(b, a, 1 - x) / b;
+}
+
+// P(T <= t) for t >= 0.
+double t_cdf(double t, double df) { return 1 - 0.5 * incomplete_beta(df / 2, 0.5, df / (df + t * t)); }
+
+}  // namespace
+
+Interval wilson(std::int64_t x, std::int64_t n) {
+    if (n <= 0 || x < 0 || x > n) throw std::invalid_argument("wilson: need 0 <= x <= n and n > 0");
+    double p = static_cast<double>(x) / static_cast<double>(n), nn = static_cast<double>(n);
+    double z2 = kZ * kZ;
+    double centre = (p + z2 / (2 * nn)) / (1 + z2 / nn);
+    double half = kZ * std::sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / (1 + z2 / nn);
+    return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
+double t_quantile_975(std::int64_t df) {
+    if (df < 1) throw std::invalid_argument("t_quantile_975: df must be at least 1");
+    double lo = 0, hi = 20;  // t(1) is 12.7; bisection to double precision is 64 halvings
+    while (t_cdf(hi, static_cast<double>(df)) < 0.975) hi *= 2;
+    for (int i = 0; i < 100 && hi - lo > 1e-12; ++i) {
+        double mid = (lo + hi) / 2;
+        (t_cdf(mid, static_cast<double>(df)) < 0.975 ? lo : hi) = mid;
+    }
+    return (lo + hi) / 2;
+}
+
+double standard_deviation(std::int64_t n, double sum, double sum_of_squares) {
+    if (n < 2) throw std::invalid_argument("standard_deviation: need n >= 2");
+    double nn = static_cast<double>(n);
+    double variance = (sum_of_squares - sum * sum / nn) / (nn - 1);
+    return std::sqrt(std::max(0.0, variance));  // rounding can make a zero variance slightly negative
+}
+
+Interval t_interval(std::int64_t n, double sum, double sum_of_squares) {
+    double mean = sum / static_cast<double>(n);
+    double half = t_quantile_975(n - 1) * standard_deviation(n, sum, sum_of_squares) / std::sqrt(static_cast<double>(n));
+    return {mean - half, mean + half};
+}
+
+}  // namespace lkp::indicators

@@ -1,0 +1,48 @@
+#include "stockholm_time.h"
+
+#include <cstdio>
+
+namespace lkp::indicators {
+
+namespace {
+
+using namespace std::chrono;
+
+// 01:00 UTC on the last Sunday of the month: when EU summer time starts (March) or ends (October).
+sys_seconds switch_instant(year y, month m) {
+    sys_days last_day = sys_days{y / m / std::chrono::last};
+    sys_days sunday = last_day - (weekday{last_day} - Sunday);
+    return sunday + hours{1};
+}
+
+}  // namespace
+
+year_month_day stockholm_date(system_clock::time_point utc) {
+    auto t = floor<seconds>(utc);
+    year y = year_month_day{floor<days>(t)}.year();
+    bool summer = t >= switch_instant(y, March) && t < switch_instant(y, October);
+    return year_month_day{floor<days>(t + hours{summer ? 2 : 1})};
+}
+
+std::string period_label(Period period, year_month_day date) {
+    int y = static_cast<int>(date.year());
+    unsigned m = static_cast<unsigned>(date.month());
+    char text[32];
+    switch (period) {
+        case Period::Year:
+            std::snprintf(text, sizeof text, "%04d", y);
+            break;
+        case Period::Half:
+            std::snprintf(text, sizeof text, "%04d-H%u", y, m <= 6 ? 1u : 2u);
+            break;
+        case Period::Quarter:
+            std::snprintf(text, sizeof text, "%04d-Q%u", y, (m - 1) / 3 + 1);
+            break;
+        case Period::Month:
+            std::snprintf(text, sizeof text, "%04d-%02u", y, m);
+            break;
+    }
+    return text;
+}
+
+}  // namespace lkp::indicators
