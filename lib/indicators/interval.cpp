@@ -41,7 +41,8 @@ double beta_fraction(double a, double b, double x) {
 double incomplete_beta(double a, double b, double x) {
     if (x <= 0) return 0;
     if (x >= 1) return 1;
-    double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x));
+    double front =
+        std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x));
     if (x < (a + 1) / (a + b + 2)) return front * beta_fraction(a, b, x) / a;
     return 1 - front * beta_fraction(b, a, 1 - x) / b;
 }
@@ -80,7 +81,8 @@ double standard_deviation(std::int64_t n, double sum, double sum_of_squares) {
 
 Interval t_interval(std::int64_t n, double sum, double sum_of_squares) {
     double mean = sum / static_cast<double>(n);
-    double half = t_quantile_975(n - 1) * standard_deviation(n, sum, sum_of_squares) / std::sqrt(static_cast<double>(n));
+    double half =
+        t_quantile_975(n - 1) * standard_deviation(n, sum, sum_of_squares) / std::sqrt(static_cast<double>(n));
     return {mean - half, mean + half};
 }
 

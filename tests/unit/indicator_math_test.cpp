@@ -2,7 +2,6 @@
 // 2001 recommend it; values as tabulated by Newcombe 1998, method 3), Student t quantiles (any
 // t table), and Stockholm calendar dates across New Year and both daylight-saving switches.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <cmath>
@@ -48,8 +47,8 @@ TEST(StudentT, QuantilesMatchTheTable) {
     struct Case {
         std::int64_t df;
         double t;
-    } cases[] = {{1, 12.7062}, {2, 4.3027}, {3, 3.1824}, {4, 2.7764}, {5, 2.5706},
-                 {9, 2.2622},  {10, 2.2281}, {29, 2.0452}, {30, 2.0423}, {100, 1.9840}, {1000, 1.9623}};
+    } cases[] = {{1, 12.7062}, {2, 4.3027},  {3, 3.1824},  {4, 2.7764},   {5, 2.5706},   {9, 2.2622},
+                 {10, 2.2281}, {29, 2.0452}, {30, 2.0423}, {100, 1.9840}, {1000, 1.9623}};
     for (const auto& c : cases) EXPECT_NEAR(t_quantile_975(c.df), c.t, 1e-4) << "df " << c.df;
     EXPECT_THROW(t_quantile_975(0), std::invalid_argument);
 }
