@@ -1,9 +1,10 @@
 // What one answer adds to the survey file's indicators, and the figures their sums come to.
+#include "indicator_sums.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "indicator_sums.h"
 #include "support/test_support.h"
 
 namespace lkp::server {

@@ -1,0 +1,158 @@
+// Disclosure control: small cells are hidden, and so are enough others that no hidden small cell
+// follows from what is shown. The property test checks that on random tables with an independent
+// test (a hidden cell is derivable exactly when adding "this cell" to the table's equations does
+// not raise their rank).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <optional>
+#include <random>
+
+#include "indicators/suppression.h"
+
+namespace lkp::indicators {
+namespace {
+
+// Rank of the table's equations over the hidden cells, optionally with one more row: "cell u".
+std::size_t rank_of(const Table& t, const std::vector<bool>& hidden, std::optional<std::size_t> u) {
+    std::vector<std::vector<double>> rows;
+    for (const auto& r : t.relations) {
+        std::vector<double> row(t.n.size(), 0.0);
+        row[r.total] += 1;
+        for (auto p : r.parts) row[p] -= 1;
+        for (std::size_t c = 0; c < row.size(); ++c)
+            if (!hidden[c]) row[c] = 0;  // shown cells are constants
+        rows.push_back(row);
+    }
+    if (u) {
+        rows.emplace_back(t.n.size(), 0.0);
+        rows.back()[*u] = 1;
+    }
+    std::size_t rank = 0;
+    for (std::size_t col = 0; col < t.n.size() && rank < rows.size(); ++col) {
+        std::size_t best = rank;
+        for (std::size_t r = rank; r < rows.size(); ++r)
+            if (std::fabs(rows[r][col]) > std::fabs(rows[best][col])) best = r;
+        if (std::fabs(rows[best][col]) < 1e-9) continue;
+        std::swap(rows[rank], rows[best]);
+        for (std::size_t r = rank + 1; r < rows.size(); ++r) {
+            double f = rows[r][col] / rows[rank][col];
+            for (std::size_t k = col; k < t.n.size(); ++k) rows[r][k] -= f * rows[rank][k];
+        }
+        ++rank;
+    }
+    return rank;
+}
+
+bool independently_derivable(const Table& t, const std::vector<bool>& hidden, std::size_t u) {
+    return rank_of(t, hidden, std::nullopt) == rank_of(t, hidden, u);
+}
+
+// Districts and the city × T, K, M and the unpublished rest × a year and its four quarters.
+struct Grid {
+    std::size_t districts;
+    std::size_t at(std::size_t d, std::size_t g, std::size_t p) const { return (d * 4 + g) * 5 + p; }
+    Table table(std::mt19937& rng) const {
+        Table t;
+        std::size_t cells = (districts + 1) * 4 * 5;
+        t.n.assign(cells, 0);
+        t.published.assign(cells, true);
+        std::uniform_int_distribution<int> small(0, 14);
+        for (std::size_t d = 0; d < districts; ++d)
+            for (std::size_t g = 1; g < 4; ++g)
+                for (std::size_t q = 1; q < 5; ++q) t.n[at(d, g, q)] = small(rng) < 6 ? small(rng) % 5 : small(rng);
+        for (std::size_t d = 0; d <= districts; ++d)
+            for (std::size_t p = 0; p < 5; ++p) t.published[at(d, 3, p)] = false;  // the rest: only in T
+        auto sum_into = [&](std::size_t total, const std::vector<std::size_t>& parts) {
+            t.relations.push_back({total, parts});
+        };
+        for (std::size_t d = 0; d < districts; ++d)
+            for (std::size_t g = 1; g < 4; ++g) {
+                std::vector<std::size_t> quarters;
+                for (std::size_t q = 1; q < 5; ++q) quarters.push_back(at(d, g, q));
+                for (auto q : quarters) t.n[at(d, g, 0)] += t.n[q];
+                sum_into(at(d, g, 0), quarters);
+            }
+        for (std::size_t d = 0; d < districts; ++d)
+            for (std::size_t p = 0; p < 5; ++p) {
+                t.n[at(d, 0, p)] = t.n[at(d, 1, p)] + t.n[at(d, 2, p)] + t.n[at(d, 3, p)];
+                sum_into(at(d, 0, p), {at(d, 1, p), at(d, 2, p), at(d, 3, p)});
+            }
+        for (std::size_t g = 0; g < 4; ++g)
+            for (std::size_t p = 0; p < 5; ++p) {
+                std::vector<std::size_t> parts;
+                for (std::size_t d = 0; d < districts; ++d) parts.push_back(at(d, g, p));
+                for (auto c : parts) t.n[at(districts, g, p)] += t.n[c];
+                sum_into(at(districts, g, p), parts);
+            }
+        // The city's own T = K + M + rest and year = quarters follow from the others.
+        return t;
+    }
+};
+
+std::vector<bool> hidden_of(const std::vector<CellStatus>& s) {
+    std::vector<bool> h(s.size());
+    for (std::size_t c = 0; c < s.size(); ++c) h[c] = s[c] != CellStatus::Shown;
+    return h;
+}
+
+TEST(Suppression, TotalMinusTheOtherPartsWouldRevealASmallPart) {
+    // T = K + M + rest with rest unpublished: K 10, M 12, rest 2. Shown T, K and M give rest = 2.
+    Table t{{24, 10, 12, 2}, {true, true, true, false}, {{0, {1, 2, 3}}}};
+    auto s = suppress(t, 5);
+    EXPECT_EQ(s[3], CellStatus::NotPublished);
+    EXPECT_EQ(s[1], CellStatus::Protects) << "the smaller of K and M is hidden too";
+    EXPECT_EQ(s[2], CellStatus::Shown);
+    EXPECT_FALSE(derivable(t, hidden_of(s))[3]);
+}
+
+TEST(Suppression, ASmallDistrictTakesAnotherWithItAndNothingElse) {
+    // The city 40 = 20 + 3 + 17: 3 is too few, 17 is hidden with it, 20 and the city stay.
+    Table t{{40, 20, 3, 17}, {true, true, true, true}, {{0, {1, 2, 3}}}};
+    auto s = suppress(t, 5);
+    EXPECT_EQ(s[2], CellStatus::TooFew);
+    EXPECT_EQ(s[3], CellStatus::Protects);
+    EXPECT_EQ(s[0], CellStatus::Shown);
+    EXPECT_EQ(s[1], CellStatus::Shown);
+}
+
+TEST(Suppression, NothingSmallNothingHiddenAndZeroIsNoSecret) {
+    Table t{{10, 5, 5, 0}, {true, true, true, false}, {{0, {1, 2, 3}}}};
+    auto s = suppress(t, 5);
+    EXPECT_EQ(s[0], CellStatus::Shown);
+    EXPECT_EQ(s[1], CellStatus::Shown);
+    EXPECT_EQ(s[2], CellStatus::Shown);
+}
+
+TEST(Suppression, OnRandomTablesNoHiddenSmallCellCanBeDerived) {
+    std::mt19937 rng(20261130);
+    int tables = 0, small_cells = 0, protecting = 0;
+    for (std::size_t districts : {2u, 3u, 5u, 8u})
+        for (int round = 0; round < 25; ++round) {
+            Grid grid{districts};
+            Table t = grid.table(rng);
+            for (std::int64_t min_cell : {3, 5}) {
+                auto s = suppress(t, min_cell);
+                auto hidden = hidden_of(s);
+                ++tables;
+                for (std::size_t c = 0; c < t.n.size(); ++c) {
+                    bool small = t.n[c] > 0 && t.n[c] < min_cell;
+                    if (small && t.published[c]) {
+                        EXPECT_EQ(s[c], CellStatus::TooFew);
+                    }
+                    if (!small) continue;
+                    ++small_cells;
+                    ASSERT_TRUE(hidden[c]);
+                    ASSERT_FALSE(independently_derivable(t, hidden, c))
+                        << "cell " << c << " (n " << t.n[c] << ") follows from what is shown; districts " << districts;
+                }
+                for (auto st : s) protecting += st == CellStatus::Protects;
+            }
+        }
+    EXPECT_EQ(tables, 200);
+    EXPECT_GT(small_cells, 1000) << "the random tables must hold many small cells to mean anything";
+    EXPECT_GT(protecting, 0);
+}
+
+}  // namespace
+}  // namespace lkp::indicators
