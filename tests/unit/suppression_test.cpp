@@ -2,13 +2,13 @@
 // follows from what is shown. The property test checks that on random tables with an independent
 // test (a hidden cell is derivable exactly when adding "this cell" to the table's equations does
 // not raise their rank).
+#include "indicators/suppression.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <optional>
 #include <random>
-
-#include "indicators/suppression.h"
 
 namespace lkp::indicators {
 namespace {
