@@ -1,7 +1,6 @@
 #include "api.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 
 #include "protocol/safe_text.h"
@@ -17,14 +16,9 @@ using http::Reply;
 using http::Route;
 constexpr std::size_t kMaxHeartbeatBytes = 64 * 1024;
 
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 // "application/json; charset=utf-8" is JSON too.
 bool is_json(const std::string& content_type) {
-    std::string media = lower(content_type.substr(0, content_type.find(';')));
+    std::string media = http::lower_case(content_type.substr(0, content_type.find(';')));
     while (!media.empty() && media.back() == ' ') media.pop_back();
     return media == "application/json";
 }
@@ -111,7 +105,7 @@ Api::Admission Api::admit(const http::RequestHead& head) {
     Admission a;
     std::string auth = head.header("authorization");
     std::optional<std::string> kiosk;
-    if (auth.size() > 7 && lower(auth.substr(0, 7)) == "bearer ") {
+    if (auth.size() > 7 && http::lower_case(auth.substr(0, 7)) == "bearer ") {
         try {
             kiosk = backend_.kiosk_for_token(token_hash(auth.substr(7)));
         } catch (const Unavailable& e) {

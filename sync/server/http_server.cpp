@@ -24,12 +24,6 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 // Undoes Content-Encoding: gzip as the bytes arrive, never holding more than the limit.
 class Inflater {
   public:
@@ -98,6 +92,12 @@ std::string client_address(MHD_Connection* c) {
 }
 
 }  // namespace
+
+std::string lower_case(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
 
 std::string RequestHead::header(std::string_view lower_case_name) const {
     for (const auto& h : headers)
@@ -201,18 +201,16 @@ struct Server::Impl {
 
     MHD_Result on_head(Exchange& x) {
         RequestHead& head = x.head;
-        std::size_t count = 0;
         MHD_get_connection_values(
             x.connection, MHD_HEADER_KIND,
             [](void* cls, MHD_ValueKind, const char* key, const char* value) {
                 auto* h = static_cast<RequestHead*>(cls);
-                if (h->headers.size() < 256) h->headers.push_back({lower(key), value ? value : ""});
+                if (h->headers.size() < 256) h->headers.push_back({lower_case(key), value ? value : ""});
                 return MHD_YES;
             },
             &head);
-        count = head.headers.size();
         bool body = head.has_body();
-        if (count > limits.max_headers)
+        if (head.headers.size() > limits.max_headers)
             return send(x,
                         problem(431, "Too many headers",
                                 "send at most " + std::to_string(limits.max_headers) + " header fields"),
@@ -236,7 +234,7 @@ struct Server::Impl {
             return MHD_YES;
         }
 
-        std::string encoding = lower(head.header("content-encoding"));
+        std::string encoding = lower_case(head.header("content-encoding"));
         if (encoding == "gzip")
             x.inflater = std::make_unique<Inflater>();
         else if (!encoding.empty() && encoding != "identity")

@@ -33,6 +33,9 @@ struct Reply {
     std::string log_note;  // appended to the access log line, e.g. "kiosk=k1 items=200"
 };
 
+// Header names, and tokens such as "Bearer" or a media type, compare without case.
+std::string lower_case(std::string_view s);
+
 // RFC 9457 problem details.
 Reply problem(int status, const std::string& title, const std::string& detail);
 

@@ -4,9 +4,9 @@
 #include <sys/resource.h>
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
+
+#include "core/load_error.h"
 
 namespace lkp::server {
 
@@ -19,13 +19,6 @@ sigset_t stop_signals() {
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     return set;
-}
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    if (!(in && text << in.rdbuf())) throw std::runtime_error("cannot read " + path);
-    return text.str();
 }
 
 // Every connection is a descriptor: let the store have as many as the system allows it.
@@ -48,7 +41,8 @@ int serve(StoreBackend& backend, const sync::SurveyCatalog& catalog, const Serve
 
     std::optional<http::Tls> tls;
     try {
-        if (!options.tls_cert.empty()) tls = http::Tls{read_file(options.tls_cert), read_file(options.tls_key)};
+        if (!options.tls_cert.empty())
+            tls = http::Tls{read_text_file(options.tls_cert), read_text_file(options.tls_key)};
     } catch (const std::exception& e) {
         std::fprintf(stderr, "lkp-store: TLS: %s\n", e.what());
         return 1;

@@ -267,15 +267,12 @@ TEST_P(ApiTest, GzipBodyIsAccepted) {
 
 TEST_P(ApiTest, ServesHttpsWithTheGivenCertificate) {
     TempDir tls;
-    RunResult made =
-        run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", tls.file("key.pem"), "-out", tls.file("cert.pem")});
-    ASSERT_EQ(made.exit_code, 0) << made.err;
-    start_server({"--tls-cert", tls.file("cert.pem"), "--tls-key", tls.file("key.pem")});
+    Certificate c = self_signed_certificate(tls, "store");
+    start_server({"--tls-cert", c.cert, "--tls-key", c.key});
     ASSERT_EQ(server_->url().rfind("https://", 0), 0u);
 
     httplib::Client client(server_->url());
-    client.set_ca_cert_path(tls.file("cert.pem"));
+    client.set_ca_cert_path(c.cert);
     client.enable_server_certificate_verification(true);
     std::vector<Response> batch{valid_response(kiosk_)};
     auto res =

@@ -512,11 +512,8 @@ TEST_P(Hostile, EscapeCodesReachNoTerminalAndNoLog) {
 
 TEST_P(Hostile, TlsRefusesCiphersWithoutForwardSecrecy) {
     TempDir tls;
-    RunResult made =
-        run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", tls.file("key.pem"), "-out", tls.file("cert.pem")});
-    ASSERT_EQ(made.exit_code, 0) << made.err;
-    restart({"--tls-cert", tls.file("cert.pem"), "--tls-key", tls.file("key.pem")});
+    Certificate c = self_signed_certificate(tls, "store");
+    restart({"--tls-cert", c.cert, "--tls-key", c.key});
     auto handshake = [&](const std::string& cipher) {
         return run_with_limit({"/bin/sh", "-c",
                                "openssl s_client -connect 127.0.0.1:" + std::to_string(server_->port()) +

@@ -57,6 +57,14 @@ std::string read_file(const std::string& path) {
 
 bool exists(const std::string& path) { return std::filesystem::exists(path); }
 
+Certificate self_signed_certificate(const TempDir& dir, const std::string& name) {
+    Certificate c{dir.file(name + ".pem"), dir.file(name + ".key")};
+    RunResult r = run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                       "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", c.key, "-out", c.cert});
+    if (r.exit_code != 0) throw std::runtime_error("openssl: " + r.err);
+    return c;
+}
+
 RunResult run(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env) {
     TempDir tmp;
     std::string out_path = tmp.file("out"), err_path = tmp.file("err");

@@ -35,6 +35,12 @@ struct RunResult {
 // Runs a program with arguments (no shell), capturing stdout and stderr.
 RunResult run(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {});
 
+// A self-signed certificate for 127.0.0.1, made by openssl in `dir`: NAME.pem and its key NAME.key.
+struct Certificate {
+    std::string cert, key;
+};
+Certificate self_signed_certificate(const TempDir& dir, const std::string& name);
+
 // The kiosk data as shipped (assets/ and locales/ in the source tree).
 KioskData builtin_data();
 

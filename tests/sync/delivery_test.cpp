@@ -251,16 +251,9 @@ INSTANTIATE_TEST_SUITE_P(Backends, KilledDelivery, ::testing::Values(Backend::Sq
 
 RunResult sh(const std::string& script) { return run({"/bin/sh", "-c", script}); }
 
-std::string self_signed(const TempDir& dir, const std::string& name) {
-    RunResult r = run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-                       "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", dir.file(name + ".key"),
-                       "-out", dir.file(name + ".pem")});
-    if (r.exit_code != 0) throw std::runtime_error("openssl: " + r.err);
-    return dir.file(name + ".pem");
-}
-
 TEST_F(Delivery, TlsRefusesAStoreCertificateItWasNotToldToTrust) {
-    std::string cert = self_signed(dir_, "store"), stranger = self_signed(dir_, "stranger");
+    std::string cert = self_signed_certificate(dir_, "store").cert,
+                stranger = self_signed_certificate(dir_, "stranger").cert;
     start_store(Backend::Sqlite, {"--tls-cert", cert, "--tls-key", dir_.file("store.key")});
     ASSERT_EQ(store_->url().rfind("https://", 0), 0u);
     kiosk_ = kiosk_with(200, dir_);
