@@ -133,7 +133,7 @@ TEST_P(ApiTest, LogLineNamesTheClientAndOnlyThisRequestsKiosk) {
     ASSERT_EQ(get(sync::kHealthPath).status, 200);
     Reply anonymous = post(sync::kHeartbeatPath, "{}", {});
     ASSERT_EQ(anonymous.status, 401);
-    std::string log = server_->log();
+    std::string log = server_->log_once_it_holds("POST /v1/heartbeat 401");
     std::vector<std::string> lines;
     for (std::size_t at = 0, end; (end = log.find('\n', at)) != std::string::npos; at = end + 1)
         lines.push_back(log.substr(at, end - at));

@@ -252,4 +252,14 @@ std::vector<std::string> StoreServer::response_ids(const std::string& kiosk) {
 
 std::string StoreServer::log() const { return read_file(dir_ + "/server.log"); }
 
+std::string StoreServer::log_once_it_holds(const std::string& text) const {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    std::string now = log();
+    while (now.find(text) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        now = log();
+    }
+    return now;
+}
+
 }  // namespace lkp::test

@@ -65,6 +65,9 @@ class StoreServer {
     bool tls() const;  // started with --tls-cert: url() is https://
     const std::string& dir() const { return dir_; }
     std::string log() const;  // the server's stderr so far
+    // The access log line is written once the answer has gone out, so a client can see its answer
+    // before the line exists: wait (up to 10 s) until the log holds `text`, then return it.
+    std::string log_once_it_holds(const std::string& text) const;
 
   private:
     StoreOptions options_;
