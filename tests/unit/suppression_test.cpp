@@ -9,6 +9,9 @@
 #include <cmath>
 #include <optional>
 #include <random>
+#include <stdexcept>
+
+#include "indicators/year_table.h"
 
 namespace lkp::indicators {
 namespace {
@@ -152,6 +155,53 @@ TEST(Suppression, OnRandomTablesNoHiddenSmallCellCanBeDerived) {
     EXPECT_EQ(tables, 200);
     EXPECT_GT(small_cells, 1000) << "the random tables must hold many small cells to mean anything";
     EXPECT_GT(protecting, 0);
+}
+
+// `count` answers from one area (a district or the residual one), gender (K, M or Rest) and month
+// count in every cell that holds them, as the store adds them up: 2 areas × 2 genders × 4 periods.
+void add_answers(const YearGrid& grid, std::vector<std::int64_t>& n, std::size_t area, std::size_t gender,
+                 std::size_t month, std::int64_t count) {
+    for (std::size_t a : {area, grid.city()})
+        for (std::size_t g : {gender, std::size_t{YearGrid::T}})
+            for (std::size_t p :
+                 {YearGrid::kYear, YearGrid::half(month / 6), YearGrid::quarter(month / 3), YearGrid::month(month)})
+                n[grid.cell(a, g, p)] += count;
+}
+
+TEST(YearGrid, EveryRelationHoldsForCountsAddedUpAnswerByAnswer) {
+    YearGrid grid{41};
+    EXPECT_EQ(grid.cells(), 43u * 4 * 19);
+    std::mt19937 rng(7);
+    std::vector<std::int64_t> n(grid.cells(), 0);
+    std::uniform_int_distribution<std::size_t> area(0, grid.residual()), gender(1, 3), month(0, 11);
+    for (int i = 0; i < 2000; ++i) add_answers(grid, n, area(rng), gender(rng), month(rng), 1);
+    Table t = grid.table(n);
+    EXPECT_EQ(t.n[grid.cell(grid.city(), YearGrid::T, YearGrid::kYear)], 2000);
+    // 4 × 19 city sums, 43 × 19 gender sums, 43 × 4 × (2 year splits + 2 halves + 4 quarters).
+    EXPECT_EQ(t.relations.size(), 4u * 19 + 43 * 19 + 43 * 4 * 8);
+    for (const auto& r : t.relations) {
+        std::int64_t sum = 0;
+        for (auto p : r.parts) sum += t.n[p];
+        EXPECT_EQ(t.n[r.total], sum);
+    }
+    std::vector<int> as_total(grid.cells(), 0);
+    for (const auto& r : t.relations) ++as_total[r.total];
+    // The city's T year is the total of the city sum, the gender sum and both year splits.
+    EXPECT_EQ(as_total[grid.cell(grid.city(), YearGrid::T, YearGrid::kYear)], 4);
+    EXPECT_EQ(as_total[grid.cell(3, YearGrid::K, YearGrid::month(4))], 0) << "a district's month of K is a part only";
+    EXPECT_EQ(as_total[grid.cell(3, YearGrid::K, YearGrid::quarter(1))], 1);
+}
+
+TEST(YearGrid, TheResidualAreaAndTheRestGroupAreNeverPublished) {
+    YearGrid grid{3};
+    Table t = grid.table(std::vector<std::int64_t>(grid.cells(), 10));
+    for (std::size_t a = 0; a < grid.areas(); ++a)
+        for (std::size_t g = 0; g < YearGrid::kGenders; ++g)
+            for (std::size_t p = 0; p < YearGrid::kPeriods; ++p) {
+                bool published = a != grid.residual() && g != YearGrid::Rest;
+                EXPECT_EQ(t.published[grid.cell(a, g, p)], published) << a << " " << g << " " << p;
+            }
+    EXPECT_THROW(grid.table(std::vector<std::int64_t>(5, 0)), std::invalid_argument);
 }
 
 }  // namespace
