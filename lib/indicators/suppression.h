@@ -28,9 +28,14 @@ enum class CellStatus {
     NotPublished,  // never shown
 };
 
+// Afterwards no hidden cell of 0 < n < min_cell, published or not, follows from the shown cells by
+// any combination of the relations (derivable() is false for all of them). Cells of n = 0 are no
+// secret. Fast enough for a year table of the whole city (year_table.h): a few milliseconds.
 std::vector<CellStatus> suppress(const Table& table, std::int64_t min_cell);
 
-// For each cell: whether its value follows from the cells not hidden and the relations.
+// For each cell: whether its value follows from the cells not hidden and the relations. Exact
+// (integer row reduction, no tolerance); throws std::overflow_error rather than answer wrongly if
+// a coefficient would not fit in 64 bits, which the sum tables here come nowhere near.
 std::vector<bool> derivable(const Table& table, const std::vector<bool>& hidden);
 
 }  // namespace lkp::indicators

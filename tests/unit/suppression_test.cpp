@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <iostream>
 #include <optional>
 #include <random>
 #include <stdexcept>
@@ -127,6 +128,30 @@ TEST(Suppression, NothingSmallNothingHiddenAndZeroIsNoSecret) {
     EXPECT_EQ(s[2], CellStatus::Shown);
 }
 
+TEST(Suppression, ACombinationOfSumsWithTwoHiddenCellsEachIsFoundToo) {
+    // P = x + y, Q = y + z, R = x + z with y and z unpublished: no sum has a single hidden cell,
+    // yet x = (P - Q + R) / 2 = 2. One of the three totals must go.
+    Table t{{12, 20, 12, 2, 10, 10}, {true, true, true, true, false, false}, {{0, {3, 4}}, {1, {4, 5}}, {2, {3, 5}}}};
+    EXPECT_TRUE(derivable(t, {false, false, false, true, true, true})[3]);
+    auto s = suppress(t, 5);
+    EXPECT_EQ(s[3], CellStatus::TooFew);
+    EXPECT_EQ((s[0] == CellStatus::Protects) + (s[1] == CellStatus::Protects) + (s[2] == CellStatus::Protects), 1);
+    EXPECT_FALSE(derivable(t, hidden_of(s))[3]);
+}
+
+TEST(Suppression, FourHiddenCellsInARectangleKeepEachOther) {
+    // Rows a + b, c + d and columns a + c, b + d shown: any of the four could be one more or less.
+    Table t{
+        {5, 25, 11, 19, 2, 3, 9, 16}, std::vector<bool>(8, true), {{0, {4, 5}}, {1, {6, 7}}, {2, {4, 6}}, {3, {5, 7}}}};
+    auto known = derivable(t, {false, false, false, false, true, true, true, true});
+    for (std::size_t c = 4; c < 8; ++c) EXPECT_FALSE(known[c]) << c;
+    auto s = suppress(t, 5);
+    EXPECT_EQ(s[4], CellStatus::TooFew);
+    EXPECT_EQ(s[5], CellStatus::TooFew);
+    EXPECT_FALSE(derivable(t, hidden_of(s))[4]);
+    EXPECT_FALSE(derivable(t, hidden_of(s))[5]);
+}
+
 TEST(Suppression, OnRandomTablesNoHiddenSmallCellCanBeDerived) {
     std::mt19937 rng(20261130);
     int tables = 0, small_cells = 0, protecting = 0;
@@ -202,6 +227,159 @@ TEST(YearGrid, TheResidualAreaAndTheRestGroupAreNeverPublished) {
                 EXPECT_EQ(t.published[grid.cell(a, g, p)], published) << a << " " << g << " " << p;
             }
     EXPECT_THROW(grid.table(std::vector<std::int64_t>(5, 0)), std::invalid_argument);
+}
+
+// The span of a table's equations over its hidden cells, in row echelon form (doubles, partial
+// pivoting): a hidden cell follows from the shown ones exactly when its unit row lies in the span.
+// Built once per table, so that every hidden cell of a year table can be checked.
+class HiddenSpan {
+  public:
+    HiddenSpan(const Table& t, const std::vector<bool>& hidden) : column_(t.n.size(), t.n.size()) {
+        for (std::size_t c = 0; c < t.n.size(); ++c)
+            if (hidden[c]) column_[c] = columns_++;
+        std::size_t columns = columns_;
+        std::vector<std::vector<double>> rows;
+        for (const auto& r : t.relations) {
+            std::vector<double> row(columns, 0.0);
+            if (hidden[r.total]) row[column_[r.total]] += 1;
+            for (auto p : r.parts)
+                if (hidden[p]) row[column_[p]] -= 1;
+            rows.push_back(std::move(row));
+        }
+        for (std::size_t col = 0; col < columns && rows_.size() < rows.size(); ++col) {
+            std::size_t top = rows_.size(), best = top;
+            for (std::size_t r = top; r < rows.size(); ++r)
+                if (std::fabs(rows[r][col]) > std::fabs(rows[best][col])) best = r;
+            if (std::fabs(rows[best][col]) < 1e-9) continue;
+            std::swap(rows[top], rows[best]);
+            for (std::size_t r = top + 1; r < rows.size(); ++r) {
+                if (std::fabs(rows[r][col]) < 1e-12) continue;
+                double f = rows[r][col] / rows[top][col];
+                for (std::size_t k = col; k < columns; ++k) rows[r][k] -= f * rows[top][k];
+            }
+            rows_.push_back(rows[top]);
+            pivot_.push_back(col);
+        }
+    }
+    bool holds_cell(std::size_t cell) const {
+        std::vector<double> v(columns_, 0.0);
+        v[column_[cell]] = 1;
+        for (std::size_t r = 0; r < rows_.size(); ++r) {
+            double f = v[pivot_[r]] / rows_[r][pivot_[r]];
+            if (std::fabs(f) < 1e-12) continue;
+            for (std::size_t k = pivot_[r]; k < v.size(); ++k) v[k] -= f * rows_[r][k];
+        }
+        for (double x : v)
+            if (std::fabs(x) > 1e-6) return false;
+        return true;
+    }
+
+  private:
+    std::size_t columns_ = 0;
+    std::vector<std::size_t> column_;  // of each hidden cell
+    std::vector<std::vector<double>> rows_;
+    std::vector<std::size_t> pivot_;
+};
+
+// A year of counts from one draw per district (and the residual area), gender and month.
+Table year_table(const YearGrid& grid, std::mt19937& rng, bool sparse) {
+    std::vector<std::int64_t> n(grid.cells(), 0);
+    auto draw = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    for (std::size_t a = 0; a <= grid.residual(); ++a)
+        for (std::size_t g : {YearGrid::K, YearGrid::M, YearGrid::Rest})
+            for (std::size_t m = 0; m < 12; ++m) {
+                int count = 0;
+                if (sparse)  // most months of a district and gender have 0 to 4 answers
+                    count = draw(0, 9) < 8 ? draw(0, 4) : draw(5, 15);
+                else if (g == YearGrid::Rest || a == grid.residual())  // few say neither K nor M, or no district
+                    count = draw(0, 8);
+                else
+                    count = draw(10, 60);
+                add_answers(grid, n, a, g, m, count);
+            }
+    return grid.table(std::move(n));
+}
+
+TEST(Suppression, OnYearTablesNoHiddenSmallCellCanBeDerived) {
+    YearGrid grid{6};
+    std::mt19937 rng(20261201);
+    for (bool sparse : {true, false}) {
+        std::size_t hidden_cells = 0, all_cells = 0, small_cells = 0, agreeing = 0;
+        for (int round = 0; round < 12; ++round) {
+            Table t = year_table(grid, rng, sparse);
+            for (std::int64_t min_cell : {3, 5}) {
+                auto s = suppress(t, min_cell);
+                auto hidden = hidden_of(s);
+                HiddenSpan span(t, hidden);
+                for (std::size_t c = 0; c < t.n.size(); ++c) {
+                    bool small = t.n[c] > 0 && t.n[c] < min_cell;
+                    if (!t.published[c]) {
+                        EXPECT_EQ(s[c], CellStatus::NotPublished);
+                    } else if (small) {
+                        EXPECT_EQ(s[c], CellStatus::TooFew);
+                    }
+                    hidden_cells += hidden[c];
+                    if (!small) continue;
+                    ++small_cells;
+                    ASSERT_FALSE(span.holds_cell(c))
+                        << "cell " << c << " (n " << t.n[c] << ") follows from what is shown";
+                }
+                if (round < 2) {  // derivable() itself, on every hidden cell
+                    auto known = derivable(t, hidden);
+                    for (std::size_t c = 0; c < t.n.size(); ++c)
+                        if (hidden[c]) {
+                            ASSERT_EQ(known[c], span.holds_cell(c)) << "cell " << c;
+                            agreeing += known[c];
+                        }
+                }
+                all_cells += t.n.size();
+            }
+        }
+        double share = static_cast<double>(hidden_cells) / static_cast<double>(all_cells);
+        std::cout << (sparse ? "sparse" : "dense") << " year tables (6 districts): " << small_cells
+                  << " small cells protected, " << share * 100 << " % of cells hidden\n";
+        EXPECT_GT(small_cells, sparse ? 2000u : 500u) << "the tables must hold many small cells to mean anything";
+        EXPECT_GT(agreeing, 0u) << "some hidden cells are derivable (e.g. a Rest of 0 or a large one)";
+        // 27 % of a year table is never published; the sparse tables are mostly small cells.
+        EXPECT_LT(share, sparse ? 0.75 : 0.55);
+    }
+}
+
+TEST(Suppression, AYearTableWithNothingSmallHidesOnlyTheUnpublished) {
+    YearGrid grid{6};
+    std::vector<std::int64_t> n(grid.cells(), 0);
+    for (std::size_t a = 0; a <= grid.residual(); ++a)
+        for (std::size_t g : {YearGrid::K, YearGrid::M, YearGrid::Rest})
+            for (std::size_t m = 0; m < 12; ++m) add_answers(grid, n, a, g, m, m % 3 == 0 ? 0 : 5 + m);
+    auto s = suppress(grid.table(n), 5);
+    for (std::size_t c = 0; c < s.size(); ++c) EXPECT_NE(s[c], CellStatus::Protects) << c;
+}
+
+TEST(Suppression, TheCitysYearTableKeepsEverySmallCellHidden) {
+    YearGrid grid{41};
+    for (std::int64_t answers : {600, 20'000}) {
+        std::mt19937 rng(static_cast<unsigned>(answers));
+        std::vector<std::int64_t> n(grid.cells(), 0);
+        // 1 in 25 answers in Rest, so that even 20,000 a year leave many small Rest cells.
+        std::uniform_int_distribution<std::size_t> district(0, grid.residual()), month(0, 11), gender(0, 49);
+        auto k_m_or_rest = [&] {
+            std::size_t g = gender(rng);
+            return g < 2 ? YearGrid::Rest : g < 26 ? YearGrid::K : YearGrid::M;
+        };
+        for (std::int64_t i = 0; i < answers; ++i) add_answers(grid, n, district(rng), k_m_or_rest(), month(rng), 1);
+        Table t = grid.table(n);
+        auto s = suppress(t, 5);
+        auto hidden = hidden_of(s);
+        auto known = derivable(t, hidden);
+        std::size_t small_cells = 0;
+        for (std::size_t c = 0; c < t.n.size(); ++c) {
+            if (t.n[c] <= 0 || t.n[c] >= 5) continue;
+            ++small_cells;
+            ASSERT_TRUE(hidden[c]);
+            ASSERT_FALSE(known[c]) << "cell " << c << " (n " << t.n[c] << ") follows from what is shown";
+        }
+        EXPECT_GT(small_cells, 300u);
+    }
 }
 
 }  // namespace
