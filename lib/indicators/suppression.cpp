@@ -289,6 +289,62 @@ std::optional<std::size_t> cheapest_shown(const System& s, const Table& t, const
     return std::nullopt;
 }
 
+// Cells hidden one by one to protect others, some of which later ones made unneeded: shown again,
+// the most wanted first (the total of more sums, then the larger n), as long as no small cell can
+// then be worked out along chains of single sums (the caller checks the rest exactly). A hidden
+// cell that such chains give away protects nothing and is shown for free. Returns whether any was.
+bool show_spare(const System& s, const Table& t, std::int64_t min_cell, std::vector<bool>& hidden,
+                std::vector<CellStatus>& status) {
+    std::vector<bool> known = peel(s, hidden).known;
+    std::vector<std::size_t> unknown_in(s.equations.size(), 0);
+    for (std::size_t e = 0; e < s.equations.size(); ++e)
+        for (const Term& term : s.equations[e]) unknown_in[e] += !known[term.cell];
+    std::vector<std::size_t> spare, totals(t.n.size(), 0);
+    for (const auto& eq : s.equations)
+        for (const Term& term : eq) totals[term.cell] += term.coef > 0;
+    for (std::size_t c = 0; c < t.n.size(); ++c)
+        if (status[c] == CellStatus::Protects) spare.push_back(c);
+    std::sort(spare.begin(), spare.end(), [&](std::size_t a, std::size_t b) {
+        return std::make_tuple(totals[a], t.n[a], b) > std::make_tuple(totals[b], t.n[b], a);
+    });
+    bool shown_any = false;
+    std::vector<std::size_t> learnt, single;
+    auto learn = [&](std::size_t cell) {
+        known[cell] = true;
+        learnt.push_back(cell);
+        for (std::size_t e : s.of_cell[cell])
+            if (--unknown_in[e] == 1) single.push_back(e);
+    };
+    for (std::size_t c : spare) {
+        learnt.clear();
+        single.clear();
+        bool safe = true;
+        if (!known[c]) learn(c);
+        while (safe && !single.empty()) {
+            std::size_t e = single.back();
+            single.pop_back();
+            if (unknown_in[e] != 1) continue;
+            for (const Term& term : s.equations[e])
+                if (!known[term.cell]) {
+                    safe = !sensitive(t.n[term.cell], min_cell);
+                    if (safe) learn(term.cell);
+                    break;
+                }
+        }
+        if (!safe) {  // undo what showing c would have given away
+            for (std::size_t cell : learnt) {
+                known[cell] = false;
+                for (std::size_t e : s.of_cell[cell]) ++unknown_in[e];
+            }
+            continue;
+        }
+        hidden[c] = false;
+        status[c] = CellStatus::Shown;
+        shown_any = true;
+    }
+    return shown_any;
+}
+
 }  // namespace
 
 std::vector<bool> derivable(const Table& table, const std::vector<bool>& hidden) {
@@ -327,6 +383,7 @@ std::vector<CellStatus> suppress(const Table& table, std::int64_t min_cell) {
         return std::none_of(equations.begin(), equations.end(), [&](std::size_t e) { return touched[e]; });
     };
     static const std::vector<std::size_t> kNoEquations;
+    bool spared = false;
     for (;;) {
         touched.assign(s.equations.size(), false);
         bool hid_any = false;
@@ -343,6 +400,11 @@ std::vector<CellStatus> suppress(const Table& table, std::int64_t min_cell) {
             }));
         }
         if (hid_any) continue;
+        // Once: show again what cells hidden later made unneeded (chains of single sums checked).
+        if (!spared) {
+            spared = true;
+            if (show_spare(s, table, min_cell, hidden, status)) continue;
+        }
         // Only the exact reduction finds the rest: hide a shown cell next to each small cell it
         // finds (or one the chains above could not protect), or when its equations show nothing,
         // next to the hidden cells around it.
