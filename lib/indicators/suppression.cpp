@@ -354,9 +354,10 @@ std::vector<bool> derivable(const Table& table, const std::vector<bool>& hidden)
 
 // Hidden cells are added until no small cell can be worked out. Most giveaways are local (an
 // equation whose only hidden cell is small, or becomes so once others are worked out) and cost
-// one pass over the equations to find; the exact reduction is run only when there are none left,
-// and only on groups of hidden cells that hold a small one. Each round hides at least one more
-// cell, so this ends; a round hides one cell per giveaway whose equations it has not touched yet.
+// one pass over the equations to find; a round hides one cell per giveaway whose equations it has
+// not touched yet. When there are none left, the cells that later ones made unneeded are shown
+// again (once), and the exact reduction looks for the rest, only on groups of hidden cells that
+// hold a small one. Every other round hides at least one more cell, so this ends.
 std::vector<CellStatus> suppress(const Table& table, std::int64_t min_cell) {
     std::size_t cells = table.n.size();
     System s(table);
