@@ -96,6 +96,8 @@ DistrictList parse_districts(const JsonDocument& doc) {
     list.list_id = doc.string_at(root, "list_id");
     list.version = doc.string_at(root, "version");
     list.municipality = doc.string_at(root, "municipality");
+    list.municipality_name =
+        doc.root().contains("municipality_name") ? doc.string_at(root, "municipality_name") : list.municipality;
     const Json& items = doc.array_at(root, "districts");
     if (items.empty()) doc.fail(root / "districts", "the list has no districts");
     std::set<std::string> codes, names;

@@ -23,7 +23,8 @@ struct District {
 struct DistrictList {
     std::string list_id;
     std::string version;
-    std::string municipality;
+    std::string municipality;         // Kolada's and SCB's code, e.g. "1283"
+    std::string municipality_name;    // e.g. "Helsingborg"; the code when the file has none
     std::vector<District> districts;  // sorted in Swedish order after loading
 
     const District* find(const std::string& code) const;

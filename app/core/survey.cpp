@@ -115,6 +115,11 @@ Survey parse_survey(const JsonDocument& doc) {
             if (ind.kind != "share" && ind.kind != "mean" && ind.kind != "index_0_100")
                 doc.fail(at / "kind", "kind must be \"share\", \"mean\" or \"index_0_100\"");
             ind.question = doc.string_at(at, "question");
+            ind.title = inds[i].contains("title") ? doc.string_at(at, "title") : ind.id;
+            if (inds[i].contains("about")) ind.about = doc.string_at(at, "about");
+            if (std::any_of(sv.indicators.begin(), sv.indicators.end(),
+                            [&](const Indicator& x) { return x.id == ind.id; }))
+                doc.fail(at / "id", "indicator \"" + ind.id + "\" is listed twice");
             const Question* q = sv.find_question(ind.question);
             if (!q) doc.fail(at / "question", "no question with id \"" + ind.question + "\"");
             for (const char* list : {"numerator", "excluded"}) {

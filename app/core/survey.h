@@ -41,6 +41,8 @@ struct Indicator {
     std::string question;
     std::vector<Json> numerator;  // "share": values counted as yes
     std::vector<Json> excluded;   // values not in the denominator
+    std::string title;            // as published (Swedish, like Kolada's titles); the id when not given
+    std::string about;            // the definition, for exports and the KPI list
 };
 
 struct Survey {

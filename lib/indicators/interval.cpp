@@ -61,15 +61,24 @@ Interval wilson(std::int64_t x, std::int64_t n) {
     return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
 }
 
-double t_quantile_975(std::int64_t df) {
-    if (df < 1) throw std::invalid_argument("t_quantile_975: df must be at least 1");
+namespace {
+
+// Also for the fractional degrees of freedom of Welch's interval.
+double t_quantile_975(double df) {
     double lo = 0, hi = 20;  // t(1) is 12.7; bisection to double precision is 64 halvings
-    while (t_cdf(hi, static_cast<double>(df)) < 0.975) hi *= 2;
+    while (t_cdf(hi, df) < 0.975) hi *= 2;
     for (int i = 0; i < 100 && hi - lo > 1e-12; ++i) {
         double mid = (lo + hi) / 2;
-        (t_cdf(mid, static_cast<double>(df)) < 0.975 ? lo : hi) = mid;
+        (t_cdf(mid, df) < 0.975 ? lo : hi) = mid;
     }
     return (lo + hi) / 2;
+}
+
+}  // namespace
+
+double t_quantile_975(std::int64_t df) {
+    if (df < 1) throw std::invalid_argument("t_quantile_975: df must be at least 1");
+    return t_quantile_975(static_cast<double>(df));
 }
 
 double standard_deviation(std::int64_t n, double sum, double sum_of_squares) {
@@ -84,6 +93,28 @@ Interval t_interval(std::int64_t n, double sum, double sum_of_squares) {
     double half =
         t_quantile_975(n - 1) * standard_deviation(n, sum, sum_of_squares) / std::sqrt(static_cast<double>(n));
     return {mean - half, mean + half};
+}
+
+Interval share_difference(std::int64_t x1, std::int64_t n1, std::int64_t x2, std::int64_t n2) {
+    Interval w1 = wilson(x1, n1), w2 = wilson(x2, n2);
+    double p1 = static_cast<double>(x1) / static_cast<double>(n1);
+    double p2 = static_cast<double>(x2) / static_cast<double>(n2);
+    double d = p1 - p2;
+    return {d - std::sqrt((p1 - w1.low) * (p1 - w1.low) + (w2.high - p2) * (w2.high - p2)),
+            d + std::sqrt((w1.high - p1) * (w1.high - p1) + (p2 - w2.low) * (p2 - w2.low))};
+}
+
+Interval mean_difference(std::int64_t n1, double sum1, double sum_of_squares1, std::int64_t n2, double sum2,
+                         double sum_of_squares2) {
+    double a = static_cast<double>(n1), b = static_cast<double>(n2);
+    double s1 = standard_deviation(n1, sum1, sum_of_squares1), s2 = standard_deviation(n2, sum2, sum_of_squares2);
+    double v1 = s1 * s1 / a, v2 = s2 * s2 / b;
+    double d = sum1 / a - sum2 / b;
+    double se = std::sqrt(v1 + v2);
+    if (se == 0) return {d, d};
+    double df = (v1 + v2) * (v1 + v2) / (v1 * v1 / (a - 1) + v2 * v2 / (b - 1));
+    double t = t_quantile_975(std::max(1.0, df));
+    return {d - t * se, d + t * se};
 }
 
 }  // namespace lkp::indicators

@@ -23,4 +23,14 @@ Interval t_interval(std::int64_t n, double sum, double sum_of_squares);
 // The standard deviation of n values (n >= 2) from their sum and sum of squares.
 double standard_deviation(std::int64_t n, double sum, double sum_of_squares);
 
+// 95 % interval of p1 - p2 for two independent shares x1/n1 and x2/n2 (n > 0), as fractions:
+// Newcombe's hybrid score interval (his method 10), built from the two Wilson intervals, so it
+// keeps its coverage where the Wald difference fails (small n, shares near 0 or 1).
+Interval share_difference(std::int64_t x1, std::int64_t n1, std::int64_t x2, std::int64_t n2);
+
+// 95 % interval of mean1 - mean2 for two independent samples (each n >= 2), Welch's t with the
+// Welch-Satterthwaite degrees of freedom (no equal variances assumed).
+Interval mean_difference(std::int64_t n1, double sum1, double sum_of_squares1, std::int64_t n2, double sum2,
+                         double sum_of_squares2);
+
 }  // namespace lkp::indicators

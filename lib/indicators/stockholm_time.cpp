@@ -24,6 +24,15 @@ year_month_day stockholm_date(system_clock::time_point utc) {
     return year_month_day{floor<days>(t + hours{summer ? 2 : 1})};
 }
 
+system_clock::time_point stockholm_midnight(year_month_day date) {
+    sys_seconds wall = sys_days{date};
+    for (int offset : {1, 2}) {  // CET, then CEST
+        sys_seconds t = wall - hours{offset};
+        if (stockholm_date(t) == date && stockholm_date(t - seconds{1}) != date) return t;
+    }
+    return wall - hours{1};  // not reached for a valid date
+}
+
 std::string period_label(Period period, year_month_day date) {
     int y = static_cast<int>(date.year());
     unsigned m = static_cast<unsigned>(date.month());

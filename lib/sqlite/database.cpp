@@ -74,6 +74,10 @@ Statement& Statement::bind(int i, std::int64_t v) {
     if (sqlite3_bind_int64(st_, i, v) != SQLITE_OK) db_->fail("bind");
     return *this;
 }
+Statement& Statement::bind(int i, double v) {
+    if (sqlite3_bind_double(st_, i, v) != SQLITE_OK) db_->fail("bind");
+    return *this;
+}
 Statement& Statement::bind(int i, const std::optional<std::string>& v) {
     if (v) return bind(i, *v);
     if (sqlite3_bind_null(st_, i) != SQLITE_OK) db_->fail("bind");
@@ -99,6 +103,8 @@ void Statement::reset() {
 }
 
 std::int64_t Statement::int_col(int i) const { return sqlite3_column_int64(st_, i); }
+double Statement::double_col(int i) const { return sqlite3_column_double(st_, i); }
+bool Statement::is_null(int i) const { return sqlite3_column_type(st_, i) == SQLITE_NULL; }
 std::string Statement::text_col(int i) const {
     auto p = reinterpret_cast<const char*>(sqlite3_column_text(st_, i));
     return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(st_, i))) : std::string();

@@ -46,6 +46,7 @@ class Statement {
 
     Statement& bind(int i, const std::string& v);
     Statement& bind(int i, std::int64_t v);
+    Statement& bind(int i, double v);
     Statement& bind(int i, const std::optional<std::string>& v);
     Statement& bind_blob(int i, const std::string& bytes);
     bool step();  // true while a row is available
@@ -53,6 +54,8 @@ class Statement {
     void reset();
 
     std::int64_t int_col(int i) const;
+    double double_col(int i) const;
+    bool is_null(int i) const;
     std::string text_col(int i) const;
     std::optional<std::string> opt_text_col(int i) const;
     std::string blob_col(int i) const;

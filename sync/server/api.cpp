@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "indicator_api.h"
 #include "protocol/safe_text.h"
 #include "tokens.h"
 
@@ -56,7 +57,7 @@ Reply guarded(F&& handler) {
 }
 
 // Invalid items are rejected now; valid ones become rows for the backend to insert.
-void decide(const sync::ParsedItem& item, std::size_t i, BatchRequest& request) {
+void decide(const sync::ParsedItem& item, std::size_t i, const sync::SurveyCatalog& catalog, BatchRequest& request) {
     sync::ItemResult& r = request.results[i];
     r.id = item.id;
     r.status = sync::ItemResult::Status::Rejected;
@@ -67,18 +68,23 @@ void decide(const sync::ParsedItem& item, std::size_t i, BatchRequest& request) 
     } else if (item.response->kiosk_id != request.kiosk) {
         r.field = "kiosk_id";
         r.reason = "not the kiosk of this token ('" + request.kiosk + "')";
-    } else {
-        request.rows.push_back(make_row(i, *item.response));
+    } else if (const Survey* survey = catalog.find(item.response->survey_id, item.response->survey_version)) {
+        request.rows.push_back(make_row(i, *item.response, *survey));
+    } else {  // parse_batch rejects an unknown survey; kept so a change there cannot crash here
+        r.field = "survey_id";
+        r.reason = "unknown survey";
     }
 }
 
 }  // namespace
 
-Api::Api(StoreBackend& backend, const sync::SurveyCatalog& catalog, KioskLimits limits)
-    : backend_(backend), catalog_(catalog), limits_(limits) {}
+Api::Api(StoreBackend& backend, const sync::SurveyCatalog& catalog, KioskLimits limits, IndicatorApi* figures)
+    : backend_(backend), catalog_(catalog), limits_(limits), figures_(figures) {}
 
 // Unknown paths and wrong methods are answered before anything else is looked at.
 Route Api::route(const http::RequestHead& head) {
+    if (figures_)
+        if (auto r = figures_->route(head)) return std::move(*r);
     const char* allowed = head.path == sync::kHealthPath                                       ? "GET"
                           : head.path == sync::kBatchPath || head.path == sync::kHeartbeatPath ? "POST"
                                                                                                : nullptr;
@@ -180,7 +186,7 @@ Reply Api::store_batch(const std::string& kiosk, const std::string& key, const s
         std::vector<sync::ParsedItem> items = sync::parse_batch(body, catalog_, now);
         BatchRequest request{.kiosk = kiosk, .key = key, .body_hash = body_hash(body), .received_at = format_utc(now)};
         request.results.resize(items.size());
-        for (std::size_t i = 0; i < items.size(); ++i) decide(items[i], i, request);
+        for (std::size_t i = 0; i < items.size(); ++i) decide(items[i], i, catalog_, request);
         BatchAnswer stored = backend_.store_batch(std::move(request));
         return Reply{.status = 200,
                      .content_type = "application/json",

@@ -14,6 +14,8 @@
 
 namespace lkp::server {
 
+class IndicatorApi;
+
 struct KioskLimits {
     std::size_t in_flight = 2;    // a kiosk sends one batch at a time; two allows a retry beside a slow one
     double requests_per_s = 200;  // sustained; a backlog drain of 200-answer batches needs about 100/s
@@ -22,7 +24,8 @@ struct KioskLimits {
 
 class Api {
   public:
-    Api(StoreBackend& backend, const sync::SurveyCatalog& catalog, KioskLimits limits);
+    // `figures`: the public indicator routes (kept apart in indicator_api.h); may be null.
+    Api(StoreBackend& backend, const sync::SurveyCatalog& catalog, KioskLimits limits, IndicatorApi* figures = nullptr);
     http::Route route(const http::RequestHead& head);
 
   private:
@@ -43,6 +46,7 @@ class Api {
     StoreBackend& backend_;
     const sync::SurveyCatalog& catalog_;
     KioskLimits limits_;
+    IndicatorApi* figures_;
 
     struct KioskState {
         std::size_t in_flight = 0;

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -105,6 +106,12 @@ std::string RequestHead::header(std::string_view lower_case_name) const {
     return "";
 }
 
+std::optional<std::string> RequestHead::query_value(std::string_view name) const {
+    for (const auto& [k, v] : query)
+        if (k == name) return v;
+    return std::nullopt;
+}
+
 bool RequestHead::has_body() const {
     std::string length = header("content-length");
     return !header("transfer-encoding").empty() || (!length.empty() && length != "0");
@@ -184,7 +191,17 @@ struct Server::Impl {
     // Answers now. A request whose body was not read ends its connection: what follows on it
     // cannot be told apart from a smuggled request.
     static MHD_Result send(Exchange& x, Reply reply, bool close) {
-        MHD_Response* r = MHD_create_response_from_buffer(reply.body.size(), reply.body.data(), MHD_RESPMEM_MUST_COPY);
+        MHD_Response* r = nullptr;
+        if (reply.body_fd && *reply.body_fd >= 0) {
+            struct stat st {};
+            int fd = *reply.body_fd;
+            if (fstat(fd, &st) == 0) {
+                r = MHD_create_response_from_fd(static_cast<std::uint64_t>(st.st_size), fd);
+                if (r) *reply.body_fd = -1;  // the library closes it now
+            }
+        } else {
+            r = MHD_create_response_from_buffer(reply.body.size(), reply.body.data(), MHD_RESPMEM_MUST_COPY);
+        }
         if (!r) return MHD_NO;
         if (!reply.content_type.empty()) MHD_add_response_header(r, "Content-Type", reply.content_type.c_str());
         MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
@@ -206,6 +223,14 @@ struct Server::Impl {
             [](void* cls, MHD_ValueKind, const char* key, const char* value) {
                 auto* h = static_cast<RequestHead*>(cls);
                 if (h->headers.size() < 256) h->headers.push_back({lower_case(key), value ? value : ""});
+                return MHD_YES;
+            },
+            &head);
+        MHD_get_connection_values(
+            x.connection, MHD_GET_ARGUMENT_KIND,
+            [](void* cls, MHD_ValueKind, const char* key, const char* value) {
+                auto* h = static_cast<RequestHead*>(cls);
+                h->query.emplace_back(key ? key : "", value ? value : "");  // bounded by the header limit
                 return MHD_YES;
             },
             &head);

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace lkp::server::http {
@@ -22,8 +23,10 @@ struct RequestHead {
     std::string path;    // percent-decoded, without the query
     std::string client;  // the peer's address, for logs
     std::vector<Header> headers;
+    std::vector<std::pair<std::string, std::string>> query;      // percent-decoded, in order
     std::string header(std::string_view lower_case_name) const;  // "" when absent
-    bool has_body() const;                                       // a Content-Length above 0, or chunked
+    std::optional<std::string> query_value(std::string_view name) const;
+    bool has_body() const;  // a Content-Length above 0, or chunked
 };
 
 struct Reply {
@@ -31,6 +34,8 @@ struct Reply {
     std::string content_type, body;
     std::vector<Header> headers;
     std::string log_note;  // appended to the access log line, e.g. "kiosk=k1 items=200"
+    // An open file sent as the body instead (an export): the server closes it when sent.
+    std::shared_ptr<int> body_fd;
 };
 
 // Header names, and tokens such as "Bearer" or a media type, compare without case.

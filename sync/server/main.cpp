@@ -15,7 +15,9 @@
 #include <utility>
 #include <vector>
 
+#include "indicator_tables.h"
 #include "protocol/safe_text.h"
+#include "reference.h"
 #include "server.h"
 #include "tokens.h"
 
@@ -109,13 +111,40 @@ sync::SurveyCatalog load_catalog(const std::string& surveys_dir, const std::stri
     return catalog;
 }
 
+// Where answers are checked against: the survey files and the district list.
+struct CatalogOptions {
+    std::string surveys = LKP_ASSET_DIR "/surveys";
+    std::string districts = LKP_ASSET_DIR "/districts/helsingborg.json";
+};
+
+void add_catalog_options(CLI::App& cmd, CatalogOptions& o) {
+    cmd.add_option("--surveys", o.surveys, "Folder of the survey files (*.json) answers are checked against")
+        ->type_name("DIR")
+        ->capture_default_str();
+    cmd.add_option("--districts", o.districts, "The district list answers are checked against")
+        ->type_name("FILE")
+        ->capture_default_str();
+}
+
+// Disclosure control: fewer answers than this are never shown; below 3 is refused, since two
+// answers and one's own would reveal the third.
+const CLI::Validator kMinCell(
+    [](std::string& s) {
+        bool ok = !s.empty() && s.size() < 10 && s.find_first_not_of("0123456789") == std::string::npos;
+        return ok && std::stoll(s) >= server::kLowestMinCell
+                   ? std::string()
+                   : "must be a whole number of at least " + std::to_string(server::kLowestMinCell) +
+                         " (fewer answers could point at one resident), not '" + s + "'";
+    },
+    "");
+
 struct ServeArgs {
     StoreOptions store;
     std::string listen = "127.0.0.1:8080";
-    std::string surveys = LKP_ASSET_DIR "/surveys";
-    std::string districts = LKP_ASSET_DIR "/districts/helsingborg.json";
+    CatalogOptions catalog;
     std::string tls_cert, tls_key;
     std::size_t max_inflight = 32;
+    std::int64_t min_cell = server::kDefaultMinCell;
     server::KioskLimits kiosk;
     server::http::Limits http;
 };
@@ -130,8 +159,9 @@ int serve(const ServeArgs& a) {
     o.http.workers = std::min<std::size_t>(a.max_inflight, 16);
     o.tls_cert = a.tls_cert;
     o.tls_key = a.tls_key;
+    o.min_cell = a.min_cell;
     auto backend = open_backend(a.store, o.http.workers);
-    auto catalog = load_catalog(a.surveys, a.districts);
+    auto catalog = load_catalog(a.catalog.surveys, a.catalog.districts);
     return server::serve(*backend, catalog, o);
 }
 
@@ -191,6 +221,90 @@ int status(const StoreOptions& store) {
     return 0;
 }
 
+int indicators_rebuild(const StoreOptions& store, const CatalogOptions& c) {
+    auto backend = open_backend(store, 1);
+    auto catalog = load_catalog(c.surveys, c.districts);
+    std::int64_t rows = server::rebuild_indicator_sums(*backend, catalog);
+    std::cout << "Indicator sums rebuilt from " << rows << " stored answers.\n";
+    return 0;
+}
+
+int operator_add(const StoreOptions& store, const std::string& name) {
+    auto backend = open_backend(store, 1);
+    std::string token = server::new_token();
+    bool again =
+        backend->add_operator(name, server::token_hash(token), now_utc()) == server::KioskAdded::AgainAfterRevoke;
+    backend->audit({now_utc(), "cli", again ? "operator re-added" : "operator added", name});
+    std::cout << "Operator '" << name << "' " << (again ? "may read exports again" : "added")
+              << ". Their token for the HTTP exports (Authorization: Bearer ...) is shown only now:\n"
+              << token << "\n";
+    return 0;
+}
+
+int operator_list(const StoreOptions& store) {
+    auto backend = open_backend(store, 1);
+    for (const auto& o : backend->operators())
+        std::cout << sync::for_terminal(o.name, 64) << "  created=" << o.created_at
+                  << "  revoked=" << o.revoked_at.value_or("no") << "\n";
+    return 0;
+}
+
+int operator_revoke(const StoreOptions& store, const std::string& name) {
+    auto backend = open_backend(store, 1);
+    if (!backend->revoke_operator(name, now_utc())) {
+        std::cerr << "lkp-store: no operator named '" << sync::for_terminal(name, 64) << "'\n";
+        return 1;
+    }
+    backend->audit({now_utc(), "cli", "operator revoked", name});
+    std::cout << "Operator '" << name << "' revoked: their token no longer works.\n";
+    return 0;
+}
+
+int audit(const StoreOptions& store) {
+    auto backend = open_backend(store, 1);
+    for (const auto& e : backend->audit_log())
+        std::cout << e.at << "  " << sync::for_terminal(e.actor, 64) << "  " << sync::for_terminal(e.action, 64) << "  "
+                  << sync::for_terminal(e.detail, 1000) << "\n";
+    return 0;
+}
+
+struct ReferenceArgs {
+    StoreOptions store;
+    CatalogOptions catalog;
+    std::string file, title, indicator;
+};
+
+int reference_import(const ReferenceArgs& a) {
+    auto catalog = load_catalog(a.catalog.surveys, a.catalog.districts);
+    server::KoladaFile parsed = server::read_kolada_file(a.file);  // throws BadReferenceFile: exit 2
+    if (!a.indicator.empty()) {
+        bool known = false;
+        for (const auto& s : catalog.surveys)
+            for (const auto& i : s.indicators) known = known || i.id == a.indicator;
+        if (!known)
+            throw server::BadReferenceFile("--indicator '" + a.indicator + "' is no indicator of the survey files");
+    }
+    auto backend = open_backend(a.store, 1);
+    std::size_t series = 0, values = 0;
+    for (auto& [kpi, rows] : parsed.series) {
+        server::ReferenceSeries s{.kpi = kpi,
+                                  .title = a.title,
+                                  .source = "Källa: Kolada",
+                                  .note =
+                                      "Mätt på annat sätt än kioskernas svar (t.ex. SCB:s medborgarundersökning); "
+                                      "jämför nivåer med försiktighet.",
+                                  .indicator = a.indicator,
+                                  .imported_at = now_utc()};
+        backend->store_reference(s, rows);
+        ++series;
+        values += rows.size();
+    }
+    backend->audit({now_utc(), "cli", "reference imported", a.file + " (" + std::to_string(values) + " values)"});
+    std::cout << "Imported " << values << " values of " << series << " KPI" << (series == 1 ? "" : "s") << " from "
+              << a.file << ".\n";
+    return 0;
+}
+
 // Bad usage: one line naming the problem, and where to read about the command. A word
 // nothing took (a mistyped option) is named first: the rest of what went wrong follows from it.
 int usage_error(const CLI::App& app, const CLI::ParseError& e) {
@@ -227,12 +341,13 @@ int main(int argc, char** argv) {
         ->capture_default_str()
         ->check(kListen);
     add_store_options(*serve_cmd, sv.store);
-    serve_cmd->add_option("--surveys", sv.surveys, "Folder of the survey files (*.json) answers are checked against")
-        ->type_name("DIR")
-        ->capture_default_str();
-    serve_cmd->add_option("--districts", sv.districts, "The district list answers are checked against")
-        ->type_name("FILE")
-        ->capture_default_str();
+    add_catalog_options(*serve_cmd, sv.catalog);
+    serve_cmd
+        ->add_option("--min-cell", sv.min_cell,
+                     "Figures of fewer answers than this are never published (nor any that would reveal them)")
+        ->type_name("N")
+        ->capture_default_str()
+        ->check(kMinCell);
     CLI::Option* cert =
         serve_cmd->add_option("--tls-cert", sv.tls_cert, "Serve HTTPS with this certificate (PEM)")->type_name("FILE");
     CLI::Option* key =
@@ -294,6 +409,60 @@ int main(int argc, char** argv) {
     revoke_cmd->add_option("NAME", revoke_name, "The kiosk's name")->required()->type_name("");
     add_store_options(*revoke_cmd, revoke_store);
 
+    CLI::App* indicators_cmd = app.add_subcommand("indicators", "Work on the indicator sums");
+    indicators_cmd->require_subcommand(1);
+    StoreOptions rebuild_store;
+    CatalogOptions rebuild_catalog;
+    CLI::App* rebuild_cmd = indicators_cmd->add_subcommand(
+        "rebuild",
+        "Add up every stored answer again (batches wait meanwhile); serve does it by itself when the "
+        "survey files' indicators change");
+    commands.emplace_back(rebuild_cmd, [&] { return indicators_rebuild(rebuild_store, rebuild_catalog); });
+    add_store_options(*rebuild_cmd, rebuild_store);
+    add_catalog_options(*rebuild_cmd, rebuild_catalog);
+
+    CLI::App* operator_cmd =
+        app.add_subcommand("operator", "Manage who may download exports over HTTP (until the staff login exists)");
+    operator_cmd->require_subcommand(1);
+    StoreOptions op_add_store, op_list_store, op_revoke_store;
+    std::string op_add_name, op_revoke_name;
+    CLI::App* op_add = operator_cmd->add_subcommand("add", "Add an operator and print their token (shown only once)");
+    commands.emplace_back(op_add, [&] { return operator_add(op_add_store, op_add_name); });
+    op_add->add_option("NAME", op_add_name, "The operator's name: 1-64 characters of A-Z a-z 0-9 . _ -")
+        ->required()
+        ->type_name("")
+        ->check(kKioskName);
+    add_store_options(*op_add, op_add_store);
+    CLI::App* op_list = operator_cmd->add_subcommand("list", "List the operators");
+    commands.emplace_back(op_list, [&] { return operator_list(op_list_store); });
+    add_store_options(*op_list, op_list_store);
+    CLI::App* op_revoke = operator_cmd->add_subcommand("revoke", "Stop accepting an operator's token");
+    commands.emplace_back(op_revoke, [&] { return operator_revoke(op_revoke_store, op_revoke_name); });
+    op_revoke->add_option("NAME", op_revoke_name, "The operator's name")->required()->type_name("");
+    add_store_options(*op_revoke, op_revoke_store);
+
+    StoreOptions audit_store;
+    CLI::App* audit_cmd = app.add_subcommand("audit", "Show the audit log: every export and change of who may read");
+    commands.emplace_back(audit_cmd, [&] { return audit(audit_store); });
+    add_store_options(*audit_cmd, audit_store);
+
+    CLI::App* reference_cmd = app.add_subcommand("reference", "Reference series to compare the kiosks' figures with");
+    reference_cmd->require_subcommand(1);
+    ReferenceArgs ref;
+    CLI::App* import_cmd = reference_cmd->add_subcommand(
+        "import", "Import a data file in Kolada's published JSON shape (e.g. downloaded from Kolada)");
+    commands.emplace_back(import_cmd, [&] { return reference_import(ref); });
+    import_cmd->add_option("FILE", ref.file, "Kolada JSON: {\"values\": [{\"kpi\", \"period\", \"values\": [...]}]}")
+        ->required()
+        ->type_name("")
+        ->check(CLI::ExistingFile);
+    import_cmd->add_option("--title", ref.title, "What the series measures, as shown beside the kiosks' figures")
+        ->required()
+        ->type_name("TEXT");
+    import_cmd->add_option("--indicator", ref.indicator, "The survey indicator it is compared with")->type_name("ID");
+    add_store_options(*import_cmd, ref.store);
+    add_catalog_options(*import_cmd, ref.catalog);
+
     app.footer(exit_status + "\nRun 'lkp-store COMMAND --help' for a command's options.");
 
     try {
@@ -306,6 +475,9 @@ int main(int argc, char** argv) {
         for (const auto& [cmd, action] : commands)
             if (cmd->parsed()) return action();
         return 2;  // not reached: CLI11 requires a command
+    } catch (const server::BadReferenceFile& e) {
+        std::cerr << "lkp-store: " << e.what() << "\nNothing was stored.\n";
+        return 2;
     } catch (const std::exception& e) {
         std::cerr << "lkp-store: " << e.what() << "\n";
         return 1;

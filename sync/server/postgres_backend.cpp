@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <mutex>
@@ -86,6 +87,58 @@ COMMENT ON COLUMN responses.kiosk_id IS 'as the kiosk sent it; NULL for rows sto
     R"sql(
 CREATE INDEX idempotency_by_created_at ON idempotency (created_at);
 )sql",
+    // 4: the indicators. Sums per Stockholm day kept as rows arrive (a query for any period adds
+    // days up), keyed day first so a period is one range. Rows stored before are summed by the
+    // rebuild `serve` runs when meta has no 'indicator_definitions' yet. Operators read exports;
+    // the audit log says who took what out; Kolada series imported for comparison.
+    R"sql(
+CREATE TABLE indicator_days (
+  survey_id text NOT NULL,
+  day text NOT NULL,
+  indicator text NOT NULL,
+  district text NOT NULL,
+  gender text NOT NULL,
+  flagged boolean NOT NULL,
+  n bigint NOT NULL,
+  numerator bigint NOT NULL,
+  sum double precision NOT NULL,
+  sum_of_squares double precision NOT NULL,
+  PRIMARY KEY (survey_id, day, indicator, district, gender, flagged)
+);
+COMMENT ON COLUMN indicator_days.district IS 'empty when the resident did not say';
+COMMENT ON COLUMN indicator_days.gender IS 'the gender answer, empty when declined';
+CREATE TABLE operators (
+  name text PRIMARY KEY,
+  token_hash text NOT NULL UNIQUE,
+  created_at timestamptz NOT NULL,
+  revoked_at timestamptz
+);
+CREATE TABLE audit (
+  id bigserial PRIMARY KEY,
+  at timestamptz NOT NULL,
+  actor text NOT NULL,
+  action text NOT NULL,
+  detail text NOT NULL
+);
+CREATE TABLE reference_series (
+  kpi text PRIMARY KEY,
+  title text NOT NULL,
+  source text NOT NULL,
+  note text NOT NULL,
+  indicator text NOT NULL,
+  imported_at timestamptz NOT NULL
+);
+CREATE TABLE reference_values (
+  kpi text NOT NULL,
+  area text NOT NULL,
+  period text NOT NULL,
+  gender text NOT NULL,
+  value double precision,
+  count bigint,
+  status text NOT NULL,
+  PRIMARY KEY (kpi, area, period, gender)
+);
+)sql",
 };
 static_assert(std::size(kMigrations) == kServerSchemaVersion, "one migration per schema version");
 
@@ -98,6 +151,11 @@ const std::vector<std::pair<std::string, std::string>> kPrepared = {
     {"key_put", "INSERT INTO idempotency VALUES ($1, $2, $3, $4, $5)"},
     {"insert", insert_response_sql('$') + " RETURNING 1"},
     {"existing", "SELECT content_hash FROM responses WHERE kiosk = $1 AND id = $2"},
+    {"sums_add",
+     "INSERT INTO indicator_days VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT "
+     "(survey_id, day, indicator, district, gender, flagged) DO UPDATE SET n = indicator_days.n + excluded.n, "
+     "numerator = indicator_days.numerator + excluded.numerator, sum = indicator_days.sum + excluded.sum, "
+     "sum_of_squares = indicator_days.sum_of_squares + excluded.sum_of_squares"},
     {"heartbeat",
      "INSERT INTO heartbeats VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (kiosk) DO UPDATE SET "
      "program_version=excluded.program_version, unsent=excluded.unsent, rejected=excluded.rejected, "
@@ -189,6 +247,38 @@ class Connection {
         PQexitPipelineMode(conn_);
         for (auto& r : out) check_result(r, prepared);
         return out;
+    }
+
+    // Each row of one query as it arrives (libpq's single-row mode), so an export of millions of
+    // rows never sits in memory.
+    void stream(const std::string& sql, const Params& params, const std::function<void(PGresult*)>& each) {
+        auto values = pointers(params);
+        if (PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(), nullptr,
+                              nullptr, 0) != 1 ||
+            PQsetSingleRowMode(conn_) != 1)
+            throw Unavailable("PostgreSQL: " + trimmed(PQerrorMessage(conn_)));
+        std::exception_ptr failed;
+        for (;;) {
+            Result r(PQgetResult(conn_), PQclear);
+            if (!r) break;
+            if (failed) continue;  // drain what is left, so the connection stays usable
+            if (PQresultStatus(r.get()) == PGRES_SINGLE_TUPLE) {
+                try {
+                    each(r.get());
+                } catch (...) {
+                    failed = std::current_exception();
+                    PQrequestCancel(conn_);
+                }
+                continue;
+            }
+            if (PQresultStatus(r.get()) == PGRES_TUPLES_OK) continue;  // the end
+            try {
+                check_result(r, sql.substr(0, 40));
+            } catch (...) {
+                failed = std::current_exception();
+            }
+        }
+        if (failed) std::rethrow_exception(failed);
     }
 
   private:
@@ -320,7 +410,8 @@ std::optional<std::string> opt_text(const std::optional<std::int64_t>& v) {
 class PostgresBackend final : public StoreBackend {
   public:
     // The schema first, on a connection of its own: pooled connections prepare statements on it.
-    PostgresBackend(const std::string& url, std::size_t max_connections) : pool_(url, max_connections), front_(url, 2) {
+    PostgresBackend(const std::string& url, std::size_t max_connections)
+        : url_(url), pool_(url, max_connections), front_(url, 2) {
         Connection setup(url);
         // Answers hold any script; a LATIN1 database would garble them, or fail a batch on every resend.
         std::string encoding = value(setup.exec("SHOW server_encoding").get(), 0, 0);
@@ -354,7 +445,7 @@ class PostgresBackend final : public StoreBackend {
                 throw KeyReused("Idempotency-Key " + req.key + " was already used for a different batch");
             return {value(stored.get(), 0, 1), true};
         }
-        insert_rows(*c.conn, req);
+        add_sums(*c.conn, merged_contributions(insert_rows(*c.conn, req)));
         std::string body = sync::encode_results(req.key, req.results);
         c->run("key_put", {req.kiosk, req.key, req.body_hash, body, req.received_at});
         tx.commit();
@@ -368,16 +459,7 @@ class PostgresBackend final : public StoreBackend {
     }
 
     KioskAdded add_kiosk(const std::string& name, const std::string& token_hash, const std::string& now) override {
-        auto c = pool_.take();
-        auto again =
-            c->exec("UPDATE kiosks SET token_hash = $2, revoked_at = NULL WHERE name = $1 AND revoked_at IS NOT NULL",
-                    {name, token_hash});
-        if (std::string(PQcmdTuples(again.get())) == "1") return KioskAdded::AgainAfterRevoke;
-        auto r = c->exec(
-            "INSERT INTO kiosks (name, token_hash, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
-            {name, token_hash, now});
-        if (std::string(PQcmdTuples(r.get())) != "1") throw std::runtime_error(kiosk_is_active(name));
-        return KioskAdded::New;
+        return add_named("kiosks", name, token_hash, now, kiosk_is_active);
     }
 
     bool revoke_kiosk(const std::string& name, const std::string& now) override {
@@ -400,6 +482,156 @@ class PostgresBackend final : public StoreBackend {
         auto r = pool_.take()->exec("SELECT kiosk, count(*) FROM responses GROUP BY kiosk ORDER BY kiosk");
         std::vector<KioskCount> out;
         for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back({value(r.get(), i, 0), *opt_int(r.get(), i, 1)});
+        return out;
+    }
+
+    std::vector<MonthSums> month_sums(const SumsQuery& q) override {
+        auto r = front_.take()->exec(
+            "SELECT indicator, district, gender, substr(day, 1, 7) AS month, sum(n), sum(numerator), sum(sum), "
+            "sum(sum_of_squares), min(day), max(day) FROM indicator_days "
+            "WHERE survey_id = $1 AND day >= $2 AND day <= $3 AND (NOT flagged OR $4::boolean) "
+            "GROUP BY indicator, district, gender, month",
+            {q.survey_id, q.from_day, q.to_day.empty() ? "9999" : q.to_day, q.include_flagged ? "true" : "false"});
+        std::vector<MonthSums> out;
+        for (int i = 0; i < PQntuples(r.get()); ++i)
+            out.push_back({.indicator = value(r.get(), i, 0),
+                           .district = value(r.get(), i, 1),
+                           .gender = value(r.get(), i, 2),
+                           .month = value(r.get(), i, 3),
+                           .sums = {*opt_int(r.get(), i, 4), *opt_int(r.get(), i, 5), std::stod(value(r.get(), i, 6)),
+                                    std::stod(value(r.get(), i, 7))},
+                           .first_day = value(r.get(), i, 8),
+                           .last_day = value(r.get(), i, 9)});
+        return out;
+    }
+
+    std::vector<DaySums> day_sums() override {
+        auto r = pool_.take()->exec(
+            "SELECT survey_id, indicator, district, day, gender, flagged, n, numerator, sum, sum_of_squares "
+            "FROM indicator_days ORDER BY survey_id COLLATE \"C\", indicator COLLATE \"C\", district COLLATE \"C\", "
+            "day, gender COLLATE \"C\", flagged");
+        std::vector<DaySums> out;
+        for (int i = 0; i < PQntuples(r.get()); ++i)
+            out.push_back({{value(r.get(), i, 0), value(r.get(), i, 1), value(r.get(), i, 2), value(r.get(), i, 3),
+                            value(r.get(), i, 4), value(r.get(), i, 5) == "t"},
+                           {*opt_int(r.get(), i, 6), *opt_int(r.get(), i, 7), std::stod(value(r.get(), i, 8)),
+                            std::stod(value(r.get(), i, 9))}});
+        return out;
+    }
+
+    // Inserts wait for the SHARE lock, so no row arrives between the scan and the commit.
+    std::int64_t rebuild_sums(const ContributionsOf& contributions_of, const std::string& definitions) override {
+        auto c = pool_.take();
+        Tx tx(*c.conn);
+        c->exec("LOCK TABLE responses IN SHARE MODE");
+        c->exec("DELETE FROM indicator_days");
+        std::int64_t rows = 0;
+        DaySumsAdder sums;
+        c->stream(select_responses_sql_, {}, [&](PGresult* r) {
+            ++rows;
+            sums.add(contributions_of(stored_response(r).response));
+        });
+        add_sums(*c.conn, sums.sums());
+        c->exec(
+            "INSERT INTO meta VALUES ('indicator_definitions', $1) ON CONFLICT (key) DO UPDATE SET value = "
+            "excluded.value",
+            {definitions});
+        tx.commit();
+        return rows;
+    }
+
+    std::string sums_definitions() override {
+        auto r = pool_.take()->exec("SELECT value FROM meta WHERE key = 'indicator_definitions'");
+        return PQntuples(r.get()) ? value(r.get(), 0, 0) : std::string();
+    }
+
+    // On a connection of its own: an export may take minutes, and nobody else waits for it.
+    void for_each_response(const ResponseQuery& q, const std::function<void(const StoredResponse&)>& each) override {
+        Connection c(url_);
+        c.stream(select_responses_sql_ +
+                     " WHERE ($1 = '' OR survey_id = $1) AND ($2 = '' OR submitted_at >= $2::timestamptz) "
+                     "AND ($3 = '' OR submitted_at < $3::timestamptz) AND ($4::text IS NULL OR district = $4) "
+                     "ORDER BY submitted_at, kiosk, seq",
+                 {q.survey_id, q.from_utc, q.to_utc, q.district}, [&](PGresult* r) { each(stored_response(r)); });
+    }
+
+    KioskAdded add_operator(const std::string& name, const std::string& token_hash, const std::string& now) override {
+        return add_named("operators", name, token_hash, now, operator_is_active);
+    }
+
+    bool revoke_operator(const std::string& name, const std::string& now) override {
+        auto r = pool_.take()->exec("UPDATE operators SET revoked_at = coalesce(revoked_at, $2) WHERE name = $1",
+                                    {name, now});
+        return std::string(PQcmdTuples(r.get())) != "0";
+    }
+
+    std::optional<std::string> operator_for_token(const std::string& token_hash) override {
+        auto r = front_.take()->exec("SELECT name FROM operators WHERE token_hash = $1 AND revoked_at IS NULL",
+                                     {token_hash});
+        if (PQntuples(r.get()) == 0) return std::nullopt;
+        return value(r.get(), 0, 0);
+    }
+
+    std::vector<OperatorInfo> operators() override {
+        auto r = pool_.take()->exec(
+            "SELECT name, " LKP_UTC("created_at") ", " LKP_UTC("revoked_at") " FROM operators ORDER BY name");
+        std::vector<OperatorInfo> out;
+        for (int i = 0; i < PQntuples(r.get()); ++i)
+            out.push_back({value(r.get(), i, 0), value(r.get(), i, 1), opt_value(r.get(), i, 2)});
+        return out;
+    }
+
+    void audit(const AuditEntry& e) override {
+        pool_.take()->exec("INSERT INTO audit (at, actor, action, detail) VALUES ($1, $2, $3, $4)",
+                           {e.at, e.actor, e.action, e.detail});
+    }
+
+    std::vector<AuditEntry> audit_log() override {
+        auto r = pool_.take()->exec("SELECT " LKP_UTC("at") ", actor, action, detail FROM audit ORDER BY id");
+        std::vector<AuditEntry> out;
+        for (int i = 0; i < PQntuples(r.get()); ++i)
+            out.push_back({value(r.get(), i, 0), value(r.get(), i, 1), value(r.get(), i, 2), value(r.get(), i, 3)});
+        return out;
+    }
+
+    void store_reference(const ReferenceSeries& s, const std::vector<ReferenceValue>& values) override {
+        auto c = pool_.take();
+        Tx tx(*c.conn);
+        c->exec("DELETE FROM reference_values WHERE kpi = $1", {s.kpi});
+        c->exec(
+            "INSERT INTO reference_series VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kpi) DO UPDATE SET "
+            "title = excluded.title, source = excluded.source, note = excluded.note, "
+            "indicator = excluded.indicator, imported_at = excluded.imported_at",
+            {s.kpi, s.title, s.source, s.note, s.indicator, s.imported_at});
+        for (const auto& v : values)
+            c->exec("INSERT INTO reference_values VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    {v.kpi, v.area, v.period, v.gender, v.value ? std::optional(number(*v.value)) : std::nullopt,
+                     opt_text(v.count), v.status});
+        tx.commit();
+    }
+
+    std::vector<ReferenceSeries> reference_series() override {
+        auto r = front_.take()->exec("SELECT kpi, title, source, note, indicator, " LKP_UTC(
+            "imported_at") " FROM reference_series ORDER BY kpi");
+        std::vector<ReferenceSeries> out;
+        for (int i = 0; i < PQntuples(r.get()); ++i)
+            out.push_back({value(r.get(), i, 0), value(r.get(), i, 1), value(r.get(), i, 2), value(r.get(), i, 3),
+                           value(r.get(), i, 4), value(r.get(), i, 5)});
+        return out;
+    }
+
+    std::vector<ReferenceValue> reference_values(const std::string& kpi) override {
+        auto r = front_.take()->exec(
+            "SELECT kpi, area, period, gender, value, count, status FROM reference_values WHERE kpi = $1 "
+            "ORDER BY area, period, gender",
+            {kpi});
+        std::vector<ReferenceValue> out;
+        for (int i = 0; i < PQntuples(r.get()); ++i) {
+            auto v = opt_value(r.get(), i, 4);
+            out.push_back({value(r.get(), i, 0), value(r.get(), i, 1), value(r.get(), i, 2), value(r.get(), i, 3),
+                           v ? std::optional<double>(std::stod(*v)) : std::nullopt, opt_int(r.get(), i, 5),
+                           value(r.get(), i, 6)});
+        }
         return out;
     }
 
@@ -457,19 +689,77 @@ class PostgresBackend final : public StoreBackend {
         }
     }
 
-    static void insert_rows(Connection& c, BatchRequest& req) {
+    // The rows inserted now (not already stored).
+    static std::vector<const NewRow*> insert_rows(Connection& c, BatchRequest& req) {
         std::vector<Params> rows;
         for (const NewRow& row : req.rows) rows.push_back(stored_values(req, row));
         auto inserted = c.run_all("insert", rows);
+        std::vector<const NewRow*> out;
         for (std::size_t i = 0; i < req.rows.size(); ++i) {
             const NewRow& row = req.rows[i];
             if (PQntuples(inserted[i].get()) > 0) {
+                out.push_back(&row);
                 req.results[row.index] = row_outcome(row, true, "");
             } else {  // already stored: the same response again, or a conflict
                 auto existing = c.run("existing", {req.kiosk, row.response->id});
                 req.results[row.index] = row_outcome(row, false, value(existing.get(), 0, 0));
             }
         }
+        return out;
+    }
+
+    // Adds day sums to the stored ones (inside the caller's transaction), in one round trip.
+    static void add_sums(Connection& c, const std::vector<DaySums>& sums) {
+        if (sums.empty()) return;
+        std::vector<Params> each;
+        for (const DaySums& d : sums)
+            each.push_back({d.key.survey_id, d.key.day, d.key.indicator, d.key.district, d.key.gender,
+                            d.key.flagged ? "true" : "false", std::to_string(d.sums.n),
+                            std::to_string(d.sums.numerator), number(d.sums.sum), number(d.sums.sum_of_squares)});
+        c.run_all("sums_add", each);
+    }
+
+    // Doubles as text that PostgreSQL reads back to the same value.
+    static std::string number(double v) {
+        char text[64];
+        std::snprintf(text, sizeof text, "%.17g", v);
+        return text;
+    }
+
+    // kiosk, the codec's columns in its order (times in the wire's format), received_at.
+    static std::string select_responses_sql() {
+        auto utc = [](const std::string& col) {
+            return "to_char(" + col + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+        };
+        std::string sql = "SELECT kiosk";
+        for (const auto& col : record::row_columns())
+            sql += ", " + (col == "started_at" || col == "submitted_at" ? utc(col)
+                           : col == "answers" || col == "flags"         ? col + "::text"
+                                                                        : col);
+        return sql + ", " + utc("received_at") + " FROM responses";
+    }
+
+    static StoredResponse stored_response(PGresult* r) {
+        record::Row row;
+        int columns = static_cast<int>(record::row_columns().size());
+        for (int i = 0; i < columns; ++i) row.push_back(opt_value(r, 0, 1 + i));
+        return {value(r, 0, 0), record::from_row(row), value(r, 0, 1 + columns)};
+    }
+
+    // A name's row in kiosks or operators: allowed again after a revoke, or new.
+    KioskAdded add_named(const char* table, const std::string& name, const std::string& token_hash,
+                         const std::string& now, std::string (*is_active)(const std::string&)) {
+        auto c = pool_.take();
+        std::string t = table;
+        auto again = c->exec(
+            "UPDATE " + t + " SET token_hash = $2, revoked_at = NULL WHERE name = $1 AND revoked_at IS NOT NULL",
+            {name, token_hash});
+        if (std::string(PQcmdTuples(again.get())) == "1") return KioskAdded::AgainAfterRevoke;
+        auto r = c->exec(
+            "INSERT INTO " + t + " (name, token_hash, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+            {name, token_hash, now});
+        if (std::string(PQcmdTuples(r.get())) != "1") throw std::runtime_error(is_active(name));
+        return KioskAdded::New;
     }
 
     static KioskInfo kiosk_row(PGresult* r, int i) {
@@ -488,8 +778,10 @@ class PostgresBackend final : public StoreBackend {
         return k;
     }
 
+    std::string url_;
     Pool pool_;
-    Pool front_;
+    Pool front_;  // token checks, health and public queries
+    const std::string select_responses_sql_ = select_responses_sql();
     std::atomic<std::int64_t> next_expiry_ms_{0};  // since the epoch; 0: at the first batch
 };
 

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "core/load_error.h"
+#include "indicator_api.h"
 
 namespace lkp::server {
 
@@ -47,7 +48,22 @@ int serve(StoreBackend& backend, const sync::SurveyCatalog& catalog, const Serve
         std::fprintf(stderr, "lkp-store: TLS: %s\n", e.what());
         return 1;
     }
-    Api api(backend, catalog, options.kiosk);
+    // Sums made for other indicator definitions (or none yet, after the upgrade to schema 4) are
+    // made again from the answers before the first figure is served.
+    try {
+        if (backend.sums_definitions() != indicator_definitions(catalog)) {
+            std::fprintf(stderr,
+                         "lkp-store: the survey files' indicators changed: adding up the stored answers again\n");
+            std::int64_t rows = rebuild_indicator_sums(backend, catalog);
+            std::fprintf(stderr, "lkp-store: indicator sums rebuilt from %lld answers\n", static_cast<long long>(rows));
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "lkp-store: could not rebuild the indicator sums: %s\n", e.what());
+        return 1;
+    }
+    IndicatorTables tables(backend, catalog.districts, options.min_cell);
+    IndicatorApi figures(backend, catalog, tables);
+    Api api(backend, catalog, options.kiosk, &figures);
     http::Server server([&api](const http::RequestHead& head) { return api.route(head); }, options.http, tls);
     try {
         server.start(options.host, options.port);

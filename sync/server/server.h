@@ -16,6 +16,7 @@ struct ServeOptions {
     std::string tls_cert, tls_key;  // both empty: plain HTTP
     http::Limits http;              // http.queue is --max-inflight: batches waiting or being stored
     KioskLimits kiosk;
+    std::int64_t min_cell = 5;  // disclosure control: figures of fewer answers are never shown
 };
 
 // Serves until SIGTERM or SIGINT. Returns the process exit code (0 after a clean stop).

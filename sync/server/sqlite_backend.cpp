@@ -98,6 +98,56 @@ CREATE INDEX responses_by_district ON responses (survey_id, district, submitted_
     R"sql(
 CREATE INDEX idempotency_by_created_at ON idempotency (created_at);
 )sql",
+    // 4: the indicators. Sums per Stockholm day kept as rows arrive (a query for any period adds
+    // days up), keyed day first so a period is one range. Rows stored before are summed by the
+    // rebuild `serve` runs when meta has no 'indicator_definitions' yet. Operators read exports;
+    // the audit log says who took what out; Kolada series imported for comparison.
+    R"sql(
+CREATE TABLE indicator_days (
+  survey_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  indicator TEXT NOT NULL,
+  district TEXT NOT NULL,  -- '' when the resident did not say
+  gender TEXT NOT NULL,    -- the gender answer, '' when declined
+  flagged INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  numerator INTEGER NOT NULL,
+  sum REAL NOT NULL,
+  sum_of_squares REAL NOT NULL,
+  PRIMARY KEY (survey_id, day, indicator, district, gender, flagged)
+) WITHOUT ROWID;
+CREATE TABLE operators (
+  name TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE TABLE reference_series (
+  kpi TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  source TEXT NOT NULL,
+  note TEXT NOT NULL,
+  indicator TEXT NOT NULL,
+  imported_at TEXT NOT NULL
+);
+CREATE TABLE reference_values (
+  kpi TEXT NOT NULL,
+  area TEXT NOT NULL,
+  period TEXT NOT NULL,
+  gender TEXT NOT NULL,
+  value REAL,
+  count INTEGER,
+  status TEXT NOT NULL,
+  PRIMARY KEY (kpi, area, period, gender)
+);
+)sql",
 };
 static_assert(std::size(kMigrations) == kServerSchemaVersion, "one migration per schema version");
 
@@ -107,6 +157,13 @@ std::optional<std::string> opt_int_text(const std::optional<std::int64_t>& v) {
 
 std::optional<std::int64_t> opt_int(const std::optional<std::string>& v) {
     return v ? std::optional<std::int64_t>(std::stoll(*v)) : std::nullopt;
+}
+
+// kiosk, the codec's columns in its order, received_at.
+std::string select_responses_sql() {
+    std::string sql = "SELECT kiosk";
+    for (const auto& c : record::row_columns()) sql += ", " + c;
+    return sql + ", received_at FROM responses";
 }
 
 class SqliteBackend final : public StoreBackend {
@@ -128,6 +185,9 @@ class SqliteBackend final : public StoreBackend {
         migrate();
         front_.emplace(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
         front_->exec("PRAGMA busy_timeout=1000");
+        reader_.emplace(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
+        reader_->exec("PRAGMA busy_timeout=1000");
+        reader_->exec("PRAGMA cache_size=-32768");
     }
 
     const char* kind() const override { return "sqlite"; }
@@ -216,7 +276,241 @@ class SqliteBackend final : public StoreBackend {
         });
     }
 
+    std::vector<MonthSums> month_sums(const SumsQuery& q) override {
+        return guarded(*reader_, reader_mutex_, [&] {
+            auto st = reader_->prepare(
+                "SELECT indicator, district, gender, substr(day, 1, 7) AS month, sum(n), sum(numerator), sum(sum), "
+                "sum(sum_of_squares), min(day), max(day) FROM indicator_days "
+                "WHERE survey_id = ?1 AND day >= ?2 AND day <= ?3 AND (flagged = 0 OR ?4) "
+                "GROUP BY indicator, district, gender, month");
+            st.bind(1, q.survey_id).bind(2, q.from_day).bind(3, q.to_day.empty() ? "9999" : q.to_day);
+            st.bind(4, std::int64_t{q.include_flagged});
+            std::vector<MonthSums> out;
+            while (st.step())
+                out.push_back({.indicator = st.text_col(0),
+                               .district = st.text_col(1),
+                               .gender = st.text_col(2),
+                               .month = st.text_col(3),
+                               .sums = {st.int_col(4), st.int_col(5), st.double_col(6), st.double_col(7)},
+                               .first_day = st.text_col(8),
+                               .last_day = st.text_col(9)});
+            return out;
+        });
+    }
+
+    std::vector<DaySums> day_sums() override {
+        return guarded([&] {
+            auto st = db_.prepare(
+                "SELECT survey_id, indicator, district, day, gender, flagged, n, numerator, sum, sum_of_squares "
+                "FROM indicator_days ORDER BY survey_id, indicator, district, day, gender, flagged");
+            std::vector<DaySums> out;
+            while (st.step())
+                out.push_back({{st.text_col(0), st.text_col(1), st.text_col(2), st.text_col(3), st.text_col(4),
+                                st.int_col(5) != 0},
+                               {st.int_col(6), st.int_col(7), st.double_col(8), st.double_col(9)}});
+            return out;
+        });
+    }
+
+    std::int64_t rebuild_sums(const ContributionsOf& contributions_of, const std::string& definitions) override {
+        return guarded([&] {
+            Transaction tx(db_);
+            db_.exec("DELETE FROM indicator_days");
+            auto st = db_.prepare(select_responses_sql_ + " ORDER BY kiosk, id");
+            std::int64_t rows = 0;
+            // Added up in memory per day key, then written once: far fewer writes than one per row.
+            DaySumsAdder sums;
+            while (st.step()) {
+                ++rows;
+                sums.add(contributions_of(stored_response(st).response));
+            }
+            add_sums(sums.sums());
+            set_meta("indicator_definitions", definitions);
+            tx.commit();
+            return rows;
+        });
+    }
+
+    std::string sums_definitions() override {
+        return guarded([&] {
+            auto st = db_.prepare("SELECT value FROM meta WHERE key = 'indicator_definitions'");
+            return st.step() ? st.text_col(0) : std::string();
+        });
+    }
+
+    // On a connection of its own: an export may take seconds, and nobody else waits for it.
+    void for_each_response(const ResponseQuery& q, const std::function<void(const StoredResponse&)>& each) override {
+        Database db(db_.path(), SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
+        std::mutex mine;
+        guarded(db, mine, [&] {
+            // A read transaction: one consistent snapshot however long the export takes.
+            db.exec("PRAGMA busy_timeout=5000");
+            db.exec("BEGIN");
+            try {
+                auto st = db.prepare(select_responses_sql_ +
+                                     " WHERE (?1 = '' OR survey_id = ?1) AND (?2 = '' OR submitted_at >= ?2) "
+                                     "AND (?3 = '' OR submitted_at < ?3) AND (?4 IS NULL OR district = ?4) "
+                                     "ORDER BY submitted_at, kiosk, seq");
+                st.bind(1, q.survey_id).bind(2, q.from_utc).bind(3, q.to_utc).bind(4, q.district);
+                while (st.step()) each(stored_response(st));
+            } catch (...) {
+                db.exec("ROLLBACK");
+                throw;
+            }
+            db.exec("COMMIT");
+        });
+    }
+
+    KioskAdded add_operator(const std::string& name, const std::string& token_hash, const std::string& now) override {
+        return guarded([&] {
+            Transaction tx(db_);
+            auto again = db_.prepare(
+                "UPDATE operators SET token_hash = ?, revoked_at = NULL WHERE name = ? AND revoked_at IS NOT NULL");
+            again.bind(1, token_hash).bind(2, name);
+            again.run();
+            KioskAdded added = KioskAdded::AgainAfterRevoke;
+            if (sqlite3_changes(db_.handle()) == 0) {
+                auto exists = db_.prepare("SELECT 1 FROM operators WHERE name = ?");
+                exists.bind(1, name);
+                if (exists.step()) throw std::runtime_error(operator_is_active(name));
+                auto st = db_.prepare("INSERT INTO operators (name, token_hash, created_at) VALUES (?,?,?)");
+                st.bind(1, name).bind(2, token_hash).bind(3, now);
+                st.run();
+                added = KioskAdded::New;
+            }
+            tx.commit();
+            return added;
+        });
+    }
+
+    bool revoke_operator(const std::string& name, const std::string& now) override {
+        return guarded([&] {
+            auto st = db_.prepare("UPDATE operators SET revoked_at = coalesce(revoked_at, ?) WHERE name = ?");
+            st.bind(1, now).bind(2, name);
+            st.run();
+            return sqlite3_changes(db_.handle()) > 0;
+        });
+    }
+
+    std::optional<std::string> operator_for_token(const std::string& token_hash) override {
+        return guarded(*front_, front_mutex_, [&]() -> std::optional<std::string> {
+            auto st = front_->prepare("SELECT name FROM operators WHERE token_hash = ? AND revoked_at IS NULL");
+            st.bind(1, token_hash);
+            if (!st.step()) return std::nullopt;
+            return st.text_col(0);
+        });
+    }
+
+    std::vector<OperatorInfo> operators() override {
+        return guarded([&] {
+            auto st = db_.prepare("SELECT name, created_at, revoked_at FROM operators ORDER BY name");
+            std::vector<OperatorInfo> out;
+            while (st.step()) out.push_back({st.text_col(0), st.text_col(1), st.opt_text_col(2)});
+            return out;
+        });
+    }
+
+    void audit(const AuditEntry& e) override {
+        guarded([&] {
+            auto st = db_.prepare("INSERT INTO audit (at, actor, action, detail) VALUES (?,?,?,?)");
+            st.bind(1, e.at).bind(2, e.actor).bind(3, e.action).bind(4, e.detail);
+            st.run();
+        });
+    }
+
+    std::vector<AuditEntry> audit_log() override {
+        return guarded([&] {
+            auto st = db_.prepare("SELECT at, actor, action, detail FROM audit ORDER BY id");
+            std::vector<AuditEntry> out;
+            while (st.step()) out.push_back({st.text_col(0), st.text_col(1), st.text_col(2), st.text_col(3)});
+            return out;
+        });
+    }
+
+    void store_reference(const ReferenceSeries& r, const std::vector<ReferenceValue>& values) override {
+        guarded([&] {
+            Transaction tx(db_);
+            auto del = db_.prepare("DELETE FROM reference_values WHERE kpi = ?");
+            del.bind(1, r.kpi);
+            del.run();
+            auto series = db_.prepare(
+                "INSERT INTO reference_series VALUES (?,?,?,?,?,?) ON CONFLICT (kpi) DO UPDATE SET "
+                "title=excluded.title, source=excluded.source, note=excluded.note, indicator=excluded.indicator, "
+                "imported_at=excluded.imported_at");
+            series.bind(1, r.kpi).bind(2, r.title).bind(3, r.source).bind(4, r.note).bind(5, r.indicator);
+            series.bind(6, r.imported_at);
+            series.run();
+            auto st = db_.prepare("INSERT INTO reference_values VALUES (?,?,?,?,?,?,?)");
+            for (const auto& v : values) {
+                st.bind(1, v.kpi).bind(2, v.area).bind(3, v.period).bind(4, v.gender);
+                if (v.value)
+                    st.bind(5, *v.value);
+                else
+                    st.bind(5, std::optional<std::string>());
+                st.bind(6, opt_int_text(v.count)).bind(7, v.status);
+                st.run();
+            }
+            tx.commit();
+        });
+    }
+
+    std::vector<ReferenceSeries> reference_series() override {
+        return guarded(*reader_, reader_mutex_, [&] {
+            auto st = reader_->prepare(
+                "SELECT kpi, title, source, note, indicator, imported_at FROM reference_series ORDER BY kpi");
+            std::vector<ReferenceSeries> out;
+            while (st.step())
+                out.push_back(
+                    {st.text_col(0), st.text_col(1), st.text_col(2), st.text_col(3), st.text_col(4), st.text_col(5)});
+            return out;
+        });
+    }
+
+    std::vector<ReferenceValue> reference_values(const std::string& kpi) override {
+        return guarded(*reader_, reader_mutex_, [&] {
+            auto st = reader_->prepare(
+                "SELECT kpi, area, period, gender, value, count, status FROM reference_values WHERE kpi = ? "
+                "ORDER BY area, period, gender");
+            st.bind(1, kpi);
+            std::vector<ReferenceValue> out;
+            while (st.step())
+                out.push_back({st.text_col(0), st.text_col(1), st.text_col(2), st.text_col(3),
+                               st.is_null(4) ? std::nullopt : std::optional<double>(st.double_col(4)),
+                               opt_int(st.opt_text_col(5)), st.text_col(6)});
+            return out;
+        });
+    }
+
   private:
+    // Adds day sums to the stored ones (inside the caller's transaction).
+    void add_sums(const std::vector<DaySums>& sums) {
+        if (sums.empty()) return;
+        auto st = db_.prepare(
+            "INSERT INTO indicator_days VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET n = n + excluded.n, "
+            "numerator = numerator + excluded.numerator, sum = sum + excluded.sum, "
+            "sum_of_squares = sum_of_squares + excluded.sum_of_squares");
+        for (const DaySums& d : sums) {
+            st.bind(1, d.key.survey_id).bind(2, d.key.day).bind(3, d.key.indicator).bind(4, d.key.district);
+            st.bind(5, d.key.gender).bind(6, std::int64_t{d.key.flagged}).bind(7, d.sums.n);
+            st.bind(8, d.sums.numerator).bind(9, d.sums.sum).bind(10, d.sums.sum_of_squares);
+            st.run();
+        }
+    }
+
+    void set_meta(const std::string& key, const std::string& value) {
+        auto st = db_.prepare("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+        st.bind(1, key).bind(2, value);
+        st.run();
+    }
+
+    // The row of select_responses_sql_: kiosk, the codec's columns, received_at.
+    static StoredResponse stored_response(const Statement& st) {
+        record::Row row;
+        int columns = static_cast<int>(record::row_columns().size());
+        for (int i = 0; i < columns; ++i) row.push_back(st.opt_text_col(1 + i));
+        return {st.text_col(0), record::from_row(row), st.text_col(1 + columns)};
+    }
+
     // One caller at a time; SQLite's "busy", "full" and I/O errors become Unavailable (503).
     template <typename F>
     std::invoke_result_t<F> guarded(F&& f) {
@@ -296,6 +590,7 @@ class SqliteBackend final : public StoreBackend {
         if (auto stored = stored_answer(req)) return {*stored, true};
         auto insert = db_.prepare(insert_sql_);
         auto existing = db_.prepare("SELECT content_hash FROM responses WHERE kiosk = ? AND id = ?");
+        std::vector<const NewRow*> inserted_rows;
         for (const NewRow& row : req.rows) {
             // In stored_values() order, bound in place: copying every row first cost 2 % of a batch.
             int n = 1;
@@ -306,6 +601,7 @@ class SqliteBackend final : public StoreBackend {
             insert.run();
             bool inserted = sqlite3_changes(db_.handle()) > 0;
             std::string stored;
+            if (inserted) inserted_rows.push_back(&row);
             if (!inserted) {
                 existing.bind(1, req.kiosk).bind(2, row.response->id);
                 if (existing.step()) stored = existing.text_col(0);
@@ -313,6 +609,7 @@ class SqliteBackend final : public StoreBackend {
             }
             req.results[row.index] = row_outcome(row, inserted, stored);
         }
+        add_sums(merged_contributions(inserted_rows));
         std::string body = sync::encode_results(req.key, req.results);
         auto key = db_.prepare("INSERT INTO idempotency VALUES (?,?,?,?,?)");
         key.bind(1, req.kiosk).bind(2, req.key).bind(3, req.body_hash).bind(4, body).bind(5, req.received_at);
@@ -350,9 +647,12 @@ class SqliteBackend final : public StoreBackend {
     std::mutex mutex_;
     Database db_;
     std::mutex front_mutex_;
-    std::optional<Database> front_;                      // opened once the schema is current
+    std::optional<Database> front_;  // opened once the schema is current
+    std::mutex reader_mutex_;
+    std::optional<Database> reader_;  // indicator and reference queries: WAL readers too, apart from the front
     std::chrono::system_clock::time_point next_expiry_;  // the epoch: at the first batch
     const std::string insert_sql_ = insert_response_sql('?');
+    const std::string select_responses_sql_ = select_responses_sql();
 };
 
 }  // namespace

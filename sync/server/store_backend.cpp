@@ -4,10 +4,33 @@
 
 namespace lkp::server {
 
-NewRow make_row(std::size_t index, const Response& r) {
-    NewRow row{index, &r, record::to_row(r), {}};
+NewRow make_row(std::size_t index, const Response& r, const Survey& survey) {
+    NewRow row{index, &r, record::to_row(r), {}, contributions(survey, r)};
     row.content_hash = body_hash(record::fingerprint_text(row.columns));
     return row;
+}
+
+void DaySumsAdder::add(const std::vector<Contribution>& contributions) {
+    for (const Contribution& c : contributions) {
+        const DayKey& k = c.key;
+        std::string text = k.survey_id + '\x1f' + k.indicator + '\x1f' + k.district + '\x1f' + k.day + '\x1f' +
+                           k.gender +
+                           (k.flagged ? "\x1f"
+                                        "1"
+                                      : "\x1f"
+                                        "0");
+        auto [at, added] = index_.emplace(std::move(text), sums_.size());
+        if (added)
+            sums_.push_back({k, c.sums});
+        else
+            sums_[at->second].sums += c.sums;
+    }
+}
+
+std::vector<DaySums> merged_contributions(const std::vector<const NewRow*>& inserted) {
+    DaySumsAdder adder;
+    for (const NewRow* row : inserted) adder.add(row->contributions);
+    return adder.sums();
 }
 
 sync::ItemResult row_outcome(const NewRow& row, bool inserted, const std::string& stored_hash) {
@@ -31,6 +54,12 @@ std::string kiosk_is_active(const std::string& name) {
     return "a kiosk named '" + name +
            "' already exists and is active; to give it a new token, revoke it (lkp-store kiosk revoke " + name +
            ") and add it again";
+}
+
+std::string operator_is_active(const std::string& name) {
+    return "an operator named '" + name +
+           "' already exists and is active; to give them a new token, revoke it (lkp-store operator revoke " + name +
+           ") and add them again";
 }
 
 std::string insert_response_sql(char placeholder) {

@@ -3,12 +3,15 @@
 // semantics: one transaction per batch, a response row never changes once written.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
+#include "indicator_sums.h"
 #include "protocol/batch.h"
 #include "protocol/heartbeat.h"
 #include "record/response_codec.h"
@@ -27,14 +30,16 @@ class KeyReused : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// A valid response of a batch, at its position in the request, with its columns as stored.
+// A valid response of a batch, at its position in the request, with its columns as stored and
+// what it adds to its survey's indicators (added only when the row is new).
 struct NewRow {
     std::size_t index;
     const Response* response;
     record::Row columns;       // record::row_columns(), as the codec writes them
     std::string content_hash;  // of every field sent: equal hashes = the same response
+    std::vector<Contribution> contributions;
 };
-NewRow make_row(std::size_t index, const Response& r);
+NewRow make_row(std::size_t index, const Response& r, const Survey& survey);
 
 struct BatchRequest {
     std::string kiosk;
@@ -64,6 +69,64 @@ struct KioskCount {
     std::int64_t responses = 0;
 };
 
+// The indicator sums of a survey added up per calendar month (of Stockholm days), with the first
+// and last day that had an answer. Days are "YYYY-MM-DD"; an empty bound is open.
+struct SumsQuery {
+    std::string survey_id;
+    std::string from_day, to_day;  // inclusive
+    bool include_flagged = false;
+};
+struct MonthSums {
+    std::string indicator, district, gender;
+    std::string month;  // "YYYY-MM"
+    Sums sums;
+    std::string first_day, last_day;
+};
+struct DaySums {
+    DayKey key;
+    Sums sums;
+    bool operator==(const DaySums&) const = default;
+};
+
+// A stored response as the exports see it: the kiosk that sent it, and when it arrived.
+struct StoredResponse {
+    std::string kiosk;
+    Response response;
+    std::string received_at;
+};
+// Rows whose submitted_at lies in [from_utc, to_utc) (UTC texts; empty: open), oldest first.
+struct ResponseQuery {
+    std::string survey_id;  // empty: every survey
+    std::string from_utc, to_utc;
+    std::optional<std::string> district;
+};
+
+// Who may read exports over HTTP until the staff login exists: named, with a hashed token.
+struct OperatorInfo {
+    std::string name, created_at;
+    std::optional<std::string> revoked_at;
+};
+
+// One line of the audit log: who took which data out, or changed who may.
+struct AuditEntry {
+    std::string at, actor, action, detail;
+};
+
+// A series imported from Kolada's published data, kept beside the kiosks' own.
+struct ReferenceSeries {
+    std::string kpi, title, source, note;
+    std::string indicator;  // the survey indicator it is compared with; "" when none
+    std::string imported_at;
+};
+struct ReferenceValue {
+    std::string kpi;
+    std::string area;  // Kolada's municipality or ou id
+    std::string period, gender;
+    std::optional<double> value;
+    std::optional<std::int64_t> count;
+    std::string status;
+};
+
 class StoreBackend {
   public:
     virtual ~StoreBackend() = default;
@@ -82,6 +145,34 @@ class StoreBackend {
     virtual bool revoke_kiosk(const std::string& name, const std::string& now) = 0;  // false: unknown
     virtual std::vector<KioskInfo> kiosks() = 0;
     virtual std::vector<KioskCount> response_counts() = 0;
+
+    // Indicator sums, kept per day as rows arrive (store_batch adds each new row's contributions
+    // in its transaction).
+    virtual std::vector<MonthSums> month_sums(const SumsQuery& query) = 0;
+    virtual std::vector<DaySums> day_sums() = 0;  // every stored day, in key order
+    // Deletes every sum and adds them up again from the stored rows, in one transaction (batches
+    // wait meanwhile), and records `definitions` (what the sums were computed for) in meta.
+    // Returns the number of rows read.
+    using ContributionsOf = std::function<std::vector<Contribution>(const Response&)>;
+    virtual std::int64_t rebuild_sums(const ContributionsOf& contributions_of, const std::string& definitions) = 0;
+    // The definitions the stored sums were last rebuilt for; "" when never.
+    virtual std::string sums_definitions() = 0;
+
+    virtual void for_each_response(const ResponseQuery& query,
+                                   const std::function<void(const StoredResponse&)>& each) = 0;
+
+    virtual KioskAdded add_operator(const std::string& name, const std::string& token_hash, const std::string& now) = 0;
+    virtual bool revoke_operator(const std::string& name, const std::string& now) = 0;
+    virtual std::optional<std::string> operator_for_token(const std::string& token_hash) = 0;
+    virtual std::vector<OperatorInfo> operators() = 0;
+
+    virtual void audit(const AuditEntry& entry) = 0;
+    virtual std::vector<AuditEntry> audit_log() = 0;  // oldest first
+
+    // Replaces the series of this KPI and its values, in one transaction.
+    virtual void store_reference(const ReferenceSeries& series, const std::vector<ReferenceValue>& values) = 0;
+    virtual std::vector<ReferenceSeries> reference_series() = 0;
+    virtual std::vector<ReferenceValue> reference_values(const std::string& kpi) = 0;
 };
 
 // How long an Idempotency-Key's stored answer is kept. Exactly-once does not rest on it: the
@@ -96,7 +187,7 @@ inline constexpr std::chrono::hours kIdempotencyExpiryInterval{1};
 
 // The schema both backends migrate to (their kMigrations, one step per version); kept in table
 // `meta` under 'schema_version'.
-inline constexpr int kServerSchemaVersion = 3;
+inline constexpr int kServerSchemaVersion = 4;
 
 // How both backends store a row, built from the codec's column list so that a new field of the
 // record needs only a migration: the authenticated kiosk, record::row_columns(), then what the
@@ -117,5 +208,20 @@ bool postgres_url_has_password(const std::string& url);
 sync::ItemResult row_outcome(const NewRow& row, bool inserted, const std::string& stored_hash);
 // Why add_kiosk refused a name in use, and what to do instead.
 std::string kiosk_is_active(const std::string& name);
+std::string operator_is_active(const std::string& name);
+
+// Contributions added up per day key, in the order keys first appear: most answers of a batch
+// share a day, district and gender, so a batch is a handful of upserts, not one per answer and
+// indicator; a rebuild writes each day once.
+class DaySumsAdder {
+  public:
+    void add(const std::vector<Contribution>& contributions);
+    const std::vector<DaySums>& sums() const { return sums_; }
+
+  private:
+    std::vector<DaySums> sums_;
+    std::unordered_map<std::string, std::size_t> index_;
+};
+std::vector<DaySums> merged_contributions(const std::vector<const NewRow*>& inserted);
 
 }  // namespace lkp::server

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "record/response_codec.h"
+#include "store_backend.h"
 #include "store_fixture.h"
 #include "tokens.h"
 
@@ -63,6 +64,14 @@ class MigrationTest : public StoreTest {
             server_->query(sql);
         else
             open_raw(sqlite_file()).exec(sql);
+    }
+
+    // Takes a current store back to schema 3, as 7984d33 left it.
+    void undo_schema_4() {
+        for (const char* table : {"indicator_days", "operators", "audit", "reference_series", "reference_values"})
+            execute(std::string("DROP TABLE ") + table);
+        execute("DELETE FROM meta WHERE key = 'indicator_definitions'");
+        execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'");
     }
 
     // Gives the kiosk a token the test knows and makes it the one post_batch() sends.
@@ -122,7 +131,7 @@ TEST_P(MigrationTest, UpgradeKeepsEveryRowAndSpellsAbsentLocationNull) {
     ASSERT_EQ(before.heartbeats.size(), 2u);
 
     server_->start();
-    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{"3"});
+    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{std::to_string(server::kServerSchemaVersion)});
     Snapshot after = snapshot();
     EXPECT_EQ(after.responses, before.responses);  // same ids per kiosk, seq, content hash and answers
     EXPECT_EQ(after.kiosks, before.kiosks);
@@ -210,7 +219,9 @@ TEST_P(MigrationTest, NewerSchemaIsRefusedAndLeftUntouched) {
 
     auto status = server_->cli({"status"});
     EXPECT_EQ(status.exit_code, 1);
-    EXPECT_NE(status.err.find("schema version 99 is newer than this lkp-store understands (3)"), std::string::npos)
+    EXPECT_NE(status.err.find("schema version 99 is newer than this lkp-store understands (" +
+                              std::to_string(server::kServerSchemaVersion) + ")"),
+              std::string::npos)
         << status.err;
     EXPECT_NE(status.err.find("left untouched"), std::string::npos) << status.err;
     EXPECT_THROW(server_->start(), std::runtime_error);
@@ -239,7 +250,7 @@ TEST_P(MigrationTest, TwoProcessesOpeningAnOldStoreAtOnceBothSucceed) {
         });
     for (auto& t : threads) t.join();
     for (const auto& o : out) EXPECT_EQ(o.exit_code, 0) << o.err;
-    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{"3"});
+    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{std::to_string(server::kServerSchemaVersion)});
     EXPECT_EQ(server_->query("SELECT count(*) FROM responses WHERE location IS NULL").at(0), "23");
     EXPECT_EQ(server_->query("SELECT count(*) FROM responses").at(0), "46");
 }
@@ -247,7 +258,7 @@ TEST_P(MigrationTest, TwoProcessesOpeningAnOldStoreAtOnceBothSucceed) {
 TEST_P(MigrationTest, FreshStoreRunsEveryStep) {
     if (postgres() && !PostgresCluster::available()) GTEST_SKIP() << "PostgreSQL 15 is not installed";
     StoreTest::SetUp();  // a new database, the server started on it
-    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{"3"});
+    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{std::to_string(server::kServerSchemaVersion)});
     EXPECT_EQ(response_columns(), kColumnsV2);
     if (!postgres()) {  // the pragmas still come before the first table
         EXPECT_EQ(server_->query("PRAGMA page_size"), std::vector<std::string>{"16384"});
@@ -265,17 +276,39 @@ TEST_P(MigrationTest, SchemaTwoStoreIsUpgradedToThree) {
     Reply first = post_batch(batch, key);
     ASSERT_EQ(first.status, 200);
     server_->stop();
+    undo_schema_4();
     execute("DROP INDEX idempotency_by_created_at");
     execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
 
     server_->start();
-    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{"3"});
+    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{std::to_string(server::kServerSchemaVersion)});
     EXPECT_EQ(server_
                   ->query(postgres() ? "SELECT count(*) FROM pg_indexes WHERE indexname = 'idempotency_by_created_at'"
                                      : "SELECT count(*) FROM sqlite_schema WHERE name = 'idempotency_by_created_at'")
                   .at(0),
               "1");
     EXPECT_EQ(post_batch(batch, key).body, first.body);
+}
+
+// A store of schema 3 (main at 7984d33) holding answers gains the indicator tables, and `serve`
+// adds up the answers it already had before it answers: the sums equal those kept as they arrived.
+TEST_P(MigrationTest, SchemaThreeStoreIsUpgradedToFourAndItsAnswersAreSummed) {
+    if (postgres() && !PostgresCluster::available()) GTEST_SKIP() << "PostgreSQL 15 is not installed";
+    StoreTest::SetUp();
+    std::vector<Response> batch;
+    for (int i = 0; i < 20; ++i) batch.push_back(valid_response(kiosk_, i + 1));
+    ASSERT_EQ(post_batch(batch).status, 200);
+    const std::string sums =
+        "SELECT day || indicator || district || gender || CAST(n AS TEXT) AS r FROM indicator_days ORDER BY r";
+    std::vector<std::string> kept = server_->query(sums);
+    ASSERT_FALSE(kept.empty());
+    server_->stop();
+    undo_schema_4();
+
+    server_->start();
+    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{std::to_string(server::kServerSchemaVersion)});
+    EXPECT_EQ(server_->query(sums), kept);
+    EXPECT_NE(server_->log().find("indicator sums rebuilt from 20 answers"), std::string::npos) << server_->log();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MigrationTest, ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);

@@ -122,5 +122,45 @@ TEST(StockholmTime, PeriodLabelsSortInTimeOrder) {
     EXPECT_LT(period_label(Period::Month, 2026y / September / 1), period_label(Period::Month, 2026y / October / 1));
 }
 
+// Midnight in Stockholm is 23:00 UTC the day before in winter and 22:00 in summer, also on the
+// days the clocks change (29 March and 25 October 2026, at 01:00 UTC).
+TEST(StockholmTime, MidnightIsFoundInBothSeasonsAndOnTheChangeDays) {
+    EXPECT_EQ(format_utc(stockholm_midnight(2026y / January / 1)), "2025-12-31T23:00:00.000Z");
+    EXPECT_EQ(format_utc(stockholm_midnight(2026y / July / 1)), "2026-06-30T22:00:00.000Z");
+    EXPECT_EQ(format_utc(stockholm_midnight(2026y / March / 29)), "2026-03-28T23:00:00.000Z");
+    EXPECT_EQ(format_utc(stockholm_midnight(2026y / March / 30)), "2026-03-29T22:00:00.000Z");
+    EXPECT_EQ(format_utc(stockholm_midnight(2026y / October / 25)), "2026-10-24T22:00:00.000Z");
+    EXPECT_EQ(format_utc(stockholm_midnight(2026y / October / 26)), "2026-10-25T23:00:00.000Z");
+    for (sys_days d = sys_days{2024y / January / 1}; d < sys_days{2028y / January / 1}; d += days{1}) {
+        auto m = stockholm_midnight(year_month_day{d});
+        ASSERT_EQ(stockholm_date(m), year_month_day{d});
+        ASSERT_NE(stockholm_date(m - seconds{1}), year_month_day{d});
+    }
+}
+
+// Newcombe (1998), Statistics in Medicine 17:873, table II, example (a): 56/70 - 48/80 with his
+// method 10 is 0.0524 to 0.3339.
+TEST(Difference, SharesFollowNewcombesPublishedExample) {
+    Interval d = share_difference(56, 70, 48, 80);
+    EXPECT_NEAR(d.low, 0.0524, 5e-5);
+    EXPECT_NEAR(d.high, 0.3339, 5e-5);
+    Interval same = share_difference(30, 60, 30, 60);
+    EXPECT_NEAR(same.low, -same.high, 1e-12);  // no difference: symmetric around zero
+}
+
+// Welch: {1..5} against {2,4,..,10}: means 3 and 6, variances 2.5 and 10, standard error
+// sqrt(0.5 + 2), 5.88 degrees of freedom, so the half-width lies between t(6) and t(5) times it.
+TEST(Difference, MeansUseWelchsDegreesOfFreedom) {
+    Interval d = mean_difference(5, 15, 55, 5, 30, 220);
+    double se = std::sqrt(2.5);
+    EXPECT_NEAR((d.low + d.high) / 2, -3, 1e-12);
+    double half = (d.high - d.low) / 2;
+    EXPECT_GT(half, t_quantile_975(6) * se);
+    EXPECT_LT(half, t_quantile_975(5) * se);
+    // Large equal samples: close to the normal 1.96.
+    Interval big = mean_difference(100000, 100000 * 5.0, 100000 * 26.0, 100000, 100000 * 4.0, 100000 * 17.0);
+    EXPECT_NEAR((big.high - big.low) / 2, 1.96 * std::sqrt(2.0 / 100000), 1e-4);
+}
+
 }  // namespace
 }  // namespace lkp::indicators

@@ -27,7 +27,7 @@ TEST(IndicatorSums, OneAnswerFeedsEachIndicatorItAnswers) {
     Response r = test::sample_response();  // trygghet 2, delaktighet declined, livskvalitet 8
     r.answers.emplace_back("gender", "K");
     auto cs = contributions(survey, r);
-    ASSERT_EQ(cs.size(), 2u) << "a declined question adds nothing";
+    ASSERT_EQ(cs.size(), 3u) << "a declined question adds nothing: trygghet's two readings and livskvalitet";
     const Contribution* safety = find(cs, "trygghet_otrygg_andel");
     ASSERT_TRUE(safety);
     EXPECT_EQ(safety->sums, (Sums{.n = 1, .numerator = 0}));  // 2 is "fairly safe": not in the numerator
@@ -40,6 +40,9 @@ TEST(IndicatorSums, OneAnswerFeedsEachIndicatorItAnswers) {
     ASSERT_TRUE(life);
     EXPECT_EQ(life->sums, (Sums{.n = 1, .numerator = 0, .sum = 8, .sum_of_squares = 64}));
     EXPECT_FALSE(find(cs, "delaktighet_nii"));
+    const Contribution* safe = find(cs, "trygghet_trygg_andel");  // the complementary reading
+    ASSERT_TRUE(safe);
+    EXPECT_EQ(safe->sums, (Sums{.n = 1, .numerator = 1}));
 }
 
 TEST(IndicatorSums, UnsafeAnswersAndStayingInCountInTheNumerator) {
@@ -48,9 +51,13 @@ TEST(IndicatorSums, UnsafeAnswersAndStayingInCountInTheNumerator) {
         Response r = test::sample_response();
         r.answers = {{"trygghet", v}, {"delaktighet", nullptr}, {"livskvalitet", nullptr}};
         auto cs = contributions(survey, r);
-        ASSERT_EQ(cs.size(), 1u);
-        EXPECT_EQ(cs[0].sums.n, 1);
-        EXPECT_EQ(cs[0].sums.numerator, v >= 3 && v <= 5 ? 1 : 0) << "answer " << v;
+        ASSERT_EQ(cs.size(), 2u);
+        const Contribution* unsafe = find(cs, "trygghet_otrygg_andel");
+        ASSERT_TRUE(unsafe);
+        EXPECT_EQ(unsafe->sums.n, 1);
+        EXPECT_EQ(unsafe->sums.numerator, v >= 3 && v <= 5 ? 1 : 0) << "answer " << v;
+        // Staying in for other reasons (6) is in the denominator of both readings, the numerator of neither.
+        EXPECT_EQ(find(cs, "trygghet_trygg_andel")->sums.numerator, v <= 2 ? 1 : 0) << "answer " << v;
     }
 }
 
@@ -74,7 +81,9 @@ TEST(IndicatorSums, AnExcludedAnswerIsNotInTheDenominator) {
         if (i.id == "trygghet_otrygg_andel") i.excluded = {Json(6)};
     Response r = test::sample_response();
     r.answers = {{"trygghet", 6}, {"delaktighet", nullptr}, {"livskvalitet", nullptr}};
-    EXPECT_TRUE(contributions(survey, r).empty());
+    auto cs = contributions(survey, r);
+    EXPECT_FALSE(find(cs, "trygghet_otrygg_andel"));
+    EXPECT_TRUE(find(cs, "trygghet_trygg_andel"));  // its own list excludes nothing
 }
 
 TEST(IndicatorSums, FiguresOfEachKind) {

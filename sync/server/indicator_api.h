@@ -1,0 +1,43 @@
+#pragma once
+// The public, read-only figures of lkp-store. Kolada's routes and envelope, so the city's analysts
+// read kiosk indicators with what they already use for Kolada (a KPI is an indicator of the
+// survey file, an OU a district, the municipality the whole city), and /v1/indicators, our own,
+// with every period kind and each cell's difference from the city and from the period before.
+// Only figures after disclosure control leave here.
+#include <optional>
+#include <string>
+
+#include "http_server.h"
+#include "indicator_tables.h"
+#include "protocol/batch.h"
+
+namespace lkp::server {
+
+// Kolada pages at most this many values per answer.
+inline constexpr std::size_t kMaxPerPage = 5000;
+
+class IndicatorApi {
+  public:
+    IndicatorApi(StoreBackend& backend, const sync::SurveyCatalog& catalog, IndicatorTables& tables);
+    // nullopt: not one of these routes.
+    std::optional<http::Route> route(const http::RequestHead& head);
+
+    // The survey an indicator id belongs to (the newest version that has it), or nullptr.
+    const Survey* survey_of(const std::string& indicator) const;
+    // The newest version of a survey id, or nullptr.
+    const Survey* survey_named(const std::string& id) const;
+
+  private:
+    http::Reply kpis(const std::optional<std::string>& ids, const http::RequestHead& head);
+    http::Reply municipality(const std::string& ids);
+    http::Reply ous(const std::optional<std::string>& ids, const http::RequestHead& head);
+    http::Reply data(const std::string& kind, const std::vector<std::string>& segments, const http::RequestHead& head);
+    http::Reply indicators(const http::RequestHead& head);
+
+    StoreBackend& backend_;
+    const sync::SurveyCatalog& catalog_;
+    IndicatorTables& tables_;
+    std::string municipality_;  // the district list's municipality code, e.g. "1283"
+};
+
+}  // namespace lkp::server

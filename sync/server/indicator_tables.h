@@ -1,0 +1,91 @@
+#pragma once
+// The figures that leave the store: every indicator of a survey per district and for the whole
+// city, for T (everyone), K and M, per year, half-year, quarter or month, after disclosure
+// control. They are added up from the day sums the backend keeps; a calendar year of one indicator
+// is one table for suppression (every district, gender and period of it together), so no hidden
+// cell follows from any published combination, whichever periods a reader asks for.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "indicator_sums.h"
+#include "indicators/stockholm_time.h"
+#include "indicators/suppression.h"
+#include "protocol/batch.h"
+#include "store_backend.h"
+
+namespace lkp::server {
+
+// Kolada's genders: T is everyone, so also those who answered another gender or none.
+inline constexpr const char* kGenders[] = {"T", "K", "M"};
+
+// Below this many answers a cell is never shown; a smaller min_cell is refused.
+inline constexpr std::int64_t kDefaultMinCell = 5;
+inline constexpr std::int64_t kLowestMinCell = 3;
+
+// Why the figures are only indicative: said under every table, chart and export.
+inline constexpr const char* kSampleNote =
+    "Svaren kommer från dem som själva valde att svara vid en kiosk (ett självvalt urval), inte från ett "
+    "slumpmässigt urval av invånarna. Konfidensintervallen är därför bara vägledande.";
+inline constexpr const char* kSampleNoteEnglish =
+    "The answers come from residents who chose to answer at a kiosk (a self-selected sample), not from a random "
+    "sample of residents, so the 95 % intervals are only indicative.";
+
+struct Cell {
+    std::string indicator;
+    std::string area;  // a district code; "" for the whole city
+    std::string gender;
+    std::string period;  // "2026", "2026-H2", "2026-Q3", "2026-07"
+    indicators::CellStatus status = indicators::CellStatus::Shown;
+    // Set only when shown (n may be 0: no answers, no value).
+    std::optional<std::int64_t> n;
+    std::optional<double> value, ci_low, ci_high;
+    std::optional<std::string> first_day, last_day;
+    Sums sums;  // behind the figures, for differences; never sent as such
+};
+
+struct IndicatorRequest {
+    const Survey* survey = nullptr;
+    indicators::Period period = indicators::Period::Year;
+    // Whole periods that overlap [from_day, to_day] (YYYY-MM-DD, inclusive; "" is open). A cell
+    // is always a whole period: a part of one would be a new table to difference against.
+    std::string from_day, to_day;
+    bool include_flagged = false;
+};
+
+class IndicatorTables {
+  public:
+    IndicatorTables(StoreBackend& backend, std::optional<DistrictList> districts, std::int64_t min_cell);
+    std::int64_t min_cell() const { return min_cell_; }
+    const std::optional<DistrictList>& districts() const { return districts_; }
+
+    // Every published cell of every indicator of the survey for the request: each district of the
+    // list, then the city, for T, K and M, periods in time order. Empty periods are left out.
+    std::vector<Cell> cells(const IndicatorRequest& request);
+
+  private:
+    StoreBackend& backend_;
+    std::optional<DistrictList> districts_;
+    std::int64_t min_cell_;
+};
+
+// The difference a - b with its 95 % interval, for shown cells of the same indicator.
+// `b_contains_a`: b is the city and a one of its districts; the interval is then that of a against
+// the rest of the city, scaled by the rest's share, since a and the city are not independent.
+struct Difference {
+    double value;
+    indicators::Interval interval;
+};
+std::optional<Difference> difference(const Survey& survey, const Indicator& indicator, const Cell& a, const Cell& b,
+                                     bool b_contains_a);
+
+const char* status_name(indicators::CellStatus status);  // "shown", "too_few", ...
+
+// What the stored sums were computed for: the indicators of every survey file (a changed
+// definition, or a new indicator, needs a rebuild). A hash, kept in meta by rebuild_sums.
+std::string indicator_definitions(const sync::SurveyCatalog& catalog);
+// Recomputes every sum from the stored answers; returns how many answers were read.
+std::int64_t rebuild_indicator_sums(StoreBackend& backend, const sync::SurveyCatalog& catalog);
+
+}  // namespace lkp::server

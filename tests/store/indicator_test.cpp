@@ -1,0 +1,434 @@
+// The indicators lkp-store publishes, on both backends: figures equal to the answers added up by
+// hand in the test, sums kept as batches arrive equal to a rebuild from the rows, disclosure
+// control in every answer, Stockholm's calendar, Kolada's routes and envelope, and bad requests.
+#include <cmath>
+#include <map>
+#include <random>
+#include <set>
+
+#include "core/kiosk_data.h"
+#include "indicators/interval.h"
+#include "record/utc.h"
+#include "record/uuid.h"
+#include "store_fixture.h"
+
+namespace lkp::test {
+namespace {
+
+using Clock = std::chrono::system_clock;
+
+const KioskData& data() {
+    static const KioskData d = builtin_data();
+    return d;
+}
+
+std::string district_code(std::size_t i) { return data().districts.districts.at(i).code; }
+
+// A response of the built-in survey with these answers (null: declined), at this UTC time.
+Response answer(const std::string& kiosk, std::int64_t seq, const std::optional<std::string>& district,
+                const Json& gender, const Json& trygghet, const Json& delaktighet, const Json& livskvalitet,
+                const std::string& submitted_at) {
+    Response r = valid_response(kiosk, seq);
+    r.district = district;
+    for (auto& [q, v] : r.answers) {
+        if (q == "gender") v = gender;
+        if (q == "trygghet") v = trygghet;
+        if (q == "delaktighet") v = delaktighet;
+        if (q == "livskvalitet") v = livskvalitet;
+    }
+    auto at = *parse_utc(submitted_at);
+    r.submitted_at = format_utc(at);
+    r.started_at = format_utc(at - std::chrono::seconds(40));
+    return r;
+}
+
+Json json_of(const Reply& r) { return Json::parse(r.body); }
+
+bool is_problem(const Reply& r) { return r.header("Content-Type").rfind("application/problem+json", 0) == 0; }
+
+class IndicatorTest : public StoreTest {
+  protected:
+    std::int64_t seq_ = 0;
+
+    // Sends in batches of 200 (the kiosk's default), every item created.
+    void send(const std::vector<Response>& all) {
+        for (std::size_t at = 0; at < all.size(); at += 200) {
+            std::vector<Response> batch(all.begin() + static_cast<long>(at),
+                                        all.begin() + static_cast<long>(std::min(all.size(), at + 200)));
+            Reply r = post_batch(batch);
+            ASSERT_EQ(r.status, 200) << r.body;
+            for (const auto& item : results(r, batch))
+                ASSERT_EQ(item.status, sync::ItemResult::Status::Created) << item.reason;
+        }
+    }
+
+    // Random answers over 2026 in four districts (the first big, the last small) and no district;
+    // genders K, M, X and declined; every question sometimes declined.
+    std::vector<Response> random_answers(std::size_t count, unsigned seed) {
+        std::mt19937 rng(seed);
+        auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+        std::vector<Response> out;
+        for (std::size_t i = 0; i < count; ++i) {
+            int d = pick(20);
+            std::optional<std::string> district;
+            if (d < 18) district = district_code(d < 9 ? 0 : d < 14 ? 1 : 2);
+            int g = pick(20);
+            Json gender = g < 9 ? Json("K") : g < 18 ? Json("M") : g < 19 ? Json("X") : Json(nullptr);
+            Json trygghet = pick(15) == 0 ? Json(nullptr) : Json(1 + pick(6));
+            Json delaktighet = pick(15) == 0 ? Json(nullptr) : Json(1 + pick(10));
+            Json livskvalitet = pick(15) == 0 ? Json(nullptr) : Json(pick(11));
+            char when[40];
+            std::snprintf(when, sizeof when, "2026-%02d-%02dT%02d:%02d:00Z", 1 + pick(10), 1 + pick(28), pick(24),
+                          pick(60));
+            out.push_back(answer(kiosk_, ++seq_, district, gender, trygghet, delaktighet, livskvalitet, when));
+        }
+        return out;
+    }
+
+    // Every row of indicator_days as one text, in key order.
+    std::vector<std::string> day_rows() {
+        return server_->query(
+            "SELECT survey_id || '|' || day || '|' || indicator || '|' || district || '|' || gender || '|' || "
+            "CAST(flagged AS TEXT) || '|' || CAST(n AS TEXT) || '|' || CAST(numerator AS TEXT) || '|' || "
+            "CAST(sum AS TEXT) || '|' || CAST(sum_of_squares AS TEXT) AS r FROM indicator_days ORDER BY r");
+    }
+
+    // The Kolada value object of one gender in a data answer.
+    static const Json* gender_value(const Json& entry, const std::string& gender) {
+        for (const auto& v : entry["values"])
+            if (v["gender"] == gender) return &v;
+        return nullptr;
+    }
+};
+
+// What the test itself adds up for one area (nullopt: the city) and one gender ("T": all).
+struct HandSums {
+    double n = 0, unsafe = 0, sum = 0;
+};
+HandSums by_hand(const std::vector<Response>& all, const std::string& question,
+                 const std::optional<std::string>& district, const std::string& gender) {
+    HandSums h;
+    for (const auto& r : all) {
+        if (district && r.district != district) continue;
+        const Json* g = r.answer("gender");
+        if (gender != "T" && !(g && g->is_string() && *g == gender)) continue;
+        const Json* v = r.answer(question);
+        if (!v || v->is_null()) continue;
+        h.n += 1;
+        if (question == "trygghet" && v->get<int>() >= 3 && v->get<int>() <= 5) h.unsafe += 1;
+        h.sum += v->get<double>();
+    }
+    return h;
+}
+
+TEST_P(IndicatorTest, FiguresEqualTheAnswersAddedUpByHand) {
+    std::vector<Response> all = random_answers(600, 7);
+    send(all);
+    std::string d0 = district_code(0);
+    Reply r = get("/v1/oudata/kpi/trygghet_otrygg_andel,livskvalitet_medel,delaktighet_nii/ou/" + d0 + "/year/2026");
+    ASSERT_EQ(r.status, 200) << r.body;
+    Json body = json_of(r);
+    ASSERT_EQ(body["count"], 3) << r.body;
+    int checked = 0;
+    for (const auto& entry : body["values"]) {
+        EXPECT_EQ(entry["ou"], d0);
+        EXPECT_EQ(entry["period"], 2026);
+        for (const std::string g : {"T", "K", "M"}) {
+            const Json* v = gender_value(entry, g);
+            ASSERT_NE(v, nullptr) << entry.dump();
+            if ((*v)["value"].is_null()) continue;  // suppressed: another test looks at those
+            std::string kpi = entry["kpi"];
+            std::string question = kpi.substr(0, kpi.find('_'));
+            HandSums h = by_hand(all, question, d0, g);
+            EXPECT_EQ((*v)["n"], h.n) << kpi << " " << g;
+            double expected = kpi == "trygghet_otrygg_andel" ? 100.0 * h.unsafe / h.n
+                              : kpi == "delaktighet_nii"     ? (h.sum / h.n - 1) * 100 / 9
+                                                             : h.sum / h.n;
+            EXPECT_NEAR((*v)["value"].get<double>(), expected, 0.005) << kpi << " " << g;
+            EXPECT_LT((*v)["ci_low"].get<double>(), expected);
+            EXPECT_GT((*v)["ci_high"].get<double>(), expected);
+            if (kpi == "trygghet_otrygg_andel") {
+                auto w = indicators::wilson(static_cast<std::int64_t>(h.unsafe), static_cast<std::int64_t>(h.n));
+                EXPECT_NEAR((*v)["ci_low"].get<double>(), 100 * w.low, 0.005);
+                EXPECT_NEAR((*v)["ci_high"].get<double>(), 100 * w.high, 0.005);
+            }
+            EXPECT_EQ((*v)["status"], "");
+            EXPECT_EQ((*v)["count"], 1);
+            ++checked;
+        }
+    }
+    EXPECT_GE(checked, 6) << "the big district's figures must mostly be shown";
+
+    // The city: every answer, also those without a district.
+    Reply city = get("/v1/data/kpi/livskvalitet_medel/municipality/1283/year/2026");
+    ASSERT_EQ(city.status, 200) << city.body;
+    Json c = json_of(city)["values"].at(0);
+    EXPECT_EQ(c["municipality"], "1283");
+    HandSums h = by_hand(all, "livskvalitet", std::nullopt, "T");
+    EXPECT_EQ((*gender_value(c, "T"))["n"], h.n);
+    EXPECT_NEAR((*gender_value(c, "T"))["value"].get<double>(), h.sum / h.n, 0.005);
+}
+
+// Sums kept batch by batch equal the sums of a rebuild from the stored rows, and a resent batch
+// (duplicates) adds nothing.
+TEST_P(IndicatorTest, SumsKeptAsAnswersArriveEqualARebuild) {
+    std::vector<Response> all = random_answers(500, 11);
+    send(all);
+    std::vector<Response> again(all.begin(), all.begin() + 50);
+    Reply resent = post_batch(again);
+    ASSERT_EQ(resent.status, 200);
+    for (const auto& item : results(resent, again)) EXPECT_EQ(item.status, sync::ItemResult::Status::Duplicate);
+    std::vector<std::string> kept = day_rows();
+    ASSERT_GT(kept.size(), 300u);
+    server_->execute("UPDATE indicator_days SET n = n + 1");  // so the rebuild must really recompute
+    auto rebuild = server_->cli({"indicators", "rebuild"});
+    ASSERT_EQ(rebuild.exit_code, 0) << rebuild.err;
+    EXPECT_NE(rebuild.out.find("500"), std::string::npos) << rebuild.out;
+    EXPECT_EQ(day_rows(), kept);
+}
+
+// No cell of fewer than 5 answers shows a value or n, and none can be worked out from what is
+// shown: T - K - M (the rest of the genders), the city minus its districts, the year minus its
+// other quarters.
+TEST_P(IndicatorTest, SmallCellsAreHiddenAndCannotBeWorkedOut) {
+    std::vector<Response> all = random_answers(300, 5);
+    // A district of three answers, and in the big district two of gender X.
+    for (int i = 0; i < 3; ++i)
+        all.push_back(
+            answer(kiosk_, ++seq_, district_code(3), "K", 2, 5, 7, "2026-03-0" + std::to_string(i + 1) + "T10:00:00Z"));
+    send(all);
+    Reply r = get("/v1/indicators?period=quarter");
+    ASSERT_EQ(r.status, 200) << r.body;
+    Json body = json_of(r);
+    EXPECT_EQ(body["min_cell"], 5);
+    EXPECT_NE(body["note"].get<std::string>().find("självvalt urval"), std::string::npos);
+    std::map<std::tuple<std::string, std::string, std::string, std::string>, Json> cell;
+    int hidden = 0, shown = 0;
+    for (const auto& v : body["values"]) {
+        std::string area = v["district"].is_null() ? "" : v["district"].get<std::string>();
+        cell[{v["indicator"], area, v["gender"], v["period"]}] = v;
+        if (v["status"] == "shown") {
+            ++shown;
+            ASSERT_FALSE(v["n"].is_null()) << v.dump();
+            EXPECT_TRUE(v["n"] == 0 || v["n"].get<int>() >= 5) << v.dump();  // no answers is no secret
+        } else {
+            ++hidden;
+            for (const char* f :
+                 {"value", "n", "ci_low", "ci_high", "first_date", "last_date", "vs_city", "vs_previous"})
+                EXPECT_TRUE(v[f].is_null()) << f << " of a hidden cell: " << v.dump();
+        }
+    }
+    EXPECT_GT(hidden, 0);
+    EXPECT_GT(shown, 0);
+    auto small = [](std::int64_t rest) { return rest > 0 && rest < 5; };
+    // The small district itself.
+    auto small_district = std::make_tuple(std::string("trygghet_otrygg_andel"), district_code(3), std::string("T"),
+                                          std::string("2026-Q1"));
+    EXPECT_EQ(cell[small_district]["status"], "too_few");
+    for (const auto& [key, v] : cell) {
+        const auto& [ind, area, gender, period] = key;
+        if (gender != "T" || v["status"] != "shown") continue;
+        // T - K - M
+        const Json& k = cell[{ind, area, "K", period}];
+        const Json& m = cell[{ind, area, "M", period}];
+        if (k["status"] == "shown" && m["status"] == "shown") {
+            EXPECT_FALSE(small(v["n"].get<int>() - k["n"].get<int>() - m["n"].get<int>())) << ind << area << period;
+        }
+    }
+    // The city minus every district shown reveals the answers without a district only when all are shown.
+    for (const auto& [key, v] : cell) {
+        const auto& [ind, area, gender, period] = key;
+        if (!area.empty() || v["status"] != "shown") continue;
+        std::int64_t rest = v["n"].get<int>();
+        bool all_shown = true;
+        for (const auto& d : data().districts.districts) {
+            const Json& dv = cell[{ind, d.code, gender, period}];
+            if (dv["status"] == "shown")
+                rest -= dv["n"].get<int>();
+            else
+                all_shown = false;
+        }
+        if (all_shown) {
+            EXPECT_FALSE(small(rest)) << ind << " " << gender << " " << period;
+        }
+    }
+}
+
+// An answer at 23:30 UTC on 31 December is at 00:30 in Stockholm: the next year.
+TEST_P(IndicatorTest, PeriodsFollowStockholmsCalendar) {
+    std::vector<Response> all;
+    for (int i = 0; i < 6; ++i)
+        all.push_back(
+            answer(kiosk_, ++seq_, district_code(0), "K", 1, 5, 7, "2025-12-31T23:30:0" + std::to_string(i) + "Z"));
+    for (int i = 0; i < 7; ++i)
+        all.push_back(
+            answer(kiosk_, ++seq_, district_code(0), "K", 1, 5, 7, "2025-12-31T22:30:0" + std::to_string(i) + "Z"));
+    send(all);
+    Reply r = get("/v1/data/kpi/livskvalitet_medel/municipality/1283/year/2025,2026");
+    ASSERT_EQ(r.status, 200) << r.body;
+    std::map<int, Json> by_year;
+    Json body = json_of(r);
+    for (const auto& e : body["values"]) by_year[e["period"].get<int>()] = *gender_value(e, "T");
+    EXPECT_EQ(by_year[2025]["n"], 7) << r.body;
+    EXPECT_EQ(by_year[2026]["n"], 6) << r.body;
+    EXPECT_EQ(by_year[2026]["first_date"], "2026-01-01");
+    EXPECT_EQ(by_year[2025]["last_date"], "2025-12-31");
+}
+
+// Answers flagged test, synthetic or suspect are left out of every figure.
+TEST_P(IndicatorTest, FlaggedAnswersAreLeftOut) {
+    std::vector<Response> all;
+    for (int i = 0; i < 6; ++i) {
+        all.push_back(
+            answer(kiosk_, ++seq_, district_code(0), "M", 1, 5, 7, "2026-05-0" + std::to_string(i + 1) + "T10:00:00Z"));
+        Response t =
+            answer(kiosk_, ++seq_, district_code(0), "M", 4, 5, 0, "2026-05-0" + std::to_string(i + 1) + "T11:00:00Z");
+        t.flags = {i % 2 ? "test" : "synthetic"};
+        all.push_back(t);
+    }
+    send(all);
+    Json body = json_of(get("/v1/data/kpi/trygghet_otrygg_andel/municipality/1283/year/2026"));
+    const Json& e = body["values"].at(0);
+    EXPECT_EQ((*gender_value(e, "T"))["n"], 6);
+    EXPECT_EQ((*gender_value(e, "T"))["value"], 0.0);
+}
+
+TEST_P(IndicatorTest, KoladaMetadataRoutes) {
+    Json kpis = json_of(get("/v1/kpi"));
+    ASSERT_EQ(kpis["count"], data().survey.indicators.size());
+    std::set<std::string> ids;
+    for (const auto& k : kpis["values"]) {
+        ids.insert(k["id"]);
+        EXPECT_FALSE(k["title"].get<std::string>().empty());
+        EXPECT_EQ(k["is_divided_by_gender"], 1);
+    }
+    EXPECT_TRUE(ids.count("trygghet_otrygg_andel") && ids.count("trygghet_trygg_andel"));
+    Json one = json_of(get("/v1/kpi/trygghet_otrygg_andel"));
+    ASSERT_EQ(one["count"], 1);
+    EXPECT_EQ(one["values"][0]["unit"], "procent");
+    Json m = json_of(get("/v1/municipality/1283"));
+    EXPECT_EQ(m["values"][0]["title"], "Helsingborg");
+    Json ous = json_of(get("/v1/ou?municipality=1283"));
+    EXPECT_EQ(ous["count"], data().districts.districts.size());
+    Json ou = json_of(get("/v1/ou/" + district_code(2)));
+    ASSERT_EQ(ou["count"], 1);
+    EXPECT_EQ(ou["values"][0]["title"], data().districts.districts[2].name);
+}
+
+// Kolada's paging: per_page values at a time and the URL of the next page.
+TEST_P(IndicatorTest, PagesFollowOneAnother) {
+    send(random_answers(200, 3));
+    Json first = json_of(get("/v1/ou?municipality=1283&per_page=30"));
+    ASSERT_EQ(first["count"], 30);
+    ASSERT_TRUE(first["next_page"].is_string());
+    Json second = json_of(get(first["next_page"]));
+    EXPECT_EQ(second["count"], data().districts.districts.size() - 30);
+    EXPECT_TRUE(second["next_page"].is_null());
+    EXPECT_NE(first["values"][0]["id"], second["values"][0]["id"]);
+    Json data_page = json_of(get("/v1/oudata/kpi/livskvalitet_medel/year/2026?per_page=2"));
+    EXPECT_EQ(data_page["count"], 2);
+    EXPECT_TRUE(data_page["next_page"].is_string());
+}
+
+TEST_P(IndicatorTest, BadRequestsAreRefusedAsProblems) {
+    const std::vector<std::pair<std::string, int>> cases = {
+        {"/v1/kpi/no_such_kpi", 404},
+        {"/v1/oudata/kpi/no_such_kpi/year/2026", 404},
+        {"/v1/oudata/kpi/livskvalitet_medel/ou/x-nowhere/year/2026", 404},
+        {"/v1/ou/x-nowhere", 404},
+        {"/v1/municipality/0180", 404},
+        {"/v1/data/kpi/livskvalitet_medel/municipality/0180/year/2026", 404},
+        {"/v1/oudata/kpi/livskvalitet_medel/year/26", 400},
+        {"/v1/oudata/kpi/livskvalitet_medel/year/2026-Q1", 400},
+        {"/v1/oudata/kpi/livskvalitet_medel/year/2026?per_page=5001", 400},
+        {"/v1/oudata/kpi/livskvalitet_medel/year/2026?per_page=0", 400},
+        {"/v1/oudata/kpi/livskvalitet_medel/year/2026?page=x", 400},
+        {"/v1/oudata/kpi/livskvalitet_medel", 404},
+        {"/v1/indicators?survey=nope", 404},
+        {"/v1/indicators?period=week", 400},
+        {"/v1/indicators?from=2026-02-30", 400},
+        {"/v1/indicators?to=yesterday", 400},
+        {"/v1/indicators?from=2026-05-01&to=2026-04-01", 400},
+        {"/v1/indicators?district=x-nowhere", 404},
+    };
+    for (const auto& [path, status] : cases) {
+        Reply r = get(path);
+        EXPECT_EQ(r.status, status) << path << ": " << r.body;
+        EXPECT_TRUE(is_problem(r)) << path << ": " << r.header("Content-Type");
+    }
+    Reply post_kpi = post("/v1/kpi", "{}", {});
+    EXPECT_EQ(post_kpi.status, 405);
+}
+
+// Our own route: each district's difference from the city and from the period before, with the
+// difference's 95 % interval around it.
+TEST_P(IndicatorTest, OwnRouteGivesDifferencesFromTheCityAndThePeriodBefore) {
+    send(random_answers(800, 17));
+    std::string d0 = district_code(0);
+    Reply r = get("/v1/indicators?period=half&district=" + d0 + "&from=2026-01-01&to=2026-12-31");
+    ASSERT_EQ(r.status, 200) << r.body;
+    int city_diffs = 0, previous_diffs = 0;
+    std::map<std::string, Json> by_key;
+    Json body = json_of(r);
+    for (const auto& v : body["values"]) {
+        std::string area = v["district"].is_null() ? "" : v["district"].get<std::string>();
+        EXPECT_TRUE(area.empty() || area == d0) << v.dump();
+        by_key[v["indicator"].get<std::string>() + area + v["gender"].get<std::string>() +
+               v["period"].get<std::string>()] = v;
+    }
+    for (const auto& [key, v] : by_key) {
+        if (!v["vs_city"].is_null()) {
+            ++city_diffs;
+            const Json& city = by_key.at(v["indicator"].get<std::string>() + v["gender"].get<std::string>() +
+                                         v["period"].get<std::string>());
+            EXPECT_NEAR(v["vs_city"]["difference"].get<double>(),
+                        v["value"].get<double>() - city["value"].get<double>(), 0.011);
+            EXPECT_LE(v["vs_city"]["ci_low"].get<double>(), v["vs_city"]["difference"].get<double>());
+            EXPECT_GE(v["vs_city"]["ci_high"].get<double>(), v["vs_city"]["difference"].get<double>());
+        }
+        if (!v["vs_previous"].is_null()) {
+            ++previous_diffs;
+            EXPECT_EQ(v["period"], "2026-H2") << "only H2 has a period before it in the answers";
+        }
+    }
+    EXPECT_GT(city_diffs, 0);
+    EXPECT_GT(previous_diffs, 0);
+}
+
+TEST_P(IndicatorTest, MinCellBelowThreeIsRefused) {
+    auto r = server_->cli({"serve", "--min-cell", "2", "--listen", "127.0.0.1:1"});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("at least 3"), std::string::npos) << r.err;
+}
+
+// A series in Kolada's published shape is kept beside the kiosks' own; a file of another shape is
+// refused with a message naming what is wrong, exit 2, and nothing is stored.
+TEST_P(IndicatorTest, ReferenceSeriesAreImportedOrRefusedWhole) {
+    TempDir dir;
+    write_file(
+        dir.path() + "/ref.json",
+        R"({"values":[{"kpi":"N07403","municipality":"1283","period":2023,"values":[)"
+        R"({"gender":"T","count":1,"status":"","value":71.5},{"gender":"K","count":1,"status":"","value":68}]}],"count":1})");
+    auto ok = server_->cli({"reference", "import", dir.path() + "/ref.json", "--title", "Trygghet, SCB", "--indicator",
+                            "trygghet_trygg_andel"});
+    ASSERT_EQ(ok.exit_code, 0) << ok.err;
+    Json body = json_of(get("/v1/indicators"));
+    ASSERT_EQ(body["reference"].size(), 1u) << body.dump();
+    EXPECT_EQ(body["reference"][0]["kpi"], "N07403");
+    EXPECT_EQ(body["reference"][0]["source"], "Källa: Kolada");
+    EXPECT_EQ(body["reference"][0]["values"].size(), 2u);
+
+    write_file(dir.path() + "/bad.json",
+               R"({"values":[{"kpi":"N1","municipality":"1283","period":"last year","values":[]}]})");
+    auto bad = server_->cli({"reference", "import", dir.path() + "/bad.json", "--title", "x"});
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.err.find("values[0].period"), std::string::npos) << bad.err;
+    EXPECT_EQ(server_->query("SELECT count(*) FROM reference_values")[0], "2");
+    auto audit = server_->cli({"audit"});
+    EXPECT_NE(audit.out.find("reference imported"), std::string::npos) << audit.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, IndicatorTest, ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);
+
+}  // namespace
+}  // namespace lkp::test
