@@ -291,6 +291,17 @@ TEST(TablesXlsx, ALongTableGoesOnToMoreSheetsEachWithTheHeader) {
     EXPECT_EQ(next, 9);
 }
 
+TEST(TablesXlsx, LibxlsxwritersRefusalIsNamedWithItsCell) {
+    test::TempDir dir;
+    auto path = dir.file("x.xlsx");
+    auto writer = open_writer(Format::Xlsx, path);
+    writer->begin_table("Svar", {{"nr", Type::Integer}, {"kommentar", Type::Text}});
+    writer->row({std::int64_t{1}, "kort"});
+    std::string error = error_of([&] { writer->row({std::int64_t{2}, std::string(32768, 'x')}); });
+    EXPECT_TRUE(contains(error, path + ": table \"Svar\", row 2, column \"kommentar\": libxlsxwriter: "));
+    EXPECT_TRUE(contains(error, "32,767"));  // Excel's limit for the text of one cell
+}
+
 TEST(TablesXlsx, SheetNamesExcelAccepts) {
     EXPECT_EQ(excel_sheet_name("Svar", 1, {}), "Svar");
     EXPECT_EQ(excel_sheet_name("Svar", 2, {}), "Svar (2)");
