@@ -9,11 +9,13 @@ run_packages=(
   libsqlite3-dev nlohmann-json3-dev libfribidi-dev libespeak-ng-dev espeak-ng-data
   fonts-noto-core
   libmicrohttpd-dev libcpp-httplib-dev libcurl4-openssl-dev libsodium-dev libpq-dev zlib1g-dev libcli11-dev
+  libxlsxwriter-dev
 )
 test_packages=(
   libgtest-dev libbenchmark-dev
   xvfb xauth xdotool imagemagick sqlite3 gettext shellcheck systemd
   postgresql clang clang-format libclang-rt-14-dev openssl curl
+  python3-openpyxl
 )
 
 packages=("${run_packages[@]}")

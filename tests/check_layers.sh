@@ -11,6 +11,7 @@ declare -A allowed=(
   [lib/record]="record/"
   [lib/sqlite]="sqlite/"
   [lib/indicators]="indicators/"
+  [lib/tables]="tables/"
   [app/core]="core/ record/"
   [app/i18n]="i18n/"
   [app/speech]="speech/"
