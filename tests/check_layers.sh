@@ -22,7 +22,7 @@ declare -A allowed=(
   [app/shell]="shell/ core/ record/ kiosk_db/ client/"
   [sync/protocol]="protocol/ core/ record/"
   [sync/client]="client/ protocol/ kiosk_db/ core/ record/"
-  [sync/server]="server/ protocol/ core/ record/ sqlite/ indicators/"
+  [sync/server]="server/ protocol/ core/ record/ sqlite/ indicators/ tables/"
 )
 
 bad=0

@@ -15,13 +15,28 @@ sys_seconds switch_instant(year y, month m) {
     return sunday + hours{1};
 }
 
-}  // namespace
-
-year_month_day stockholm_date(system_clock::time_point utc) {
+// UTC as Stockholm's wall clock shows it, still counted in sys_seconds.
+sys_seconds on_the_wall(system_clock::time_point utc) {
     auto t = floor<seconds>(utc);
     year y = year_month_day{floor<days>(t)}.year();
     bool summer = t >= switch_instant(y, March) && t < switch_instant(y, October);
-    return year_month_day{floor<days>(t + hours{summer ? 2 : 1})};
+    return t + hours{summer ? 2 : 1};
+}
+
+}  // namespace
+
+year_month_day stockholm_date(system_clock::time_point utc) { return year_month_day{floor<days>(on_the_wall(utc))}; }
+
+std::string stockholm_wall_time(system_clock::time_point utc) {
+    sys_seconds wall = on_the_wall(utc);
+    year_month_day d{floor<days>(wall)};
+    hh_mm_ss<seconds> time{wall - floor<days>(wall)};
+    char text[32];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u %02d:%02d:%02d", static_cast<int>(d.year()),
+                  static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()),
+                  static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                  static_cast<int>(time.seconds().count()));
+    return text;
 }
 
 system_clock::time_point stockholm_midnight(year_month_day date) {

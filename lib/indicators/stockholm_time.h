@@ -12,6 +12,9 @@ namespace lkp::indicators {
 // The date on the wall in Stockholm at this UTC instant.
 std::chrono::year_month_day stockholm_date(std::chrono::system_clock::time_point utc);
 
+// The time on the wall in Stockholm at this UTC instant, "YYYY-MM-DD HH:MM:SS".
+std::string stockholm_wall_time(std::chrono::system_clock::time_point utc);
+
 // The UTC instant of 00:00 in Stockholm on this date (midnight is never in a DST gap: Sweden
 // changes its clocks at 02:00 and 03:00).
 std::chrono::system_clock::time_point stockholm_midnight(std::chrono::year_month_day date);

@@ -1,14 +1,23 @@
 #include "indicator_api.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <map>
 #include <regex>
 #include <set>
 #include <tuple>
 
+#include "exports.h"
 #include "protocol/safe_text.h"
+#include "record/utc.h"
+#include "tokens.h"
 
 namespace lkp::server {
 
@@ -40,10 +49,9 @@ std::vector<std::string> split(const std::string& s, char by) {
     return out;
 }
 
-// Two decimals: the figures are indicative, and the API, the exports and the web page must agree.
-OrderedJson rounded(const std::optional<double>& v) {
+OrderedJson number(const std::optional<double>& v) {
     if (!v) return nullptr;
-    return std::round(*v * 100) / 100;
+    return *rounded(v);
 }
 
 template <typename T>
@@ -92,10 +100,10 @@ OrderedJson kolada_value(const Cell& c) {
     OrderedJson v{{"gender", c.gender},
                   {"count", has_value ? 1 : 0},
                   {"status", has_value ? "" : "Missing"},
-                  {"value", rounded(c.value)},
+                  {"value", number(c.value)},
                   {"n", or_null(c.n)},
-                  {"ci_low", rounded(c.ci_low)},
-                  {"ci_high", rounded(c.ci_high)},
+                  {"ci_low", number(c.ci_low)},
+                  {"ci_high", number(c.ci_high)},
                   {"first_date", or_null(c.first_day)},
                   {"last_date", or_null(c.last_day)}};
     v["suppressed"] = c.status == CellStatus::Shown ? OrderedJson(nullptr) : OrderedJson(status_name(c.status));
@@ -130,40 +138,26 @@ OrderedJson envelope(std::vector<OrderedJson> all, const Paging& p, const http::
     return out;
 }
 
-Period period_named(const std::string& name) {
-    if (name == "year") return Period::Year;
-    if (name == "half") return Period::Half;
-    if (name == "quarter") return Period::Quarter;
-    if (name == "month") return Period::Month;
-    bad_request("period " + sync::quote_input(name) + " must be year, half, quarter or month");
+Period period_of(const std::string& name) {
+    try {
+        return period_named(name);
+    } catch (const std::invalid_argument&) {
+        bad_request("period " + sync::quote_input(name) + " must be year, half, quarter or month");
+    }
 }
 
 }  // namespace
 
-IndicatorApi::IndicatorApi(StoreBackend& backend, const sync::SurveyCatalog& catalog, IndicatorTables& tables)
-    : backend_(backend), catalog_(catalog), tables_(tables) {
+IndicatorApi::IndicatorApi(StoreBackend& backend, const sync::SurveyCatalog& catalog, IndicatorTables& tables,
+                           LanguageNames languages)
+    : backend_(backend), catalog_(catalog), tables_(tables), languages_(std::move(languages)) {
     if (catalog_.districts) municipality_ = catalog_.districts->municipality;
-}
-
-const Survey* IndicatorApi::survey_of(const std::string& indicator) const {
-    const Survey* best = nullptr;
-    for (const Survey& s : catalog_.surveys)
-        for (const Indicator& i : s.indicators)
-            if (i.id == indicator && (!best || s.version > best->version)) best = &s;
-    return best;
-}
-
-const Survey* IndicatorApi::survey_named(const std::string& id) const {
-    const Survey* best = nullptr;
-    for (const Survey& s : catalog_.surveys)
-        if (s.id == id && (!best || s.version > best->version)) best = &s;
-    return best;
 }
 
 std::optional<http::Route> IndicatorApi::route(const http::RequestHead& head) {
     std::vector<std::string> parts = split(head.path, '/');  // "", "v1", ...
     if (parts.size() < 3 || parts[0] != "" || parts[1] != "v1") return std::nullopt;
-    static const std::set<std::string> ours = {"kpi", "municipality", "ou", "oudata", "data", "indicators"};
+    static const std::set<std::string> ours = {"kpi", "municipality", "ou", "oudata", "data", "indicators", "exports"};
     if (!ours.count(parts[2])) return std::nullopt;
     http::Route r;
     if (head.method != "GET") {
@@ -173,6 +167,7 @@ std::optional<http::Route> IndicatorApi::route(const http::RequestHead& head) {
     }
     std::vector<std::string> rest(parts.begin() + 3, parts.end());
     std::string what = parts[2];
+    if (what == "exports") return export_route(head, rest);
     r.work = [this, what, rest, head](std::string) -> Reply {
         try {
             if (what == "kpi" && rest.size() <= 1)
@@ -193,6 +188,101 @@ std::optional<http::Route> IndicatorApi::route(const http::RequestHead& head) {
         }
     };
     return r;
+}
+
+// Staff only: the operator's token, checked from the headers before anything else is done.
+http::Route IndicatorApi::export_route(const http::RequestHead& head, const std::vector<std::string>& rest) {
+    http::Route r;
+    if (rest.size() != 1 || (rest[0] != "indicators" && rest[0] != "responses")) {
+        r.answer = problem(404, "Not found", "exports are /v1/exports/indicators and /v1/exports/responses");
+        return r;
+    }
+    std::string auth = head.header("authorization");
+    std::optional<std::string> operator_name;
+    if (auth.size() > 7 && http::lower_case(auth.substr(0, 7)) == "bearer ") {
+        try {
+            operator_name = backend_.operator_for_token(token_hash(auth.substr(7)));
+        } catch (const Unavailable& e) {
+            std::fprintf(stderr, "lkp-store: storage unavailable: %s\n", e.what());
+            r.answer = problem(503, "Storage unavailable", "the store cannot use its database now; retry later");
+            r.answer->headers.push_back({"Retry-After", "5"});
+            return r;
+        }
+    }
+    if (!operator_name) {
+        r.answer =
+            problem(401, "Unauthorized",
+                    "exports need an operator's token (lkp-store operator add NAME) as Authorization: Bearer <token>");
+        r.answer->headers.push_back({"WWW-Authenticate", "Bearer"});
+        return r;
+    }
+    r.log_note = "operator=" + *operator_name;
+    r.work = [this, what = rest[0], head, actor = "operator:" + *operator_name](std::string) -> Reply {
+        try {
+            return export_file(what, head, actor);
+        } catch (const Refusal& refusal) {
+            return refusal.reply;
+        } catch (const BadExportRequest& e) {
+            return problem(e.status(), e.status() == 404 ? "Not found" : "Bad request", e.what());
+        }
+    };
+    return r;
+}
+
+// The file is made in the temporary folder, opened, and unlinked: it is sent from the open file
+// and gone from the disk once sent, whatever happens to the connection.
+Reply IndicatorApi::export_file(const std::string& what, const http::RequestHead& head, const std::string& actor) {
+    ExportRequest req;
+    std::string format = head.query_value("format").value_or("csv");
+    auto f = tables::format_named(format);
+    if (!f) bad_request("format " + sync::quote_input(format) + " must be csv, xlsx or json");
+    req.survey_id = head.query_value("survey").value_or("");
+    req.from_day = head.query_value("from").value_or("");
+    req.to_day = head.query_value("to").value_or("");
+    req.district = head.query_value("district");
+    auto flag = [&](const char* name) {
+        auto v = head.query_value(name);
+        if (v && *v != "0" && *v != "1" && *v != "true" && *v != "false")
+            bad_request(std::string(name) + " must be 1 or 0");
+        return v && (*v == "1" || *v == "true");
+    };
+    req.include_flagged = flag("include_flagged");
+    req.exact_times = what == "responses" && flag("exact_times");
+    if (auto p = head.query_value("period")) req.period = period_of(*p);
+    check_export(catalog_, req);
+
+    std::string dir = std::filesystem::temp_directory_path().string();
+    std::string path = dir + "/lkp-export-XXXXXX";
+    int placeholder = mkstemp(path.data());
+    if (placeholder < 0) throw std::runtime_error(dir + ": cannot make a temporary file: " + std::strerror(errno));
+    close(placeholder);
+    std::string file = path + "." + std::string(tables::format_name(*f));
+    unlink(path.c_str());
+    {
+        auto out = tables::open_writer(*f, file);
+        if (what == "indicators")
+            export_indicators(tables_, backend_, catalog_, req, *out, actor);
+        else
+            export_responses(backend_, catalog_, languages_, req, *out, actor);
+    }
+    int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    int saved = errno;
+    unlink(file.c_str());
+    if (fd < 0) throw std::runtime_error(file + ": cannot open the export just written: " + std::strerror(saved));
+    static const std::map<tables::Format, std::string> types = {
+        {tables::Format::Csv, "text/csv; charset=utf-8"},
+        {tables::Format::Xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+        {tables::Format::Json, "application/json; charset=utf-8"}};
+    Reply reply{.status = 200, .content_type = types.at(*f)};
+    reply.body_fd = std::shared_ptr<int>(new int(fd), [](int* p) {
+        if (*p >= 0) close(*p);
+        delete p;
+    });
+    std::string name = std::string("lkp-") + (what == "indicators" ? "indikatorer" : "svar") + "-" +
+                       now_utc().substr(0, 10) + "." + std::string(tables::format_name(*f));
+    reply.headers.push_back({"Content-Disposition", "attachment; filename=\"" + name + "\""});
+    reply.headers.push_back({"Cache-Control", "no-store"});
+    return reply;
 }
 
 Reply IndicatorApi::kpis(const std::optional<std::string>& ids, const http::RequestHead& head) {
@@ -285,7 +375,7 @@ Reply IndicatorApi::data(const std::string& kind, const std::vector<std::string>
     std::vector<std::string> kpis;
     if (given.count("kpi")) {
         for (const auto& k : given["kpi"]) {
-            if (!survey_of(k)) not_found("no KPI " + sync::quote_input(k));
+            if (!survey_of_indicator(catalog_, k)) not_found("no KPI " + sync::quote_input(k));
             kpis.push_back(k);
         }
     } else {
@@ -310,7 +400,7 @@ Reply IndicatorApi::data(const std::string& kind, const std::vector<std::string>
 
     // One table query per survey, over the years asked for (or all).
     std::map<const Survey*, std::set<std::string>> by_survey;
-    for (const auto& k : kpis) by_survey[survey_of(k)].insert(k);
+    for (const auto& k : kpis) by_survey[survey_of_indicator(catalog_, k)].insert(k);
     // (kpi, area, period) -> the genders' cells
     std::map<std::tuple<std::string, std::string, std::string>, std::vector<const Cell*>> grouped;
     std::vector<std::vector<Cell>> keep;
@@ -348,14 +438,12 @@ Reply IndicatorApi::data(const std::string& kind, const std::vector<std::string>
 Reply IndicatorApi::indicators(const http::RequestHead& head) {
     const Survey* survey = nullptr;
     if (auto id = head.query_value("survey")) {
-        survey = survey_named(*id);
+        survey = newest_survey(catalog_, *id);
         if (!survey) not_found("no survey " + sync::quote_input(*id));
-    } else {
-        for (const Survey& s : catalog_.surveys)
-            if (!s.indicators.empty() && (!survey || s.version > survey->version)) survey = &s;
-        if (!survey) not_found("this store has no survey with indicators");
+    } else if (!(survey = newest_survey(catalog_, ""))) {
+        not_found("this store has no survey with indicators");
     }
-    IndicatorRequest req{.survey = survey, .period = period_named(head.query_value("period").value_or("year"))};
+    IndicatorRequest req{.survey = survey, .period = period_of(head.query_value("period").value_or("year"))};
     std::string from, to;
     if (auto v = head.query_value("from")) from = parse_day("from", *v);
     if (auto v = head.query_value("to")) to = parse_day("to", *v);
@@ -386,9 +474,9 @@ Reply IndicatorApi::indicators(const http::RequestHead& head) {
     };
     auto diff_json = [](const std::optional<Difference>& d) -> OrderedJson {
         if (!d) return nullptr;
-        return OrderedJson{{"difference", rounded(d->value)},
-                           {"ci_low", rounded(d->interval.low)},
-                           {"ci_high", rounded(d->interval.high)}};
+        return OrderedJson{{"difference", number(d->value)},
+                           {"ci_low", number(d->interval.low)},
+                           {"ci_high", number(d->interval.high)}};
     };
     std::string first_period =
         from.empty() ? ""
@@ -412,10 +500,10 @@ Reply IndicatorApi::indicators(const http::RequestHead& head) {
                       {"gender", c.gender},
                       {"period", c.period},
                       {"status", status_name(c.status)},
-                      {"value", rounded(c.value)},
+                      {"value", number(c.value)},
                       {"n", or_null(c.n)},
-                      {"ci_low", rounded(c.ci_low)},
-                      {"ci_high", rounded(c.ci_high)},
+                      {"ci_low", number(c.ci_low)},
+                      {"ci_high", number(c.ci_high)},
                       {"first_date", or_null(c.first_day)},
                       {"last_date", or_null(c.last_day)}};
         std::optional<Difference> vs_city, vs_previous;

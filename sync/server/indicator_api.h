@@ -6,7 +6,9 @@
 // Only figures after disclosure control leave here.
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "exports.h"
 #include "http_server.h"
 #include "indicator_tables.h"
 #include "protocol/batch.h"
@@ -18,14 +20,10 @@ inline constexpr std::size_t kMaxPerPage = 5000;
 
 class IndicatorApi {
   public:
-    IndicatorApi(StoreBackend& backend, const sync::SurveyCatalog& catalog, IndicatorTables& tables);
+    IndicatorApi(StoreBackend& backend, const sync::SurveyCatalog& catalog, IndicatorTables& tables,
+                 LanguageNames languages = {});
     // nullopt: not one of these routes.
     std::optional<http::Route> route(const http::RequestHead& head);
-
-    // The survey an indicator id belongs to (the newest version that has it), or nullptr.
-    const Survey* survey_of(const std::string& indicator) const;
-    // The newest version of a survey id, or nullptr.
-    const Survey* survey_named(const std::string& id) const;
 
   private:
     http::Reply kpis(const std::optional<std::string>& ids, const http::RequestHead& head);
@@ -33,10 +31,13 @@ class IndicatorApi {
     http::Reply ous(const std::optional<std::string>& ids, const http::RequestHead& head);
     http::Reply data(const std::string& kind, const std::vector<std::string>& segments, const http::RequestHead& head);
     http::Reply indicators(const http::RequestHead& head);
+    http::Route export_route(const http::RequestHead& head, const std::vector<std::string>& rest);
+    http::Reply export_file(const std::string& what, const http::RequestHead& head, const std::string& actor);
 
     StoreBackend& backend_;
     const sync::SurveyCatalog& catalog_;
     IndicatorTables& tables_;
+    LanguageNames languages_;
     std::string municipality_;  // the district list's municipality code, e.g. "1283"
 };
 

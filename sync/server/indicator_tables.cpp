@@ -189,6 +189,34 @@ std::vector<Cell> IndicatorTables::cells(const IndicatorRequest& request) {
     return out;
 }
 
+const Survey* newest_survey(const sync::SurveyCatalog& catalog, const std::string& id) {
+    const Survey* best = nullptr;
+    for (const Survey& s : catalog.surveys)
+        if ((id.empty() ? !s.indicators.empty() : s.id == id) && (!best || s.version > best->version)) best = &s;
+    return best;
+}
+
+const Survey* survey_of_indicator(const sync::SurveyCatalog& catalog, const std::string& indicator) {
+    const Survey* best = nullptr;
+    for (const Survey& s : catalog.surveys)
+        for (const Indicator& i : s.indicators)
+            if (i.id == indicator && (!best || s.version > best->version)) best = &s;
+    return best;
+}
+
+indicators::Period period_named(const std::string& name) {
+    if (name == "year") return Period::Year;
+    if (name == "half") return Period::Half;
+    if (name == "quarter") return Period::Quarter;
+    if (name == "month") return Period::Month;
+    throw std::invalid_argument("period '" + name + "' must be year, half, quarter or month");
+}
+
+std::optional<double> rounded(const std::optional<double>& v) {
+    if (!v) return std::nullopt;
+    return std::round(*v * 100) / 100;
+}
+
 std::string indicator_definitions(const sync::SurveyCatalog& catalog) {
     Json all = Json::array();
     for (const Survey& s : catalog.surveys)

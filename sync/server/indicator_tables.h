@@ -82,6 +82,17 @@ std::optional<Difference> difference(const Survey& survey, const Indicator& indi
 
 const char* status_name(indicators::CellStatus status);  // "shown", "too_few", ...
 
+// The newest version of a survey id; the newest survey that has indicators when `id` is empty;
+// the newest survey that has this indicator. nullptr when there is none.
+const Survey* newest_survey(const sync::SurveyCatalog& catalog, const std::string& id);
+const Survey* survey_of_indicator(const sync::SurveyCatalog& catalog, const std::string& indicator);
+
+// "year", "half", "quarter" or "month"; throws std::invalid_argument naming the choices.
+indicators::Period period_named(const std::string& name);
+
+// Two decimals: the figures are indicative, and the API, the exports and the web page must agree.
+std::optional<double> rounded(const std::optional<double>& v);
+
 // What the stored sums were computed for: the indicators of every survey file (a changed
 // definition, or a new indicator, needs a rebuild). A hash, kept in meta by rebuild_sums.
 std::string indicator_definitions(const sync::SurveyCatalog& catalog);

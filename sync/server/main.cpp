@@ -1,5 +1,7 @@
 // lkp-store: receives the kiosks' answers over /v1 and keeps them in SQLite or PostgreSQL.
+#include <pwd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -15,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "exports.h"
 #include "indicator_tables.h"
 #include "protocol/safe_text.h"
 #include "reference.h"
@@ -115,6 +118,7 @@ sync::SurveyCatalog load_catalog(const std::string& surveys_dir, const std::stri
 struct CatalogOptions {
     std::string surveys = LKP_ASSET_DIR "/surveys";
     std::string districts = LKP_ASSET_DIR "/districts/helsingborg.json";
+    std::string locales = LKP_LOCALE_DIR;
 };
 
 void add_catalog_options(CLI::App& cmd, CatalogOptions& o) {
@@ -123,6 +127,9 @@ void add_catalog_options(CLI::App& cmd, CatalogOptions& o) {
         ->capture_default_str();
     cmd.add_option("--districts", o.districts, "The district list answers are checked against")
         ->type_name("FILE")
+        ->capture_default_str();
+    cmd.add_option("--locales", o.locales, "Folder of the translations (*.po): language names in exports")
+        ->type_name("DIR")
         ->capture_default_str();
 }
 
@@ -160,6 +167,7 @@ int serve(const ServeArgs& a) {
     o.tls_cert = a.tls_cert;
     o.tls_key = a.tls_key;
     o.min_cell = a.min_cell;
+    o.locales = a.catalog.locales;
     auto backend = open_backend(a.store, o.http.workers);
     auto catalog = load_catalog(a.catalog.surveys, a.catalog.districts);
     return server::serve(*backend, catalog, o);
@@ -302,6 +310,42 @@ int reference_import(const ReferenceArgs& a) {
     backend->audit({now_utc(), "cli", "reference imported", a.file + " (" + std::to_string(values) + " values)"});
     std::cout << "Imported " << values << " values of " << series << " KPI" << (series == 1 ? "" : "s") << " from "
               << a.file << ".\n";
+    return 0;
+}
+
+struct ExportArgs {
+    StoreOptions store;
+    CatalogOptions catalog;
+    server::ExportRequest request;
+    std::string format, out, period;
+    std::int64_t min_cell = server::kDefaultMinCell;
+};
+
+// Who ran an export, for the audit log: the login of the operator at the terminal.
+std::string cli_actor() {
+    const passwd* pw = getpwuid(getuid());
+    return std::string("cli:") + (pw ? pw->pw_name : std::to_string(getuid()));
+}
+
+int export_table(const std::string& what, ExportArgs& a) {
+    std::string format = a.format;
+    if (format.empty()) format = std::filesystem::path(a.out).extension().string().substr(a.out.empty() ? 0 : 1);
+    auto f = tables::format_named(format);
+    if (!f) throw server::BadExportRequest(400, "--format must be csv, xlsx or json (or --out ending in one of them)");
+    if (!a.period.empty()) a.request.period = server::period_named(a.period);
+    auto catalog = load_catalog(a.catalog.surveys, a.catalog.districts);
+    server::check_export(catalog, a.request);
+    auto backend = open_backend(a.store, 1);
+    auto out = tables::open_writer(*f, a.out);
+    std::int64_t rows;
+    if (what == "indicators") {
+        server::IndicatorTables tables(*backend, catalog.districts, a.min_cell);
+        rows = server::export_indicators(tables, *backend, catalog, a.request, *out, cli_actor());
+    } else {
+        rows = server::export_responses(*backend, catalog, server::read_language_names(a.catalog.locales), a.request,
+                                        *out, cli_actor());
+    }
+    std::cout << "Wrote " << rows << " rows to " << a.out << ".\n";
     return 0;
 }
 
@@ -463,6 +507,49 @@ int main(int argc, char** argv) {
     add_store_options(*import_cmd, ref.store);
     add_catalog_options(*import_cmd, ref.catalog);
 
+    CLI::App* export_cmd = app.add_subcommand("export", "Write indicator tables or raw responses to a file");
+    export_cmd->require_subcommand(1);
+    ExportArgs ex_ind, ex_resp;
+    for (auto [name, args, help] :
+         {std::tuple{"indicators", &ex_ind,
+                     "The indicators per district, gender and period, after disclosure control, "
+                     "with the reference series"},
+          std::tuple{"responses", &ex_resp,
+                     "The raw responses (no token or address; dates only, unless --exact-times)"}}) {
+        CLI::App* cmd = export_cmd->add_subcommand(name, help);
+        std::string what = name;
+        commands.emplace_back(cmd, [what, args] { return export_table(what, *args); });
+        cmd->add_option("--format", args->format,
+                        "csv (Swedish Excel: ; and decimal comma), xlsx or json; by default "
+                        "from the --out file's extension")
+            ->type_name("FORMAT");
+        cmd->add_option("--out", args->out, "The file to write (written whole or not at all)")
+            ->required()
+            ->type_name("FILE");
+        cmd->add_option("--from", args->request.from_day, "First day (Stockholm), e.g. 2026-01-01")->type_name("DATE");
+        cmd->add_option("--to", args->request.to_day, "Last day (Stockholm), e.g. 2026-12-31")->type_name("DATE");
+        cmd->add_option("--district", args->request.district, "Only this district (and, for indicators, the city)")
+            ->type_name("CODE");
+        cmd->add_option("--survey", args->request.survey_id, "The survey id (default: the newest with indicators)")
+            ->type_name("ID");
+        cmd->add_flag("--include-flagged", args->request.include_flagged,
+                      "Include answers flagged test, synthetic or suspect");
+        if (what == "responses")
+            cmd->add_flag("--exact-times", args->request.exact_times,
+                          "Keep the time of day (it can point at a resident seen at the kiosk)");
+        if (what == "indicators") {
+            cmd->add_option("--period", args->period, "year, half, quarter or month (default: all four)")
+                ->type_name("KIND")
+                ->check(CLI::IsMember({"year", "half", "quarter", "month"}));
+            cmd->add_option("--min-cell", args->min_cell, "Figures of fewer answers are not shown")
+                ->type_name("N")
+                ->capture_default_str()
+                ->check(kMinCell);
+        }
+        add_store_options(*cmd, args->store);
+        add_catalog_options(*cmd, args->catalog);
+    }
+
     app.footer(exit_status + "\nRun 'lkp-store COMMAND --help' for a command's options.");
 
     try {
@@ -475,6 +562,9 @@ int main(int argc, char** argv) {
         for (const auto& [cmd, action] : commands)
             if (cmd->parsed()) return action();
         return 2;  // not reached: CLI11 requires a command
+    } catch (const server::BadExportRequest& e) {
+        std::cerr << "lkp-store: " << e.what() << "\n";
+        return 2;
     } catch (const server::BadReferenceFile& e) {
         std::cerr << "lkp-store: " << e.what() << "\nNothing was stored.\n";
         return 2;

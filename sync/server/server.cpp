@@ -62,7 +62,7 @@ int serve(StoreBackend& backend, const sync::SurveyCatalog& catalog, const Serve
         return 1;
     }
     IndicatorTables tables(backend, catalog.districts, options.min_cell);
-    IndicatorApi figures(backend, catalog, tables);
+    IndicatorApi figures(backend, catalog, tables, read_language_names(options.locales));
     Api api(backend, catalog, options.kiosk, &figures);
     http::Server server([&api](const http::RequestHead& head) { return api.route(head); }, options.http, tls);
     try {

@@ -17,6 +17,7 @@ struct ServeOptions {
     http::Limits http;              // http.queue is --max-inflight: batches waiting or being stored
     KioskLimits kiosk;
     std::int64_t min_cell = 5;  // disclosure control: figures of fewer answers are never shown
+    std::string locales;        // the translations' folder, for language names in exports
 };
 
 // Serves until SIGTERM or SIGINT. Returns the process exit code (0 after a clean stop).

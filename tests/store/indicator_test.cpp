@@ -2,6 +2,7 @@
 // hand in the test, sums kept as batches arrive equal to a rebuild from the rows, disclosure
 // control in every answer, Stockholm's calendar, Kolada's routes and envelope, and bad requests.
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <random>
 #include <set>
@@ -426,6 +427,176 @@ TEST_P(IndicatorTest, ReferenceSeriesAreImportedOrRefusedWhole) {
     EXPECT_EQ(server_->query("SELECT count(*) FROM reference_values")[0], "2");
     auto audit = server_->cli({"audit"});
     EXPECT_NE(audit.out.find("reference imported"), std::string::npos) << audit.out;
+}
+
+// What an independent reader (Python's csv module, openpyxl, json) finds in an export file.
+Json read_back(const std::string& kind, const std::string& file, const std::string& numbers = "") {
+    std::vector<std::string> argv{LKP_PYTHON3, std::string(LKP_SOURCE_DIR) + "/tests/unit/tables_read.py", kind, file};
+    if (!numbers.empty()) argv.push_back(numbers);
+    RunResult r = run(argv);
+    if (r.exit_code != 0) throw std::runtime_error("tables_read.py " + kind + " failed: " + r.err);
+    return Json::parse(r.out);
+}
+
+// indicator|area|gender|period -> "value n" as the API gives them (the city's area is 1283).
+std::map<std::string, std::string> api_figures(const Json& body) {
+    std::map<std::string, std::string> out;
+    for (const auto& v : body["values"])
+        out[v["indicator"].get<std::string>() + "|" +
+            (v["district"].is_null() ? "1283" : v["district"].get<std::string>()) + "|" +
+            v["gender"].get<std::string>() + "|" + v["period"].get<std::string>()] =
+            v["value"].dump() + " " + v["n"].dump();
+    return out;
+}
+
+std::string number_text(const Json& v) {
+    if (v.is_null()) return "null";
+    double d = v.get<double>();
+    return std::floor(d) == d ? Json(static_cast<std::int64_t>(d)).dump() : Json(d).dump();
+}
+
+// The indicator exports, read back by independent readers, hold the API's figures (suppressed
+// cells empty in both); district names keep å, ä and ö.
+TEST_P(IndicatorTest, IndicatorExportsHoldTheApisFigures) {
+    send(random_answers(500, 23));
+    std::map<std::string, std::string> api = api_figures(json_of(get("/v1/indicators?period=year")));
+    ASSERT_GT(api.size(), 100u);
+    TempDir dir;
+    auto figures_of_rows = [](const Json& rows, bool numbers_are_objects) {
+        std::map<std::string, std::string> out;
+        for (std::size_t i = 1; i < rows.size(); ++i) {
+            const Json& r = rows[i];
+            auto cell = [&](std::size_t c) { return numbers_are_objects && r[c].is_object() ? r[c]["value"] : r[c]; };
+            if (cell(2) != "kiosk") continue;
+            std::string value = number_text(cell(9).is_number() ? cell(9) : Json(nullptr));
+            std::string n =
+                cell(10).is_number() ? Json(static_cast<std::int64_t>(cell(10).get<double>())).dump() : "null";
+            out[cell(0).get<std::string>() + "|" + cell(6).get<std::string>() + "|" + cell(8).get<std::string>() + "|" +
+                cell(5).get<std::string>()] = value + " " + n;
+        }
+        return out;
+    };
+    std::map<std::string, std::string> api_numbers;
+    for (const auto& [k, v] : api) {
+        Json value = Json::parse(v.substr(0, v.find(' ')));
+        api_numbers[k] = number_text(value) + v.substr(v.find(' '));
+    }
+
+    auto csv = server_->cli({"export", "indicators", "--period", "year", "--out", dir.path() + "/ind.csv"});
+    ASSERT_EQ(csv.exit_code, 0) << csv.err;
+    Json csv_rows = read_back("csv", dir.path() + "/ind.csv", "9,10")["rows"];
+    EXPECT_EQ(csv_rows[0][9], "värde");
+    EXPECT_EQ(figures_of_rows(csv_rows, false), api_numbers);
+    EXPECT_NE(csv_rows.dump().find("Ättekulla"), std::string::npos);
+    EXPECT_NE(csv_rows.dump().find("Bårslöv"), std::string::npos);
+
+    auto xlsx = server_->cli(
+        {"export", "indicators", "--period", "year", "--format", "xlsx", "--out", dir.path() + "/ind.xlsx"});
+    ASSERT_EQ(xlsx.exit_code, 0) << xlsx.err;
+    Json book = read_back("xlsx", dir.path() + "/ind.xlsx");
+    ASSERT_EQ(book["sheets"].size(), 2u);
+    EXPECT_EQ(book["sheets"][1]["title"], "Om data");
+    EXPECT_NE(book["sheets"][1].dump().find("självvalt urval"), std::string::npos);
+    Json sheet = book["sheets"][0]["rows"];
+    EXPECT_EQ(figures_of_rows(sheet, true), api_numbers);
+    for (std::size_t i = 1; i < sheet.size(); ++i)
+        if (sheet[i][9].is_object()) {
+            EXPECT_EQ(sheet[i][9]["type"], "n") << "a figure is a number in the spreadsheet";
+            if (sheet[i][14].is_object()) {
+                EXPECT_EQ(sheet[i][14]["type"], "d") << "a date is a date";
+            }
+        }
+
+    auto json = server_->cli({"export", "indicators", "--period", "year", "--out", dir.path() + "/ind.json"});
+    ASSERT_EQ(json.exit_code, 0) << json.err;
+    Json doc = read_back("json", dir.path() + "/ind.json");
+    std::map<std::string, std::string> from_json;
+    for (const auto& r : doc["Indikatorer"])
+        if (r["serie"] == "kiosk")
+            from_json[r["indikator"].get<std::string>() + "|" + r["område_kod"].get<std::string>() + "|" +
+                      r["kön"].get<std::string>() + "|" + r["period"].get<std::string>()] =
+                number_text(r["värde"]) + " " + r["n"].dump();
+    EXPECT_EQ(from_json, api_numbers);
+    EXPECT_TRUE(doc.contains("about"));
+}
+
+// Raw responses: no time of day unless asked, language names in their own script, flagged
+// answers only when asked, and the same file over HTTP for an operator, never without a token.
+TEST_P(IndicatorTest, ResponseExportsCutTimesToTheDayAndNeedAnOperatorOverHttp) {
+    std::vector<Response> all;
+    for (int i = 0; i < 4; ++i) {
+        Response r =
+            answer(kiosk_, ++seq_, district_code(1), "K", 2, 6, 8, "2026-07-01T12:03:0" + std::to_string(i) + "Z");
+        r.language = i % 2 ? "ar" : "ti";
+        all.push_back(r);
+    }
+    Response flagged = answer(kiosk_, ++seq_, district_code(1), "M", 5, 1, 1, "2026-07-02T08:00:00Z");
+    flagged.flags = {"test"};
+    all.push_back(flagged);
+    send(all);
+    TempDir dir;
+    auto cut = server_->cli({"export", "responses", "--out", dir.path() + "/svar.csv"});
+    ASSERT_EQ(cut.exit_code, 0) << cut.err;
+    Json rows = read_back("csv", dir.path() + "/svar.csv")["rows"];
+    ASSERT_EQ(rows.size(), 5u) << "the header and the four unflagged answers";
+    EXPECT_EQ(rows[0][7], "datum");
+    std::set<std::string> languages;
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+        EXPECT_EQ(rows[i][7], "2026-07-01");
+        EXPECT_EQ(rows[i].dump().find("14:03"), std::string::npos) << rows[i].dump();
+        EXPECT_EQ(rows[i].dump().find(token_), std::string::npos);
+        languages.insert(rows[i][6].get<std::string>());
+    }
+    EXPECT_EQ(languages, (std::set<std::string>{"العربية", "ትግርኛ"}));
+
+    auto exact =
+        server_->cli({"export", "responses", "--exact-times", "--include-flagged", "--out", dir.path() + "/exakt.csv"});
+    ASSERT_EQ(exact.exit_code, 0) << exact.err;
+    Json exact_rows = read_back("csv", dir.path() + "/exakt.csv")["rows"];
+    ASSERT_EQ(exact_rows.size(), 6u);
+    EXPECT_EQ(exact_rows[0][7], "tid");
+    EXPECT_EQ(exact_rows[1][7], "2026-07-01 14:03:00") << "Stockholm's summer time";
+
+    std::string path = "/v1/exports/responses?format=csv";
+    EXPECT_EQ(get(path).status, 401);
+    httplib::Client client(server_->url());
+    EXPECT_EQ(client.Get(path, {{"Authorization", "Bearer " + token_}})->status, 401)
+        << "a kiosk's token is no operator's";
+    auto added = server_->cli({"operator", "add", "analyst-1"});
+    ASSERT_EQ(added.exit_code, 0) << added.err;
+    std::string op_token = added.out.substr(added.out.rfind("lkp_"));
+    op_token = op_token.substr(0, op_token.find('\n'));
+    auto res = client.Get(path, {{"Authorization", "Bearer " + op_token}});
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << res->body;
+    EXPECT_NE(res->get_header_value("Content-Disposition").find("lkp-svar-"), std::string::npos);
+    write_file(dir.path() + "/http.csv", res->body);
+    EXPECT_EQ(read_back("csv", dir.path() + "/http.csv")["rows"], rows);
+    EXPECT_EQ(client.Get("/v1/exports/responses?format=pdf", {{"Authorization", "Bearer " + op_token}})->status, 400);
+    ASSERT_EQ(server_->cli({"operator", "revoke", "analyst-1"}).exit_code, 0);
+    EXPECT_EQ(client.Get(path, {{"Authorization", "Bearer " + op_token}})->status, 401);
+
+    std::string audit = server_->cli({"audit"}).out;
+    EXPECT_NE(audit.find("operator:analyst-1  export responses"), std::string::npos) << audit;
+    EXPECT_NE(audit.find("exact_times"), std::string::npos) << audit;
+}
+
+// Bad export requests: a message naming the problem, exit 2, and no file.
+TEST_P(IndicatorTest, BadExportRequestsWriteNothing) {
+    TempDir dir;
+    const std::vector<std::vector<std::string>> cases = {
+        {"export", "indicators", "--format", "pdf", "--out", dir.path() + "/x.pdf"},
+        {"export", "indicators", "--from", "2026-13-01", "--out", dir.path() + "/x.csv"},
+        {"export", "responses", "--district", "x-nowhere", "--out", dir.path() + "/x.csv"},
+        {"export", "indicators", "--period", "week", "--out", dir.path() + "/x.csv"},
+        {"export", "indicators", "--min-cell", "1", "--out", dir.path() + "/x.csv"},
+    };
+    for (const auto& args : cases) {
+        auto r = server_->cli(args);
+        EXPECT_EQ(r.exit_code, 2) << args[3] << ": " << r.err;
+        EXPECT_FALSE(r.err.empty());
+    }
+    EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, IndicatorTest, ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);

@@ -138,6 +138,13 @@ TEST(StockholmTime, MidnightIsFoundInBothSeasonsAndOnTheChangeDays) {
     }
 }
 
+TEST(StockholmTime, WallTimeFollowsSummerTime) {
+    EXPECT_EQ(stockholm_wall_time(*parse_utc("2026-07-01T12:03:04.500Z")), "2026-07-01 14:03:04");
+    EXPECT_EQ(stockholm_wall_time(*parse_utc("2025-12-31T23:30:00.000Z")), "2026-01-01 00:30:00");
+    EXPECT_EQ(stockholm_wall_time(*parse_utc("2026-10-25T00:59:59.000Z")), "2026-10-25 02:59:59");
+    EXPECT_EQ(stockholm_wall_time(*parse_utc("2026-10-25T01:00:00.000Z")), "2026-10-25 02:00:00");
+}
+
 // Newcombe (1998), Statistics in Medicine 17:873, table II, example (a): 56/70 - 48/80 with his
 // method 10 is 0.0524 to 0.3339.
 TEST(Difference, SharesFollowNewcombesPublishedExample) {
