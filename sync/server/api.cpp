@@ -188,6 +188,7 @@ Reply Api::store_batch(const std::string& kiosk, const std::string& key, const s
         request.results.resize(items.size());
         for (std::size_t i = 0; i < items.size(); ++i) decide(items[i], i, catalog_, request);
         BatchAnswer stored = backend_.store_batch(std::move(request));
+        if (figures_ && !stored.replayed) figures_->answers_stored();
         return Reply{.status = 200,
                      .content_type = "application/json",
                      .body = std::move(stored.body),

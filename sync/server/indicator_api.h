@@ -24,6 +24,8 @@ class IndicatorApi {
                  LanguageNames languages = {});
     // nullopt: not one of these routes.
     std::optional<http::Route> route(const http::RequestHead& head);
+    // A batch was stored: the figures must be computed again.
+    void answers_stored() { tables_.changed(); }
 
   private:
     http::Reply kpis(const std::optional<std::string>& ids, const http::RequestHead& head);

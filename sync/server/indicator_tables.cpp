@@ -16,14 +16,6 @@ using indicators::CellStatus;
 using indicators::Period;
 using indicators::YearGrid;
 
-// One indicator's sums in one year, laid out as the suppression table: every area (districts,
-// the residual of answers without a listed district, the city) x gender (T, K, M, the rest) x
-// period (year, halves, quarters, months).
-struct YearSums {
-    std::vector<Sums> sums;
-    std::vector<std::string> first, last;
-};
-
 int month_of(const std::string& month) { return std::stoi(month.substr(5, 2)); }  // "YYYY-MM"
 
 // The periods of the table a month (1-12) adds to: its year, half, quarter and itself.
@@ -97,6 +89,8 @@ const char* status_name(CellStatus status) {
 
 IndicatorTables::IndicatorTables(StoreBackend& backend, std::optional<DistrictList> districts, std::int64_t min_cell)
     : backend_(backend), districts_(std::move(districts)), min_cell_(min_cell) {
+    if (districts_)
+        for (std::size_t i = 0; i < districts_->districts.size(); ++i) area_of_[districts_->districts[i].code] = i;
     if (min_cell_ < kLowestMinCell)
         throw std::invalid_argument(
             "min_cell " + std::to_string(min_cell_) + " is below " + std::to_string(kLowestMinCell) +
@@ -104,32 +98,34 @@ IndicatorTables::IndicatorTables(StoreBackend& backend, std::optional<DistrictLi
             " (the default is " + std::to_string(kDefaultMinCell) + ")");
 }
 
-std::vector<Cell> IndicatorTables::cells(const IndicatorRequest& request) {
-    const Survey& survey = *request.survey;
-    std::size_t district_count = districts_ ? districts_->districts.size() : 0;
-    YearGrid layout{district_count};
-    std::map<std::string, std::size_t> area_of;
-    if (districts_)
-        for (std::size_t i = 0; i < district_count; ++i) area_of[districts_->districts[i].code] = i;
+void IndicatorTables::changed() { ++generation_; }
 
-    // Whole years: a period that overlaps the request is computed whole, with its whole year.
-    SumsQuery query{.survey_id = survey.id, .include_flagged = request.include_flagged};
-    if (!request.from_day.empty()) query.from_day = request.from_day.substr(0, 4) + "-01-01";
-    if (!request.to_day.empty()) query.to_day = request.to_day.substr(0, 4) + "-12-31";
-    std::vector<MonthSums> months = backend_.month_sums(query);
-
-    // indicator -> year -> the year's table of sums
-    std::map<std::string, std::map<int, YearSums>> years;
-    for (const MonthSums& m : months) {
-        int year = std::stoi(m.month.substr(0, 4));
-        YearSums& y = years[m.indicator][year];
+// One year of every indicator of a survey: its table of sums and what suppression decided.
+// Kept until an answer arrives (changed()) or a minute passes (another process may have written).
+std::shared_ptr<const IndicatorTables::SurveyYear> IndicatorTables::year(const Survey& survey, int year, bool flagged) {
+    auto key = std::make_tuple(survey.id, survey.version, year, flagged);
+    auto now = std::chrono::steady_clock::now();
+    std::uint64_t generation = generation_.load();
+    {
+        std::lock_guard lock(cache_mutex_);
+        auto hit = cache_.find(key);
+        if (hit != cache_.end() && hit->second.generation == generation && now - hit->second.made < kCacheAge)
+            return hit->second.year;
+    }
+    YearGrid layout{districts_ ? districts_->districts.size() : 0};
+    char from[16], to[16];
+    std::snprintf(from, sizeof from, "%04d-01-01", year);
+    std::snprintf(to, sizeof to, "%04d-12-31", year);
+    auto made = std::make_shared<SurveyYear>();
+    for (const MonthSums& m : backend_.month_sums({survey.id, from, to, flagged})) {
+        IndicatorYear& y = (*made)[m.indicator];
         if (y.sums.empty()) {
             y.sums.resize(layout.cells());
             y.first.resize(layout.cells());
             y.last.resize(layout.cells());
         }
-        auto known = area_of.find(m.district);
-        std::size_t area = known == area_of.end() ? layout.residual() : known->second;
+        auto known = area_of_.find(m.district);
+        std::size_t area = known == area_of_.end() ? layout.residual() : known->second;
         std::size_t gender = m.gender == "K" ? YearGrid::K : m.gender == "M" ? YearGrid::M : YearGrid::Rest;
         for (std::size_t a : {area, layout.city()})
             for (std::size_t g : {gender, std::size_t{YearGrid::T}})
@@ -140,15 +136,39 @@ std::vector<Cell> IndicatorTables::cells(const IndicatorRequest& request) {
                     if (m.last_day > y.last[c]) y.last[c] = m.last_day;
                 }
     }
+    for (auto& [indicator, y] : *made) {
+        std::vector<std::int64_t> n(layout.cells());
+        for (std::size_t c = 0; c < n.size(); ++c) n[c] = y.sums[c].n;
+        y.status = indicators::suppress(layout.table(n), min_cell_);
+    }
+    std::lock_guard lock(cache_mutex_);
+    if (cache_.size() > 256) cache_.clear();  // years x surveys x flagged: never many
+    cache_[key] = {generation, now, made};
+    return made;
+}
+
+std::vector<Cell> IndicatorTables::cells(const IndicatorRequest& request) {
+    const Survey& survey = *request.survey;
+    std::size_t district_count = districts_ ? districts_->districts.size() : 0;
+    YearGrid layout{district_count};
+
+    // Whole years: a period that overlaps the request is computed whole, with its whole year,
+    // and only years that hold answers are looked at.
+    auto stored = backend_.sums_day_range(survey.id);
+    if (!stored) return {};
+    int first_year = std::stoi(stored->first.substr(0, 4)), last_year = std::stoi(stored->second.substr(0, 4));
+    if (!request.from_day.empty()) first_year = std::max(first_year, std::stoi(request.from_day.substr(0, 4)));
+    if (!request.to_day.empty()) last_year = std::min(last_year, std::stoi(request.to_day.substr(0, 4)));
+    std::map<int, std::shared_ptr<const SurveyYear>> years;
+    for (int y = first_year; y <= last_year; ++y) years[y] = year(survey, y, request.include_flagged);
 
     std::vector<Cell> out;
     for (const Indicator& ind : survey.indicators) {
-        auto found = years.find(ind.id);
-        if (found == years.end()) continue;
-        for (const auto& [year, y] : found->second) {
-            std::vector<std::int64_t> n(layout.cells());
-            for (std::size_t c = 0; c < n.size(); ++c) n[c] = y.sums[c].n;
-            std::vector<CellStatus> status = indicators::suppress(layout.table(n), min_cell_);
+        for (const auto& [year, tables] : years) {
+            auto found = tables->find(ind.id);
+            if (found == tables->end()) continue;
+            const IndicatorYear& y = found->second;
+            const std::vector<CellStatus>& status = y.status;
             for (std::size_t p = 0; p < YearGrid::kPeriods; ++p) {
                 if (kind_of(p) != request.period) continue;
                 auto [first, last] = bounds(year, p);

@@ -4,9 +4,15 @@
 // control. They are added up from the day sums the backend keeps; a calendar year of one indicator
 // is one table for suppression (every district, gender and period of it together), so no hidden
 // cell follows from any published combination, whichever periods a reader asks for.
+#include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "indicator_sums.h"
@@ -64,10 +70,34 @@ class IndicatorTables {
     // list, then the city, for T, K and M, periods in time order. Empty periods are left out.
     std::vector<Cell> cells(const IndicatorRequest& request);
 
+    // New answers arrived: figures computed before are stale.
+    void changed();
+
   private:
+    // One indicator's year laid out as the suppression table (lib/indicators/year_table.h): every
+    // area x gender x period, its sums, first and last answer day, and what suppression decided.
+    struct IndicatorYear {
+        std::vector<Sums> sums;
+        std::vector<std::string> first, last;
+        std::vector<indicators::CellStatus> status;
+    };
+    using SurveyYear = std::map<std::string, IndicatorYear>;  // by indicator id
+    std::shared_ptr<const SurveyYear> year(const Survey& survey, int year, bool include_flagged);
+
+    static constexpr std::chrono::seconds kCacheAge{60};
+    struct Cached {
+        std::uint64_t generation;
+        std::chrono::steady_clock::time_point made;
+        std::shared_ptr<const SurveyYear> year;
+    };
+
     StoreBackend& backend_;
     std::optional<DistrictList> districts_;
+    std::map<std::string, std::size_t> area_of_;  // district code -> its area in the table
     std::int64_t min_cell_;
+    std::atomic<std::uint64_t> generation_{0};
+    std::mutex cache_mutex_;
+    std::map<std::tuple<std::string, int, int, bool>, Cached> cache_;
 };
 
 // The difference a - b with its 95 % interval, for shown cells of the same indicator.

@@ -298,6 +298,15 @@ class SqliteBackend final : public StoreBackend {
         });
     }
 
+    std::optional<std::pair<std::string, std::string>> sums_day_range(const std::string& survey_id) override {
+        return guarded(*reader_, reader_mutex_, [&]() -> std::optional<std::pair<std::string, std::string>> {
+            auto st = reader_->prepare("SELECT min(day), max(day) FROM indicator_days WHERE survey_id = ?");
+            st.bind(1, survey_id);
+            if (!st.step() || st.is_null(0)) return std::nullopt;
+            return std::make_pair(st.text_col(0), st.text_col(1));
+        });
+    }
+
     std::vector<DaySums> day_sums() override {
         return guarded([&] {
             auto st = db_.prepare(

@@ -150,6 +150,8 @@ class StoreBackend {
     // in its transaction).
     virtual std::vector<MonthSums> month_sums(const SumsQuery& query) = 0;
     virtual std::vector<DaySums> day_sums() = 0;  // every stored day, in key order
+    // The first and last day with sums of a survey (flagged or not); nullopt when none.
+    virtual std::optional<std::pair<std::string, std::string>> sums_day_range(const std::string& survey_id) = 0;
     // Deletes every sum and adds them up again from the stored rows, in one transaction (batches
     // wait meanwhile), and records `definitions` (what the sums were computed for) in meta.
     // Returns the number of rows read.

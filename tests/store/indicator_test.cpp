@@ -276,6 +276,26 @@ TEST_P(IndicatorTest, PeriodsFollowStockholmsCalendar) {
     EXPECT_EQ(by_year[2025]["last_date"], "2025-12-31");
 }
 
+// Figures are kept between requests, but a stored batch makes them be computed again.
+TEST_P(IndicatorTest, FiguresFollowNewAnswersAtOnce) {
+    auto city_n = [&] {
+        Json body = json_of(get("/v1/data/kpi/livskvalitet_medel/municipality/1283/year/2026"));
+        return body["values"].empty() ? Json(nullptr) : (*gender_value(body["values"][0], "T"))["n"];
+    };
+    std::vector<Response> first, second;
+    for (int i = 0; i < 6; ++i)
+        first.push_back(
+            answer(kiosk_, ++seq_, district_code(0), "K", 1, 5, 7, "2026-05-01T10:00:0" + std::to_string(i) + "Z"));
+    send(first);
+    EXPECT_EQ(city_n(), 6);
+    EXPECT_EQ(city_n(), 6);
+    for (int i = 0; i < 3; ++i)
+        second.push_back(
+            answer(kiosk_, ++seq_, district_code(0), "K", 1, 5, 7, "2026-05-02T10:00:0" + std::to_string(i) + "Z"));
+    send(second);
+    EXPECT_EQ(city_n(), 9);
+}
+
 // Answers flagged test, synthetic or suspect are left out of every figure.
 TEST_P(IndicatorTest, FlaggedAnswersAreLeftOut) {
     std::vector<Response> all;
@@ -579,6 +599,38 @@ TEST_P(IndicatorTest, ResponseExportsCutTimesToTheDayAndNeedAnOperatorOverHttp) 
     std::string audit = server_->cli({"audit"}).out;
     EXPECT_NE(audit.find("operator:analyst-1  export responses"), std::string::npos) << audit;
     EXPECT_NE(audit.find("exact_times"), std::string::npos) << audit;
+}
+
+// A district file is the city's data, but a name that a spreadsheet would take for a formula
+// must come out as text (OWASP's CSV injection): "=1+1" stays "=1+1", never 2.
+TEST_P(IndicatorTest, ADistrictNamedLikeAFormulaComesOutAsText) {
+    TempDir dir;
+    std::string list = read_file(std::string(LKP_SOURCE_DIR) + "/assets/districts/helsingborg.json");
+    Json districts = Json::parse(list);
+    std::string code = district_code(0);
+    for (auto& d : districts["districts"])
+        if (d["code"] == code) d["name"] = "=1+1";
+    write_file(dir.path() + "/districts.json", districts.dump());
+    start_server({"--districts", dir.path() + "/districts.json"});
+    std::vector<Response> all;
+    for (int i = 0; i < 5; ++i) all.push_back(answer(kiosk_, ++seq_, code, "K", 2, 6, 8, "2026-07-01T12:03:00Z"));
+    send(all);
+    for (const char* format : {"csv", "xlsx"}) {
+        std::string file = dir.path() + "/svar." + format;
+        auto r = server_->cli({"export", "responses", "--districts", dir.path() + "/districts.json", "--out", file});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        Json read = read_back(format, file);
+        const Json& rows = std::string(format) == "csv" ? read["rows"] : read["sheets"][0]["rows"];
+        ASSERT_EQ(rows.size(), 6u);
+        for (std::size_t i = 1; i < rows.size(); ++i) {
+            if (std::string(format) == "csv") {
+                EXPECT_EQ(rows[i][9], "'=1+1") << "a leading apostrophe keeps Excel from computing it";
+            } else {
+                EXPECT_EQ(rows[i][9]["type"], "s") << "a string cell, not a formula";
+                EXPECT_EQ(rows[i][9]["value"], "=1+1");
+            }
+        }
+    }
 }
 
 // Bad export requests: a message naming the problem, exit 2, and no file.

@@ -133,6 +133,21 @@ class Delivery : public ::testing::Test {
         EXPECT_TRUE(theirs == mine) << "the store's ids differ from the kiosk's";
         EXPECT_EQ(std::adjacent_find(theirs.begin(), theirs.end()), theirs.end()) << "an id stored twice";
         EXPECT_EQ(outbox_size(kiosk_), 0u);
+        expect_sums_equal_a_rebuild();
+    }
+
+    // The indicator sums kept batch by batch, through every fault and kill, are those a rebuild
+    // from the stored rows gives: nothing counted twice, nothing lost.
+    void expect_sums_equal_a_rebuild() {
+        const std::string rows =
+            "SELECT day || '|' || indicator || '|' || district || '|' || gender || '|' || CAST(flagged AS TEXT) || "
+            "'|' || CAST(n AS TEXT) || '|' || CAST(numerator AS TEXT) || '|' || CAST(sum AS TEXT) AS r "
+            "FROM indicator_days ORDER BY r";
+        std::vector<std::string> kept = store_->query(rows);
+        EXPECT_FALSE(kept.empty());
+        auto rebuild = store_->cli({"indicators", "rebuild"});
+        ASSERT_EQ(rebuild.exit_code, 0) << rebuild.err;
+        EXPECT_EQ(store_->query(rows), kept) << "the sums kept as batches arrived differ from a rebuild";
     }
 
     static std::unique_ptr<PostgresCluster> postgres_;
