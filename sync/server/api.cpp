@@ -35,12 +35,21 @@ Reply with_header(Reply reply, std::string name, std::string value) {
     return reply;
 }
 
-// The cause goes to the log; the client, who may be anyone, learns only to come back later.
-Reply unavailable(const std::string& cause) {
+}  // namespace
+
+std::optional<std::string> bearer_token(const http::RequestHead& head) {
+    std::string auth = head.header("authorization");
+    if (auth.size() > 7 && http::lower_case(auth.substr(0, 7)) == "bearer ") return auth.substr(7);
+    return std::nullopt;
+}
+
+Reply storage_unavailable(const std::string& cause) {
     std::fprintf(stderr, "lkp-store: storage unavailable: %s\n", cause.c_str());
     return with_header(problem(503, "Storage unavailable", "the store cannot use its database now; retry later"),
                        "Retry-After", "5");
 }
+
+namespace {
 
 // Storage problems are the client's cue to retry; anything else is a 500 that keeps us serving.
 template <typename F>
@@ -48,7 +57,7 @@ Reply guarded(F&& handler) {
     try {
         return handler();
     } catch (const Unavailable& e) {
-        return unavailable(e.what());
+        return storage_unavailable(e.what());
     } catch (const KeyReused& e) {
         return problem(422, "Idempotency-Key reused", e.what());
     } catch (const sync::BatchError& e) {
@@ -109,21 +118,21 @@ Route Api::health() {
 
 Api::Admission Api::admit(const http::RequestHead& head) {
     Admission a;
-    std::string auth = head.header("authorization");
-    std::optional<std::string> kiosk;
-    if (auth.size() > 7 && http::lower_case(auth.substr(0, 7)) == "bearer ") {
+    std::optional<std::string> token = bearer_token(head), kiosk;
+    if (token) {
         try {
-            kiosk = backend_.kiosk_for_token(token_hash(auth.substr(7)));
+            kiosk = backend_.kiosk_for_token(token_hash(*token));
         } catch (const Unavailable& e) {
-            a.refusal = unavailable(e.what());
+            a.refusal = storage_unavailable(e.what());
             return a;
         }
     }
     if (!kiosk) {
-        a.refusal = with_header(problem(401, "Unauthorized",
-                                        auth.empty() ? "send the kiosk's token as Authorization: Bearer <token>"
-                                                     : "the token is unknown or was revoked"),
-                                "WWW-Authenticate", "Bearer");
+        a.refusal = with_header(
+            problem(401, "Unauthorized",
+                    head.header("authorization").empty() ? "send the kiosk's token as Authorization: Bearer <token>"
+                                                         : "the token is unknown or was revoked"),
+            "WWW-Authenticate", "Bearer");
         return a;
     }
     a.kiosk = *kiosk;

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "http_server.h"
@@ -15,6 +16,12 @@
 namespace lkp::server {
 
 class IndicatorApi;
+
+// The token of "Authorization: Bearer <token>", or nullopt.
+std::optional<std::string> bearer_token(const http::RequestHead& head);
+// 503 with Retry-After: the cause goes to the log; the client, who may be anyone, learns only to
+// come back later.
+http::Reply storage_unavailable(const std::string& cause);
 
 struct KioskLimits {
     std::size_t in_flight = 2;    // a kiosk sends one batch at a time; two allows a retry beside a slow one

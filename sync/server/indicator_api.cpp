@@ -14,6 +14,7 @@
 #include <set>
 #include <tuple>
 
+#include "api.h"
 #include "exports.h"
 #include "protocol/safe_text.h"
 #include "record/utc.h"
@@ -94,18 +95,21 @@ const char* unit_of(const Indicator& ind) {
     return "medelvärde";
 }
 
+// A cell's figures, null where suppression hid them.
+void add_figures(OrderedJson& v, const Cell& c) {
+    v["value"] = number(c.value);
+    v["n"] = or_null(c.n);
+    v["ci_low"] = number(c.ci_low);
+    v["ci_high"] = number(c.ci_high);
+    v["first_date"] = or_null(c.first_day);
+    v["last_date"] = or_null(c.last_day);
+}
+
 // Kolada's value object for one gender, with ours beside Kolada's fields.
 OrderedJson kolada_value(const Cell& c) {
     bool has_value = c.status == CellStatus::Shown && c.value.has_value();
-    OrderedJson v{{"gender", c.gender},
-                  {"count", has_value ? 1 : 0},
-                  {"status", has_value ? "" : "Missing"},
-                  {"value", number(c.value)},
-                  {"n", or_null(c.n)},
-                  {"ci_low", number(c.ci_low)},
-                  {"ci_high", number(c.ci_high)},
-                  {"first_date", or_null(c.first_day)},
-                  {"last_date", or_null(c.last_day)}};
+    OrderedJson v{{"gender", c.gender}, {"count", has_value ? 1 : 0}, {"status", has_value ? "" : "Missing"}};
+    add_figures(v, c);
     v["suppressed"] = c.status == CellStatus::Shown ? OrderedJson(nullptr) : OrderedJson(status_name(c.status));
     return v;
 }
@@ -181,10 +185,7 @@ std::optional<http::Route> IndicatorApi::route(const http::RequestHead& head) {
         } catch (const Refusal& refusal) {
             return refusal.reply;
         } catch (const Unavailable& e) {
-            std::fprintf(stderr, "lkp-store: storage unavailable: %s\n", e.what());
-            Reply busy = problem(503, "Storage unavailable", "the store cannot use its database now; retry later");
-            busy.headers.push_back({"Retry-After", "5"});
-            return busy;
+            return storage_unavailable(e.what());
         }
     };
     return r;
@@ -197,15 +198,12 @@ http::Route IndicatorApi::export_route(const http::RequestHead& head, const std:
         r.answer = problem(404, "Not found", "exports are /v1/exports/indicators and /v1/exports/responses");
         return r;
     }
-    std::string auth = head.header("authorization");
-    std::optional<std::string> operator_name;
-    if (auth.size() > 7 && http::lower_case(auth.substr(0, 7)) == "bearer ") {
+    std::optional<std::string> token = bearer_token(head), operator_name;
+    if (token) {
         try {
-            operator_name = backend_.operator_for_token(token_hash(auth.substr(7)));
+            operator_name = backend_.operator_for_token(token_hash(*token));
         } catch (const Unavailable& e) {
-            std::fprintf(stderr, "lkp-store: storage unavailable: %s\n", e.what());
-            r.answer = problem(503, "Storage unavailable", "the store cannot use its database now; retry later");
-            r.answer->headers.push_back({"Retry-After", "5"});
+            r.answer = storage_unavailable(e.what());
             return r;
         }
     }
@@ -499,13 +497,8 @@ Reply IndicatorApi::indicators(const http::RequestHead& head) {
                                                        : catalog_.districts->find(c.area)->name},
                       {"gender", c.gender},
                       {"period", c.period},
-                      {"status", status_name(c.status)},
-                      {"value", number(c.value)},
-                      {"n", or_null(c.n)},
-                      {"ci_low", number(c.ci_low)},
-                      {"ci_high", number(c.ci_high)},
-                      {"first_date", or_null(c.first_day)},
-                      {"last_date", or_null(c.last_day)}};
+                      {"status", status_name(c.status)}};
+        add_figures(v, c);
         std::optional<Difference> vs_city, vs_previous;
         if (!c.area.empty())
             if (auto city = index.find({c.indicator, "", c.gender, c.period}); city != index.end())
