@@ -1,5 +1,6 @@
 #include "exports.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -205,6 +206,7 @@ std::int64_t export_responses(StoreBackend& backend, const sync::SurveyCatalog& 
     std::vector<Column> columns = {
         {"id", Type::Text},         {"kiosk", Type::Text}, {"kioskens_område", Type::Text}, {"enkät", Type::Text},
         {"version", Type::Integer}, {"språk", Type::Text}, {"språk_namn", Type::Text}};
+    const std::size_t day_column = columns.size();
     columns.push_back(r.exact_times ? Column{"tid", Type::DateTime} : Column{"datum", Type::Date});
     columns.push_back({"område_kod", Type::Text});
     columns.push_back({"område", Type::Text});
@@ -226,6 +228,17 @@ std::int64_t export_responses(StoreBackend& backend, const sync::SurveyCatalog& 
             std::chrono::year_month_day{std::chrono::sys_days{day_of(r.to_day)} + std::chrono::days{1}}));
     std::int64_t rows = 0;
     std::vector<Value> row;
+    // Without exact times the rows of one day go out in id order (random UUIDs), not in the order
+    // they were given, which would tell the first from the last answer of the day.
+    std::vector<std::vector<Value>> day_rows;
+    std::string day_of_rows;
+    auto flush_day = [&] {
+        std::sort(day_rows.begin(), day_rows.end(), [](const auto& a, const auto& b) {
+            return std::get<std::string>(a[0]) < std::get<std::string>(b[0]);
+        });
+        for (const auto& d : day_rows) out.row(d);
+        day_rows.clear();
+    };
     backend.for_each_response(q, [&](const StoredResponse& s) {
         const Response& x = s.response;
         if (!r.include_flagged && is_flagged(x)) return;
@@ -246,7 +259,9 @@ std::int64_t export_responses(StoreBackend& backend, const sync::SurveyCatalog& 
         }
         const District* d = x.district && catalog.districts ? catalog.districts->find(*x.district) : nullptr;
         row.push_back(text_or_empty(x.district));
-        row.push_back(d ? Value(d->name) : Value());
+        row.push_back(d                                ? Value(d->name)
+                      : x.district == kDistrictOutside ? Value(std::string("bor inte i kommunen"))
+                                                       : Value());
         for (std::size_t i = 0; i < survey.questions.size(); ++i) {
             const Json* v = x.answer(survey.questions[i].id);
             if (!v || v->is_null())
@@ -259,9 +274,18 @@ std::int64_t export_responses(StoreBackend& backend, const sync::SurveyCatalog& 
         std::string flags;
         for (const auto& f : x.flags) flags += (flags.empty() ? "" : ",") + f;
         row.push_back(flags);
-        out.row(row);
         ++rows;
+        if (r.exact_times) {
+            out.row(row);
+            return;
+        }
+        if (std::get<std::string>(row[day_column]) != day_of_rows) {
+            flush_day();
+            day_of_rows = std::get<std::string>(row[day_column]);
+        }
+        day_rows.push_back(row);
     });
+    flush_day();
     tables::AboutLines about = common_about(survey, r, kDefaultMinCell);
     about.erase(about.begin() + 3);  // raw answers are not tables of figures: no suppression applies
     about.push_back({"Integritet",

@@ -568,6 +568,9 @@ TEST_P(IndicatorTest, ResponseExportsCutTimesToTheDayAndNeedAnOperatorOverHttp) 
         languages.insert(rows[i][6].get<std::string>());
     }
     EXPECT_EQ(languages, (std::set<std::string>{"العربية", "ትግርኛ"}));
+    for (std::size_t i = 2; i < rows.size(); ++i)
+        EXPECT_LT(rows[i - 1][0].get<std::string>(), rows[i][0].get<std::string>())
+            << "a day's rows go out in id order, which says nothing of who answered first";
 
     auto exact =
         server_->cli({"export", "responses", "--exact-times", "--include-flagged", "--out", dir.path() + "/exakt.csv"});
