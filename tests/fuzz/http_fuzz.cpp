@@ -1,7 +1,8 @@
 // libFuzzer target: the store's whole HTTP request path. Each input is written as raw bytes to a
 // real connection of the real front (libmicrohttpd, the /v1 router, gzip, the batch parser, the
-// SQLite backend), so a crash here is one a stranger on the network could cause. A request that
-// carries "Bearer fuzz-token" reaches the authenticated paths.
+// SQLite backend, the public figure routes), so a crash here is one a stranger on the network could
+// cause. A request that carries "Bearer fuzz-token" reaches the authenticated kiosk paths,
+// "Bearer fuzz-operator" the exports.
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -18,6 +19,7 @@
 #include "core/districts.h"
 #include "core/survey.h"
 #include "http_server.h"
+#include "indicator_api.h"
 #include "store_backend.h"
 #include "tokens.h"
 
@@ -27,6 +29,8 @@ struct Store {
     lkp::sync::SurveyCatalog catalog{{lkp::load_survey(LKP_SOURCE_DIR "/assets/surveys/helsingborg-lkp.json")},
                                      lkp::load_districts(LKP_SOURCE_DIR "/assets/districts/helsingborg.json")};
     std::unique_ptr<lkp::server::StoreBackend> backend;
+    std::unique_ptr<lkp::server::IndicatorTables> tables;
+    std::unique_ptr<lkp::server::IndicatorApi> figures;
     std::unique_ptr<lkp::server::Api> api;
     std::unique_ptr<lkp::server::http::Server> server;
 
@@ -35,8 +39,12 @@ struct Store {
         if (!mkdtemp(dir)) std::abort();
         backend = lkp::server::open_sqlite(std::string(dir) + "/store.db");
         backend->add_kiosk("k1", lkp::server::token_hash("fuzz-token"), "2026-11-22T12:00:00.000Z");
+        backend->add_operator("op", lkp::server::token_hash("fuzz-operator"), "2026-11-22T12:00:00.000Z");
+        tables = std::make_unique<lkp::server::IndicatorTables>(*backend, catalog.districts, 5);
+        figures = std::make_unique<lkp::server::IndicatorApi>(*backend, catalog, *tables);
         // No rate limit: the fuzzer sends far faster than any kiosk.
-        api = std::make_unique<lkp::server::Api>(*backend, catalog, lkp::server::KioskLimits{2, 1e9, 1e9});
+        api =
+            std::make_unique<lkp::server::Api>(*backend, catalog, lkp::server::KioskLimits{2, 1e9, 1e9}, figures.get());
         lkp::server::http::Limits limits;
         limits.idle_timeout_s = 2;
         server = std::make_unique<lkp::server::http::Server>(

@@ -19,12 +19,13 @@ sources=(
 )
 libs=()
 if [ "$target" = http ]; then
-  sources+=(
-    "$src/tests/fuzz/http_fuzz.cpp"
-    "$src/sync/server/api.cpp" "$src/sync/server/http_server.cpp" "$src/sync/server/sqlite_backend.cpp"
-    "$src/sync/server/store_backend.cpp" "$src/sync/server/tokens.cpp" "$src/lib/sqlite/database.cpp"
-  )
-  libs=(-lmicrohttpd -lz -lsqlite3 -lsodium -lpthread)
+  # The whole store but its command line, its serve loop and the PostgreSQL backend.
+  for f in "$src"/sync/server/*.cpp "$src"/lib/indicators/*.cpp "$src"/lib/tables/*.cpp; do
+    case $f in */main.cpp | */server.cpp | */postgres_backend.cpp) continue ;; esac
+    sources+=("$f")
+  done
+  sources+=("$src/tests/fuzz/http_fuzz.cpp" "$src/lib/sqlite/database.cpp")
+  libs=(-lmicrohttpd -lz -lsqlite3 -lsodium -lxlsxwriter -lpthread)
 else
   sources+=("$src/tests/fuzz/batch_fuzz.cpp")
 fi
