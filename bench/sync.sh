@@ -6,11 +6,16 @@
 #     (bench_store_load), against the SQLite store and against PostgreSQL (a throwaway cluster
 #     from Debian's postgresql, as the tests use); prints responses/s and batch latency p50/p99.
 # Usage: bench/sync.sh [N=100000] [K=100] [S=20]     BUILD_DIR=build by default.
+#   K=0 skips step 2 (drain only). DRAIN_BATCHES="200 500 1000" drains once per batch size
+#   (default "200 1000"; "default" sends no --batch-size, so the kiosk's own default is used),
+#   each into a fresh store from the same queue. STORE_BIN=... drains into
+#   another build's lkp-store (e.g. one from before a change) with this build's kiosk.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${BUILD_DIR:-$repo/build}
 n=${1:-100000} kiosks=${2:-100} seconds=${3:-20}
-kiosk_bin=$build/bin/lkp-kiosk store_bin=$build/bin/lkp-store load_bin=$build/bin/bench_store_load
+read -r -a drain_batches <<<"${DRAIN_BATCHES:-200 1000}"
+kiosk_bin=$build/bin/lkp-kiosk store_bin=${STORE_BIN:-$build/bin/lkp-store} load_bin=$build/bin/bench_store_load
 for b in "$kiosk_bin" "$store_bin" "$load_bin"; do
   [ -x "$b" ] || { echo "no $b: build first (cmake --build $build -j2)" >&2; exit 1; }
 done
@@ -59,19 +64,21 @@ add_kiosks() {
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r)"
-echo "binaries: $build/bin, commit $(git -C "$repo" rev-parse --short HEAD)"
+echo "binaries: $build/bin, commit $(git -C "$repo" rev-parse --short HEAD); store: $store_bin"
 
 echo "== 1. drain $n queued sessions' answers from one kiosk into the SQLite store"
 "$kiosk_bin" simulate --count "$n" --data-dir "$work/kiosk0" --seed 7 >/dev/null
 queued=$(sqlite3 "$work/kiosk0/responses.sqlite" "SELECT count(*) FROM outbox")
-for batch in 200 1000; do
+for batch in "${drain_batches[@]}"; do
   rm -rf "$work/kiosk" "$work"/drain.sqlite*
   cp -r "$work/kiosk0" "$work/kiosk"
   "$store_bin" kiosk add dev-kiosk --db "$work/drain.sqlite" | tail -n 1 >"$work/token"
   chmod 600 "$work/token"  # the kiosk refuses a token file others can read
   start_store --db "$work/drain.sqlite"
+  batch_args=()
+  [ "$batch" = default ] || batch_args=(--batch-size "$batch")
   t0=${EPOCHREALTIME//[!0-9]/}
-  "$kiosk_bin" sync --once --batch-size "$batch" --data-dir "$work/kiosk" --store-url "$store_url" \
+  "$kiosk_bin" sync --once "${batch_args[@]}" --data-dir "$work/kiosk" --store-url "$store_url" \
     --token-file "$work/token" >"$work/sync.log" 2>&1 || { echo "sync failed:" >&2; cat "$work/sync.log" >&2; exit 1; }
   t1=${EPOCHREALTIME//[!0-9]/}
   left=$(sqlite3 "$work/kiosk/responses.sqlite" "SELECT count(*) FROM outbox")
@@ -79,9 +86,11 @@ for batch in 200 1000; do
   stop_store
   server_time
   awk -v q="$queued" -v us=$((t1 - t0)) -v s="$stored" -v l="$left" -v b="$batch" 'BEGIN {
-    printf "drain, batches of %d: %d responses in %.2f s = %.0f responses/s (stored %d, left in outbox %d)\n",
+    printf "drain, batches of %s: %d responses in %.2f s = %.0f responses/s (stored %d, left in outbox %d)\n",
       b, q, us / 1e6, q / (us / 1e6), s, l }'
 done
+
+[ "$kiosks" -gt 0 ] || exit 0
 
 echo "== 2a. $kiosks kiosks at once for $seconds s, SQLite store"
 add_kiosks --db "$work/load.sqlite"

@@ -51,7 +51,7 @@ class IndicatorTest : public StoreTest {
   protected:
     std::int64_t seq_ = 0;
 
-    // Sends in batches of 200 (the kiosk's default), every item created.
+    // Sends in batches of 200, every item created.
     void send(const std::vector<Response>& all) {
         for (std::size_t at = 0; at < all.size(); at += 200) {
             std::vector<Response> batch(all.begin() + static_cast<long>(at),

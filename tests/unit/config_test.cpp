@@ -55,6 +55,8 @@ TEST(Config, MistakesAreReportedWithTheirLine) {
 }
 
 TEST(Config, SyncSettings) {
+    // The store's maximum batch (kMaxBatchItems): a backlog drains in as few transactions as it allows.
+    EXPECT_EQ(default_config().sync_batch_size, 1000);
     KioskConfig c =
         parse_config("k", "store_url = https://lkp.example.se/\ntoken_file = /etc/lkp/token\nsync_batch_size = 50\n");
     EXPECT_EQ(c.store_url, "https://lkp.example.se");  // one spelling, with or without the slash

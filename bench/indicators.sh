@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# Indicators and exports at scale (issue 9), against the real lkp-store:
+#  1. query: a SQLite store holding N answers (default 10,000,000) of the built-in survey, made by
+#     fill_store below; `lkp-store indicators rebuild` adds them up (timed); then `lkp-store serve`
+#     on loopback and bench/indicator_latency.py: R rounds (default 75) of four public routes, one
+#     request at a time on one keep-alive connection, after 3 warm-up rounds. Prints the median,
+#     p90, p99 and max per route (goal: p99 < 100 ms, aim < 10 ms).
+#  2. exports: a store of exactly M answers (default 1,000,000). X rounds (default 5), alternating:
+#     `lkp-store export responses --format csv --include-flagged` (every row) against
+#     `sqlite3 -csv` of the same rows' columns written to a file, and, to show what the order costs,
+#     sqlite3 with the export's ORDER BY. Prints each round and the medians (goal: the
+#     export within 1.5x plain sqlite3). Then the XLSX export, X times: wall time and peak RSS
+#     (`/usr/bin/time -v`, Maximum resident set size).
+# Usage: bench/indicators.sh [N=10000000] [R=75] [M=1000000] [X=5]     BUILD_DIR=build by default.
+#   STEPS="query export" (the default) or either one alone.
+# The stores go in a temp folder under ${TMPDIR:-/tmp}, removed at the end: about 450 bytes per
+# answer (4.5 GB for 10,000,000), checked with df first. The fill takes about 4 minutes and the
+# rebuild about 3.5 minutes for 10,000,000 answers on the development VM; a round of the four
+# routes about 4 s.
+#
+# The fill: the schema comes from lkp-store (`kiosk add`, 40 kiosks k01..k40), the rows from one
+# INSERT ... SELECT over a recursive CTE in the sqlite3 CLI, in the codec's column formats exactly
+# as a real batch stores them (lib/record/response_codec.cpp; compared with a row from
+# `lkp-kiosk sync`): answers as compact JSON in survey order with null for a declined question,
+# times as 2026-11-22T10:15:00.000Z, flags as a JSON array, random UUID v4 ids. The answers are
+# spread evenly over 912 days up to 2026-11-29, 07:00-19:00 UTC; each answer is drawn uniformly
+# (trygghet 1-6, delaktighet 1-10, livskvalitet 0-10, 2-5 % declined), district uniformly from
+# the 41 in assets/districts/helsingborg.json, 'outside' or none, gender 47.5 % K, 47.5 % M, 5 % X,
+# 5 % declined, 1 % flagged "test". content_hash is random hex of the real length (SHA-256): it is
+# only compared when a kiosk sends the same id again, which never happens here.
+# `PRAGMA synchronous=OFF` holds for the fill's own connection only; serve sets its own.
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${BUILD_DIR:-$repo/build}
+n=${1:-10000000} rounds=${2:-75} m=${3:-1000000} x=${4:-5}
+steps=${STEPS:-query export}
+store_bin=$build/bin/lkp-store
+[ -x "$store_bin" ] || { echo "no $store_bin: build first (cmake --build $build -j2 --target lkp-store)" >&2; exit 1; }
+for tool in sqlite3 python3 curl /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "$tool is missing" >&2; exit 1; }
+done
+
+tmp=${TMPDIR:-/tmp}
+need_kb=$(( (n + m) * 450 / 1024 + 1024 * 1024 ))  # the stores, plus 1 GiB for the exports
+free_kb=$(df -Pk "$tmp" | awk 'NR == 2 { print $4 }')
+if [ "$free_kb" -lt "$need_kb" ]; then
+  echo "$tmp has $((free_kb / 1024)) MiB free; this needs about $((need_kb / 1024)) MiB (TMPDIR=... elsewhere)" >&2
+  exit 1
+fi
+work=$(mktemp -d "$tmp/lkp-indicators-bench.XXXXXX")
+store_pid=""
+cleanup() {
+  if [ -n "$store_pid" ]; then kill "$store_pid" 2>/dev/null || true; wait "$store_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+now_us() { local t=${EPOCHREALTIME//[!0-9]/}; echo "$t"; }
+seconds_since() { awk -v a="$1" -v b="$(now_us)" 'BEGIN { printf "%.2f", (b - a) / 1e6 }'; }
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END {
+    if (NR == 0) print "n/a"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+
+# fill_store DB COUNT: a store with the schema lkp-store makes and COUNT answers (see the top).
+fill_store() {
+  local db=$1 count=$2 districts=$repo/assets/districts/helsingborg.json
+  for i in $(seq -f "%02g" 1 40); do "$store_bin" kiosk add "k$i" --db "$db" >/dev/null; done
+  sqlite3 "$db" <<SQL
+PRAGMA synchronous=OFF;
+PRAGMA cache_size=-2000000;
+-- JSON arrays to draw from: the district codes; the district answer (a code, 'outside', or none);
+-- languages, Swedish most often; age bands, index 12 (past the end) reads as declined.
+CREATE TEMP TABLE pick AS SELECT
+  (SELECT json_group_array(value ->> 'code') FROM json_each(readfile('$districts'), '\$.districts')) AS codes,
+  (SELECT json_insert(json_group_array(value ->> 'code'), '\$[#]', 'outside', '\$[#]', NULL, '\$[#]', NULL)
+     FROM json_each(readfile('$districts'), '\$.districts')) AS answered,
+  json('["sv","sv","sv","sv","sv","sv","sv","sv","sv","sv","sv","sv","sv","sv","sv","sv","sv-easy",
+         "en","en","ar","ar","fa","so","ti","tr","uk","pl","bs","fi","da","yi"]') AS langs,
+  json('["0-15","16-29","16-29","30-44","30-44","30-44","45-64","45-64","45-64","65-79","65-79","80+"]') AS ages;
+BEGIN;
+-- Every random() is used exactly once: SQLite may copy a CTE's expression into each place it is used.
+INSERT INTO responses (kiosk, id, seq, survey_id, survey_version, location, language, district, answers,
+                       started_at, submitted_at, flags, content_hash, received_at, kiosk_id)
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $count - 1),
+t AS (SELECT i, i % 40 AS k, i / 40 + 1 AS seq,
+        julianday('2024-06-01') + floor(i * 912.0 / $count) + (i * 912.0 / $count - floor(i * 912.0 / $count)) * 0.5
+          + 7.0 / 24 AS jd
+      FROM n)
+SELECT printf('k%02d', k + 1),
+       lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) ||
+         '-' || substr('89ab', 1 + abs(random()) % 4, 1) || substr(lower(hex(randomblob(2))), 2) || '-' ||
+         lower(hex(randomblob(6))),
+       seq, 'helsingborg-lkp', 1,
+       json_extract((SELECT codes FROM pick), '\$[' || (k % 41) || ']'),
+       json_extract((SELECT langs FROM pick), '\$[' || (abs(random()) % 31) || ']'),
+       json_extract((SELECT answered FROM pick), '\$[' || (abs(random()) % 44) || ']'),
+       '{"trygghet":' || CASE abs(random()) % 50 WHEN 0 THEN 'null' ELSE 1 + abs(random()) % 6 END ||
+         ',"delaktighet":' || CASE abs(random()) % 20 WHEN 0 THEN 'null' ELSE 1 + abs(random()) % 10 END ||
+         ',"livskvalitet":' || CASE abs(random()) % 40 WHEN 0 THEN 'null' ELSE abs(random()) % 11 END ||
+         ',"age_band":' ||
+           coalesce('"' || json_extract((SELECT ages FROM pick), '\$[' || (abs(random()) % 13) || ']') || '"', 'null') ||
+         ',"gender":' || CASE abs(random()) % 20 WHEN 0 THEN 'null' WHEN 1 THEN '"X"'
+           ELSE CASE abs(random()) % 2 WHEN 0 THEN '"K"' ELSE '"M"' END END || '}',
+       strftime('%Y-%m-%dT%H:%M:%fZ', jd - (20 + abs(random()) % 100) / 86400.0),
+       strftime('%Y-%m-%dT%H:%M:%fZ', jd),
+       CASE abs(random()) % 100 WHEN 0 THEN '["test"]' ELSE '[]' END,
+       lower(hex(randomblob(32))),
+       strftime('%Y-%m-%dT%H:%M:%fZ', jd + (1 + abs(random()) % 600) / 86400.0),
+       printf('k%02d', k + 1)
+FROM t;
+COMMIT;
+SQL
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r)," \
+  "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+echo "binaries: $build/bin, commit $(git -C "$repo" rev-parse --short HEAD); $(sqlite3 --version | cut -d' ' -f1-2)"
+echo "temp folder: $work ($(df -PT "$tmp" | awk 'NR == 2 { print $2 " on " $1 }'))"
+
+if [[ " $steps " == *" query "* ]]; then
+  echo "== 1. indicator queries on a store of $n answers"
+  db=$work/query.sqlite
+  t0=$(now_us)
+  fill_store "$db" "$n"
+  echo "fill: $n answers in $(seconds_since "$t0") s, $(($(stat -c %s "$db") / 1048576)) MiB"
+  t0=$(now_us)
+  /usr/bin/time -v "$store_bin" indicators rebuild --db "$db" >"$work/rebuild.log" 2>&1 ||
+    { cat "$work/rebuild.log" >&2; exit 1; }
+  echo "rebuild: $(head -n 1 "$work/rebuild.log") $(seconds_since "$t0") s," \
+    "peak RSS $(awk '/Maximum resident/ { printf "%.0f MiB", $NF / 1024 }' "$work/rebuild.log")," \
+    "$(sqlite3 "$db" 'SELECT count(*) FROM indicator_days') rows in indicator_days"
+  port=$(free_port)
+  "$store_bin" serve --listen "127.0.0.1:$port" --db "$db" 2>"$work/store.log" &
+  store_pid=$!
+  for _ in $(seq 1 600); do
+    curl -fsS "http://127.0.0.1:$port/v1/health" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  python3 "$repo/bench/indicator_latency.py" "http://127.0.0.1:$port" "$rounds" 3
+  kill "$store_pid"; wait "$store_pid" 2>/dev/null || true; store_pid=""
+  # The store's own time per request, from its log (the warm-up rounds included).
+  awk '/GET \/v1\// && !/\/v1\/health/ { sub("ms", "", $NF); t[$3] = t[$3] " " $NF } END { for (p in t) print p, t[p] }' "$work/store.log" |
+    while read -r path times; do
+      # shellcheck disable=SC2086  # the times are words on purpose
+      echo "store side, $path: median $(median $times) ms"
+    done
+  rm -f "$db" "$db-wal" "$db-shm"
+fi
+
+if [[ " $steps " == *" export "* ]]; then
+  echo "== 2. exports of $m answers"
+  db=$work/export.sqlite
+  t0=$(now_us)
+  fill_store "$db" "$m"
+  echo "fill: $m answers in $(seconds_since "$t0") s, $(($(stat -c %s "$db") / 1048576)) MiB"
+  columns="id, kiosk, location, survey_id, survey_version, language, submitted_at, district, answers, flags"
+  plain="SELECT $columns FROM responses"
+  # The export's ORDER BY with its plan (SCAN responses, TEMP B-TREE FOR ORDER BY). A plain
+  # "WHERE survey_id = ..." would walk the district index instead, one row lookup at a time: 2x slower.
+  ordered="$plain ORDER BY submitted_at, kiosk, seq"
+  declare -a t_export t_plain t_ordered t_xlsx rss_csv rss_xlsx
+  # timed OUT CMD...: runs CMD with stdout to OUT under /usr/bin/time -v; sets secs and rss_mib.
+  timed() {
+    local out=$1 t
+    shift
+    t=$(now_us)
+    /usr/bin/time -v -o "$work/time.txt" "$@" >"$out"
+    secs=$(seconds_since "$t")
+    rss_mib=$(awk '/Maximum resident/ { printf "%.0f", $NF / 1024 }' "$work/time.txt")
+  }
+  for r in $(seq 1 "$x"); do
+    rm -f "$work"/out.*
+    timed /dev/null "$store_bin" export responses --format csv --include-flagged --out "$work/out.csv" --db "$db"
+    t_export+=("$secs"); rss_csv+=("$rss_mib")
+    rows=$(($(wc -l <"$work/out.csv") - 1)) csv_mib=$(($(stat -c %s "$work/out.csv") / 1048576))
+    timed "$work/out.plain.csv" sqlite3 -csv "$db" "$plain"
+    t_plain+=("$secs")
+    timed "$work/out.ordered.csv" sqlite3 -csv "$db" "$ordered"
+    t_ordered+=("$secs")
+    echo "round $r: export csv ${t_export[-1]} s ($rows rows, $csv_mib MiB, peak RSS ${rss_csv[-1]} MiB)," \
+      "sqlite3 -csv ${t_plain[-1]} s ($(wc -l <"$work/out.plain.csv") rows," \
+      "$(($(stat -c %s "$work/out.plain.csv") / 1048576)) MiB), sqlite3 -csv ordered ${t_ordered[-1]} s"
+  done
+  me=$(median "${t_export[@]}") mp=$(median "${t_plain[@]}") mo=$(median "${t_ordered[@]}")
+  echo "CSV, median of $x: export $me s, sqlite3 -csv $mp s, sqlite3 -csv with the export's ORDER BY $mo s;" \
+    "export / sqlite3 = $(awk -v a="$me" -v b="$mp" 'BEGIN { printf "%.2f", a / b }') (goal <= 1.5)"
+  for r in $(seq 1 "$x"); do
+    rm -f "$work"/out.*
+    timed /dev/null "$store_bin" export responses --format xlsx --include-flagged --out "$work/out.xlsx" --db "$db"
+    t_xlsx+=("$secs"); rss_xlsx+=("$rss_mib")
+    echo "round $r: export xlsx ${t_xlsx[-1]} s ($(($(stat -c %s "$work/out.xlsx") / 1048576)) MiB)," \
+      "peak RSS ${rss_xlsx[-1]} MiB"
+  done
+  echo "XLSX, median of $x: $(median "${t_xlsx[@]}") s, peak RSS $(median "${rss_xlsx[@]}") MiB" \
+    "(CSV's peak RSS: $(median "${rss_csv[@]}") MiB)"
+fi
