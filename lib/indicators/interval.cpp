@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace lkp::indicators {
 
@@ -76,9 +78,15 @@ double t_quantile_975(double df) {
 
 }  // namespace
 
+// Remembered per df: every cell of a query needs one, and the bisection costs microseconds.
 double t_quantile_975(std::int64_t df) {
     if (df < 1) throw std::invalid_argument("t_quantile_975: df must be at least 1");
-    return t_quantile_975(static_cast<double>(df));
+    static std::mutex mutex;
+    static std::unordered_map<std::int64_t, double> known;
+    std::lock_guard lock(mutex);
+    auto [at, added] = known.try_emplace(df, 0.0);
+    if (added) at->second = t_quantile_975(static_cast<double>(df));
+    return at->second;
 }
 
 double standard_deviation(std::int64_t n, double sum, double sum_of_squares) {

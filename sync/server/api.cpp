@@ -196,8 +196,10 @@ Reply Api::store_batch(const std::string& kiosk, const std::string& key, const s
         BatchRequest request{.kiosk = kiosk, .key = key, .body_hash = body_hash(body), .received_at = format_utc(now)};
         request.results.resize(items.size());
         for (std::size_t i = 0; i < items.size(); ++i) decide(items[i], i, catalog_, request);
+        std::shared_lock<std::shared_mutex> hold;
+        if (figures_) hold = figures_->batch_hold();
         BatchAnswer stored = backend_.store_batch(std::move(request));
-        if (figures_ && !stored.replayed) figures_->answers_stored();
+        if (figures_) figures_->answers_stored(stored.added);
         return Reply{.status = 200,
                      .content_type = "application/json",
                      .body = std::move(stored.body),

@@ -163,7 +163,8 @@ std::int64_t export_indicators(IndicatorTables& tables, StoreBackend& backend, c
                              .period = kind,
                              .from_day = r.from_day,
                              .to_day = r.to_day,
-                             .include_flagged = r.include_flagged};
+                             .include_flagged = r.include_flagged,
+                             .district = r.district};
         for (const Cell& c : tables.cells(req)) {
             if (r.district && !c.area.empty() && c.area != *r.district) continue;
             const District* d = c.area.empty() ? nullptr : catalog.districts->find(c.area);

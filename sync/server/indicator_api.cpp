@@ -454,6 +454,7 @@ Reply IndicatorApi::indicators(const http::RequestHead& head) {
     // A year more in front, for the difference from the period before the first one.
     if (!from.empty()) req.from_day = std::to_string(std::stoi(from.substr(0, 4)) - 1) + "-01-01";
     req.to_day = to;
+    req.district = district;
     std::vector<Cell> cells = tables_.cells(req);
 
     std::map<std::tuple<std::string, std::string, std::string, std::string>, const Cell*> index;

@@ -24,8 +24,9 @@ class IndicatorApi {
                  LanguageNames languages = {});
     // nullopt: not one of these routes.
     std::optional<http::Route> route(const http::RequestHead& head);
-    // A batch was stored: the figures must be computed again.
-    void answers_stored() { tables_.changed(); }
+    // Taken by each batch before it is stored, then what it added.
+    std::shared_lock<std::shared_mutex> batch_hold() { return tables_.batch_hold(); }
+    void answers_stored(const std::vector<DaySums>& added) { tables_.add(added); }
 
   private:
     http::Reply kpis(const std::optional<std::string>& ids, const http::RequestHead& head);

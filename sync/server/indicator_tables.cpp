@@ -98,53 +98,82 @@ IndicatorTables::IndicatorTables(StoreBackend& backend, std::optional<DistrictLi
             " (the default is " + std::to_string(kDefaultMinCell) + ")");
 }
 
-void IndicatorTables::changed() { ++generation_; }
+std::shared_lock<std::shared_mutex> IndicatorTables::batch_hold() { return std::shared_lock(batches_); }
 
-// One year of every indicator of a survey: its table of sums and what suppression decided.
-// Kept until an answer arrives (changed()) or a minute passes (another process may have written).
-std::shared_ptr<const IndicatorTables::SurveyYear> IndicatorTables::year(const Survey& survey, int year, bool flagged) {
-    auto key = std::make_tuple(survey.id, survey.version, year, flagged);
-    auto now = std::chrono::steady_clock::now();
-    std::uint64_t generation = generation_.load();
-    {
-        std::lock_guard lock(cache_mutex_);
-        auto hit = cache_.find(key);
-        if (hit != cache_.end() && hit->second.generation == generation && now - hit->second.made < kCacheAge)
-            return hit->second.year;
+// What a stored batch added, applied to the years in memory: 16 cells per day key (its area and
+// the city, its gender and T, its year, half, quarter and month). Suppression is redone at the
+// next query.
+void IndicatorTables::add(const std::vector<DaySums>& added) {
+    YearGrid layout{districts_ ? districts_->districts.size() : 0};
+    std::lock_guard lock(cache_mutex_);
+    for (const DaySums& d : added) {
+        int year = std::stoi(d.key.day.substr(0, 4));
+        for (bool with_flagged : {false, true}) {
+            if (d.key.flagged && !with_flagged) continue;
+            auto state = years_.find({d.key.survey_id, year, with_flagged});
+            if (state == years_.end()) continue;  // not in memory: read from the database when asked for
+            IndicatorYear& y = state->second.indicators[d.key.indicator];
+            if (y.sums.empty()) {
+                y.sums.resize(layout.cells());
+                y.first.resize(layout.cells());
+                y.last.resize(layout.cells());
+            }
+            add_month(layout, y, d.key.district, d.key.gender, std::stoi(d.key.day.substr(5, 2)), d.sums, d.key.day,
+                      d.key.day);
+            state->second.dirty = true;
+        }
     }
+}
+
+void IndicatorTables::add_month(const YearGrid& layout, IndicatorYear& y, const std::string& district,
+                                const std::string& gender_answer, int month, const Sums& sums,
+                                const std::string& first_day, const std::string& last_day) const {
+    auto known = area_of_.find(district);
+    std::size_t area = known == area_of_.end() ? layout.residual() : known->second;
+    std::size_t gender = gender_answer == "K" ? YearGrid::K : gender_answer == "M" ? YearGrid::M : YearGrid::Rest;
+    for (std::size_t a : {area, layout.city()})
+        for (std::size_t g : {gender, std::size_t{YearGrid::T}})
+            for (std::size_t p : periods_of_month(month)) {
+                std::size_t c = layout.cell(a, g, p);
+                y.sums[c] += sums;
+                if (y.first[c].empty() || first_day < y.first[c]) y.first[c] = first_day;
+                if (last_day > y.last[c]) y.last[c] = last_day;
+            }
+}
+
+// A year of every indicator of a survey, in memory: read from the day sums once, then kept up to
+// date by add() as batches are stored, and read again after kReload (another process, such as a
+// rebuild or a second store on the same PostgreSQL, may have written). Called with cache_mutex_
+// held; releases it while the database is read.
+IndicatorTables::YearState& IndicatorTables::year(std::unique_lock<std::mutex>& lock, const std::string& survey_id,
+                                                  int year, bool with_flagged) {
+    auto key = std::make_tuple(survey_id, year, with_flagged);
+    auto now = std::chrono::steady_clock::now();
+    auto found = years_.find(key);
+    if (found != years_.end() && now - found->second.loaded < kReload) return found->second;
+
+    lock.unlock();
+    // No batch is between its commit and its add() while the year is read: each is either in what
+    // is read, or added after.
+    std::unique_lock no_batches(batches_);
     YearGrid layout{districts_ ? districts_->districts.size() : 0};
     char from[16], to[16];
     std::snprintf(from, sizeof from, "%04d-01-01", year);
     std::snprintf(to, sizeof to, "%04d-12-31", year);
-    auto made = std::make_shared<SurveyYear>();
-    for (const MonthSums& m : backend_.month_sums({survey.id, from, to, flagged})) {
-        IndicatorYear& y = (*made)[m.indicator];
+    YearState state{.loaded = now};
+    for (const MonthSums& m : backend_.month_sums({survey_id, from, to, with_flagged})) {
+        IndicatorYear& y = state.indicators[m.indicator];
         if (y.sums.empty()) {
             y.sums.resize(layout.cells());
             y.first.resize(layout.cells());
             y.last.resize(layout.cells());
         }
-        auto known = area_of_.find(m.district);
-        std::size_t area = known == area_of_.end() ? layout.residual() : known->second;
-        std::size_t gender = m.gender == "K" ? YearGrid::K : m.gender == "M" ? YearGrid::M : YearGrid::Rest;
-        for (std::size_t a : {area, layout.city()})
-            for (std::size_t g : {gender, std::size_t{YearGrid::T}})
-                for (std::size_t p : periods_of_month(month_of(m.month))) {
-                    std::size_t c = layout.cell(a, g, p);
-                    y.sums[c] += m.sums;
-                    if (y.first[c].empty() || m.first_day < y.first[c]) y.first[c] = m.first_day;
-                    if (m.last_day > y.last[c]) y.last[c] = m.last_day;
-                }
+        add_month(layout, y, m.district, m.gender, month_of(m.month), m.sums, m.first_day, m.last_day);
     }
-    for (auto& [indicator, y] : *made) {
-        std::vector<std::int64_t> n(layout.cells());
-        for (std::size_t c = 0; c < n.size(); ++c) n[c] = y.sums[c].n;
-        y.status = indicators::suppress(layout.table(n), min_cell_);
-    }
-    std::lock_guard lock(cache_mutex_);
-    if (cache_.size() > 256) cache_.clear();  // years x surveys x flagged: never many
-    cache_[key] = {generation, now, made};
-    return made;
+    lock.lock();
+    YearState& kept = years_[key];
+    kept = std::move(state);
+    return kept;
 }
 
 std::vector<Cell> IndicatorTables::cells(const IndicatorRequest& request) {
@@ -159,14 +188,24 @@ std::vector<Cell> IndicatorTables::cells(const IndicatorRequest& request) {
     int first_year = std::stoi(stored->first.substr(0, 4)), last_year = std::stoi(stored->second.substr(0, 4));
     if (!request.from_day.empty()) first_year = std::max(first_year, std::stoi(request.from_day.substr(0, 4)));
     if (!request.to_day.empty()) last_year = std::min(last_year, std::stoi(request.to_day.substr(0, 4)));
-    std::map<int, std::shared_ptr<const SurveyYear>> years;
-    for (int y = first_year; y <= last_year; ++y) years[y] = year(survey, y, request.include_flagged);
-
+    std::unique_lock lock(cache_mutex_);
     std::vector<Cell> out;
+    for (int year = first_year; year <= last_year; ++year) {
+        YearState& state = this->year(lock, survey.id, year, request.include_flagged);
+        if (state.dirty) {  // suppression once per change, not per query
+            for (auto& [indicator, y] : state.indicators) {
+                std::vector<std::int64_t> n(layout.cells());
+                for (std::size_t c = 0; c < n.size(); ++c) n[c] = y.sums[c].n;
+                y.status = indicators::suppress(layout.table(n), min_cell_);
+            }
+            state.dirty = false;
+        }
+    }
     for (const Indicator& ind : survey.indicators) {
-        for (const auto& [year, tables] : years) {
-            auto found = tables->find(ind.id);
-            if (found == tables->end()) continue;
+        for (int year = first_year; year <= last_year; ++year) {
+            const YearState& state = years_.at({survey.id, year, request.include_flagged});
+            auto found = state.indicators.find(ind.id);
+            if (found == state.indicators.end()) continue;
             const IndicatorYear& y = found->second;
             const std::vector<CellStatus>& status = y.status;
             for (std::size_t p = 0; p < YearGrid::kPeriods; ++p) {
@@ -178,6 +217,8 @@ std::vector<Cell> IndicatorTables::cells(const IndicatorRequest& request) {
                 if (y.sums[layout.cell(layout.city(), YearGrid::T, p)].n == 0) continue;  // nothing in it
                 std::string period = label(request.period, year, p);
                 for (std::size_t a = 0; a <= district_count; ++a) {
+                    if (a < district_count && request.district && districts_->districts[a].code != *request.district)
+                        continue;
                     std::size_t area = a < district_count ? a : layout.city();
                     for (std::size_t g : {YearGrid::T, YearGrid::K, YearGrid::M}) {
                         std::size_t c = layout.cell(area, g, p);

@@ -4,13 +4,13 @@
 // control. They are added up from the day sums the backend keeps; a calendar year of one indicator
 // is one table for suppression (every district, gender and period of it together), so no hidden
 // cell follows from any published combination, whichever periods a reader asks for.
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -18,6 +18,7 @@
 #include "indicator_sums.h"
 #include "indicators/stockholm_time.h"
 #include "indicators/suppression.h"
+#include "indicators/year_table.h"
 #include "protocol/batch.h"
 #include "store_backend.h"
 
@@ -58,6 +59,7 @@ struct IndicatorRequest {
     // is always a whole period: a part of one would be a new table to difference against.
     std::string from_day, to_day;
     bool include_flagged = false;
+    std::optional<std::string> district;  // only this district (and the city)
 };
 
 class IndicatorTables {
@@ -70,8 +72,11 @@ class IndicatorTables {
     // list, then the city, for T, K and M, periods in time order. Empty periods are left out.
     std::vector<Cell> cells(const IndicatorRequest& request);
 
-    // New answers arrived: figures computed before are stale.
-    void changed();
+    // Held by each batch from before its commit until add() has its sums: a year is never read
+    // from the database between the two.
+    std::shared_lock<std::shared_mutex> batch_hold();
+    // What a stored batch added (StoreBackend's BatchAnswer::added).
+    void add(const std::vector<DaySums>& added);
 
   private:
     // One indicator's year laid out as the suppression table (lib/indicators/year_table.h): every
@@ -81,23 +86,26 @@ class IndicatorTables {
         std::vector<std::string> first, last;
         std::vector<indicators::CellStatus> status;
     };
-    using SurveyYear = std::map<std::string, IndicatorYear>;  // by indicator id
-    std::shared_ptr<const SurveyYear> year(const Survey& survey, int year, bool include_flagged);
-
-    static constexpr std::chrono::seconds kCacheAge{60};
-    struct Cached {
-        std::uint64_t generation;
-        std::chrono::steady_clock::time_point made;
-        std::shared_ptr<const SurveyYear> year;
+    struct YearState {
+        std::map<std::string, IndicatorYear> indicators;  // by indicator id
+        bool dirty = true;                                // suppression not yet done for these sums
+        std::chrono::steady_clock::time_point loaded;
     };
+    YearState& year(std::unique_lock<std::mutex>& lock, const std::string& survey_id, int year, bool with_flagged);
+    void add_month(const indicators::YearGrid& layout, IndicatorYear& y, const std::string& district,
+                   const std::string& gender, int month, const Sums& sums, const std::string& first_day,
+                   const std::string& last_day) const;
+
+    // Kept in memory and added to by each batch; read again after this in case another process wrote.
+    static constexpr std::chrono::minutes kReload{10};
 
     StoreBackend& backend_;
     std::optional<DistrictList> districts_;
     std::map<std::string, std::size_t> area_of_;  // district code -> its area in the table
     std::int64_t min_cell_;
-    std::atomic<std::uint64_t> generation_{0};
+    std::shared_mutex batches_;
     std::mutex cache_mutex_;
-    std::map<std::tuple<std::string, int, int, bool>, Cached> cache_;
+    std::map<std::tuple<std::string, int, bool>, YearState> years_;  // (survey id, year, with flagged)
 };
 
 // The difference a - b with its 95 % interval, for shown cells of the same indicator.

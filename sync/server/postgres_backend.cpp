@@ -445,11 +445,12 @@ class PostgresBackend final : public StoreBackend {
                 throw KeyReused("Idempotency-Key " + req.key + " was already used for a different batch");
             return {value(stored.get(), 0, 1), true};
         }
-        add_sums(*c.conn, merged_contributions(insert_rows(*c.conn, req)));
+        std::vector<DaySums> added = merged_contributions(insert_rows(*c.conn, req));
+        add_sums(*c.conn, added);
         std::string body = sync::encode_results(req.key, req.results);
         c->run("key_put", {req.kiosk, req.key, req.body_hash, body, req.received_at});
         tx.commit();
-        return {body, false};
+        return {body, false, std::move(added)};
     }
 
     void store_heartbeat(const sync::Heartbeat& h, const std::string& received_at) override {

@@ -618,13 +618,14 @@ class SqliteBackend final : public StoreBackend {
             }
             req.results[row.index] = row_outcome(row, inserted, stored);
         }
-        add_sums(merged_contributions(inserted_rows));
+        std::vector<DaySums> added = merged_contributions(inserted_rows);
+        add_sums(added);
         std::string body = sync::encode_results(req.key, req.results);
         auto key = db_.prepare("INSERT INTO idempotency VALUES (?,?,?,?,?)");
         key.bind(1, req.kiosk).bind(2, req.key).bind(3, req.body_hash).bind(4, body).bind(5, req.received_at);
         key.run();
         tx.commit();
-        return {body, false};
+        return {body, false, std::move(added)};
     }
 
     // The answer given before for this key, or KeyReused when the body differs.

@@ -50,9 +50,16 @@ struct BatchRequest {
     std::vector<sync::ItemResult> results;  // rejections already decided; rows' entries are filled in
 };
 
+struct DaySums {
+    DayKey key;
+    Sums sums;
+    bool operator==(const DaySums&) const = default;
+};
+
 struct BatchAnswer {
     std::string body;  // encode_results(), stored with the key so a replay is byte-identical
     bool replayed = false;
+    std::vector<DaySums> added;  // what the rows inserted now added to the indicator sums
 };
 
 struct KioskInfo {
@@ -81,11 +88,6 @@ struct MonthSums {
     std::string month;  // "YYYY-MM"
     Sums sums;
     std::string first_day, last_day;
-};
-struct DaySums {
-    DayKey key;
-    Sums sums;
-    bool operator==(const DaySums&) const = default;
 };
 
 // A stored response as the exports see it: the kiosk that sent it, and when it arrived.

@@ -296,6 +296,22 @@ TEST_P(IndicatorTest, FiguresFollowNewAnswersAtOnce) {
     EXPECT_EQ(city_n(), 9);
 }
 
+// The years kept in memory and added to batch by batch give the figures a fresh start reads
+// from the database, for every period kind.
+TEST_P(IndicatorTest, FiguresAddedUpInMemoryEqualThoseReadAfterARestart) {
+    std::vector<Response> all = random_answers(900, 29);
+    send(std::vector<Response>(all.begin(), all.begin() + 100));
+    const std::vector<std::string> paths = {"/v1/indicators?period=month", "/v1/indicators?period=quarter",
+                                            "/v1/data/kpi/trygghet_otrygg_andel/year/2026"};
+    for (const auto& p : paths) ASSERT_EQ(get(p).status, 200);  // the year is now in memory
+    send(std::vector<Response>(all.begin() + 100, all.end()));
+    std::vector<std::string> kept;
+    for (const auto& p : paths) kept.push_back(get(p).body);
+    server_->stop();
+    server_->start();
+    for (std::size_t i = 0; i < paths.size(); ++i) EXPECT_EQ(get(paths[i]).body, kept[i]) << paths[i];
+}
+
 // Answers flagged test, synthetic or suspect are left out of every figure.
 TEST_P(IndicatorTest, FlaggedAnswersAreLeftOut) {
     std::vector<Response> all;
