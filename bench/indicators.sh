@@ -12,7 +12,8 @@
 #     export within 1.5x plain sqlite3). Then the XLSX export, X times: wall time and peak RSS
 #     (`/usr/bin/time -v`, Maximum resident set size).
 # Usage: bench/indicators.sh [N=10000000] [R=75] [M=1000000] [X=5]     BUILD_DIR=build by default.
-#   STEPS="query export" (the default) or either one alone.
+#   STEPS="query export" (the default) or either one alone. QUERY_DB=FILE keeps the 10,000,000-answer
+#   store there (made when missing, reused when present, never removed) to compare builds quickly.
 # The stores go in a temp folder under ${TMPDIR:-/tmp}, removed at the end: about 450 bytes per
 # answer (4.5 GB for 10,000,000), checked with df first. The fill takes about 4 minutes and the
 # rebuild about 3.5 minutes for 10,000,000 answers on the development VM; a round of the four
@@ -122,16 +123,20 @@ echo "temp folder: $work ($(df -PT "$tmp" | awk 'NR == 2 { print $2 " on " $1 }'
 
 if [[ " $steps " == *" query "* ]]; then
   echo "== 1. indicator queries on a store of $n answers"
-  db=$work/query.sqlite
-  t0=$(now_us)
-  fill_store "$db" "$n"
-  echo "fill: $n answers in $(seconds_since "$t0") s, $(($(stat -c %s "$db") / 1048576)) MiB"
-  t0=$(now_us)
-  /usr/bin/time -v "$store_bin" indicators rebuild --db "$db" >"$work/rebuild.log" 2>&1 ||
-    { cat "$work/rebuild.log" >&2; exit 1; }
-  echo "rebuild: $(head -n 1 "$work/rebuild.log") $(seconds_since "$t0") s," \
-    "peak RSS $(awk '/Maximum resident/ { printf "%.0f MiB", $NF / 1024 }' "$work/rebuild.log")," \
-    "$(sqlite3 "$db" 'SELECT count(*) FROM indicator_days') rows in indicator_days"
+  db=${QUERY_DB:-$work/query.sqlite}
+  if [ -n "${QUERY_DB:-}" ] && [ -f "$QUERY_DB" ]; then
+    echo "reusing $QUERY_DB: $(sqlite3 "$db" 'SELECT count(*) FROM responses') answers"
+  else
+    t0=$(now_us)
+    fill_store "$db" "$n"
+    echo "fill: $n answers in $(seconds_since "$t0") s, $(($(stat -c %s "$db") / 1048576)) MiB"
+    t0=$(now_us)
+    /usr/bin/time -v "$store_bin" indicators rebuild --db "$db" >"$work/rebuild.log" 2>&1 ||
+      { cat "$work/rebuild.log" >&2; exit 1; }
+    echo "rebuild: $(head -n 1 "$work/rebuild.log") $(seconds_since "$t0") s," \
+      "peak RSS $(awk '/Maximum resident/ { printf "%.0f MiB", $NF / 1024 }' "$work/rebuild.log")," \
+      "$(sqlite3 "$db" 'SELECT count(*) FROM indicator_days') rows in indicator_days"
+  fi
   port=$(free_port)
   "$store_bin" serve --listen "127.0.0.1:$port" --db "$db" 2>"$work/store.log" &
   store_pid=$!

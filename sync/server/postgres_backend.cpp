@@ -507,7 +507,10 @@ class PostgresBackend final : public StoreBackend {
     }
 
     std::optional<std::pair<std::string, std::string>> sums_day_range(const std::string& survey_id) override {
-        auto r = front_.take()->exec("SELECT min(day), max(day) FROM indicator_days WHERE survey_id = $1", {survey_id});
+        auto r = front_.take()->exec(
+            "SELECT (SELECT min(day) FROM indicator_days WHERE survey_id = $1), "
+            "(SELECT max(day) FROM indicator_days WHERE survey_id = $1)",
+            {survey_id});
         auto first = opt_value(r.get(), 0, 0);
         if (!first) return std::nullopt;
         return std::make_pair(*first, value(r.get(), 0, 1));

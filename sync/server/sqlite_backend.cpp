@@ -300,7 +300,10 @@ class SqliteBackend final : public StoreBackend {
 
     std::optional<std::pair<std::string, std::string>> sums_day_range(const std::string& survey_id) override {
         return guarded(*reader_, reader_mutex_, [&]() -> std::optional<std::pair<std::string, std::string>> {
-            auto st = reader_->prepare("SELECT min(day), max(day) FROM indicator_days WHERE survey_id = ?");
+            // Two subqueries: SQLite finds a lone min() or max() by the key, both at once by a scan.
+            auto st = reader_->prepare(
+                "SELECT (SELECT min(day) FROM indicator_days WHERE survey_id = ?1), "
+                "(SELECT max(day) FROM indicator_days WHERE survey_id = ?1)");
             st.bind(1, survey_id);
             if (!st.step() || st.is_null(0)) return std::nullopt;
             return std::make_pair(st.text_col(0), st.text_col(1));
