@@ -464,9 +464,7 @@ class PostgresBackend final : public StoreBackend {
     }
 
     bool revoke_kiosk(const std::string& name, const std::string& now) override {
-        auto r =
-            pool_.take()->exec("UPDATE kiosks SET revoked_at = coalesce(revoked_at, $2) WHERE name = $1", {name, now});
-        return std::string(PQcmdTuples(r.get())) != "0";
+        return revoke_named("kiosks", name, now);
     }
 
     std::vector<KioskInfo> kiosks() override {
@@ -571,9 +569,7 @@ class PostgresBackend final : public StoreBackend {
     }
 
     bool revoke_operator(const std::string& name, const std::string& now) override {
-        auto r = pool_.take()->exec("UPDATE operators SET revoked_at = coalesce(revoked_at, $2) WHERE name = $1",
-                                    {name, now});
-        return std::string(PQcmdTuples(r.get())) != "0";
+        return revoke_named("operators", name, now);
     }
 
     std::optional<std::string> operator_for_token(const std::string& token_hash) override {
@@ -755,6 +751,12 @@ class PostgresBackend final : public StoreBackend {
         int columns = static_cast<int>(record::row_columns().size());
         for (int i = 0; i < columns; ++i) row.push_back(opt_value(r, 0, 1 + i));
         return {value(r, 0, 0), record::from_row(row), value(r, 0, 1 + columns)};
+    }
+
+    bool revoke_named(const std::string& table, const std::string& name, const std::string& now) {
+        auto r = pool_.take()->exec("UPDATE " + table + " SET revoked_at = coalesce(revoked_at, $2) WHERE name = $1",
+                                    {name, now});
+        return std::string(PQcmdTuples(r.get())) != "0";
     }
 
     // A name's row in kiosks or operators: allowed again after a revoke, or new.

@@ -225,34 +225,11 @@ class SqliteBackend final : public StoreBackend {
     }
 
     KioskAdded add_kiosk(const std::string& name, const std::string& token_hash, const std::string& now) override {
-        return guarded([&] {
-            Transaction tx(db_);
-            auto again = db_.prepare(
-                "UPDATE kiosks SET token_hash = ?, revoked_at = NULL WHERE name = ? AND revoked_at IS NOT NULL");
-            again.bind(1, token_hash).bind(2, name);
-            again.run();
-            KioskAdded added = KioskAdded::AgainAfterRevoke;
-            if (sqlite3_changes(db_.handle()) == 0) {
-                auto exists = db_.prepare("SELECT 1 FROM kiosks WHERE name = ?");
-                exists.bind(1, name);
-                if (exists.step()) throw std::runtime_error(kiosk_is_active(name));
-                auto st = db_.prepare("INSERT INTO kiosks (name, token_hash, created_at) VALUES (?,?,?)");
-                st.bind(1, name).bind(2, token_hash).bind(3, now);
-                st.run();
-                added = KioskAdded::New;
-            }
-            tx.commit();
-            return added;
-        });
+        return add_named("kiosks", name, token_hash, now, kiosk_is_active);
     }
 
     bool revoke_kiosk(const std::string& name, const std::string& now) override {
-        return guarded([&] {
-            auto st = db_.prepare("UPDATE kiosks SET revoked_at = coalesce(revoked_at, ?) WHERE name = ?");
-            st.bind(1, now).bind(2, name);
-            st.run();
-            return sqlite3_changes(db_.handle()) > 0;
-        });
+        return revoke_named("kiosks", name, now);
     }
 
     std::vector<KioskInfo> kiosks() override {
@@ -374,34 +351,11 @@ class SqliteBackend final : public StoreBackend {
     }
 
     KioskAdded add_operator(const std::string& name, const std::string& token_hash, const std::string& now) override {
-        return guarded([&] {
-            Transaction tx(db_);
-            auto again = db_.prepare(
-                "UPDATE operators SET token_hash = ?, revoked_at = NULL WHERE name = ? AND revoked_at IS NOT NULL");
-            again.bind(1, token_hash).bind(2, name);
-            again.run();
-            KioskAdded added = KioskAdded::AgainAfterRevoke;
-            if (sqlite3_changes(db_.handle()) == 0) {
-                auto exists = db_.prepare("SELECT 1 FROM operators WHERE name = ?");
-                exists.bind(1, name);
-                if (exists.step()) throw std::runtime_error(operator_is_active(name));
-                auto st = db_.prepare("INSERT INTO operators (name, token_hash, created_at) VALUES (?,?,?)");
-                st.bind(1, name).bind(2, token_hash).bind(3, now);
-                st.run();
-                added = KioskAdded::New;
-            }
-            tx.commit();
-            return added;
-        });
+        return add_named("operators", name, token_hash, now, operator_is_active);
     }
 
     bool revoke_operator(const std::string& name, const std::string& now) override {
-        return guarded([&] {
-            auto st = db_.prepare("UPDATE operators SET revoked_at = coalesce(revoked_at, ?) WHERE name = ?");
-            st.bind(1, now).bind(2, name);
-            st.run();
-            return sqlite3_changes(db_.handle()) > 0;
-        });
+        return revoke_named("operators", name, now);
     }
 
     std::optional<std::string> operator_for_token(const std::string& token_hash) override {
@@ -494,6 +448,40 @@ class SqliteBackend final : public StoreBackend {
     }
 
   private:
+    // A name's row in kiosks or operators: allowed again after a revoke (under the new token
+    // only), or new; refused while active.
+    KioskAdded add_named(const std::string& table, const std::string& name, const std::string& token_hash,
+                         const std::string& now, std::string (*is_active)(const std::string&)) {
+        return guarded([&] {
+            Transaction tx(db_);
+            auto again = db_.prepare(
+                "UPDATE " + table + " SET token_hash = ?, revoked_at = NULL WHERE name = ? AND revoked_at IS NOT NULL");
+            again.bind(1, token_hash).bind(2, name);
+            again.run();
+            KioskAdded added = KioskAdded::AgainAfterRevoke;
+            if (sqlite3_changes(db_.handle()) == 0) {
+                auto exists = db_.prepare("SELECT 1 FROM " + table + " WHERE name = ?");
+                exists.bind(1, name);
+                if (exists.step()) throw std::runtime_error(is_active(name));
+                auto st = db_.prepare("INSERT INTO " + table + " (name, token_hash, created_at) VALUES (?,?,?)");
+                st.bind(1, name).bind(2, token_hash).bind(3, now);
+                st.run();
+                added = KioskAdded::New;
+            }
+            tx.commit();
+            return added;
+        });
+    }
+
+    bool revoke_named(const std::string& table, const std::string& name, const std::string& now) {
+        return guarded([&] {
+            auto st = db_.prepare("UPDATE " + table + " SET revoked_at = coalesce(revoked_at, ?) WHERE name = ?");
+            st.bind(1, now).bind(2, name);
+            st.run();
+            return sqlite3_changes(db_.handle()) > 0;
+        });
+    }
+
     // Adds day sums to the stored ones (inside the caller's transaction).
     void add_sums(const std::vector<DaySums>& sums) {
         if (sums.empty()) return;
