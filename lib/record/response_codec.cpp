@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 #include "utc.h"
 #include "uuid.h"
@@ -67,15 +68,113 @@ std::string timestamp(const Json& item, const char* key) {
     return s;
 }
 
-std::int64_t to_int(const std::optional<std::string>& text, const char* column) {
-    try {
-        return std::stoll(text.value());
-    } catch (const std::exception&) {
+std::int64_t to_int(const std::optional<std::string_view>& text, const char* column) {
+    std::int64_t n = 0;
+    const char* end = text ? text->data() + text->size() : nullptr;
+    if (!text || std::from_chars(text->data(), end, n).ptr != end || text->empty())
         throw std::runtime_error(std::string("stored column ") + column + " is not a number");
+    return n;
+}
+
+// --- reading stored answers ----------------------------------------------------------------
+
+constexpr std::size_t kQuickAnswers = 32;
+struct ScannedAnswer {
+    std::string_view question;
+    StoredAnswer answer;
+};
+
+// The codec's own compact form, {"q":1,"r":"text","s":null}, read in place without building a
+// tree. Returns how many answers it read, or -1 when the text needs the JSON parser (an escape, a
+// decimal, a nested value, white space, more answers than fit): nothing is handed on before the
+// whole text is read, so a fallback never repeats an answer.
+int scan_compact(std::string_view s, std::array<ScannedAnswer, kQuickAnswers>& out) {
+    const std::size_t n = s.size();
+    std::size_t i = 1;
+    auto string_at = [&](std::string_view& into) {  // s[i] is the opening quote
+        std::size_t end = i + 1;
+        while (end < n && s[end] != '"' && s[end] != '\\') ++end;
+        if (end == n || s[end] != '"') return false;
+        into = s.substr(i + 1, end - i - 1);
+        i = end + 1;
+        return true;
+    };
+    if (n < 2 || s[0] != '{') return -1;
+    if (s[1] == '}') return n == 2 ? 0 : -1;
+    for (int count = 0;; ++count) {
+        if (count == static_cast<int>(kQuickAnswers) || i >= n || s[i] != '"') return -1;
+        ScannedAnswer& a = out[static_cast<std::size_t>(count)];
+        if (!string_at(a.question) || i >= n || s[i] != ':') return -1;
+        ++i;
+        a.answer = {};
+        if (i < n && s[i] == '"') {
+            a.answer.kind = StoredAnswer::Kind::Text;
+            if (!string_at(a.answer.text)) return -1;
+        } else if (s.compare(i, 4, "null") == 0) {
+            i += 4;
+        } else {
+            const char* first = s.data() + i;
+            auto [end, error] = std::from_chars(first, s.data() + n, a.answer.integer);
+            if (error != std::errc() || end == first) return -1;
+            a.answer.kind = StoredAnswer::Kind::Integer;
+            i = static_cast<std::size_t>(end - s.data());
+        }
+        if (i >= n) return -1;
+        if (s[i] == '}') return i + 1 == n ? count + 1 : -1;
+        if (s[i] != ',') return -1;  // also a decimal (2.5) or an exponent (1e3)
+        ++i;
     }
 }
 
 }  // namespace
+
+void for_each_answer(std::string_view answers_json,
+                     const std::function<void(std::string_view question, const StoredAnswer& answer)>& each) {
+    std::array<ScannedAnswer, kQuickAnswers> quick;
+    int count = scan_compact(answers_json, quick);
+    if (count >= 0) {
+        for (int i = 0; i < count; ++i)
+            each(quick[static_cast<std::size_t>(i)].question, quick[static_cast<std::size_t>(i)].answer);
+        return;
+    }
+    OrderedJson parsed;
+    try {
+        parsed = OrderedJson::parse(answers_json);
+    } catch (const OrderedJson::exception& e) {
+        throw std::runtime_error(std::string("stored answers are not readable JSON: ") + e.what());
+    }
+    if (!parsed.is_object()) throw std::runtime_error("stored answers are not a JSON object");
+    for (const auto& [question, value] : parsed.items()) {
+        StoredAnswer a;
+        std::string other;
+        if (value.is_null()) {
+            a.kind = StoredAnswer::Kind::Declined;
+        } else if (value.is_number_integer() && !(value.is_number_unsigned() &&
+                                                  value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))) {
+            a.kind = StoredAnswer::Kind::Integer;
+            a.integer = value.get<std::int64_t>();
+        } else if (value.is_string()) {
+            a.kind = StoredAnswer::Kind::Text;
+            a.text = value.get_ref<const std::string&>();
+        } else {
+            a.kind = StoredAnswer::Kind::Other;
+            other = value.dump();
+            a.text = other;
+        }
+        each(question, a);
+    }
+}
+
+std::vector<std::string> flags_of(std::string_view flags_json) {
+    if (flags_json == "[]") return {};  // nearly every row
+    try {
+        return Json::parse(flags_json).get<std::vector<std::string>>();
+    } catch (const Json::exception& e) {
+        throw std::runtime_error(std::string("stored flags are not a JSON array of texts: ") + e.what());
+    }
+}
+
+namespace {}  // namespace
 
 OrderedJson to_wire(const Response& r) {
     OrderedJson j = OrderedJson::object();
@@ -128,9 +227,13 @@ Response from_wire(const Json& item) {
 }
 
 const std::vector<std::string>& row_columns() {
-    static const std::vector<std::string> columns = {
-        "seq",      "id",       "kiosk_id", "survey_id",  "survey_version", "location",
-        "language", "district", "answers",  "started_at", "submitted_at",   "flags"};
+    static const std::vector<std::string> columns = [] {
+        std::vector<std::string> c = {"seq",      "id",       "kiosk_id", "survey_id",  "survey_version", "location",
+                                      "language", "district", "answers",  "started_at", "submitted_at",   "flags"};
+        if (c.size() != kRowColumns || c[kIdColumn] != "id" || c[kSubmittedAtColumn] != "submitted_at")
+            throw std::logic_error("response_codec.h's column constants do not match row_columns()");
+        return c;
+    }();
     return columns;
 }
 
@@ -149,26 +252,66 @@ Row to_row(const Response& r) {
             Json(r.flags).dump()};
 }
 
+ResponseView view_of(const RowView& row) {
+    ResponseView v;
+    v.seq = to_int(row[0], "seq");
+    v.id = row[1].value_or("");
+    v.kiosk_id = row[2].value_or("");
+    v.survey_id = row[3].value_or("");
+    v.survey_version = static_cast<int>(to_int(row[4], "survey_version"));
+    v.location = row[5];
+    v.language = row[6].value_or("");
+    v.district = row[7];
+    v.answers_json = row[8].value_or("{}");
+    v.started_at = row[9].value_or("");
+    v.submitted_at = row[10].value_or("");
+    v.flags_json = row[11].value_or("[]");
+    return v;
+}
+
 Response from_row(const Row& row) {
-    if (row.size() != row_columns().size())
-        throw std::runtime_error("a stored response has the wrong number of columns");
+    if (row.size() != kRowColumns) throw std::runtime_error("a stored response has the wrong number of columns");
+    RowView in_place;
+    for (std::size_t i = 0; i < kRowColumns; ++i)
+        if (row[i]) in_place[i] = *row[i];
+    return from_row(in_place);
+}
+
+Response from_row(const RowView& row) {
+    ResponseView v = view_of(row);
     Response r;
-    r.seq = to_int(row[0], "seq");
-    r.id = row[1].value_or("");
-    r.kiosk_id = row[2].value_or("");
-    r.survey_id = row[3].value_or("");
-    r.survey_version = static_cast<int>(to_int(row[4], "survey_version"));
-    r.location = row[5];
-    r.language = row[6].value_or("");
-    r.district = row[7];
+    r.seq = v.seq;
+    r.id = v.id;
+    r.kiosk_id = v.kiosk_id;
+    r.survey_id = v.survey_id;
+    r.survey_version = v.survey_version;
+    if (v.location) r.location = std::string(*v.location);
+    r.language = v.language;
+    if (v.district) r.district = std::string(*v.district);
+    r.started_at = v.started_at;
+    r.submitted_at = v.submitted_at;
     try {
-        r.answers = answers_from_object(OrderedJson::parse(row[8].value_or("{}")));
-        r.flags = Json::parse(row[11].value_or("[]")).get<std::vector<std::string>>();
-    } catch (const Json::exception& e) {
-        throw std::runtime_error("response " + r.id + ": stored answers or flags are not readable JSON: " + e.what());
+        for_each_answer(v.answers_json, [&](std::string_view question, const StoredAnswer& a) {
+            Json value;
+            switch (a.kind) {
+                case StoredAnswer::Kind::Declined:
+                    break;
+                case StoredAnswer::Kind::Integer:
+                    value = a.integer;
+                    break;
+                case StoredAnswer::Kind::Text:
+                    value = std::string(a.text);
+                    break;
+                case StoredAnswer::Kind::Other:
+                    value = Json::parse(a.text);
+                    break;
+            }
+            r.answers.emplace_back(std::string(question), std::move(value));
+        });
+        r.flags = flags_of(v.flags_json);
+    } catch (const std::exception& e) {
+        throw std::runtime_error("response " + r.id + ": " + e.what());
     }
-    r.started_at = row[9].value_or("");
-    r.submitted_at = row[10].value_or("");
     return r;
 }
 

@@ -118,6 +118,12 @@ std::optional<std::string> Statement::opt_text_col(int i) const {
     return text_col(i);
 }
 
+std::optional<std::string_view> Statement::text_view_col(int i) const {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(st_, i));  // before _bytes, as SQLite asks
+    if (!text) return std::nullopt;
+    return std::string_view(text, static_cast<std::size_t>(sqlite3_column_bytes(st_, i)));
+}
+
 Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
 Transaction::~Transaction() {
     if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);

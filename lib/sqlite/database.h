@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace lkp {
 
@@ -58,6 +59,8 @@ class Statement {
     bool is_null(int i) const;
     std::string text_col(int i) const;
     std::optional<std::string> opt_text_col(int i) const;
+    // The text in SQLite's own buffer, valid until the next step() or reset(); nullopt for NULL.
+    std::optional<std::string_view> text_view_col(int i) const;
     std::string blob_col(int i) const;
 
   private:

@@ -89,7 +89,7 @@ const char* text_problem(std::string_view text) {
 
 const char* cell_problem(const Cell& cell, Type type) {
     if (std::holds_alternative<std::monostate>(cell)) return nullptr;
-    const auto* text = std::get_if<std::string>(&cell);
+    const std::optional<std::string_view> text = text_in(cell);
     switch (type) {
         case Type::Text:
             return text ? text_problem(*text) : "holds a number, not text";

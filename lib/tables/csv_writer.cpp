@@ -52,7 +52,7 @@ class CsvWriter final : public WriterBase {
         for (std::size_t i = 0; i < cells.size(); ++i) {
             if (i) out += ';';
             const Cell& cell = cells[i];
-            if (const auto* text = std::get_if<std::string>(&cell)) {
+            if (const auto text = text_in(cell)) {
                 // Dates and date-times are checked digits and separators: nothing to quote.
                 if (columns()[i].type == Type::Text)
                     append_csv_text(out, *text);

@@ -11,7 +11,7 @@ namespace lkp::tables {
 namespace {
 
 // nlohmann-json escapes one value at a time; the document around the values is written here.
-std::string json_value(const std::string& text) { return nlohmann::json(text).dump(); }
+std::string json_value(std::string_view text) { return nlohmann::json(text).dump(); }
 
 class JsonWriter final : public WriterBase {
   public:
@@ -36,7 +36,7 @@ class JsonWriter final : public WriterBase {
             if (i) out += ", ";
             out += keys_[i];
             const Cell& cell = cells[i];
-            if (const auto* text = std::get_if<std::string>(&cell)) {
+            if (const auto text = text_in(cell)) {
                 out += json_value(*text);
             } else if (const auto* integer = std::get_if<std::int64_t>(&cell)) {
                 char digits[24];

@@ -30,8 +30,15 @@ struct Column {
 };
 
 // One cell. std::monostate is an empty cell in any column; text goes in Text, Date and DateTime
-// columns; std::int64_t in Integer (and Decimal) columns; double in Decimal columns.
-using Cell = std::variant<std::monostate, std::string, std::int64_t, double>;
+// columns, as a std::string or as a TextView of text that the caller keeps alive until row()
+// returns (so that a million rows need not copy every text); std::int64_t in Integer (and
+// Decimal) columns; double in Decimal columns.
+struct TextView {
+    std::string_view text;  // a type of its own, so that "abc" still makes a std::string cell
+};
+using Cell = std::variant<std::monostate, std::string, std::int64_t, double, TextView>;
+// The text of a text cell (either kind); nullopt for any other cell.
+std::optional<std::string_view> text_in(const Cell& cell);
 
 enum class Format { Csv, Xlsx, Json };
 

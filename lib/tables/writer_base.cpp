@@ -8,6 +8,12 @@ namespace lkp::tables {
 
 Writer::~Writer() = default;
 
+std::optional<std::string_view> text_in(const Cell& cell) {
+    if (const auto* text = std::get_if<std::string>(&cell)) return *text;
+    if (const auto* view = std::get_if<TextView>(&cell)) return view->text;
+    return std::nullopt;
+}
+
 std::optional<Format> format_named(std::string_view name) {
     if (name == "csv") return Format::Csv;
     if (name == "xlsx") return Format::Xlsx;

@@ -90,7 +90,7 @@ class XlsxWriter final : public WriterBase {
         for (std::size_t i = 0; i < cells.size(); ++i) {
             auto column = static_cast<lxw_col_t>(i);
             lxw_error error = LXW_NO_ERROR;
-            if (const auto* text = std::get_if<std::string>(&cells[i])) {
+            if (const auto text = text_in(cells[i])) {
                 error = write_text(column, columns()[i].type, *text);
             } else if (const auto* integer = std::get_if<std::int64_t>(&cells[i])) {
                 error = worksheet_write_number(sheet_, sheet_row_, column, static_cast<double>(*integer), nullptr);
@@ -108,7 +108,7 @@ class XlsxWriter final : public WriterBase {
         }
     }
 
-    lxw_error write_text(lxw_col_t column, Type type, const std::string& text) {
+    lxw_error write_text(lxw_col_t column, Type type, std::string_view text) {
         if (type != Type::Text) {
             auto d = type == Type::Date ? parse_date(text) : parse_date_time(text);  // checked already
             if (d && d->year >= 1900) {
@@ -118,7 +118,8 @@ class XlsxWriter final : public WriterBase {
             }
             // Before 1900 Excel has no dates: the text stays text.
         }
-        return worksheet_write_string(sheet_, sheet_row_, column, text.c_str(), nullptr);
+        text_.assign(text);  // libxlsxwriter wants it NUL-terminated
+        return worksheet_write_string(sheet_, sheet_row_, column, text_.c_str(), nullptr);
     }
 
     void complete(const AboutLines& about) override {
@@ -233,6 +234,7 @@ class XlsxWriter final : public WriterBase {
     lxw_format *about_heading_ = nullptr, *about_text_ = nullptr;
     std::uint32_t rows_per_sheet_;
     std::vector<std::string> sheet_names_;
+    std::string text_;  // the text cell being written, NUL-terminated
     lxw_worksheet* sheet_ = nullptr;
     int part_ = 0;
     lxw_row_t sheet_row_ = 0;  // the next row on sheet_

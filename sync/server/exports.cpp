@@ -199,6 +199,91 @@ std::int64_t export_indicators(IndicatorTables& tables, StoreBackend& backend, c
     return rows;
 }
 
+namespace {
+
+// The rows of one day, copied out of the database's buffers (a view lives for one row only) into
+// one text, until the day is over and they can go out in id order.
+class HeldDay {
+  public:
+    void hold(const StoredRowView& s) {
+        std::string_view id = s.row[record::kIdColumn].value_or("");
+        std::uint64_t key = 0;  // the id's first 8 bytes as a number: most comparisons end there
+        for (std::size_t i = 0; i < 8; ++i) key = key << 8 | (i < id.size() ? static_cast<unsigned char>(id[i]) : 0u);
+        held_.push_back({key, spans_.size()});
+        spans_.push_back(copy(s.kiosk));
+        for (const auto& column : s.row) spans_.push_back(column ? copy(*column) : Span{});
+    }
+
+    // Hands each held row to `write` in id order (random UUIDs: the order they were given in
+    // would tell the first answer of the day from the last), then forgets them.
+    template <class Write>
+    void release(Write&& write) {
+        auto id_of = [this](const Held& h) { return view(spans_[h.first + 1 + record::kIdColumn]).value_or(""); };
+        std::sort(held_.begin(), held_.end(),
+                  [&](const Held& a, const Held& b) { return a.key != b.key ? a.key < b.key : id_of(a) < id_of(b); });
+        StoredRowView row;
+        for (const auto& [key, first] : held_) {
+            row.kiosk = view(spans_[first]).value_or("");
+            for (std::size_t i = 0; i < record::kRowColumns; ++i) row.row[i] = view(spans_[first + 1 + i]);
+            write(row);
+        }
+        held_.clear();
+        spans_.clear();
+        text_.clear();
+    }
+
+  private:
+    struct Span {
+        std::size_t from = 0, size = 0;
+        bool null = true;
+    };
+    Span copy(std::string_view v) {
+        Span s{text_.size(), v.size(), false};
+        text_.append(v);
+        return s;
+    }
+    std::optional<std::string_view> view(const Span& s) const {
+        if (s.null) return std::nullopt;
+        return std::string_view(text_).substr(s.from, s.size);
+    }
+
+    std::string text_;
+    std::vector<Span> spans_;  // per row: the kiosk, then the codec's columns
+    struct Held {
+        std::uint64_t key;
+        std::size_t first;  // where the row's spans begin
+    };
+    std::vector<Held> held_;
+};
+
+// The Stockholm date of a stored UTC time, remembered with its day's UTC bounds: rows come in
+// time order, so nearly every row falls in the day of the row before (a comparison of texts
+// instead of a conversion; the codec's times compare in time order as text).
+class StockholmDays {
+  public:
+    // "" when the text is not a time.
+    const std::string& date_of(std::string_view utc) {
+        if (!date_.empty() && utc >= from_ && utc < to_) return date_;
+        date_.clear();
+        auto t = parse_utc(utc);
+        if (!t) return date_;
+        auto d = indicators::stockholm_date(*t);
+        char text[16];
+        std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                      static_cast<unsigned>(d.day()));
+        date_ = text;
+        from_ = format_utc(indicators::stockholm_midnight(d));
+        to_ = format_utc(indicators::stockholm_midnight(
+            std::chrono::year_month_day{std::chrono::sys_days{d} + std::chrono::days{1}}));
+        return date_;
+    }
+
+  private:
+    std::string date_, from_, to_;
+};
+
+}  // namespace
+
 std::int64_t export_responses(StoreBackend& backend, const sync::SurveyCatalog& catalog, const LanguageNames& languages,
                               const ExportRequest& request, tables::Writer& out, const std::string& actor) {
     const Survey& survey = check_export(catalog, request);
@@ -207,10 +292,10 @@ std::int64_t export_responses(StoreBackend& backend, const sync::SurveyCatalog& 
     std::vector<Column> columns = {
         {"id", Type::Text},         {"kiosk", Type::Text}, {"kioskens_område", Type::Text}, {"enkät", Type::Text},
         {"version", Type::Integer}, {"språk", Type::Text}, {"språk_namn", Type::Text}};
-    const std::size_t day_column = columns.size();
     columns.push_back(r.exact_times ? Column{"tid", Type::DateTime} : Column{"datum", Type::Date});
     columns.push_back({"område_kod", Type::Text});
     columns.push_back({"område", Type::Text});
+    const std::size_t first_answer = columns.size();
     // A question's column is a number when every answer it allows is one.
     std::vector<bool> numeric;
     for (const Question& q : survey.questions) {
@@ -227,66 +312,72 @@ std::int64_t export_responses(StoreBackend& backend, const sync::SurveyCatalog& 
     if (!r.to_day.empty())
         q.to_utc = format_utc(indicators::stockholm_midnight(
             std::chrono::year_month_day{std::chrono::sys_days{day_of(r.to_day)} + std::chrono::days{1}}));
+    const std::string outside = "bor inte i kommunen";
     std::int64_t rows = 0;
-    std::vector<Value> row;
-    // Without exact times the rows of one day go out in id order (random UUIDs), not in the order
-    // they were given, which would tell the first from the last answer of the day.
-    std::vector<std::vector<Value>> day_rows;
-    std::string day_of_rows;
-    auto flush_day = [&] {
-        std::sort(day_rows.begin(), day_rows.end(), [](const auto& a, const auto& b) {
-            return std::get<std::string>(a[0]) < std::get<std::string>(b[0]);
-        });
-        for (const auto& d : day_rows) out.row(d);
-        day_rows.clear();
-    };
-    backend.for_each_response(q, [&](const StoredResponse& s) {
-        const Response& x = s.response;
-        if (!r.include_flagged && is_flagged(x)) return;
-        auto submitted = parse_utc(x.submitted_at);
-        if (!submitted) return;  // the store checked it when it arrived
-        row.clear();
+    std::vector<Value> cells;  // reused: its texts are views into the row, valid while it is written
+    std::string when, joined_flags;
+    // One row out; `date` is its Stockholm date when times are cut to the day.
+    auto write = [&](const StoredRowView& s, std::string_view date) {
+        const record::ResponseView x = record::view_of(s.row);
+        joined_flags.clear();
+        if (x.flags_json != "[]") {
+            std::vector<std::string> flags = record::flags_of(x.flags_json);
+            if (!r.include_flagged && is_flagged(flags)) return;
+            for (const auto& f : flags) joined_flags.append(joined_flags.empty() ? "" : ",").append(f);
+        }
+        auto text = [](std::optional<std::string_view> v) { return v ? Value(tables::TextView{*v}) : Value(); };
+        cells.clear();
         auto language = languages.find(x.language);
-        row.insert(row.end(), {x.id, s.kiosk, text_or_empty(x.location), x.survey_id, std::int64_t{x.survey_version},
-                               x.language, language == languages.end() ? Value() : Value(language->second)});
+        cells.insert(cells.end(),
+                     {text(x.id), text(s.kiosk), text(x.location), text(x.survey_id), std::int64_t{x.survey_version},
+                      text(x.language), language == languages.end() ? Value() : text(language->second)});
         if (r.exact_times) {
-            row.push_back(indicators::stockholm_wall_time(*submitted));
+            auto submitted = parse_utc(x.submitted_at);
+            if (!submitted) return;  // the store checked it when it arrived
+            when = indicators::stockholm_wall_time(*submitted);
+            cells.push_back(text(when));
         } else {
-            auto d = indicators::stockholm_date(*submitted);
-            char day[16];
-            std::snprintf(day, sizeof day, "%04d-%02u-%02u", static_cast<int>(d.year()),
-                          static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
-            row.push_back(std::string(day));
+            cells.push_back(text(date));
         }
-        const District* d = x.district && catalog.districts ? catalog.districts->find(*x.district) : nullptr;
-        row.push_back(text_or_empty(x.district));
-        row.push_back(d                                ? Value(d->name)
-                      : x.district == kDistrictOutside ? Value(std::string("bor inte i kommunen"))
-                                                       : Value());
-        for (std::size_t i = 0; i < survey.questions.size(); ++i) {
-            const Json* v = x.answer(survey.questions[i].id);
-            if (!v || v->is_null())
-                row.push_back(Value());
-            else if (numeric[i] && v->is_number_integer())
-                row.push_back(v->get<std::int64_t>());
-            else
-                row.push_back(v->is_string() ? v->get<std::string>() : v->dump());
-        }
-        std::string flags;
-        for (const auto& f : x.flags) flags += (flags.empty() ? "" : ",") + f;
-        row.push_back(flags);
+        const District* d =
+            x.district && catalog.districts ? catalog.districts->find(std::string(*x.district)) : nullptr;
+        cells.push_back(text(x.district));
+        cells.push_back(d ? text(d->name) : x.district == kDistrictOutside ? text(outside) : Value());
+        cells.resize(first_answer + survey.questions.size());  // declined or unanswered: empty
+        std::size_t next = 0;  // answers are stored in survey order: the next question is tried first
+        record::for_each_answer(x.answers_json, [&](std::string_view question, const record::StoredAnswer& a) {
+            std::size_t i = next < survey.questions.size() && survey.questions[next].id == question ? next : 0;
+            while (i < survey.questions.size() && survey.questions[i].id != question) ++i;
+            if (i == survey.questions.size()) return;  // not a question of this version
+            next = i + 1;
+            Value& cell = cells[first_answer + i];
+            if (a.kind == record::StoredAnswer::Kind::Integer)
+                cell = numeric[i] ? Value(a.integer) : Value(std::to_string(a.integer));
+            else if (a.kind != record::StoredAnswer::Kind::Declined)
+                cell = std::string(a.text);  // a copy: a view may not outlive this call
+        });
+        cells.push_back(text(joined_flags));
+        out.row(cells);
         ++rows;
-        if (r.exact_times) {
-            out.row(row);
-            return;
-        }
-        if (std::get<std::string>(row[day_column]) != day_of_rows) {
-            flush_day();
-            day_of_rows = std::get<std::string>(row[day_column]);
-        }
-        day_rows.push_back(row);
-    });
-    flush_day();
+    };
+    if (r.exact_times) {
+        backend.for_each_response(q, [&](const StoredRowView& s) { write(s, {}); });
+    } else {
+        HeldDay day;
+        StockholmDays days;
+        std::string held_date;
+        auto release = [&] { day.release([&](const StoredRowView& s) { write(s, held_date); }); };
+        backend.for_each_response(q, [&](const StoredRowView& s) {
+            const std::string& date = days.date_of(s.row[record::kSubmittedAtColumn].value_or(""));
+            if (date.empty()) return;  // the store checked it when it arrived
+            if (date != held_date) {
+                release();
+                held_date = date;
+            }
+            day.hold(s);
+        });
+        release();
+    }
     tables::AboutLines about = common_about(survey, r, kDefaultMinCell);
     about.erase(about.begin() + 3);  // raw answers are not tables of figures: no suppression applies
     about.push_back({"Integritet",

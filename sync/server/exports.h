@@ -35,7 +35,7 @@ class BadExportRequest : public std::runtime_error {
 
 // Language code -> its own name ("ti" -> "ትግርኛ"), from the X-Language-Name header of each
 // translation (DIR/*.po). Empty when the folder cannot be read: the export then gives codes only.
-using LanguageNames = std::map<std::string, std::string>;
+using LanguageNames = std::map<std::string, std::string, std::less<>>;
 LanguageNames read_language_names(const std::string& locale_dir);
 
 // "YYYY-MM-DD" naming a real date.

@@ -23,11 +23,13 @@ std::string day_text(std::chrono::year_month_day d) {
 
 }  // namespace
 
-bool is_flagged(const Response& r) {
-    for (const auto& f : r.flags)
+bool is_flagged(const std::vector<std::string>& flags) {
+    for (const auto& f : flags)
         if (f == "synthetic" || f == "test" || f == "suspect") return true;
     return false;
 }
+
+bool is_flagged(const Response& r) { return is_flagged(r.flags); }
 
 Sums& Sums::operator+=(const Sums& o) {
     n += o.n;

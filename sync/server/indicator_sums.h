@@ -20,6 +20,7 @@ inline constexpr const char* kGenderQuestion = "gender";
 
 // Answers carrying one of these flags are kept out of the figures unless asked for.
 bool is_flagged(const Response& r);
+bool is_flagged(const std::vector<std::string>& flags);
 
 struct Sums {
     std::int64_t n = 0;          // answers in the denominator

@@ -139,6 +139,14 @@ CREATE TABLE reference_values (
   PRIMARY KEY (kpi, area, period, gender)
 );
 )sql",
+    // 5: exports read a survey's rows in time order. The index on (survey, time) gives that order
+    // without sorting a million rows (a quarter of an export's time); it replaces the index by
+    // district, which only exports of one district used and which they now do without (they read
+    // the survey's rows in range and keep that district's), so a batch still updates two indexes.
+    R"sql(
+DROP INDEX responses_by_district;
+CREATE INDEX responses_by_time ON responses (survey_id, submitted_at);
+)sql",
 };
 static_assert(std::size(kMigrations) == kServerSchemaVersion, "one migration per schema version");
 
@@ -538,7 +546,7 @@ class PostgresBackend final : public StoreBackend {
         DaySumsAdder sums;
         c->stream(select_responses_sql_, {}, [&](PGresult* r) {
             ++rows;
-            sums.add(contributions_of(stored_response(r).response));
+            sums.add(contributions_of(record::from_row(row_view(r).row)));
         });
         add_sums(*c.conn, sums.sums());
         c->exec(
@@ -555,13 +563,24 @@ class PostgresBackend final : public StoreBackend {
     }
 
     // On a connection of its own: an export may take minutes, and nobody else waits for it.
-    void for_each_response(const ResponseQuery& q, const std::function<void(const StoredResponse&)>& each) override {
+    void for_each_response(const ResponseQuery& q, const std::function<void(const StoredRowView&)>& each) override {
         Connection c(url_);
-        c.stream(select_responses_sql_ +
-                     " WHERE ($1 = '' OR survey_id = $1) AND ($2 = '' OR submitted_at >= $2::timestamptz) "
-                     "AND ($3 = '' OR submitted_at < $3::timestamptz) AND ($4::text IS NULL OR district = $4) "
-                     "ORDER BY submitted_at, kiosk, seq",
-                 {q.survey_id, q.from_utc, q.to_utc, q.district}, [&](PGresult* r) { each(stored_response(r)); });
+        std::string sql = select_responses_sql_ + " WHERE survey_id = $1";
+        Params params{q.survey_id};
+        // Plain bounds, so that the index gives the range and the order.
+        if (!q.from_utc.empty()) {
+            params.push_back(q.from_utc);
+            sql += " AND submitted_at >= $" + std::to_string(params.size()) + "::timestamptz";
+        }
+        if (!q.to_utc.empty()) {
+            params.push_back(q.to_utc);
+            sql += " AND submitted_at < $" + std::to_string(params.size()) + "::timestamptz";
+        }
+        if (q.district) {
+            params.push_back(*q.district);
+            sql += " AND district = $" + std::to_string(params.size());
+        }
+        c.stream(sql + " ORDER BY submitted_at", params, [&](PGresult* r) { each(row_view(r)); });
     }
 
     KioskAdded add_operator(const std::string& name, const std::string& token_hash, const std::string& now) override {
@@ -746,11 +765,15 @@ class PostgresBackend final : public StoreBackend {
         return sql + ", " + utc("received_at") + " FROM responses";
     }
 
-    static StoredResponse stored_response(PGresult* r) {
-        record::Row row;
-        int columns = static_cast<int>(record::row_columns().size());
-        for (int i = 0; i < columns; ++i) row.push_back(opt_value(r, 0, 1 + i));
-        return {value(r, 0, 0), record::from_row(row), value(r, 0, 1 + columns)};
+    // The first row of a result of select_responses_sql_, in place (valid while `r` lives).
+    static StoredRowView row_view(PGresult* r) {
+        auto text = [r](int col) -> std::optional<std::string_view> {
+            if (PQgetisnull(r, 0, col)) return std::nullopt;
+            return std::string_view(PQgetvalue(r, 0, col), static_cast<std::size_t>(PQgetlength(r, 0, col)));
+        };
+        StoredRowView view{text(0).value_or(""), {}};
+        for (std::size_t i = 0; i < record::kRowColumns; ++i) view.row[i] = text(static_cast<int>(1 + i));
+        return view;
     }
 
     bool revoke_named(const std::string& table, const std::string& name, const std::string& now) {

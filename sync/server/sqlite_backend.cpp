@@ -148,6 +148,14 @@ CREATE TABLE reference_values (
   PRIMARY KEY (kpi, area, period, gender)
 );
 )sql",
+    // 5: exports read a survey's rows in time order. The index on (survey, time) gives that order
+    // without sorting a million rows (a quarter of an export's time); it replaces the index by
+    // district, which only exports of one district used and which they now do without (they read
+    // the survey's rows in range and keep that district's), so a batch still updates two indexes.
+    R"sql(
+DROP INDEX responses_by_district;
+CREATE INDEX responses_by_time ON responses (survey_id, submitted_at);
+)sql",
 };
 static_assert(std::size(kMigrations) == kServerSchemaVersion, "one migration per schema version");
 
@@ -311,7 +319,7 @@ class SqliteBackend final : public StoreBackend {
             DaySumsAdder sums;
             while (st.step()) {
                 ++rows;
-                sums.add(contributions_of(stored_response(st).response));
+                sums.add(contributions_of(response_at(st)));
             }
             add_sums(sums.sums());
             set_meta("indicator_definitions", definitions);
@@ -328,7 +336,7 @@ class SqliteBackend final : public StoreBackend {
     }
 
     // On a connection of its own: an export may take seconds, and nobody else waits for it.
-    void for_each_response(const ResponseQuery& q, const std::function<void(const StoredResponse&)>& each) override {
+    void for_each_response(const ResponseQuery& q, const std::function<void(const StoredRowView&)>& each) override {
         Database db(db_.path(), SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
         std::mutex mine;
         guarded(db, mine, [&] {
@@ -336,12 +344,19 @@ class SqliteBackend final : public StoreBackend {
             db.exec("PRAGMA busy_timeout=5000");
             db.exec("BEGIN");
             try {
-                auto st = db.prepare(select_responses_sql_ +
-                                     " WHERE (?1 = '' OR survey_id = ?1) AND (?2 = '' OR submitted_at >= ?2) "
-                                     "AND (?3 = '' OR submitted_at < ?3) AND (?4 IS NULL OR district = ?4) "
-                                     "ORDER BY submitted_at, kiosk, seq");
-                st.bind(1, q.survey_id).bind(2, q.from_utc).bind(3, q.to_utc).bind(4, q.district);
-                while (st.step()) each(stored_response(st));
+                // Plain bounds, so that the index gives the range and the order.
+                auto st = db.prepare(select_responses_sql_ + " WHERE survey_id = ?1 AND submitted_at >= ?2" +
+                                     (q.to_utc.empty() ? "" : " AND submitted_at < ?3") +
+                                     " AND (?4 IS NULL OR district = ?4) ORDER BY submitted_at");
+                st.bind(1, q.survey_id).bind(2, q.from_utc).bind(4, q.district);
+                if (!q.to_utc.empty()) st.bind(3, q.to_utc);
+                StoredRowView view;
+                while (st.step()) {
+                    view.kiosk = st.text_view_col(0).value_or("");
+                    for (std::size_t i = 0; i < record::kRowColumns; ++i)
+                        view.row[i] = st.text_view_col(static_cast<int>(1 + i));
+                    each(view);
+                }
             } catch (...) {
                 db.exec("ROLLBACK");
                 throw;
@@ -503,12 +518,11 @@ class SqliteBackend final : public StoreBackend {
         st.run();
     }
 
-    // The row of select_responses_sql_: kiosk, the codec's columns, received_at.
-    static StoredResponse stored_response(const Statement& st) {
-        record::Row row;
-        int columns = static_cast<int>(record::row_columns().size());
-        for (int i = 0; i < columns; ++i) row.push_back(st.opt_text_col(1 + i));
-        return {st.text_col(0), record::from_row(row), st.text_col(1 + columns)};
+    // The response in a row of select_responses_sql_ (kiosk, the codec's columns, received_at).
+    static Response response_at(const Statement& st) {
+        record::RowView row;
+        for (std::size_t i = 0; i < record::kRowColumns; ++i) row[i] = st.text_view_col(static_cast<int>(1 + i));
+        return record::from_row(row);
     }
 
     // One caller at a time; SQLite's "busy", "full" and I/O errors become Unavailable (503).

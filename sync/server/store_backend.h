@@ -90,15 +90,17 @@ struct MonthSums {
     std::string first_day, last_day;
 };
 
-// A stored response as the exports see it: the kiosk that sent it, and when it arrived.
-struct StoredResponse {
-    std::string kiosk;
-    Response response;
-    std::string received_at;
+// A stored row as an export reads it, in place: views into the database's buffers, valid
+// during the callback only (record::view_of reads the columns).
+struct StoredRowView {
+    std::string_view kiosk;  // the kiosk that sent it
+    record::RowView row;
 };
-// Rows whose submitted_at lies in [from_utc, to_utc) (UTC texts; empty: open), oldest first.
+// One survey's rows whose submitted_at lies in [from_utc, to_utc) (UTC texts; empty: open), in
+// time order as the index responses_by_time holds them, not sorted (rows of the same millisecond
+// in the order they arrived, on SQLite; in any order, on PostgreSQL).
 struct ResponseQuery {
-    std::string survey_id;  // empty: every survey
+    std::string survey_id;
     std::string from_utc, to_utc;
     std::optional<std::string> district;
 };
@@ -163,7 +165,7 @@ class StoreBackend {
     virtual std::string sums_definitions() = 0;
 
     virtual void for_each_response(const ResponseQuery& query,
-                                   const std::function<void(const StoredResponse&)>& each) = 0;
+                                   const std::function<void(const StoredRowView&)>& each) = 0;
 
     virtual KioskAdded add_operator(const std::string& name, const std::string& token_hash, const std::string& now) = 0;
     virtual bool revoke_operator(const std::string& name, const std::string& now) = 0;
@@ -191,7 +193,7 @@ inline constexpr std::chrono::hours kIdempotencyExpiryInterval{1};
 
 // The schema both backends migrate to (their kMigrations, one step per version); kept in table
 // `meta` under 'schema_version'.
-inline constexpr int kServerSchemaVersion = 4;
+inline constexpr int kServerSchemaVersion = 5;
 
 // How both backends store a row, built from the codec's column list so that a new field of the
 // record needs only a migration: the authenticated kiosk, record::row_columns(), then what the

@@ -620,6 +620,55 @@ TEST_P(IndicatorTest, ResponseExportsCutTimesToTheDayAndNeedAnOperatorOverHttp) 
     EXPECT_NE(audit.find("exact_times"), std::string::npos) << audit;
 }
 
+// The export reads rows in time order from an index and writes them day by day (Stockholm's
+// day), each day's in id order; a district's export keeps that district's rows only.
+TEST_P(IndicatorTest, ResponseExportsGoDayByDayInIdOrderWhateverOrderTheyCameIn) {
+    // Times around Stockholm's midnight in summer (22:00 UTC), sent out of order; later answers
+    // get smaller ids, so that id order is never time order.
+    const std::vector<std::string> times = {"2026-07-02T08:00:00Z", "2026-07-01T21:59:59.999Z", "2026-07-01T22:00:00Z",
+                                            "2026-07-01T06:00:00Z", "2026-07-03T12:00:00Z",     "2026-07-01T21:00:00Z",
+                                            "2026-07-02T21:59:00Z", "2026-07-01T22:00:00.001Z"};
+    std::vector<Response> all;
+    for (std::size_t i = 0; i < times.size(); ++i) {
+        Response r = answer(kiosk_, ++seq_, district_code(i % 2), "K", 2, 6, 8, times[i]);
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(parse_utc(times[i])->time_since_epoch());
+        std::string digits = std::to_string(999'999'999'999LL - ms.count() % 1'000'000'000'000LL);
+        r.id = "3f1c2a9e-5b7d-4c1e-9a2b-" + std::string(12 - std::min<std::size_t>(12, digits.size()), '0') + digits;
+        all.push_back(r);
+    }
+    send(all);
+    TempDir dir;
+    ASSERT_EQ(server_->cli({"export", "responses", "--out", dir.path() + "/dag.csv"}).exit_code, 0);
+    ASSERT_EQ(server_->cli({"export", "responses", "--exact-times", "--out", dir.path() + "/tid.csv"}).exit_code, 0);
+    Json by_day = read_back("csv", dir.path() + "/dag.csv")["rows"];
+    Json by_time = read_back("csv", dir.path() + "/tid.csv")["rows"];
+    ASSERT_EQ(by_day.size(), times.size() + 1);
+    ASSERT_EQ(by_time.size(), times.size() + 1);
+    std::map<std::string, std::string> local_time;  // id -> Stockholm time
+    for (std::size_t i = 2; i < by_time.size(); ++i)
+        EXPECT_LE(by_time[i - 1][7].get<std::string>(), by_time[i][7].get<std::string>())
+            << "exact times in time order";
+    for (std::size_t i = 1; i < by_time.size(); ++i) local_time[by_time[i][0]] = by_time[i][7];
+    std::vector<std::string> days;
+    for (std::size_t i = 1; i < by_day.size(); ++i) {
+        const std::string id = by_day[i][0], day = by_day[i][7];
+        EXPECT_EQ(day, local_time[id].substr(0, 10)) << "each row on its own Stockholm day: " << local_time[id];
+        if (i > 1 && day == by_day[i - 1][7].get<std::string>()) {
+            EXPECT_LT(by_day[i - 1][0].get<std::string>(), id) << "a day's rows in id order";
+        } else {
+            days.push_back(day);
+        }
+    }
+    EXPECT_EQ(days, (std::vector<std::string>{"2026-07-01", "2026-07-02", "2026-07-03"})) << "each day once, in order";
+
+    ASSERT_EQ(server_->cli({"export", "responses", "--district", district_code(1), "--out", dir.path() + "/omr.csv"})
+                  .exit_code,
+              0);
+    Json district_rows = read_back("csv", dir.path() + "/omr.csv")["rows"];
+    ASSERT_EQ(district_rows.size(), 1 + times.size() / 2);
+    for (std::size_t i = 1; i < district_rows.size(); ++i) EXPECT_EQ(district_rows[i][8], district_code(1));
+}
+
 // A district file is the city's data, but a name that a spreadsheet would take for a formula
 // must come out as text (OWASP's CSV injection): "=1+1" stays "=1+1", never 2.
 TEST_P(IndicatorTest, ADistrictNamedLikeAFormulaComesOutAsText) {
@@ -629,11 +678,24 @@ TEST_P(IndicatorTest, ADistrictNamedLikeAFormulaComesOutAsText) {
     std::string code = district_code(0);
     for (auto& d : districts["districts"])
         if (d["code"] == code) d["name"] = "=1+1";
+    // Quotes and a backslash in another name: /v1/indicators writes its JSON as text itself.
+    const std::string quoted = "Norra \"Östra\" \\ Väst";
+    const std::string other = district_code(1);
+    for (auto& d : districts["districts"])
+        if (d["code"] == other) d["name"] = quoted;
     write_file(dir.path() + "/districts.json", districts.dump());
     start_server({"--districts", dir.path() + "/districts.json"});
     std::vector<Response> all;
     for (int i = 0; i < 5; ++i) all.push_back(answer(kiosk_, ++seq_, code, "K", 2, 6, 8, "2026-07-01T12:03:00Z"));
     send(all);
+    Reply figures = get("/v1/indicators?district=" + other);
+    ASSERT_EQ(figures.status, 200);
+    Json parsed = Json::parse(figures.body);
+    ASSERT_FALSE(parsed["values"].empty());
+    for (const auto& v : parsed["values"])
+        if (!v["district"].is_null()) {
+            EXPECT_EQ(v["district_name"], quoted);
+        }
     for (const char* format : {"csv", "xlsx"}) {
         std::string file = dir.path() + "/svar." + format;
         auto r = server_->cli({"export", "responses", "--districts", dir.path() + "/districts.json", "--out", file});

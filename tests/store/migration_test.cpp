@@ -66,8 +66,10 @@ class MigrationTest : public StoreTest {
             open_raw(sqlite_file()).exec(sql);
     }
 
-    // Takes a current store back to schema 3, as 7984d33 left it.
+    // Takes a current store back to schema 3, as 7984d33 left it (schema 5 first).
     void undo_schema_4() {
+        execute("DROP INDEX responses_by_time");
+        execute("CREATE INDEX responses_by_district ON responses (survey_id, district, submitted_at)");
         for (const char* table : {"indicator_days", "operators", "audit", "reference_series", "reference_values"})
             execute(std::string("DROP TABLE ") + table);
         execute("DELETE FROM meta WHERE key = 'indicator_definitions'");
@@ -146,8 +148,14 @@ TEST_P(MigrationTest, UpgradeKeepsEveryRowAndSpellsAbsentLocationNull) {
     EXPECT_EQ(server_->query(postgres() ? "SELECT indexname FROM pg_indexes WHERE tablename = 'responses' ORDER BY 1"
                                         : "SELECT name FROM sqlite_schema WHERE type = 'index' AND "
                                           "tbl_name = 'responses' ORDER BY 1"),
-              (std::vector<std::string>{"responses_by_district",
+              (std::vector<std::string>{"responses_by_time",
                                         postgres() ? "responses_pkey" : "sqlite_autoindex_responses_1"}));
+    // Schema 5: exports find a survey's rows in time order through an index, not by sorting.
+    EXPECT_EQ(server_->query(postgres() ? "SELECT indexdef FROM pg_indexes WHERE indexname = 'responses_by_time'"
+                                        : "SELECT sql FROM sqlite_schema WHERE name = 'responses_by_time'")
+                      .at(0)
+                      .find("(survey_id, submitted_at)") != std::string::npos,
+              true);
 
     // Schema 3: idempotency records expire, found by their age through an index.
     EXPECT_EQ(server_->query(postgres() ? "SELECT indexname FROM pg_indexes WHERE tablename = 'idempotency' "

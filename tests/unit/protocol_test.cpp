@@ -449,3 +449,86 @@ TEST(Protocol, HeartbeatTextIsKeptExceptNul) {
 
 }  // namespace
 }  // namespace lkp::sync
+
+namespace lkp::record {
+namespace {
+
+// What for_each_answer hands over, as one line per answer, for comparing.
+std::vector<std::string> answers_read(std::string_view stored) {
+    std::vector<std::string> out;
+    for_each_answer(stored, [&](std::string_view question, const StoredAnswer& a) {
+        static const char* const kinds[] = {"declined", "integer", "text", "other"};
+        std::string line = std::string(question) + " " + kinds[static_cast<int>(a.kind)];
+        if (a.kind == StoredAnswer::Kind::Integer) line += " " + std::to_string(a.integer);
+        if (a.kind == StoredAnswer::Kind::Text || a.kind == StoredAnswer::Kind::Other)
+            line += " " + std::string(a.text);
+        out.push_back(line);
+    });
+    return out;
+}
+
+// The export reads stored answers in place; a text the quick reader does not take (escapes,
+// decimals, spaces, nesting) goes through the JSON parser, and both must say the same.
+TEST(StoredAnswers, TheQuickReaderAndTheParserAgree) {
+    const std::vector<std::string> compact = {
+        R"({"trygghet":2,"delaktighet":null,"livskvalitet":-3,"age_band":"30-44","gender":"K"})",
+        R"({})",
+        R"({"q":9223372036854775807})",
+        R"({"q":"ትግርኛ فارسی"})",
+    };
+    for (const auto& text : compact) {
+        OrderedJson parsed = OrderedJson::parse(text);
+        std::string spaced = parsed.dump(1);  // the same answers with white space: only the parser reads it
+        EXPECT_EQ(answers_read(text), answers_read(spaced)) << text;
+    }
+    EXPECT_EQ(answers_read(R"({"a":2,"b":null,"c":"x"})"),
+              (std::vector<std::string>{"a integer 2", "b declined", "c text x"}));
+    // Past the quick reader, each kind still comes out right, in stored order.
+    EXPECT_EQ(answers_read(R"({"z":"say \"hi\"","a":2.5,"m":true,"n":[1,2],"big":18446744073709551615,"k":1})"),
+              (std::vector<std::string>{"z text say \"hi\"", "a other 2.5", "m other true", "n other [1,2]",
+                                        "big other 18446744073709551615", "k integer 1"}));
+    // More answers than the quick reader holds at once.
+    OrderedJson many = OrderedJson::object();
+    for (int i = 0; i < 40; ++i) many["q" + std::to_string(i)] = i;
+    auto read = answers_read(many.dump());
+    ASSERT_EQ(read.size(), 40u);
+    EXPECT_EQ(read[39], "q39 integer 39");
+    EXPECT_THROW(answers_read("[1,2]"), std::runtime_error);
+    EXPECT_THROW(answers_read(R"({"a":)"), std::runtime_error);
+}
+
+// A row read in place gives the same Response as the row copied out, which is what the kiosk's
+// database and the store's rebuild read.
+TEST(StoredAnswers, ARowReadInPlaceIsTheResponseStored) {
+    Response r;
+    r.id = "3f1c2a9e-5b7d-4c1e-9a2b-000000000007";
+    r.kiosk_id = "bibliotek-1";
+    r.survey_id = "helsingborg-lkp";
+    r.survey_version = 3;
+    r.location = "001";
+    r.language = "ti";
+    r.answers = {{"trygghet", 2}, {"delaktighet", nullptr}, {"age_band", "30-44"}, {"note", "a \"quoted\" ;text"}};
+    r.started_at = "2026-11-22T10:15:00.000Z";
+    r.submitted_at = "2026-11-22T10:15:41.250Z";
+    r.flags = {"test"};
+    r.seq = 7;
+    Row row = to_row(r);
+    EXPECT_EQ(to_wire(from_row(row)), to_wire(r));
+    RowView in_place;
+    for (std::size_t i = 0; i < kRowColumns; ++i)
+        if (row[i]) in_place[i] = *row[i];
+    ResponseView v = view_of(in_place);
+    EXPECT_EQ(v.id, r.id);
+    EXPECT_EQ(v.submitted_at, r.submitted_at);
+    EXPECT_EQ(in_place[kIdColumn], r.id);
+    EXPECT_EQ(in_place[kSubmittedAtColumn], r.submitted_at);
+    EXPECT_FALSE(v.district.has_value());
+    EXPECT_EQ(flags_of(v.flags_json), r.flags);
+    EXPECT_TRUE(flags_of("[]").empty());
+    in_place[0] = "seven";
+    EXPECT_THROW(view_of(in_place), std::runtime_error);
+    EXPECT_THROW(flags_of("{}"), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace lkp::record
