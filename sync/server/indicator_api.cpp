@@ -95,7 +95,75 @@ const char* unit_of(const Indicator& ind) {
     return "medelvärde";
 }
 
+// A JSON object written straight as text, member by member. /v1/indicators answers with
+// thousands of cells (2 MB for every quarter of every district), and building, copying and
+// freeing a tree of nlohmann values for them cost more than the figures themselves.
+class ObjectText {
+  public:
+    explicit ObjectText(std::string& out) : out_(out) { out_ += '{'; }
+    void close() { out_ += '}'; }
+
+    ObjectText& text(std::string_view key, std::string_view value) {
+        name(key);
+        quoted(value);
+        return *this;
+    }
+    ObjectText& text_or_null(std::string_view key, const std::optional<std::string>& value) {
+        return value ? text(key, *value) : raw(key, "null");
+    }
+    ObjectText& number(std::string_view key, const std::optional<double>& value) {  // rounded as everywhere
+        if (!value) return raw(key, "null");
+        char digits[64];
+        return raw(
+            key, std::string_view(digits, std::to_chars(digits, digits + sizeof digits, *rounded(value)).ptr - digits));
+    }
+    ObjectText& integer(std::string_view key, const std::optional<std::int64_t>& value) {
+        if (!value) return raw(key, "null");
+        char digits[24];
+        return raw(key, std::string_view(digits, std::to_chars(digits, digits + sizeof digits, *value).ptr - digits));
+    }
+    ObjectText& raw(std::string_view key, std::string_view json) {
+        name(key);
+        out_ += json;
+        return *this;
+    }
+
+  private:
+    void name(std::string_view key) {
+        if (out_.back() != '{') out_ += ',';
+        quoted(key);
+        out_ += ':';
+    }
+    void quoted(std::string_view s) {  // JSON's escapes; UTF-8 as it is (ours is checked when read)
+        out_ += '"';
+        for (char ch : s) {
+            auto c = static_cast<unsigned char>(ch);
+            if (c == '"' || c == '\\') {
+                out_ += '\\';
+                out_ += ch;
+            } else if (c < 0x20) {
+                char escaped[8];
+                std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+                out_ += escaped;
+            } else {
+                out_ += ch;
+            }
+        }
+        out_ += '"';
+    }
+    std::string& out_;
+};
+
 // A cell's figures, null where suppression hid them.
+void add_figures(ObjectText& v, const Cell& c) {
+    v.number("value", c.value)
+        .integer("n", c.n)
+        .number("ci_low", c.ci_low)
+        .number("ci_high", c.ci_high)
+        .text_or_null("first_date", c.first_day)
+        .text_or_null("last_date", c.last_day);
+}
+
 void add_figures(OrderedJson& v, const Cell& c) {
     v["value"] = number(c.value);
     v["n"] = or_null(c.n);
@@ -457,8 +525,10 @@ Reply IndicatorApi::indicators(const http::RequestHead& head) {
     req.district = district;
     std::vector<Cell> cells = tables_.cells(req);
 
-    std::map<std::tuple<std::string, std::string, std::string, std::string>, const Cell*> index;
-    std::map<std::string, std::vector<std::string>> periods_of;  // indicator -> its periods in order
+    // Views into `cells`, which outlive both.
+    using Key = std::tuple<std::string_view, std::string_view, std::string_view, std::string_view>;
+    std::map<Key, const Cell*> index;
+    std::map<std::string_view, std::vector<std::string_view>> periods_of;  // indicator -> its periods in order
     for (const Cell& c : cells) {
         index[{c.indicator, c.area, c.gender, c.period}] = &c;
         auto& p = periods_of[c.indicator];
@@ -468,14 +538,15 @@ Reply IndicatorApi::indicators(const http::RequestHead& head) {
         const auto& p = periods_of[c.indicator];
         auto at = std::find(p.begin(), p.end(), c.period);
         if (at == p.begin() || at == p.end()) return nullptr;
-        auto found = index.find({c.indicator, c.area, c.gender, *(at - 1)});
+        auto found = index.find(Key{c.indicator, c.area, c.gender, *(at - 1)});
         return found == index.end() ? nullptr : found->second;
     };
-    auto diff_json = [](const std::optional<Difference>& d) -> OrderedJson {
-        if (!d) return nullptr;
-        return OrderedJson{{"difference", number(d->value)},
-                           {"ci_low", number(d->interval.low)},
-                           {"ci_high", number(d->interval.high)}};
+    auto diff_text = [](const std::optional<Difference>& d) -> std::string {
+        if (!d) return "null";
+        std::string text;
+        ObjectText o(text);
+        o.number("difference", d->value).number("ci_low", d->interval.low).number("ci_high", d->interval.high).close();
+        return text;
     };
     std::string first_period =
         from.empty() ? ""
@@ -485,29 +556,30 @@ Reply IndicatorApi::indicators(const http::RequestHead& head) {
                                            std::chrono::month{static_cast<unsigned>(std::stoi(from.substr(5, 2)))},
                                            std::chrono::day{static_cast<unsigned>(std::stoi(from.substr(8, 2)))}});
 
-    OrderedJson values = OrderedJson::array();
+    std::string values;  // the cells' objects, written as text (see ObjectText)
+    std::size_t count = 0;
     for (const Cell& c : cells) {
         if (!first_period.empty() && c.period < first_period) continue;
         if (district && !c.area.empty() && c.area != *district) continue;
         const Indicator* ind = nullptr;
         for (const Indicator& i : survey->indicators)
             if (i.id == c.indicator) ind = &i;
-        OrderedJson v{{"indicator", c.indicator},
-                      {"district", c.area.empty() ? OrderedJson(nullptr) : OrderedJson(c.area)},
-                      {"district_name", c.area.empty() ? catalog_.districts ? catalog_.districts->municipality_name : ""
-                                                       : catalog_.districts->find(c.area)->name},
-                      {"gender", c.gender},
-                      {"period", c.period},
-                      {"status", status_name(c.status)}};
+        values += count++ ? ",\n" : "\n";
+        ObjectText v(values);
+        v.text("indicator", c.indicator);
+        if (c.area.empty())
+            v.raw("district", "null")
+                .text("district_name", catalog_.districts ? catalog_.districts->municipality_name : "");
+        else
+            v.text("district", c.area).text("district_name", catalog_.districts->find(c.area)->name);
+        v.text("gender", c.gender).text("period", c.period).text("status", status_name(c.status));
         add_figures(v, c);
         std::optional<Difference> vs_city, vs_previous;
         if (!c.area.empty())
-            if (auto city = index.find({c.indicator, "", c.gender, c.period}); city != index.end())
+            if (auto city = index.find(Key{c.indicator, "", c.gender, c.period}); city != index.end())
                 vs_city = difference(*survey, *ind, c, *city->second, true);
         if (const Cell* before = previous_of(c)) vs_previous = difference(*survey, *ind, c, *before, false);
-        v["vs_city"] = diff_json(vs_city);
-        v["vs_previous"] = diff_json(vs_previous);
-        values.push_back(std::move(v));
+        v.raw("vs_city", diff_text(vs_city)).raw("vs_previous", diff_text(vs_previous)).close();
     }
 
     OrderedJson reference = OrderedJson::array();
@@ -531,15 +603,17 @@ Reply IndicatorApi::indicators(const http::RequestHead& head) {
     }
 
     static const char* kinds[] = {"year", "half", "quarter", "month"};
-    return json_reply(OrderedJson{{"survey", survey->id},
-                                  {"survey_version", survey->version},
-                                  {"period", kinds[static_cast<int>(req.period)]},
-                                  {"min_cell", tables_.min_cell()},
-                                  {"note", kSampleNote},
-                                  {"note_en", kSampleNoteEnglish},
-                                  {"values", values},
-                                  {"count", values.size()},
-                                  {"reference", reference}});
+    std::string body = OrderedJson{{"survey", survey->id},
+                                   {"survey_version", survey->version},
+                                   {"period", kinds[static_cast<int>(req.period)]},
+                                   {"min_cell", tables_.min_cell()},
+                                   {"note", kSampleNote},
+                                   {"note_en", kSampleNoteEnglish}}
+                           .dump();
+    body.pop_back();  // its closing brace: the values follow, already written
+    body += ",\"values\":[" + values + "\n],\"count\":" + std::to_string(count) + ",\"reference\":" + reference.dump() +
+            "}";
+    return Reply{.status = 200, .content_type = "application/json; charset=utf-8", .body = std::move(body)};
 }
 
 }  // namespace lkp::server
