@@ -4,13 +4,30 @@
 
 namespace lkp {
 
+namespace {
+
+constexpr float kGlobeRoom = 0.8f;  // units before the words, for the globe
+
+std::string current_language_name(const DrawContext& dc) {
+    const Catalog* current = dc.translations.find(dc.session.language());
+    return current ? current->native_name : dc.session.language();
+}
+
+}  // namespace
+
+float language_button_width(const DrawContext& dc) {
+    const Layout& l = dc.layout;
+    return std::max(text_width(dc, dc.fonts.body, current_language_name(dc)) + l.unit * (2.4f + kGlobeRoom),
+                    l.unit * 6.0f);
+}
+
 bool language_button(DrawContext& dc) {
     const Layout& l = dc.layout;
-    const Catalog* current = dc.translations.find(dc.session.language());
-    std::string label = current ? current->native_name : dc.session.language();
-    float w = std::max(text_width(dc, dc.fonts.body, label) + l.unit * 3.2f, l.unit * 6.0f);
+    float w = language_button_width(dc);
     ImVec2 pos(l.width - l.margin - w, l.margin * 0.6f), size(w, l.unit * 2.0f);
-    bool tapped = tap_button(dc, {"nav.language", label, pos, size});
+    ButtonSpec b{"nav.language", current_language_name(dc), pos, size};
+    b.icon_room = kGlobeRoom;
+    bool tapped = tap_button(dc, b);
     // A globe, so the button is found by someone who cannot read the current language.
     ImDrawList* dl = ImGui::GetWindowDrawList();
     float r = l.unit * 0.42f;

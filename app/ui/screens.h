@@ -14,6 +14,7 @@ void draw_language_screen(DrawContext& dc);
 bool draw_language_grid(DrawContext& dc, float y);
 // The language button of every survey step; true when tapped.
 bool language_button(DrawContext& dc);
+float language_button_width(const DrawContext& dc);  // for laying out what shares its row
 // The mid-survey language picker; true when it should close.
 bool draw_language_picker(DrawContext& dc);
 void draw_question_screen(DrawContext& dc);

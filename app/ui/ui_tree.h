@@ -1,18 +1,18 @@
 #pragma once
-// What is on screen, as data: every element a person can tap, with its visible text in reading
-// order and its rectangle in window pixels. Written as JSON for end-to-end tests and assistive
-// tools, and only when it changes.
+// What is on screen, as data: every element a person can tap and every block of text they read,
+// with its visible text in reading order and its rectangle in window pixels. Written as JSON for
+// end-to-end tests and assistive tools, and only when it changes.
 #include <string>
 #include <vector>
 
 namespace lkp {
 
 struct UiElement {
-    std::string id;     // stable, e.g. "question.option.3"
-    std::string role;   // "button"
-    std::string label;  // the visible text, logical order
-    float x = 0, y = 0, w = 0, h = 0;
-    bool fits = true;  // the label fits its rectangle (checked by the overflow test; not in the JSON)
+    std::string id;                    // stable, e.g. "question.option.3"
+    std::string role;                  // "button", or "text" for words to read (titles, questions, hints)
+    std::string label;                 // the visible text, logical order
+    float x = 0, y = 0, w = 0, h = 0;  // a text's rectangle is its ink: its lines as drawn
+    bool fits = true;                  // the label fits its rectangle (checked by the overflow test; not in the JSON)
 };
 
 class UiTree {

@@ -90,12 +90,16 @@ float text_block(DrawContext& dc, const std::string& text, ImFont* font, ImVec2 
     float x0 = dc.x_on_screen(pos.x, width);
     if (dc.mirror && align != Align::Center) align = align == Align::Left ? Align::Right : Align::Left;
     float y = pos.y;
+    float ink_left = x0 + width, ink_right = x0;
     for (const auto& line : wrap_lines(font, text, width, dc.rtl)) {
         float w = line_width(font, line);
         float x = align == Align::Left ? x0 : align == Align::Center ? x0 + (width - w) / 2 : x0 + width - w;
         dl->AddText(font, font->FontSize, ImVec2(std::floor(x), std::floor(y)), colour, line.c_str());
+        ink_left = std::min(ink_left, x);
+        ink_right = std::max(ink_right, x + w);
         y += line_h;
     }
+    if (ink_right > ink_left) dc.tree.add({"text", "text", text, ink_left, pos.y, ink_right - ink_left, y - pos.y});
     return y - pos.y;
 }
 
@@ -123,14 +127,14 @@ void draw_face(ImDrawList* dl, ImVec2 c, float r, int tone, ImU32 colour) {
 
 ButtonContent measure_button(const DrawContext& dc, const ButtonSpec& b) {
     ImFont* font = b.font ? b.font : dc.fonts.body;
-    float pad = dc.layout.unit * b.padding;
+    float pad = dc.layout.unit * b.padding, room = dc.layout.unit * b.icon_room;
     ButtonContent c;
-    c.lines = &wrap_lines(font, b.label, b.size.x - 2 * pad, b.text_rtl.value_or(dc.rtl));
+    c.lines = &wrap_lines(font, b.label, b.size.x - 2 * pad - room, b.text_rtl.value_or(dc.rtl));
     c.face_radius = b.face ? std::min(b.size.x * 0.22f, dc.layout.unit * 0.9f) : 0.0f;
     c.face_gap = b.face ? pad * 0.6f : 0.0f;
     c.height = static_cast<float>(c.lines->size()) * font->FontSize * 1.15f + c.face_radius * 2 + c.face_gap;
     c.fits = c.height <= b.size.y - (b.stripe ? dc.layout.unit * 0.3f : 0.0f);
-    for (const auto& line : *c.lines) c.fits = c.fits && line_width(font, line) <= b.size.x - pad;
+    for (const auto& line : *c.lines) c.fits = c.fits && line_width(font, line) <= b.size.x - pad - room;
     return c;
 }
 
@@ -180,9 +184,11 @@ bool tap_button(DrawContext& dc, const ButtonSpec& spec) {
     }
     float line_h = font->FontSize * 1.15f;
     const auto& lines = *content.lines;
+    // Centred in what the icon leaves free: the icon sits at the reading start (left, or right when mirrored).
+    float room = dc.layout.unit * b.icon_room, words_x = b.pos.x + (dc.mirror ? 0.0f : room);
     for (const auto& line : lines) {
         float w = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, line.c_str()).x;
-        dl->AddText(font, font->FontSize, ImVec2(std::floor(b.pos.x + (b.size.x - w) / 2), std::floor(y)), text,
+        dl->AddText(font, font->FontSize, ImVec2(std::floor(words_x + (b.size.x - room - w) / 2), std::floor(y)), text,
                     line.c_str());
         y += line_h;
     }
@@ -202,13 +208,21 @@ const std::vector<std::string>& widget_message_ids() {
     return ids;
 }
 
+// Room for the arrow before the words, so that the two never touch in a long translation.
+constexpr float kBackArrowRoom = 1.0f;
+
+float back_button_width(const DrawContext& dc) {
+    const Layout& l = dc.layout;
+    return std::max(text_width(dc, dc.fonts.body, dc.text("ui.back")) + l.unit * (2.4f + kBackArrowRoom),
+                    l.unit * 5.0f);
+}
+
 void back_button(DrawContext& dc) {
     const Layout& l = dc.layout;
     std::string label = dc.text("ui.back");
-    float w = text_width(dc, dc.fonts.body, label) + l.unit * 2.4f;
-    ImVec2 pos(l.margin, l.margin * 0.6f), size(std::max(w, l.unit * 5.0f), l.unit * 2.0f);
-    // Room for the arrow on the left of the words.
+    ImVec2 pos(l.margin, l.margin * 0.6f), size(back_button_width(dc), l.unit * 2.0f);
     ButtonSpec spec{"nav.back", label, pos, size, ButtonStyle::Surface};
+    spec.icon_room = kBackArrowRoom;
     if (tap_button(dc, spec)) dc.emit(event::Back{});
     // The arrow points the way back: left, or right in a right-to-left language.
     ImDrawList* dl = ImGui::GetWindowDrawList();

@@ -61,6 +61,7 @@ struct ButtonSpec {
     std::optional<ImU32> stripe;   // coloured band along the top (scale colour)
     float padding = 0.4f;          // inside the edges, in units (narrow number buttons use less)
     std::optional<bool> text_rtl;  // the label's own direction when it is not the UI language's
+    float icon_room = 0;           // units kept free for an icon at the reading start; the words move over
 };
 
 // The height `b` needs for its content at its width, at least `min_height`.
@@ -93,6 +94,8 @@ float text_width(const DrawContext& dc, ImFont* font, const std::string& text);
 
 // The back button in the top-left corner, on every step but the first and the last.
 void back_button(DrawContext& dc);
+// Its width, for laying out what shares its row.
+float back_button_width(const DrawContext& dc);
 // The message ids the shared widgets above use (the screens declare theirs in screen_table.cpp).
 const std::vector<std::string>& widget_message_ids();
 

@@ -25,6 +25,8 @@ class HeadlessKiosk {
     // Presses and releases the element `id` (by its rectangle in the last frame); false if absent.
     bool tap(const std::string& id);
     void wait(std::chrono::seconds s);  // lets the session's timers run
+    // Languages with a voice: their questions show the read-aloud button. None by default.
+    void set_voiced(std::vector<std::string> languages) { ui_.set_voiced_languages(std::move(languages)); }
 
   private:
     const KioskData& data_;
