@@ -133,6 +133,10 @@ TEST_P(ApiTest, LogLineNamesTheClientAndOnlyThisRequestsKiosk) {
     ASSERT_EQ(get(sync::kHealthPath).status, 200);
     Reply anonymous = post(sync::kHeartbeatPath, "{}", {});
     ASSERT_EQ(anonymous.status, 401);
+    // Each line is written after its answer, by whichever worker served it: the last request's
+    // line can come before the others', so wait for each (it failed now and then under load).
+    server_->log_once_it_holds("POST /v1/batches 200");
+    server_->log_once_it_holds("GET /v1/health 200");
     std::string log = server_->log_once_it_holds("POST /v1/heartbeat 401");
     std::vector<std::string> lines;
     for (std::size_t at = 0, end; (end = log.find('\n', at)) != std::string::npos; at = end + 1)
