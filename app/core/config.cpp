@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "load_error.h"
+#include "record/language_tag.h"
 
 #ifndef LKP_ASSET_DIR
 #define LKP_ASSET_DIR "/usr/share/lkp-kiosk/assets"
@@ -151,7 +152,9 @@ KioskConfig parse_config(const std::string& path, const std::string& text) {
         {"survey", [&](const std::string& v) { c.survey_file = v; }},
         {"districts", [&](const std::string& v) { c.districts_file = v; }},
         {"locales", [&](const std::string& v) { c.locales_dir = v; }},
-        {"default_language", [&](const std::string& v) { c.default_language = as_id(v); }},
+        // "sv-easy", Lätt svenska's tag before issue 12, still names it (record/language_tag.h).
+        {"default_language",
+         [&](const std::string& v) { c.default_language = std::string(record::current_language_tag(as_id(v))); }},
         {"data_dir", [&](const std::string& v) { c.data_dir = v; }},
         {"screen_diagonal_inches", [&](const std::string& v) { c.screen_diagonal_inches = as_inches(v); }},
         {"store_url", [&](const std::string& v) { c.store_url = as_url(v); }},

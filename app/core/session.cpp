@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "record/language_tag.h"
 #include "record/utc.h"
 #include "record/uuid.h"
 
@@ -56,10 +57,11 @@ Outcome Session::handle(const Event& e, Instant now) {
         out.started = true;
     } else if (auto* lang = std::get_if<event::ChooseLanguage>(&e)) {
         if (!mid_survey) return out;
-        if (std::find(settings_.languages.begin(), settings_.languages.end(), lang->language) ==
-            settings_.languages.end())
+        // A recording made before issue 12 chooses Lätt svenska as "sv-easy" (record/language_tag.h).
+        const std::string chosen(record::current_language_tag(lang->language));
+        if (std::find(settings_.languages.begin(), settings_.languages.end(), chosen) == settings_.languages.end())
             return out;
-        language_ = lang->language;
+        language_ = chosen;
         if (screen_ == Screen::Language) screen_ = Screen::District;  // elsewhere: switch and stay
     } else if (auto* d = std::get_if<event::ChooseDistrict>(&e)) {
         if (screen_ != Screen::District) return out;

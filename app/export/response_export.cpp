@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "record/language_tag.h"
+
 namespace lkp {
 
 namespace {
@@ -45,8 +47,8 @@ std::string export_csv(const std::vector<Response>& responses, const Survey* sur
         for (const auto& f : r.flags) flags += (flags.empty() ? "" : ";") + f;
         out += r.id + "," + std::to_string(r.seq) + "," + csv_field(r.kiosk_id) + "," + csv_field(r.survey_id) + "," +
                std::to_string(r.survey_version) + "," + csv_field(r.location.value_or("")) + "," +
-               csv_field(r.language) + "," + csv_field(r.district.value_or("")) + "," + r.started_at + "," +
-               r.submitted_at + "," + csv_field(flags);
+               csv_field(std::string(record::current_language_tag(r.language))) + "," +
+               csv_field(r.district.value_or("")) + "," + r.started_at + "," + r.submitted_at + "," + csv_field(flags);
         for (const auto& c : columns) {
             const Json* answer = r.answer(c);
             out += "," + (answer ? csv_field(cell(*answer)) : std::string());
@@ -72,7 +74,7 @@ std::string export_json(const std::vector<Response>& responses) {
         j["survey_id"] = r.survey_id;
         j["survey_version"] = r.survey_version;
         j["location"] = or_null(r.location);
-        j["language"] = r.language;
+        j["language"] = std::string(record::current_language_tag(r.language));  // "sv-easy" before issue 12
         j["district"] = or_null(r.district);
         j["answers"] = std::move(answers);
         j["started_at"] = r.started_at;

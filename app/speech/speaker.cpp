@@ -90,7 +90,7 @@ bool synthesize_locked(const std::string& voice, const std::string& text, std::v
 
 // Kiosk language code -> espeak-ng voice name, which is also the language code its voice lists.
 std::string voice_for(const std::string& language) {
-    if (language == "sv-easy") return "sv";  // Lätt svenska is Swedish
+    if (language == "sv-x-easy") return "sv";  // Lätt svenska is Swedish (its tag was "sv-easy" before issue 12)
     return language;
 }
 

@@ -37,7 +37,7 @@ class Speaker {
     // Whether sound goes to a device (false for Silent, and for Playback without a sound card).
     bool plays_sound() const { return plays_sound_; }
 
-    // espeak-ng has a voice for this kiosk language code. "sv-easy" (Lätt svenska) reads with the
+    // espeak-ng has a voice for this kiosk language code. "sv-x-easy" (Lätt svenska) reads with the
     // Swedish voice; Somali, Tigrinya and Yiddish have none.
     bool has_voice(const std::string& language) const;
     std::vector<std::string> voiced(const std::vector<std::string>& languages) const;

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "language_tag.h"
 #include "utc.h"
 #include "uuid.h"
 
@@ -184,7 +185,7 @@ OrderedJson to_wire(const Response& r) {
     j["survey_id"] = r.survey_id;
     j["survey_version"] = r.survey_version;
     j["location"] = or_null(r.location);
-    j["language"] = r.language;
+    j["language"] = std::string(current_language_tag(r.language));  // never "sv-easy" (language_tag.h)
     j["district"] = or_null(r.district);
     j["answers"] = answers_object(r.answers);
     j["started_at"] = r.started_at;
@@ -210,6 +211,7 @@ Response from_wire(const Json& item) {
     if (!std::all_of(r.language.begin(), r.language.end(),
                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; }))
         throw FieldError("language", "'" + r.language + "' is not a language tag");
+    r.language = std::string(current_language_tag(r.language));  // a kiosk of before issue 12 sends "sv-easy"
     r.district = optional_string(item, "district", 64);
     const Json& answers = require(item, "answers");
     if (!answers.is_object()) throw FieldError("answers", std::string("must be an object, not ") + answers.type_name());
@@ -230,7 +232,8 @@ const std::vector<std::string>& row_columns() {
     static const std::vector<std::string> columns = [] {
         std::vector<std::string> c = {"seq",      "id",       "kiosk_id", "survey_id",  "survey_version", "location",
                                       "language", "district", "answers",  "started_at", "submitted_at",   "flags"};
-        if (c.size() != kRowColumns || c[kIdColumn] != "id" || c[kSubmittedAtColumn] != "submitted_at")
+        if (c.size() != kRowColumns || c[kIdColumn] != "id" || c[kSubmittedAtColumn] != "submitted_at" ||
+            c[kLanguageColumn] != "language")
             throw std::logic_error("response_codec.h's column constants do not match row_columns()");
         return c;
     }();
@@ -260,7 +263,7 @@ ResponseView view_of(const RowView& row) {
     v.survey_id = row[3].value_or("");
     v.survey_version = static_cast<int>(to_int(row[4], "survey_version"));
     v.location = row[5];
-    v.language = row[6].value_or("");
+    v.language = current_language_tag(row[kLanguageColumn].value_or(""));  // "sv-easy" stored before issue 12
     v.district = row[7];
     v.answers_json = row[8].value_or("{}");
     v.started_at = row[9].value_or("");

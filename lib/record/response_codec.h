@@ -34,6 +34,7 @@ OrderedJson to_wire(const Response& r);
 // tag, time format, flags. Throws FieldError naming the first bad field. The answers come out in
 // the item's key order (name order: Json sorts keys, and parsing into it is what keeps the
 // store fast); the store puts them back in survey order when it checks them against the survey.
+// A former language tag comes out as today's (language_tag.h).
 Response from_wire(const Json& item);
 
 // Database form: these columns in this order; nullopt is NULL. Integers are written as text,
@@ -48,6 +49,7 @@ Response from_row(const Row& row);  // throws std::runtime_error when a stored c
 // Copying each into a Response would cost more than reading it.
 inline constexpr std::size_t kRowColumns = 12;
 inline constexpr std::size_t kIdColumn = 1, kSubmittedAtColumn = 10;  // what an export orders by
+inline constexpr std::size_t kLanguageColumn = 6;
 using RowView = std::array<std::optional<std::string_view>, kRowColumns>;
 struct ResponseView {
     std::string_view id, kiosk_id, survey_id, language, started_at, submitted_at;
@@ -56,6 +58,7 @@ struct ResponseView {
     int survey_version = 0;
     std::string_view answers_json, flags_json;  // as stored; read them with the two functions below
 };
+// Both readers of a stored row give today's language tag for a former one (language_tag.h).
 ResponseView view_of(const RowView& row);  // throws std::runtime_error as from_row does
 Response from_row(const RowView& row);
 

@@ -9,6 +9,7 @@
 
 #include "indicators/stockholm_time.h"
 #include "indicators/suppression.h"
+#include "record/language_tag.h"
 #include "record/utc.h"
 
 namespace lkp::server {
@@ -103,7 +104,8 @@ LanguageNames read_language_names(const std::string& locale_dir) {
             if (line.rfind(key, 0) == 0) {
                 std::string name = line.substr(key.size());
                 name = name.substr(0, name.find("\\n"));
-                names[entry.path().stem().string()] = name;
+                // An older locale folder may still name Lätt svenska by its former tag (record/language_tag.h).
+                names[std::string(record::current_language_tag(entry.path().stem().string()))] = name;
             }
     }
     return names;

@@ -1,5 +1,6 @@
 #include "store_backend.h"
 
+#include "record/language_tag.h"
 #include "tokens.h"
 
 namespace lkp::server {
@@ -33,12 +34,31 @@ std::vector<DaySums> merged_contributions(const std::vector<const NewRow*>& inse
     return adder.sums();
 }
 
+namespace {
+
+// A response stored while its language had another tag (record/language_tag.h: "sv-easy", before
+// issue 12) keeps the hash of that tag: the same response sent again, now with today's tag, is
+// still the same response. Both forms (today's and schema 1's) as row_outcome checks them.
+bool stored_under_former_tag(const NewRow& row, const std::string& stored_hash) {
+    std::string_view former = record::former_language_tag(row.response->language);
+    if (former.empty()) return false;
+    record::Row columns = row.columns;
+    columns[record::kLanguageColumn] = std::string(former);
+    Response before = *row.response;
+    before.language = std::string(former);
+    return stored_hash == body_hash(record::fingerprint_text(columns)) ||
+           stored_hash == body_hash(record::schema1_fingerprint_text(before));
+}
+
+}  // namespace
+
 sync::ItemResult row_outcome(const NewRow& row, bool inserted, const std::string& stored_hash) {
     sync::ItemResult r{.id = row.response->id};
     // A row stored under schema 1 has the hash of that schema's form: computed only for a
     // resend whose hash does not match, which is rare.
     bool same = inserted || stored_hash == row.content_hash ||
-                stored_hash == body_hash(record::schema1_fingerprint_text(*row.response));
+                stored_hash == body_hash(record::schema1_fingerprint_text(*row.response)) ||
+                stored_under_former_tag(row, stored_hash);
     if (same) {
         r.status = inserted ? sync::ItemResult::Status::Created : sync::ItemResult::Status::Duplicate;
         return r;

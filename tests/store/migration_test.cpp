@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <latch>
+#include <map>
 #include <thread>
 
 #include "record/response_codec.h"
@@ -194,6 +195,72 @@ TEST_P(MigrationTest, ResponseStoredBeforeUpgradeSentAgainIsDuplicateNotConflict
         EXPECT_EQ(results(post_batch(changed), changed).at(0).code, "conflict");
     }
     EXPECT_EQ(server_->query("SELECT count(*) FROM responses").at(0), "46");
+}
+
+// Lätt svenska was tagged "sv-easy" (not valid BCP 47) until issue 12; the fixture holds two such
+// answers. They stay as stored, leave the store in every export as "sv-x-easy" with the language's
+// name, and are recognised when a kiosk sends them again under the new tag. A kiosk of before
+// then may still send "sv-easy": it is stored as "sv-x-easy".
+TEST_P(MigrationTest, EasySwedishStoredUnderItsFormerTagLeavesAsSvXEasy) {
+    if (postgres() && !PostgresCluster::available()) GTEST_SKIP() << "PostgreSQL 15 is not installed";
+    old_store();
+    server_->start();
+    // One answer of each kiosk (the two fixtures were made apart: their ids differ).
+    const std::vector<std::string> old_ids = server_->query("SELECT id FROM responses WHERE language = 'sv-easy'");
+    ASSERT_EQ(old_ids.size(), 2u);
+    auto languages_of = [&](const std::string& ids) {
+        return server_->query("SELECT language FROM responses WHERE id IN (" + ids + ") ORDER BY id");
+    };
+
+    // Sent again by an upgraded kiosk, which reads them as "sv-x-easy": the same responses.
+    for (const std::string kiosk : {"no-location", "with-location"}) {
+        std::vector<Response> again;
+        for (const auto& r : stored_responses())
+            if (r.kiosk_id == kiosk && std::find(old_ids.begin(), old_ids.end(), r.id) != old_ids.end())
+                again.push_back(r);
+        ASSERT_EQ(again.size(), 1u);
+        EXPECT_EQ(again[0].language, "sv-x-easy");
+        use_kiosk(kiosk);
+        for (const auto& r : results(post_batch(again), again))
+            EXPECT_EQ(r.status, Status::Duplicate) << kiosk << " " << r.id << ": " << r.code << " " << r.reason;
+        Response changed = again[0];
+        changed.seq += 1000;
+        EXPECT_EQ(results(post_batch(std::vector<Response>{changed}), std::vector<Response>{changed}).at(0).code,
+                  "conflict")
+            << "other content under the former tag is still a conflict";
+    }
+
+    EXPECT_EQ(server_->query("SELECT count(*) FROM responses WHERE language = 'sv-easy'").at(0), "2")
+        << "stored rows are never rewritten";
+
+    // A kiosk not yet upgraded sends the former tag; an upgraded one the new tag.
+    use_kiosk("with-location");
+    Response before = valid_response(kiosk_, 200), now = valid_response(kiosk_, 201);
+    before.language = "sv-easy";
+    now.language = "sv-x-easy";
+    Json item = record::to_wire(before);
+    item["language"] = "sv-easy";  // to_wire itself writes the new tag
+    std::string body = Json{{"responses", {item, Json(record::to_wire(now))}}}.dump();
+    std::vector<Response> both{before, now};
+    for (const auto& r : results(post_batch(body), both)) EXPECT_EQ(r.status, Status::Created) << r.reason;
+    EXPECT_EQ(languages_of("'" + before.id + "', '" + now.id + "'"),
+              (std::vector<std::string>{"sv-x-easy", "sv-x-easy"}));
+    for (const auto& r : results(post_batch(body), both)) EXPECT_EQ(r.status, Status::Duplicate) << r.reason;
+
+    TempDir dir;
+    auto out = server_->cli({"export", "responses", "--include-flagged", "--out", dir.path() + "/svar.json"});
+    ASSERT_EQ(out.exit_code, 0) << out.err;
+    std::string text = read_file(dir.path() + "/svar.json");
+    EXPECT_EQ(text.find("sv-easy"), std::string::npos);
+    std::map<std::string, std::string> easy;  // id -> language name
+    const Json doc = Json::parse(text);
+    for (const auto& row : doc["Svar"])
+        if (row["språk"] == "sv-x-easy") easy[row["id"].get<std::string>()] = row["språk_namn"].get<std::string>();
+    EXPECT_EQ(easy, (std::map<std::string, std::string>{{old_ids[0], "Lätt svenska"},
+                                                        {old_ids[1], "Lätt svenska"},
+                                                        {before.id, "Lätt svenska"},
+                                                        {now.id, "Lätt svenska"}}))
+        << text.substr(0, 2000);
 }
 
 TEST_P(MigrationTest, BatchAfterUpgradeStoresKioskIdAndNullForAbsentLocation) {

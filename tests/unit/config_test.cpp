@@ -135,5 +135,12 @@ TEST(Config, ShippedExampleUsesOnlyKnownKeysAndValidValues) {
     EXPECT_TRUE(c.fullscreen);
 }
 
+// An old kiosk.conf may name Lätt svenska by its tag before issue 12: it means "sv-x-easy".
+TEST(Config, EasySwedishUnderItsFormerTagIsTheValidTag) {
+    EXPECT_EQ(parse_config("kiosk.conf", "default_language = sv-easy\n").default_language, "sv-x-easy");
+    EXPECT_EQ(parse_config("kiosk.conf", "default_language = sv-x-easy\n").default_language, "sv-x-easy");
+    EXPECT_EQ(parse_config("kiosk.conf", "default_language = en\n").default_language, "en");
+}
+
 }  // namespace
 }  // namespace lkp

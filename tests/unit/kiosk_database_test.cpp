@@ -226,5 +226,28 @@ TEST(Export, JsonListsResponsesWithDeclinedAsNull) {
     EXPECT_TRUE(j[0]["flags"].is_array());
 }
 
+// Lätt svenska was tagged "sv-easy" (not valid BCP 47) until issue 12. Answers the kiosk stored
+// then stay as they were in its file; they leave it (sync, CSV, JSON) as "sv-x-easy".
+TEST(Export, EasySwedishStoredUnderItsFormerTagLeavesTheKioskAsSvXEasy) {
+    test::TempDir dir;
+    auto db = KioskDatabase::open(dir.path());
+    Response old = sample("sv-easy");  // written as a kiosk of before issue 12 wrote it
+    db.save(old);
+    Survey s = test::builtin_data().survey;
+    std::vector<Response> all = db.all_responses();
+    ASSERT_EQ(all.size(), 1u);
+    EXPECT_EQ(all[0].language, "sv-x-easy");
+    std::vector<Response> outbox = db.unsent(10);
+    ASSERT_EQ(outbox.size(), 1u);
+    EXPECT_EQ(outbox[0].language, "sv-x-easy") << "what the sync sends";
+    std::string csv = export_csv(all, &s);
+    EXPECT_NE(csv.find(",sv-x-easy,"), std::string::npos) << csv;
+    EXPECT_EQ(csv.find("sv-easy"), std::string::npos) << csv;
+    EXPECT_EQ(Json::parse(export_json(all))[0]["language"], "sv-x-easy");
+    // Given a Response still holding the former tag, the exports write the valid one too.
+    EXPECT_EQ(export_csv({old}, &s).find("sv-easy"), std::string::npos);
+    EXPECT_EQ(Json::parse(export_json({old}))[0]["language"], "sv-x-easy");
+}
+
 }  // namespace
 }  // namespace lkp

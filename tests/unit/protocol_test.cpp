@@ -447,6 +447,31 @@ TEST(Protocol, HeartbeatTextIsKeptExceptNul) {
     EXPECT_THROW(parse_heartbeat(std::string(100'000, '[')), BatchError);
 }
 
+// Lätt svenska's tag was "sv-easy" (not valid BCP 47) until issue 12: a kiosk of before then
+// still sends it, and the store takes it as "sv-x-easy", as it takes the new tag.
+TEST(Protocol, EasySwedishIsTakenUnderEitherTagAsSvXEasy) {
+    Json before = valid_item(1), now = valid_item(2);
+    before["language"] = "sv-easy";
+    now["language"] = "sv-x-easy";
+    auto items = parse({before, now});
+    ASSERT_TRUE(items[0].response) << items[0].reason;
+    ASSERT_TRUE(items[1].response) << items[1].reason;
+    EXPECT_EQ(items[0].response->language, "sv-x-easy");
+    EXPECT_EQ(items[1].response->language, "sv-x-easy");
+}
+
+// What the kiosk sends: an answer recorded in Lätt svenska goes out as "sv-x-easy", an old one
+// of its outbox too.
+TEST(Protocol, KioskSendsEasySwedishAsSvXEasy) {
+    auto items = parse({valid_item(1)});
+    ASSERT_TRUE(items[0].response);
+    Response r = *items[0].response;
+    r.language = "sv-easy";  // as a kiosk stored it before issue 12
+    Json sent = Json::parse(encode_batch({r}));
+    EXPECT_EQ(sent["responses"][0]["language"], "sv-x-easy");
+    EXPECT_EQ(sent.dump().find("sv-easy"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace lkp::sync
 
@@ -528,6 +553,32 @@ TEST(StoredAnswers, ARowReadInPlaceIsTheResponseStored) {
     in_place[0] = "seven";
     EXPECT_THROW(view_of(in_place), std::runtime_error);
     EXPECT_THROW(flags_of("{}"), std::runtime_error);
+}
+
+// A row stored with "sv-easy" (before issue 12) reads as "sv-x-easy" both ways, so every export,
+// the kiosk's sync and the store's read the valid tag; the row itself is not rewritten.
+TEST(StoredAnswers, EasySwedishStoredUnderItsFormerTagReadsAsSvXEasy) {
+    Response r;
+    r.id = "3f1c2a9e-5b7d-4c1e-9a2b-000000000008";
+    r.kiosk_id = "bibliotek-1";
+    r.survey_id = "helsingborg-lkp";
+    r.survey_version = 1;
+    r.language = "sv-easy";
+    r.answers = {{"trygghet", 2}};
+    r.started_at = "2026-11-22T10:15:00.000Z";
+    r.submitted_at = "2026-11-22T10:15:41.250Z";
+    r.seq = 8;
+    Row row = to_row(r);
+    ASSERT_EQ(row[kLanguageColumn], "sv-easy") << "a row is written as given; only reading maps";
+    EXPECT_EQ(from_row(row).language, "sv-x-easy");
+    RowView in_place;
+    for (std::size_t i = 0; i < kRowColumns; ++i)
+        if (row[i]) in_place[i] = *row[i];
+    EXPECT_EQ(view_of(in_place).language, "sv-x-easy");
+    EXPECT_EQ(from_row(in_place).language, "sv-x-easy");
+    EXPECT_EQ(to_wire(r)["language"], "sv-x-easy");
+    r.language = "sv";
+    EXPECT_EQ(from_row(to_row(r)).language, "sv") << "other tags are left as they are";
 }
 
 }  // namespace

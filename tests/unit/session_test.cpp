@@ -213,5 +213,22 @@ TEST_F(SessionTest, EachResponseGetsItsOwnId) {
     EXPECT_EQ(ids.size(), 20u);
 }
 
+// Lätt svenska is offered as "sv-x-easy", valid BCP 47 (its tag was "sv-easy" until issue 12),
+// and an answer given in it is recorded so; a recording of before that still chooses it.
+TEST_F(SessionTest, EasySwedishAnswersAreRecordedAsSvXEasy) {
+    const auto& offered = session.settings().languages;
+    EXPECT_NE(std::find(offered.begin(), offered.end(), "sv-x-easy"), offered.end());
+    EXPECT_EQ(std::find(offered.begin(), offered.end(), "sv-easy"), offered.end());
+    for (const std::string tag : {"sv-x-easy", "sv-easy"}) {
+        ASSERT_TRUE(begin(tag));
+        EXPECT_EQ(session.language(), "sv-x-easy");
+        Outcome done;
+        for (std::size_t i = 0; i < data.survey.questions.size(); ++i) done = send(event::Answer{nullptr});
+        ASSERT_TRUE(done.completed);
+        EXPECT_EQ(done.completed->language, "sv-x-easy") << "chosen as " << tag;
+        send(event::Finish{});
+    }
+}
+
 }  // namespace
 }  // namespace lkp
