@@ -178,5 +178,23 @@ TEST_F(Shaping, TigrinyaLine) {
     expect_same(t, false, {{"NotoSansEthiopic-Regular.ttf", 1.0f, 0, t.size(), false}});
 }
 
+// Every line of every text the kiosk can show, in every font and either direction, is drawn
+// from the atlas built at start-up: no glyph is left out.
+TEST_F(Shaping, EveryTextsGlyphsAreInTheAtlas) {
+    const FontSets& f = kiosk_.fonts();
+    int checked = 0;
+    for (const std::string& text : data_.all_texts()) {
+        std::istringstream lines(text);
+        for (std::string line; std::getline(lines, line);)
+            for (ImFont* font : {f.normal.body, f.normal.title, f.normal.number, f.normal.small, f.large.body,
+                                 f.large.title, f.large.number, f.large.small})
+                for (bool rtl : {false, true}) {
+                    EXPECT_TRUE(atlas_holds(font, line, rtl)) << "\"" << line << "\"" << (rtl ? " (rtl)" : "");
+                    ++checked;
+                }
+    }
+    EXPECT_GT(checked, 1000);
+}
+
 }  // namespace
 }  // namespace lkp
