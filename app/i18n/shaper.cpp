@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <mutex>
 #include <stdexcept>
 
 namespace lkp {
@@ -64,7 +65,7 @@ struct Shaper::Impl {
     std::vector<std::vector<ChainFile>> chains;
     std::vector<std::vector<int>> chain_files;
     std::vector<Font> fonts;
-    hb_buffer_t* buffer = nullptr;
+    std::mutex ft_mutex;  // FreeType opens and closes faces of one library one at a time
 
     ~Impl() {
         for (Font& f : fonts)
@@ -77,7 +78,6 @@ struct Shaper::Impl {
             hb_face_destroy(f.face);
             hb_blob_destroy(f.blob);
         }
-        hb_buffer_destroy(buffer);
         if (ft) FT_Done_FreeType(ft);
     }
 
@@ -110,7 +110,6 @@ struct Shaper::Impl {
 
 Shaper::Shaper() : impl_(std::make_unique<Impl>()) {
     if (FT_Init_FreeType(&impl_->ft)) throw std::runtime_error("FreeType could not start");
-    impl_->buffer = hb_buffer_create();
 }
 
 Shaper::~Shaper() = default;
@@ -246,7 +245,9 @@ ShapedLine Shaper::shape(int font_id, const std::string& text, bool rtl) const {
             i = j;
         }
 
-    hb_buffer_t* buf = impl_->buffer;
+    // A buffer per call: load_fonts shapes on several threads at once.
+    std::unique_ptr<hb_buffer_t, void (*)(hb_buffer_t*)> owned(hb_buffer_create(), hb_buffer_destroy);
+    hb_buffer_t* buf = owned.get();
     float pen = 0;
     for (const Run& r : runs) {
         const SizedFace& sf = font.faces[static_cast<size_t>(r.file)];
@@ -283,6 +284,7 @@ GlyphBitmap Shaper::render(int font_id, int file, uint32_t gid) const {
     GlyphBitmap out;
     const SizedFace& sf = impl_->fonts.at(static_cast<size_t>(font_id)).faces.at(static_cast<size_t>(file));
     if (!sf.ft) {
+        std::lock_guard<std::mutex> lock(impl_->ft_mutex);
         const File& f = impl_->files[static_cast<size_t>(sf.file)];
         unsigned len = 0;
         const char* data = hb_blob_get_data(f.blob, &len);

@@ -34,6 +34,8 @@ struct GlyphBitmap {
     std::vector<unsigned char> alpha;
 };
 
+// shape() may run on several threads at once, and render() too for different fonts; adding
+// chains and fonts may not.
 class Shaper {
   public:
     Shaper();

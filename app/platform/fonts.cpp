@@ -2,11 +2,15 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
 #include <map>
 #include <memory>
-#include <set>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -80,6 +84,28 @@ const ShapedLine& shaped(ImFont* font, const std::string& line, bool rtl) {
     return s.lines.emplace(key, s.shaper.shape(id, line, rtl)).first->second;
 }
 
+// Runs task(0..n-1) on up to as many threads as there are cores; rethrows the first error.
+template <typename Task>
+void parallel(size_t n, Task task) {
+    std::atomic<size_t> next{0};
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    auto work = [&] {
+        for (size_t i; (i = next++) < n;) try {
+                task(i);
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(error_mutex);
+                if (!error) error = std::current_exception();
+            }
+    };
+    std::vector<std::thread> threads;
+    size_t cores = std::max(1u, std::thread::hardware_concurrency());
+    for (size_t t = 1; t < std::min(n, cores); ++t) threads.emplace_back(work);
+    work();
+    for (auto& t : threads) t.join();
+    if (error) std::rethrow_exception(error);
+}
+
 }  // namespace
 
 FontSets load_fonts(float unit, const std::vector<std::string>& texts, const std::string& dir,
@@ -123,7 +149,7 @@ FontSets load_fonts(float unit, const std::vector<std::string>& texts, const std
     // The glyphs each chain needs: every text shaped once per chain (glyph ids do not depend on
     // the size), in its own direction and, if it has mirrored brackets, in the other too. Digits
     // and the few characters screens add themselves, from every file that has them.
-    std::set<std::pair<int, uint32_t>> needed[2];  // (file, glyph id)
+    std::vector<std::pair<int, uint32_t>> needed[2];  // (file, glyph id), sorted, unique
     std::unordered_set<std::string> lines;
     for (const auto& t : texts) {
         size_t start = 0;
@@ -135,12 +161,13 @@ FontSets load_fonts(float unit, const std::vector<std::string>& texts, const std
         }
     }
     const std::string extra = "0123456789 .,:;!?()+-–%/·";
-    for (int c = 0; c < 2; ++c) {
+    auto collect_chain = [&](size_t c) {
         int probe = sized.begin()->second;
         for (const auto& [key, id] : sized)
             if (key.first == chain[c]) probe = id;
+        auto& out = needed[c];
         auto collect = [&](const std::string& line, bool rtl) {
-            for (const ShapedGlyph& g : shaper.shape(probe, line, rtl).glyphs) needed[c].insert({g.file, g.gid});
+            for (const ShapedGlyph& g : shaper.shape(probe, line, rtl).glyphs) out.push_back({g.file, g.gid});
         };
         for (const std::string& line : lines) {
             bool rtl = has_rtl(line);
@@ -150,36 +177,46 @@ FontSets load_fonts(float unit, const std::vector<std::string>& texts, const std
         for (char32_t ch : utf8_to_u32(extra))
             for (size_t file = 0; file < 1 + scripts.size(); ++file)
                 if (uint32_t gid = shaper.glyph_for(chain[c], static_cast<int>(file), ch))
-                    needed[c].insert({static_cast<int>(file), gid});
-    }
+                    out.push_back({static_cast<int>(file), gid});
+        std::sort(out.begin(), out.end());
+        out.erase(std::unique(out.begin(), out.end()), out.end());
+    };
 
-    // Rasterise them at every size of their chain and reserve room in the atlas (1 px apart).
+    // Rasterise them at every size of their chain. Start-up is most of this work: the chains
+    // are shaped, and the sizes rasterised, on as many threads as there are cores.
     struct Pending {
         uint64_t key;
         GlyphBitmap bitmap;
         int rect;
     };
+    std::vector<std::pair<int, int>> tasks;  // (font id, chain index)
+    for (const auto& [key, id] : sized) tasks.push_back({id, key.first == chain[0] ? 0 : 1});
+    std::vector<std::vector<Pending>> rendered(tasks.size());
+    auto render_size = [&](size_t t) {
+        auto [id, c] = tasks[t];
+        for (const auto& [file, gid] : needed[c])
+            rendered[t].push_back({glyph_key(id, file, gid), shaper.render(id, file, gid), -1});
+    };
+    parallel(2, collect_chain);
+    parallel(tasks.size(), render_size);
+    shaper.end_rendering();
+
     std::vector<Pending> pending;
     long area = 0;
-    for (const auto& [key, id] : sized) {
-        int c = key.first == chain[0] ? 0 : 1;
-        for (const auto& [file, gid] : needed[c]) {
-            GlyphBitmap b = shaper.render(id, file, gid);
-            uint64_t k = glyph_key(id, file, gid);
-            if (b.width == 0 || b.rows == 0) {
-                state->glyphs[k] = AtlasGlyph{};  // a space: nothing to draw
+    for (auto& r : rendered)
+        for (Pending& p : r) {
+            if (p.bitmap.width == 0 || p.bitmap.rows == 0) {
+                state->glyphs[p.key] = AtlasGlyph{};  // a space: nothing to draw
                 continue;
             }
-            area += static_cast<long>(b.width + 1) * (b.rows + 1);
-            pending.push_back({k, std::move(b), -1});
+            area += static_cast<long>(p.bitmap.width + 1) * (p.bitmap.rows + 1);
+            pending.push_back(std::move(p));
         }
-    }
     // ImGui sizes the texture from its own glyphs only; ours are the rest.
     int width = 512;
     while (width < 8192 && static_cast<long>(width) * width < area * 13 / 10) width *= 2;
     atlas->TexDesiredWidth = width;
     for (Pending& p : pending) p.rect = atlas->AddCustomRectRegular(p.bitmap.width + 1, p.bitmap.rows + 1);
-    shaper.end_rendering();
     if (!atlas->Build()) throw std::runtime_error("the font atlas could not be built");
 
     // The OpenGL backend uploads the RGBA32 copy, which ImGui makes from the Alpha8 pixels on
