@@ -46,7 +46,7 @@ build_dir=$repo/build
 
 runtime_packages=(cage xwayland libglfw3 libgl1-mesa-dri fonts-noto-core sqlite3 dbus libpam-systemd)
 build_packages=(cmake make g++ pkg-config libimgui-dev libglfw3-dev libgl-dev libstb-dev
-  libsqlite3-dev nlohmann-json3-dev libfreetype-dev libfribidi-dev libespeak-ng-dev
+  libsqlite3-dev nlohmann-json3-dev libfreetype-dev libfribidi-dev libharfbuzz-dev libespeak-ng-dev
   libcpp-httplib-dev libcurl4-openssl-dev libsodium-dev libpq-dev zlib1g-dev)
 
 step() { printf '\n==> %s\n' "$*"; }

@@ -1,7 +1,6 @@
 #pragma once
-// Right-to-left text for a renderer that only draws left to right (Dear ImGui): FriBidi shapes
-// Arabic letters into their joined presentation forms and puts each line in visual order.
-// Wrapping happens before this, on logical text: see wrap_bidi in app/ui/widgets.cpp.
+// Right-to-left helpers. The kiosk draws through shaper.h (FriBidi runs, HarfBuzz glyphs);
+// visual_line is FriBidi's own joined, visual-order string, which the glyph-coverage test uses.
 #include <string>
 
 namespace lkp {

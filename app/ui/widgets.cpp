@@ -3,80 +3,90 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <unordered_map>
 
-#include "i18n/bidi.h"
+#include "i18n/shaper.h"
+#include "platform/fonts.h"
 
 namespace lkp {
 
-float line_width(ImFont* font, const std::string& line) {
-    return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, line.c_str()).x;
-}
+float line_width(ImFont* font, const std::string& line, bool rtl) { return shaped_width(font, line, rtl); }
 
 namespace {
 
-// ImGui's own word wrap, for left-to-right text without any right-to-left letters.
-std::vector<std::string> wrap_ltr(ImFont* font, const std::string& text, float width) {
-    std::vector<std::string> lines;
-    const char* s = text.c_str();
-    const char* end = s + text.size();
-    while (s < end) {
-        const char* nl = std::find(s, end, '\n');
-        const char* brk = font->CalcWordWrapPositionA(1.0f, s, nl, width);
-        if (brk == s) {  // one glyph wider than the box: still make progress, by a whole UTF-8 character
-            brk = s + 1;
-            while (brk < nl && (static_cast<unsigned char>(*brk) & 0xC0) == 0x80) ++brk;
+bool continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// The longest start of `s`, in whole characters (at least one) and never cut before a
+// combining mark, that fits `fits`.
+size_t fitting_start(const std::string& s, const std::function<bool(const std::string&)>& fits) {
+    size_t best = 0;
+    for (size_t i = 1; i <= s.size(); ++i) {
+        if (i < s.size() && continuation(s[i])) continue;
+        if (i < s.size()) {
+            size_t j = i + 1;
+            while (j < s.size() && continuation(s[j])) ++j;
+            std::u32string c = utf8_to_u32(s.substr(i, j - i));
+            if (!c.empty() && is_mark(c[0])) continue;
         }
-        std::string line(s, brk);
-        while (!line.empty() && line.back() == ' ') line.pop_back();
-        lines.push_back(line);
-        s = brk;
-        while (s < end && *s == ' ') ++s;
-        if (s < end && *s == '\n' && s == nl) ++s;
+        if (best != 0 && !fits(s.substr(0, i))) break;
+        best = i;
     }
-    return lines;
+    return best;
 }
 
-// Right-to-left (or mixed) text: words are gathered in logical order and measured in their
-// shaped, visual form, since joined Arabic letters are narrower than isolated ones.
-std::vector<std::string> wrap_bidi(ImFont* font, const std::string& text, float width, bool rtl) {
+// Greedy word wrap on logical text, every trial line measured as shaped: joined Arabic letters
+// are narrower than isolated ones and marks take no room. A word wider than the box is broken
+// between characters.
+std::vector<std::string> wrap(ImFont* font, const std::string& text, float width, bool rtl) {
+    std::function<bool(const std::string&)> fits = [&](const std::string& s) {
+        return measure_line(font, s, rtl) <= width;
+    };
     std::vector<std::string> lines;
-    std::string line;
-    size_t pos = 0;
-    while (pos <= text.size()) {
-        size_t sp = text.find(' ', pos);
-        std::string word = text.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos);
-        std::string candidate = line.empty() ? word : line + " " + word;
-        if (!line.empty() && line_width(font, visual_line(candidate, rtl)) > width) {
-            lines.push_back(visual_line(line, rtl));
-            line = word;
-        } else {
-            line = candidate;
+    for (size_t start = 0; start < text.size();) {
+        size_t nl = std::min(text.find('\n', start), text.size());
+        std::string line;
+        for (size_t pos = start; pos < nl;) {
+            size_t sp = std::min(text.find(' ', pos), nl);
+            std::string word = text.substr(pos, sp - pos);
+            pos = sp + 1;
+            if (word.empty()) continue;
+            std::string candidate = line.empty() ? word : line + " " + word;
+            if (line.empty() || fits(candidate)) {
+                line = candidate;
+            } else {
+                lines.push_back(line);
+                line = word;
+            }
+            while (!fits(line)) {
+                size_t k = fitting_start(line, fits);
+                if (k >= line.size()) break;
+                lines.push_back(line.substr(0, k));
+                line = line.substr(k);
+            }
         }
-        if (sp == std::string::npos) break;
-        pos = sp + 1;
+        if (!line.empty()) lines.push_back(line);
+        start = nl + 1;
     }
-    if (!line.empty()) lines.push_back(visual_line(line, rtl));
     return lines;
 }
 
 }  // namespace
 
 const std::vector<std::string>& wrap_lines(ImFont* font, const std::string& text, float width, bool rtl) {
-    // Screens are redrawn only after input, but each redraw lays out every label: shaping and
-    // wrapping are done once per (font, width, direction, text).
+    // Screens are redrawn only after input, but each redraw lays out every label: wrapping is
+    // done once per (font, width, direction, text).
     static std::unordered_map<std::string, std::vector<std::string>> cache;
     std::string key = std::to_string(reinterpret_cast<std::uintptr_t>(font)) + "|" +
                       std::to_string(std::lround(width)) + (rtl ? "|r|" : "|l|") + text;
     auto it = cache.find(key);
     if (it != cache.end()) return it->second;
     if (cache.size() > 20000) cache.clear();  // bounded: texts are finite, but window sizes may change
-    bool bidi = rtl || has_rtl(text);
-    return cache.emplace(key, bidi ? wrap_bidi(font, text, width, rtl) : wrap_ltr(font, text, width)).first->second;
+    return cache.emplace(key, wrap(font, text, width, rtl)).first->second;
 }
 
 float text_width(const DrawContext& dc, ImFont* font, const std::string& text) {
-    return line_width(font, dc.rtl || has_rtl(text) ? visual_line(text, dc.rtl) : text);
+    return line_width(font, text, dc.rtl);
 }
 
 float text_height(const DrawContext& dc, ImFont* font, const std::string& text, float width) {
@@ -92,9 +102,9 @@ float text_block(DrawContext& dc, const std::string& text, ImFont* font, ImVec2 
     float y = pos.y;
     float ink_left = x0 + width, ink_right = x0;
     for (const auto& line : wrap_lines(font, text, width, dc.rtl)) {
-        float w = line_width(font, line);
+        float w = line_width(font, line, dc.rtl);
         float x = align == Align::Left ? x0 : align == Align::Center ? x0 + (width - w) / 2 : x0 + width - w;
-        dl->AddText(font, font->FontSize, ImVec2(std::floor(x), std::floor(y)), colour, line.c_str());
+        draw_line(dl, font, line, dc.rtl, ImVec2(std::floor(x), std::floor(y)), colour);
         ink_left = std::min(ink_left, x);
         ink_right = std::max(ink_right, x + w);
         y += line_h;
@@ -129,12 +139,13 @@ ButtonContent measure_button(const DrawContext& dc, const ButtonSpec& b) {
     ImFont* font = b.font ? b.font : dc.fonts.body;
     float pad = dc.layout.unit * b.padding, room = dc.layout.unit * b.icon_room;
     ButtonContent c;
-    c.lines = &wrap_lines(font, b.label, b.size.x - 2 * pad - room, b.text_rtl.value_or(dc.rtl));
+    bool rtl = b.text_rtl.value_or(dc.rtl);
+    c.lines = &wrap_lines(font, b.label, b.size.x - 2 * pad - room, rtl);
     c.face_radius = b.face ? std::min(b.size.x * 0.22f, dc.layout.unit * 0.9f) : 0.0f;
     c.face_gap = b.face ? pad * 0.6f : 0.0f;
     c.height = static_cast<float>(c.lines->size()) * font->FontSize * 1.15f + c.face_radius * 2 + c.face_gap;
     c.fits = c.height <= b.size.y - (b.stripe ? dc.layout.unit * 0.3f : 0.0f);
-    for (const auto& line : *c.lines) c.fits = c.fits && line_width(font, line) <= b.size.x - pad - room;
+    for (const auto& line : *c.lines) c.fits = c.fits && line_width(font, line, rtl) <= b.size.x - pad - room;
     return c;
 }
 
@@ -184,12 +195,12 @@ bool tap_button(DrawContext& dc, const ButtonSpec& spec) {
     }
     float line_h = font->FontSize * 1.15f;
     const auto& lines = *content.lines;
+    bool rtl = b.text_rtl.value_or(dc.rtl);
     // Centred in what the icon leaves free: the icon sits at the reading start (left, or right when mirrored).
     float room = dc.layout.unit * b.icon_room, words_x = b.pos.x + (dc.mirror ? 0.0f : room);
     for (const auto& line : lines) {
-        float w = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, line.c_str()).x;
-        dl->AddText(font, font->FontSize, ImVec2(std::floor(words_x + (b.size.x - room - w) / 2), std::floor(y)), text,
-                    line.c_str());
+        float w = line_width(font, line, rtl);
+        draw_line(dl, font, line, rtl, ImVec2(std::floor(words_x + (b.size.x - room - w) / 2), std::floor(y)), text);
         y += line_h;
     }
     dc.tree.add({b.id, "button", b.label, b.pos.x, b.pos.y, b.size.x, b.size.y, content.fits});

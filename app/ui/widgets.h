@@ -85,11 +85,12 @@ float text_block(DrawContext& dc, const std::string& text, ImFont* font, ImVec2 
                  ImU32 colour);
 float text_height(const DrawContext& dc, ImFont* font, const std::string& text, float width);
 
-// Breaks text into lines no wider than `width` at word boundaries (in logical order), then puts
-// each line in visual order, shaped (right-to-left scripts). Cached: the same text is laid out once.
+// Breaks text into lines no wider than `width`, shaped, at word boundaries. Lines stay in logical
+// order: drawing shapes and orders each (platform/fonts.h). Cached: the same text is laid out once.
 const std::vector<std::string>& wrap_lines(ImFont* font, const std::string& text, float width, bool rtl);
-float line_width(ImFont* font, const std::string& visual_line);
-// Width of a text on one line as it will be drawn (shaped, for right-to-left scripts).
+// Width of one logical line as drawn (shaped) in a paragraph of direction `rtl`.
+float line_width(ImFont* font, const std::string& line, bool rtl = false);
+// Width of a text on one line as it will be drawn.
 float text_width(const DrawContext& dc, ImFont* font, const std::string& text);
 
 // The back button in the top-left corner, on every step but the first and the last.
