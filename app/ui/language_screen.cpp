@@ -27,7 +27,8 @@ bool draw_language_grid(DrawContext& dc, float y, float bottom, std::string* tou
         // The heading font where the name fits on one line, else the body font, wrapped.
         ImFont* font = text_width(dc, dc.fonts.title, c.native_name) <= bw - l.unit ? dc.fonts.title : dc.fonts.body;
         ButtonSpec b{"language." + c.language, c.native_name, pos, ImVec2(bw, bh), ButtonStyle::Surface, font};
-        b.selected = c.language == dc.session.language();
+        // Outlined once chosen (coming back, or in the picker): before that nothing is the resident's choice.
+        b.selected = c.language == dc.session.language() && dc.session.language_chosen();
         b.text_rtl = c.rtl;  // each name in its own direction, whatever the current language
         size_t spoken = dc.speech.size();
         bool tapped = tap_button(dc, b);
@@ -83,9 +84,9 @@ void draw_speaker(ImDrawList* dl, ImVec2 c, float s, float t, ImU32 col, bool rt
     dl->AddRectFilled(ImVec2(std::min(a.x, b.x), a.y), ImVec2(std::max(a.x, b.x), b.y), col);
     dl->AddTriangleFilled(at(-0.28f, -0.17f), at(0.02f, -0.42f), at(0.02f, 0.42f), col);
     dl->AddTriangleFilled(at(-0.28f, -0.17f), at(0.02f, 0.42f), at(-0.28f, 0.17f), col);
-    for (float r : {0.2f, 0.4f}) {
-        float a0 = rtl ? 3.14159265f - 0.75f : -0.75f;
-        dl->PathArcTo(at(0.06f, 0), s * r, a0, a0 + 1.5f, 16);
+    for (float r : {0.22f, 0.42f}) {
+        float a0 = rtl ? 3.14159265f - 0.7f : -0.7f;
+        dl->PathArcTo(at(0.1f, 0), s * r, a0, a0 + 1.4f, 16);
         dl->PathStroke(col, 0, t);
     }
 }
