@@ -64,12 +64,15 @@ FontSets load_fonts_for(const Window& window, const KioskData& data) {
 
 // Lets the session's timers (idle prompt, discard, thank-you timeout) and the recorder's retry
 // run. True when the screen must be drawn again: it changed, or its countdown is showing.
+// The attract screen's greeting moving on to the next language is a change too.
 bool run_timers(Session& session, const KioskUi& ui, Recorder& recorder, Instant now) {
     std::string before = ui.screen_name(session);
+    std::string greeting = session.greeting_language();
     bool countdown = session.asking_still_there();
     recorder.persist(session.tick(now), now.mono);
     recorder.retry_if_due(now.mono);
-    return countdown || ui.screen_name(session) != before;
+    return countdown || ui.screen_name(session) != before || session.greeting_language() != greeting ||
+           ui.wake_due(now.mono);
 }
 
 // Draws the session's screen in the window, one frame at a time, with the pictures
@@ -153,7 +156,8 @@ int run_kiosk(const RunOptions& args) {
         bool first_frame = true;
         while (!g_stop && !window.close_requested()) {
             // Sleep until input or the next timer; never spin while nothing changes.
-            if (window.wait(pacer.sleep_seconds(steady_clock::now(), {session.next_deadline(), recorder.next_retry()})))
+            if (window.wait(pacer.sleep_seconds(steady_clock::now(),
+                                                {session.next_deadline(), recorder.next_retry(), ui.next_wake()})))
                 pacer.after_input();
             if (g_stop) break;
             Instant now = Instant::now();
@@ -164,7 +168,14 @@ int run_kiosk(const RunOptions& args) {
             std::vector<Event> events = frames.draw(session, now, recorder.last_save_failed(), pacer);
             if (first_frame && !after_first_frame()) return kExitFailure;
             first_frame = false;
-            for (const std::string& text : ui.take_speech()) speaker.say(session.language(), text);
+            bool first = true;  // a frame's first text interrupts what is being read; the rest follow it
+            for (const Utterance& u : ui.take_speech()) {
+                if (first)
+                    speaker.say(u.language, u.text);
+                else
+                    speaker.say_next(u.language, u.text);
+                first = false;
+            }
             for (const Event& e : events) {
                 Outcome outcome = session.handle(e, now);
                 recorder.persist(outcome, now.mono);

@@ -21,6 +21,41 @@ void Session::reset() {
     district_.reset();
     answers_.assign(survey_.questions.size(), std::nullopt);
     prompt_deadline_.reset();
+    language_chosen_ = false;
+    // Each round starts in the kiosk's default language, for the passer-by who reads it.
+    auto def = std::find(settings_.languages.begin(), settings_.languages.end(), settings_.default_language);
+    greeting_ = def == settings_.languages.end() ? 0 : static_cast<size_t>(def - settings_.languages.begin());
+    next_greeting_.reset();
+}
+
+const std::string& Session::greeting_language() const {
+    return settings_.languages.empty() ? language_ : settings_.languages[greeting_];
+}
+
+std::chrono::milliseconds Session::greeting_period() const {
+    using std::chrono::milliseconds;
+    // Long enough to read the heading (a few seconds), short enough that every language comes
+    // round within the round (4 s each for 14 languages in 56 s).
+    auto n = static_cast<long>(std::max<size_t>(settings_.languages.size(), 1));
+    auto per = std::chrono::duration_cast<milliseconds>(settings_.greeting_round) / n;
+    return std::clamp(per, milliseconds(2000), milliseconds(6000));
+}
+
+bool Session::greeting_cycles() const {
+    return settings_.languages.size() > 1 &&
+           (screen_ == Screen::Attract || (screen_ == Screen::Language && !language_chosen_));
+}
+
+void Session::advance_greeting(SteadyClock::time_point now) {
+    if (!greeting_cycles()) return;
+    if (!next_greeting_) {
+        next_greeting_ = now + greeting_period();
+    } else if (now >= *next_greeting_) {
+        greeting_ = (greeting_ + 1) % settings_.languages.size();
+        // From now, not from the missed deadline: after a long sleep the next greeting still
+        // shows for a whole period.
+        next_greeting_ = now + greeting_period();
+    }
 }
 
 std::string Session::step_name() const {
@@ -44,17 +79,34 @@ Outcome Session::abandon() {
 }
 
 Outcome Session::handle(const Event& e, Instant now) {
+    Outcome out = handle_event(e, now);
+    advance_greeting(now.mono);  // starts the round of a screen that greets, if it has not
+    return out;
+}
+
+Outcome Session::tick(Instant now) {
+    Outcome out = run_timers(now);
+    advance_greeting(now.mono);
+    return out;
+}
+
+Outcome Session::handle_event(const Event& e, Instant now) {
     Outcome out;
     bool mid_survey = screen_ != Screen::Attract && screen_ != Screen::Thanks;
     last_touch_ = now.mono;
     prompt_deadline_.reset();  // any touch answers "are you still there?"
 
-    if (std::holds_alternative<event::Start>(e)) {
+    if (std::holds_alternative<event::Start>(e) || std::holds_alternative<event::StartAudio>(e)) {
         if (screen_ != Screen::Attract) return out;
+        size_t seen = greeting_;
         reset();
         screen_ = Screen::Language;
         started_wall_ = now.wall;
         out.started = true;
+        // The language screen goes on from the greeting the resident saw when they touched, and
+        // shows it for a whole period.
+        greeting_ = seen;
+        next_greeting_ = now.mono + greeting_period();
     } else if (auto* lang = std::get_if<event::ChooseLanguage>(&e)) {
         if (!mid_survey) return out;
         // A recording made before issue 12 chooses Lätt svenska as "sv-easy" (record/language_tag.h).
@@ -62,6 +114,7 @@ Outcome Session::handle(const Event& e, Instant now) {
         if (std::find(settings_.languages.begin(), settings_.languages.end(), chosen) == settings_.languages.end())
             return out;
         language_ = chosen;
+        language_chosen_ = true;
         if (screen_ == Screen::Language) screen_ = Screen::District;  // elsewhere: switch and stay
     } else if (auto* d = std::get_if<event::ChooseDistrict>(&e)) {
         if (screen_ != Screen::District) return out;
@@ -120,7 +173,7 @@ Outcome Session::handle(const Event& e, Instant now) {
     return out;
 }
 
-Outcome Session::tick(Instant now) {
+Outcome Session::run_timers(Instant now) {
     if (screen_ == Screen::Thanks) {
         if (now.mono >= thanks_until_) reset();
         return {};
@@ -141,9 +194,11 @@ int Session::seconds_left(Instant now) const {
 }
 
 std::optional<SteadyClock::time_point> Session::next_deadline() const {
+    // The next greeting, else (attract) nothing: an idle kiosk sleeps between greetings.
+    std::optional<SteadyClock::time_point> greeting = greeting_cycles() ? next_greeting_ : std::nullopt;
     switch (screen_) {
         case Screen::Attract:
-            return std::nullopt;
+            return greeting;
         case Screen::Thanks:
             return thanks_until_;
         default:
@@ -155,7 +210,8 @@ std::optional<SteadyClock::time_point> Session::next_deadline() const {
         auto step = left - std::chrono::duration_cast<std::chrono::seconds>(left);
         return SteadyClock::now() + (step.count() > 0 ? step : std::chrono::seconds(1));
     }
-    return last_touch_ + settings_.idle_timeout;
+    auto idle = last_touch_ + settings_.idle_timeout;
+    return greeting ? std::min(*greeting, idle) : idle;
 }
 
 }  // namespace lkp

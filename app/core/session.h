@@ -34,12 +34,17 @@ struct SessionSettings {
     std::chrono::seconds countdown{20};
     std::chrono::seconds thanks{8};
     std::vector<std::string> flags;  // copied into every response ("synthetic")
+    // The attract screen greets in each language in turn; the whole round takes at most this.
+    std::chrono::seconds greeting_round{56};
 };
 
 enum class Screen { Attract, Language, District, Question, Thanks };
 
 namespace event {
 struct Start {};  // tap on the attract screen
+// A long press anywhere on the attract screen: start with speech, for a resident who cannot
+// read the screen (the UI turns audio mode on and reads the languages out).
+struct StartAudio {};
 struct ChooseLanguage {
     std::string language;
 };  // on the language screen, or switching mid-way
@@ -54,8 +59,8 @@ struct StillHere {};  // "Are you still there?" -> yes
 struct Finish {};     // tap on the thank-you screen
 }  // namespace event
 
-using Event = std::variant<event::Start, event::ChooseLanguage, event::ChooseDistrict, event::Answer, event::Back,
-                           event::StillHere, event::Finish>;
+using Event = std::variant<event::Start, event::StartAudio, event::ChooseLanguage, event::ChooseDistrict, event::Answer,
+                           event::Back, event::StillHere, event::Finish>;
 
 struct Outcome {
     bool started = false;
@@ -81,6 +86,15 @@ class Session {
     std::optional<Json> current_answer() const;
     const std::optional<std::optional<std::string>>& district() const { return district_; }
 
+    // The language the first screens greet in now. On the attract screen, and on the language
+    // screen until the resident has chosen, it moves through every language in turn (default
+    // language first), one greeting_period() each; a tap keeps the greeting the resident saw.
+    const std::string& greeting_language() const;
+    std::chrono::milliseconds greeting_period() const;
+    bool greeting_cycles() const;  // the greeting moves on by itself on this screen
+    // A language was chosen on the language screen (the screen then speaks it, not the greeting's).
+    bool language_chosen() const { return language_chosen_; }
+
     bool asking_still_there() const { return prompt_deadline_.has_value(); }
     int seconds_left(Instant now) const;  // on the "still there?" countdown
     // When tick() must next run for a timer to fire; nullopt when nothing is pending.
@@ -90,8 +104,11 @@ class Session {
     std::string step_name() const;
 
   private:
+    Outcome handle_event(const Event& e, Instant now);
+    Outcome run_timers(Instant now);
     Outcome abandon();
     void reset();
+    void advance_greeting(SteadyClock::time_point now);
 
     Survey survey_;
     DistrictList districts_;
@@ -106,6 +123,9 @@ class Session {
     SteadyClock::time_point last_touch_;
     SteadyClock::time_point thanks_until_;
     std::optional<SteadyClock::time_point> prompt_deadline_;
+    bool language_chosen_ = false;
+    size_t greeting_ = 0;                                   // index into settings_.languages
+    std::optional<SteadyClock::time_point> next_greeting_;  // unset until the first tick or event
 };
 
 }  // namespace lkp

@@ -225,9 +225,19 @@ void Speaker::say(const std::string& language, const std::string& text) {
     if (!has_voice(language)) return;
     {
         std::lock_guard lock(mutex_);
-        if (next_) ++cancelled_;  // replaced before the worker took it
-        next_ = Job{voice_for(language), text};
+        cancelled_ += static_cast<int>(queue_.size());  // replaced before the worker took them
+        queue_.clear();
+        queue_.push_back(Job{voice_for(language), text});
         cancel_ = true;  // interrupts the utterance being spoken, if any
+    }
+    wake_.notify_one();
+}
+
+void Speaker::say_next(const std::string& language, const std::string& text) {
+    if (!has_voice(language)) return;
+    {
+        std::lock_guard lock(mutex_);
+        queue_.push_back(Job{voice_for(language), text});
     }
     wake_.notify_one();
 }
@@ -235,8 +245,8 @@ void Speaker::say(const std::string& language, const std::string& text) {
 void Speaker::stop() {
     {
         std::lock_guard lock(mutex_);
-        if (next_) ++cancelled_;
-        next_.reset();
+        cancelled_ += static_cast<int>(queue_.size());
+        queue_.clear();
         cancel_ = true;
     }
     wake_.notify_one();
@@ -247,10 +257,10 @@ void Speaker::run() {
         Job job;
         {
             std::unique_lock lock(mutex_);
-            wake_.wait(lock, [this] { return quit_ || next_.has_value(); });
+            wake_.wait(lock, [this] { return quit_ || !queue_.empty(); });
             if (quit_) return;
-            job = std::move(*next_);
-            next_.reset();
+            job = std::move(queue_.front());
+            queue_.pop_front();
             cancel_ = false;
         }
         if (speak(job))

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -45,6 +46,9 @@ class Speaker {
     // Queues `text` (UTF-8) and cancels whatever is being spoken or waiting. Returns at once.
     // Languages without a voice are ignored.
     void say(const std::string& language, const std::string& text);
+    // Queues `text` after what is being spoken or waiting, without interrupting it (a spoken menu
+    // of several languages, each in its own voice). Languages without a voice are ignored.
+    void say_next(const std::string& language, const std::string& text);
     void stop();  // cancels what is being spoken or waiting; returns at once
 
     // Every say() with a voice ends as exactly one of spoken (read to the end) or cancelled
@@ -76,9 +80,9 @@ class Speaker {
     std::unique_ptr<Audio> audio_;     // used only by the worker once it runs
     std::atomic<bool> plays_sound_{false};
 
-    mutable std::mutex mutex_;  // guards next_, quit_; cancel_ is set under it so waits see it
+    mutable std::mutex mutex_;  // guards queue_, quit_; cancel_ is set under it so waits see it
     std::condition_variable wake_;
-    std::optional<Job> next_;
+    std::deque<Job> queue_;  // what the worker reads next, in order
     bool quit_ = false;
     std::atomic<bool> cancel_{false};
     std::atomic<int> started_{0}, spoken_{0}, cancelled_{0};

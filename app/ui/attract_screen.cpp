@@ -1,8 +1,48 @@
-// The screen a passer-by sees: what this is, that it is quick and anonymous, and where to tap.
-// It is static on purpose: an idle kiosk should cost next to no CPU.
+// The screen a passer-by sees: what this is, that it is quick and anonymous, and where to tap,
+// in every kiosk language in turn (the session moves the greeting on every few seconds), each in
+// its own script and direction. A long press anywhere starts in audio mode, for a resident who
+// cannot read any of it.
+// It changes only when the greeting does: an idle kiosk should cost next to no CPU.
+#include <algorithm>
+#include <cmath>
+
 #include "screens.h"
 
 namespace lkp {
+
+namespace {
+
+// The greeting's texts, as the attract screen shows them.
+struct Greeting {
+    std::string title, body, start;
+    bool rtl = false;
+};
+
+Greeting greeting_in(const Translations& translations, const std::string& language) {
+    const Catalog* c = translations.find(language);
+    return {translations.text(language, "ui.attract.title"), translations.text(language, "ui.attract.body"),
+            translations.text(language, "ui.attract.start"), c && c->rtl};
+}
+
+// Heights that hold the greeting of every language, so the screen does not jump as they change.
+struct Slots {
+    float title = 0, body = 0;
+};
+
+Slots slots_for_every_language(DrawContext& dc, float width) {
+    Slots s;
+    bool rtl = dc.rtl;
+    for (const Catalog& c : dc.translations.languages()) {
+        Greeting g = greeting_in(dc.translations, c.language);
+        dc.rtl = g.rtl;
+        s.title = std::max(s.title, text_height(dc, dc.fonts.title, g.title, width));
+        s.body = std::max(s.body, text_height(dc, dc.fonts.body, g.body, width * 0.8f));
+    }
+    dc.rtl = rtl;
+    return s;
+}
+
+}  // namespace
 
 void draw_attract_screen(DrawContext& dc) {
     const Layout& l = dc.layout;
@@ -10,28 +50,63 @@ void draw_attract_screen(DrawContext& dc) {
     float width = l.width - 2 * l.margin * 2;
     float x = l.margin * 2;
 
-    std::string title = dc.text("ui.attract.title"), body = dc.text("ui.attract.body"),
-                start = dc.text("ui.attract.start");
-    float title_h = text_height(dc, dc.fonts.title, title, width);
-    float body_h = text_height(dc, dc.fonts.body, body, width * 0.8f);
+    Greeting g = greeting_in(dc.translations, dc.session.greeting_language());
+    Slots slot = slots_for_every_language(dc, width);
     ImVec2 button_size(std::min(l.width - 2 * l.margin, l.unit * 16), l.unit * 3.2f);
-    float total = title_h + l.unit + body_h + l.unit * 2 + button_size.y;
+    float total = slot.title + l.unit + slot.body + l.unit * 2 + button_size.y;
     float y = (l.height - total) / 2;
 
     // The whole screen starts the survey, so a tap anywhere works; the button shows where to tap.
+    // Held for kLongPress, it starts in audio mode instead (KioskUi wakes the loop to see it).
     ImGui::SetCursorScreenPos(ImVec2(0, 0));
-    if (ImGui::InvisibleButton("attract.anywhere", ImVec2(l.width, l.height))) dc.emit(event::Start{});
+    bool tapped = ImGui::InvisibleButton("attract.anywhere", ImVec2(l.width, l.height));
+    float held = ImGui::IsItemActive() ? ImGui::GetIO().MouseDownDuration[0] : -1.0f;
+    // The release that follows a long press lands on the next screen, where it taps nothing.
+    if (held >= std::chrono::duration<float>(kLongPress).count()) {
+        dc.emit(event::StartAudio{});
+    } else if (tapped) {
+        dc.emit(event::Start{});
+    }
 
-    y += text_block(dc, title, dc.fonts.title, ImVec2(x, y), width, Align::Center, t.text) + l.unit;
-    y += text_block(dc, body, dc.fonts.body, ImVec2(x + width * 0.1f, y), width * 0.8f, Align::Center, t.muted_text) +
-         l.unit * 2;
+    // Each greeting in its own direction, centred in slots that fit the longest one.
+    bool rtl = dc.rtl;
+    dc.rtl = g.rtl;
+    float title_h = text_height(dc, dc.fonts.title, g.title, width);
+    text_block(dc, g.title, dc.fonts.title, ImVec2(x, y + (slot.title - title_h) / 2), width, Align::Center, t.text);
+    // In the tree, each text's box is its slot: the text is centred in it, and it is the same
+    // in every language.
+    dc.tree.add({"attract.title", "text", g.title, x, y, width, slot.title});
+    y += slot.title + l.unit;
+    float body_h = text_height(dc, dc.fonts.body, g.body, width * 0.8f);
+    float body_x = x + width * 0.1f;
+    text_block(dc, g.body, dc.fonts.body, ImVec2(body_x, y + (slot.body - body_h) / 2), width * 0.8f, Align::Center,
+               t.muted_text);
+    dc.tree.add({"attract.body", "text", g.body, body_x, y, width * 0.8f, slot.body});
+    y += slot.body + l.unit * 2;
 
     ImVec2 pos((l.width - button_size.x) / 2, y);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(pos, ImVec2(pos.x + button_size.x, pos.y + button_size.y), t.primary, l.unit * 0.5f);
-    text_block(dc, start, dc.fonts.title, ImVec2(pos.x, pos.y + (button_size.y - dc.fonts.title->FontSize * 1.15f) / 2),
-               button_size.x, Align::Center, t.on_primary);
-    dc.tree.add({"attract.start", "button", start, pos.x, pos.y, button_size.x, button_size.y});
+    float start_h = text_height(dc, dc.fonts.title, g.start, button_size.x);
+    text_block(dc, g.start, dc.fonts.title, ImVec2(pos.x, pos.y + (button_size.y - start_h) / 2), button_size.x,
+               Align::Center, t.on_primary);
+    dc.rtl = rtl;
+    dc.tree.add(
+        {"attract.start", "button", g.start, pos.x, pos.y, button_size.x, button_size.y, start_h <= button_size.y});
+
+    // Where the round is: one dot per language, the greeting's filled, for the passer-by who
+    // waits for their own.
+    const auto& langs = dc.translations.languages();
+    float r = l.unit * 0.16f, step = l.unit * 0.6f;
+    float dots_y = std::min(l.height - l.margin, pos.y + button_size.y + l.unit * 1.5f);
+    float dots_x = (l.width - step * static_cast<float>(langs.size() - 1)) / 2;
+    for (size_t i = 0; i < langs.size(); ++i) {
+        ImVec2 c(dots_x + step * static_cast<float>(i), dots_y);
+        if (langs[i].language == dc.session.greeting_language())
+            dl->AddCircleFilled(c, r * 1.4f, t.primary, 16);
+        else
+            dl->AddCircle(c, r, t.muted_text, 16, std::max(1.5f, l.unit * 0.05f));
+    }
 }
 
 }  // namespace lkp

@@ -41,6 +41,7 @@ std::vector<Event> KioskUi::draw(const Session& session, const FontSets& font_se
     dc.access = &access_;
     dc.armed = &armed_;
     dc.can_speak = std::find(voiced_.begin(), voiced_.end(), session.language()) != voiced_.end();
+    dc.voices = &voiced_;
     const Catalog* catalog = translations_.find(session.language());
     dc.rtl = dc.mirror = catalog && catalog->rtl;
     dc.save_failed = save_failed;
@@ -48,10 +49,33 @@ std::vector<Event> KioskUi::draw(const Session& session, const FontSets& font_se
     ImGui::End();
     ImGui::PopStyleColor();
     ImGui::PopStyleVar(2);
-    speech_ = std::move(dc.speech);
+    speech_.clear();
+    for (std::string& text : dc.speech) speech_.push_back({session.language(), std::move(text)});
+    for (Utterance& u : dc.speech_in) speech_.push_back(std::move(u));
+    // A finger held on the attract screen: draw again when it has been held long enough.
+    wake_at_.reset();
+    if (session.screen() == Screen::Attract && ImGui::IsMouseDown(0)) {
+        auto held = std::chrono::duration_cast<SteadyClock::duration>(
+            std::chrono::duration<float>(std::max(ImGui::GetIO().MouseDownDuration[0], 0.0f)));
+        wake_at_ = now.mono + std::max(SteadyClock::duration(kLongPress) - held, SteadyClock::duration(0)) +
+                   std::chrono::milliseconds(10);
+    }
     if (now.mono - shown_since_ < kTapGuard) return {};
     if (last_press_ && *last_press_ < shown_since_ + kTapGuard) return {};
+    for (const Event& e : dc.events)
+        if (std::holds_alternative<event::StartAudio>(e)) start_audio_mode();
     return std::move(dc.events);
+}
+
+// The long press on the attract screen: audio mode on, and the languages read out, each in its
+// own voice with how audio mode works, until the resident touches something.
+void KioskUi::start_audio_mode() {
+    access_.audio_mode = true;
+    speech_.clear();
+    for (const Catalog& c : translations_.languages()) {
+        if (std::find(voiced_.begin(), voiced_.end(), c.language) == voiced_.end()) continue;
+        speech_.push_back({c.language, c.native_name + ". " + translations_.text(c.language, "ui.a11y.audio_hint")});
+    }
 }
 
 }  // namespace lkp

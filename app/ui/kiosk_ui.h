@@ -21,20 +21,28 @@ class KioskUi {
     void set_last_press(SteadyClock::time_point t) { last_press_ = t; }
     // Languages that have a read-aloud voice; the speaker button shows only for them.
     void set_voiced_languages(std::vector<std::string> languages) { voiced_ = std::move(languages); }
-    // What to read aloud after the last draw(), in the session's language.
-    std::vector<std::string> take_speech() { return std::move(speech_); }
+    // What to read aloud after the last draw(), each in its language, in order: the first
+    // interrupts what is being read, the others follow it.
+    std::vector<Utterance> take_speech() { return std::move(speech_); }
+    // When a frame must be drawn though nothing else happens: a finger held on the attract
+    // screen becomes a long press at this time. nullopt: not needed.
+    std::optional<SteadyClock::time_point> next_wake() const { return wake_at_; }
+    bool wake_due(SteadyClock::time_point now) const { return wake_at_ && now >= *wake_at_; }
 
     // Name of what is shown, e.g. "question.trygghet"; also the UI tree's "screen".
     std::string screen_name(const Session& session) const { return screen_for(session, screens_).name_for(session); }
 
   private:
+    void start_audio_mode();
+
     const Translations& translations_;
     UiTree& tree_;
     ScreenState screens_;
     Screen last_screen_ = Screen::Attract;
     Accessibility access_;
     std::vector<std::string> voiced_;
-    std::vector<std::string> speech_;
+    std::vector<Utterance> speech_;
+    std::optional<SteadyClock::time_point> wake_at_;
     std::string armed_;         // audio mode: spoken once, a second tap activates
     std::string shown_screen_;  // screen_name() of the last frame
     SteadyClock::time_point shown_since_{};

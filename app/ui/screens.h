@@ -2,16 +2,21 @@
 // One function (or class, where a screen keeps its own view state) per screen the resident sees.
 // Each draws from the session's state and emits events into the DrawContext; none changes state.
 // screen_table.h lists them with their names and texts.
+#include <chrono>
 #include <string>
 
 #include "widgets.h"
 
 namespace lkp {
 
+// A press this long anywhere on the attract screen starts in audio mode (no reading needed).
+inline constexpr std::chrono::milliseconds kLongPress{2000};
+
 void draw_attract_screen(DrawContext& dc);
 void draw_language_screen(DrawContext& dc);
-// The grid of languages, from height y; true when one was chosen.
-bool draw_language_grid(DrawContext& dc, float y);
+// The grid of languages, from height y down to `bottom` (default: the bottom margin); true when
+// one was chosen. `touched`, if given, receives the language whose button is pressed now.
+bool draw_language_grid(DrawContext& dc, float y, float bottom = -1, std::string* touched = nullptr);
 // The language button of every survey step; true when tapped.
 bool language_button(DrawContext& dc);
 float language_button_width(const DrawContext& dc);  // for laying out what shares its row

@@ -3,6 +3,7 @@
 // (optionally with a face for a scale point), text blocks, and the back button.
 #include <imgui.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,11 @@ struct Accessibility {
     bool audio_mode = false;  // first tap speaks an element, a second tap on it activates it
 };
 
+// A text to read aloud in a language of its own (not necessarily the resident's).
+struct Utterance {
+    std::string language, text;
+};
+
 // What a screen needs to draw itself and report what the resident did.
 struct DrawContext {
     const Session& session;
@@ -40,9 +46,16 @@ struct DrawContext {
     std::vector<std::string> speech;  // texts to read aloud, in the current language
     bool can_speak = false;           // a voice exists for the current language
     bool save_failed = false;         // the last answer waits in memory: the thank-you screen apologises
+    // Texts read after `speech`, each in its own language's voice (a language's name, say).
+    std::vector<Utterance> speech_in;
+    // The languages that have a voice (see can_speak_in).
+    const std::vector<std::string>* voices = nullptr;
 
     std::string text(const std::string& id) const { return translations.text(session.language(), id); }
     void emit(Event e) { events.push_back(std::move(e)); }
+    bool can_speak_in(const std::string& language) const {
+        return voices && std::find(voices->begin(), voices->end(), language) != voices->end();
+    }
     // Screens lay out left to right; for a right-to-left language every rectangle is mirrored
     // here, so scales run from the right and back and forward swap sides.
     float x_on_screen(float x, float width) const { return mirror ? layout.width - x - width : x; }

@@ -408,15 +408,16 @@ TEST_F(KioskE2E, RefusedDatabaseStopsTheKioskWithAMessageAndIsLeftAlone) {
 
 TEST_F(KioskE2E, FullscreenKioskRefusesToCloseButADevelopmentWindowCloses) {
     start_kiosk("kiosk_id = close-test\n", /*windowed=*/false);
-    Json t = tree(), buttons = Json::array();  // the attract screen's texts are in the tree too
-    for (const auto& e : t["elements"])
-        if (e["role"] == "button") buttons.push_back(e);
-    ASSERT_EQ(buttons.size(), 1u);
-    EXPECT_GT(buttons[0]["y"].get<int>(), 300) << "fullscreen on the 1280x800 screen, centred";
+    Json t = tree();
+    auto start = std::find_if(t["elements"].begin(), t["elements"].end(),
+                              [](const Json& e) { return e["id"] == "attract.start"; });
+    ASSERT_NE(start, t["elements"].end()) << t.dump();
+    EXPECT_GT((*start)["y"].get<int>(), 300) << "fullscreen on the 1280x800 screen, centred";
     request_close();  // what Alt+F4 or the window manager's close button sends
     std::this_thread::sleep_for(1500ms);
     EXPECT_TRUE(kiosk_running()) << "the kiosk closed on a close request";
-    tap_and_expect("Tryck här för att börja", "language");
+    // By id: the greeting (and the button's words) may have moved on from Swedish by now.
+    tap_id_and_expect("attract.start", "language");
     EXPECT_EQ(stop_kiosk(), 0) << "SIGTERM still stops it cleanly";
 
     start_kiosk("", /*windowed=*/true);
@@ -425,6 +426,84 @@ TEST_F(KioskE2E, FullscreenKioskRefusesToCloseButADevelopmentWindowCloses) {
     while (kiosk_running() && Clock::now() < until) std::this_thread::sleep_for(50ms);
     EXPECT_FALSE(kiosk_running()) << "a --windowed development kiosk closes like any window";
     kiosk_ = -1;
+}
+
+// A first screen for everyone: the idle attract screen greets in one language after another,
+// each in its own script (its UI tree says which), and a finger held on it for 2 s starts in
+// audio mode, where a first tap on a language reads it out and names the screen in it, and a
+// second chooses it. Screenshots of the greetings land in build/screenshots/e2e/<test>/.
+TEST_F(KioskE2E, AttractScreenGreetsInTurnAndALongPressStartsAudioMode) {
+    start_kiosk("kiosk_id = e2e-greet\n");
+    KioskData data = test::builtin_data();
+    auto language_of = [&](const std::string& title) -> std::string {
+        for (const auto& c : data.translations.languages())
+            if (data.translations.text(c.language, "ui.attract.title") == title) return c.language;
+        return "?";
+    };
+    auto title = [](const Json& t) -> std::string {
+        for (const auto& e : t["elements"])
+            if (e["id"] == "attract.title") return e["label"];
+        return "";
+    };
+    // The round begins in Swedish, then Lätt svenska, English, Arabic, ... 4 s each.
+    std::vector<std::string> seen;
+    auto until = Clock::now() + 25s;
+    while (Clock::now() < until && (seen.empty() || seen.back() != "ar")) {
+        Json t = tree();
+        std::string lang = language_of(title(t));
+        if (lang != "?" && (seen.empty() || seen.back() != lang)) seen.push_back(lang);
+        EXPECT_EQ(t["lang"], "sv") << "the greeting changes, not the resident's language";
+        std::this_thread::sleep_for(100ms);
+    }
+    EXPECT_EQ(seen, (std::vector<std::string>{"sv", "sv-easy", "en", "ar"}));
+    Json ar = tree();
+    std::string start_label;
+    for (const auto& e : ar["elements"])
+        if (e["id"] == "attract.start") start_label = e["label"];
+    EXPECT_EQ(start_label, data.translations.text("ar", "ui.attract.start")) << "the button speaks it too";
+
+    // A long press anywhere (here: near the top, away from the button) starts in audio mode.
+    auto r =
+        test::run({"xdotool", "mousemove", "--sync", "640", "60", "mousedown", "1", "sleep", "2.6", "mouseup", "1"},
+                  {"DISPLAY=" + x_.display()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    Json lang = wait_for_screen("language");
+    // Audio mode: one tap on English reads it out and names the screen in English; it does not choose.
+    tap_id("language.en");
+    std::this_thread::sleep_for(800ms);
+    Json armed = tree();
+    EXPECT_EQ(armed["screen"], "language") << "a first tap in audio mode only reads the language out";
+    bool english_title = false;
+    for (const auto& e : armed["elements"])
+        if (e["id"] == "language.title") english_title = e["label"] == "Choose your language";
+    EXPECT_TRUE(english_title) << armed.dump();
+    tap_id_and_expect("language.en", "district");  // the second tap chooses
+    EXPECT_EQ(tree()["lang"], "en");
+    EXPECT_EQ(stop_kiosk(), 0);
+}
+
+// A short tap still starts at once, in whichever language the greeting is.
+TEST_F(KioskE2E, ATapDuringAnyGreetingStartsTheSurvey) {
+    start_kiosk("kiosk_id = e2e-greet-tap\n");
+    KioskData data = test::builtin_data();
+    auto until = Clock::now() + 20s;
+    while (Clock::now() < until) {
+        bool fa = false;
+        Json now_shown = tree();
+        for (const auto& e : now_shown["elements"])
+            fa = fa || e["label"] == data.translations.text("fa", "ui.attract.title");
+        if (fa) break;
+        std::this_thread::sleep_for(100ms);
+    }
+    tap_id_and_expect("attract.start", "language");
+    Json t = tree();
+    bool persian_title = false;
+    for (const auto& e : t["elements"])
+        if (e["id"] == "language.title")
+            persian_title = e["label"] == data.translations.text("fa", "ui.language.title");
+    EXPECT_TRUE(persian_title) << "the language screen goes on in the language the resident saw: " << t.dump();
+    EXPECT_EQ(t["lang"], "sv") << "but nothing is chosen for them";
+    EXPECT_EQ(stop_kiosk(), 0);
 }
 
 }  // namespace

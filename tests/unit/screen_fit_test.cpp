@@ -132,6 +132,43 @@ TEST_P(ScreenFit, EveryScreenInEveryLanguageFits) {
     EXPECT_GT(checked, 100);
 }
 
+// The attract screen in every greeting, and the language screen named in every language (its
+// heading and choices follow the greeting's round), with normal and larger text.
+TEST_P(ScreenFit, EveryGreetingAndTheLanguageScreenInEveryLanguageFit) {
+    KioskData data = test::builtin_data();
+    size_t n = data.translations.languages().size();
+    for (bool large : {false, true}) {
+        test::HeadlessKiosk k(data, GetParam().w, GetParam().h);
+        Session& s = k.session();
+        auto period = std::chrono::duration_cast<std::chrono::seconds>(s.greeting_period());
+        k.frame();
+        k.wait(std::chrono::seconds(0));  // the round starts
+        for (size_t i = 0; i < n && !large; ++i) {
+            ASSERT_NO_FATAL_FAILURE(check(k, s.greeting_language(), "greeting"));
+            k.wait(period);
+            k.frame();
+        }
+        // In two visits, each shorter than the idle timeout: from the first greeting, then from the middle.
+        for (size_t from : {size_t{0}, n / 2}) {
+            for (size_t i = 0; i < from; ++i) k.wait(period);
+            k.frame();
+            ASSERT_TRUE(k.tap("attract.start"));
+            if (large) {
+                ASSERT_TRUE(k.tap("access.large_text"));
+            }
+            for (size_t i = from; i < std::min(n, from + n / 2 + 1); ++i) {
+                k.frame();
+                ASSERT_EQ(s.screen(), Screen::Language);
+                ASSERT_NO_FATAL_FAILURE(check(k, s.greeting_language(), large ? "(larger text)" : ""));
+                k.wait(period);
+            }
+            ASSERT_TRUE(k.tap("nav.back"));
+            ASSERT_EQ(s.screen(), Screen::Attract);
+            k.wait(std::chrono::seconds(0));
+        }
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Screens, ScreenFit, ::testing::Values(Size{1920, 1080}, Size{1080, 1920}),
                          [](const auto& p) { return p.param.w > p.param.h ? "Landscape" : "Portrait"; });
 
