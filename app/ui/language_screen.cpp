@@ -114,7 +114,7 @@ void draw_language_screen(DrawContext& dc) {
     back_button(dc);
     // The heading goes beside the back button where every language's fits there on one line
     // (landscape: the grid gets the height), else on a line of its own below it.
-    float back_w = std::max(text_width(dc, dc.fonts.body, dc.text("ui.back")) + l.unit * 2.4f, l.unit * 5.0f);
+    float back_w = back_button_width(dc);
     float row_y = l.margin * 0.6f, row_h = l.unit * 2.0f, one_line = dc.fonts.title->FontSize * 1.15f;
     float beside_w = l.width - 2 * (l.margin + back_w + l.gap);
     bool beside = beside_w > l.unit * 8;

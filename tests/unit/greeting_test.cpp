@@ -65,7 +65,7 @@ TEST_F(GreetingTest, TheIdleAttractScreenWakesOnlyWhenTheGreetingChanges) {
     EXPECT_EQ(session.next_deadline(), deadline);
     now = Instant{*deadline, now.wall};
     session.tick(now);
-    EXPECT_EQ(session.greeting_language(), "sv-easy");
+    EXPECT_EQ(session.greeting_language(), "sv-x-easy");
     EXPECT_EQ(session.next_deadline(), now.mono + session.greeting_period());
     // After a long sleep the next greeting still gets a whole period.
     wait(1h);
