@@ -27,6 +27,13 @@ sys_seconds on_the_wall(system_clock::time_point utc) {
 
 year_month_day stockholm_date(system_clock::time_point utc) { return year_month_day{floor<days>(on_the_wall(utc))}; }
 
+std::string date_text(std::chrono::year_month_day d) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                  static_cast<unsigned>(d.day()));
+    return text;
+}
+
 std::string stockholm_wall_time(system_clock::time_point utc) {
     sys_seconds wall = on_the_wall(utc);
     year_month_day d{floor<days>(wall)};

@@ -12,6 +12,9 @@ namespace lkp::indicators {
 // The date on the wall in Stockholm at this UTC instant.
 std::chrono::year_month_day stockholm_date(std::chrono::system_clock::time_point utc);
 
+// "YYYY-MM-DD".
+std::string date_text(std::chrono::year_month_day date);
+
 // The time on the wall in Stockholm at this UTC instant, "YYYY-MM-DD HH:MM:SS".
 std::string stockholm_wall_time(std::chrono::system_clock::time_point utc);
 

@@ -59,6 +59,12 @@ std::chrono::year_month_day day_of(const std::string& text) {
                                        std::chrono::day{static_cast<unsigned>(std::stoi(text.substr(8, 2)))}};
 }
 
+// The UTC time of Stockholm's midnight at the start of `date`, or that many days after it.
+std::string utc_midnight(std::chrono::year_month_day date, int days_after = 0) {
+    return format_utc(indicators::stockholm_midnight(
+        std::chrono::year_month_day{std::chrono::sys_days{date} + std::chrono::days{days_after}}));
+}
+
 std::string describe(const ExportRequest& r) {
     std::string d = "survey=" + r.survey_id;
     if (!r.from_day.empty()) d += " from=" + r.from_day;
@@ -270,13 +276,9 @@ class StockholmDays {
         auto t = parse_utc(utc);
         if (!t) return date_;
         auto d = indicators::stockholm_date(*t);
-        char text[16];
-        std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                      static_cast<unsigned>(d.day()));
-        date_ = text;
-        from_ = format_utc(indicators::stockholm_midnight(d));
-        to_ = format_utc(indicators::stockholm_midnight(
-            std::chrono::year_month_day{std::chrono::sys_days{d} + std::chrono::days{1}}));
+        date_ = indicators::date_text(d);
+        from_ = utc_midnight(d);
+        to_ = utc_midnight(d, 1);
         return date_;
     }
 
@@ -310,10 +312,8 @@ std::int64_t export_responses(StoreBackend& backend, const sync::SurveyCatalog& 
     out.begin_table("Svar", columns);
 
     ResponseQuery q{.survey_id = survey.id, .district = r.district};
-    if (!r.from_day.empty()) q.from_utc = format_utc(indicators::stockholm_midnight(day_of(r.from_day)));
-    if (!r.to_day.empty())
-        q.to_utc = format_utc(indicators::stockholm_midnight(
-            std::chrono::year_month_day{std::chrono::sys_days{day_of(r.to_day)} + std::chrono::days{1}}));
+    if (!r.from_day.empty()) q.from_utc = utc_midnight(day_of(r.from_day));
+    if (!r.to_day.empty()) q.to_utc = utc_midnight(day_of(r.to_day), 1);  // the day after: `to` is inclusive
     const std::string outside = "bor inte i kommunen";
     std::int64_t rows = 0;
     std::vector<Value> cells;  // reused: its texts are views into the row, valid while it is written

@@ -14,13 +14,6 @@ bool contains(const std::vector<Json>& values, const Json& v) {
     return std::find(values.begin(), values.end(), v) != values.end();
 }
 
-std::string day_text(std::chrono::year_month_day d) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                  static_cast<unsigned>(d.day()));
-    return text;
-}
-
 }  // namespace
 
 bool is_flagged(const std::vector<std::string>& flags) {
@@ -46,7 +39,7 @@ std::vector<Contribution> contributions(const Survey& survey, const Response& r)
     const Json* gender = r.answer(kGenderQuestion);
     DayKey base{.survey_id = r.survey_id,
                 .district = r.district.value_or(""),
-                .day = day_text(indicators::stockholm_date(*submitted)),
+                .day = indicators::date_text(indicators::stockholm_date(*submitted)),
                 .gender = gender && gender->is_string() ? gender->get<std::string>() : "",
                 .flagged = is_flagged(r)};
     for (const auto& ind : survey.indicators) {

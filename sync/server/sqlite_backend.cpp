@@ -319,7 +319,7 @@ class SqliteBackend final : public StoreBackend {
             DaySumsAdder sums;
             while (st.step()) {
                 ++rows;
-                sums.add(contributions_of(response_at(st)));
+                sums.add(contributions_of(record::from_row(row_at(st))));
             }
             add_sums(sums.sums());
             set_meta("indicator_definitions", definitions);
@@ -350,13 +350,7 @@ class SqliteBackend final : public StoreBackend {
                                      " AND (?4 IS NULL OR district = ?4) ORDER BY submitted_at");
                 st.bind(1, q.survey_id).bind(2, q.from_utc).bind(4, q.district);
                 if (!q.to_utc.empty()) st.bind(3, q.to_utc);
-                StoredRowView view;
-                while (st.step()) {
-                    view.kiosk = st.text_view_col(0).value_or("");
-                    for (std::size_t i = 0; i < record::kRowColumns; ++i)
-                        view.row[i] = st.text_view_col(static_cast<int>(1 + i));
-                    each(view);
-                }
+                while (st.step()) each({st.text_view_col(0).value_or(""), row_at(st)});
             } catch (...) {
                 db.exec("ROLLBACK");
                 throw;
@@ -518,11 +512,12 @@ class SqliteBackend final : public StoreBackend {
         st.run();
     }
 
-    // The response in a row of select_responses_sql_ (kiosk, the codec's columns, received_at).
-    static Response response_at(const Statement& st) {
+    // The codec's columns of a row of select_responses_sql_ (kiosk, those columns, received_at),
+    // in place: valid until the next step.
+    static record::RowView row_at(const Statement& st) {
         record::RowView row;
         for (std::size_t i = 0; i < record::kRowColumns; ++i) row[i] = st.text_view_col(static_cast<int>(1 + i));
-        return record::from_row(row);
+        return row;
     }
 
     // One caller at a time; SQLite's "busy", "full" and I/O errors become Unavailable (503).

@@ -522,60 +522,62 @@ TEST(StoredAnswers, TheQuickReaderAndTheParserAgree) {
     EXPECT_THROW(answers_read(R"({"a":)"), std::runtime_error);
 }
 
+// A response as a kiosk stores it, in `language`, numbered `seq`.
+Response stored(const std::string& language, std::int64_t seq) {
+    Response r;
+    r.id = "3f1c2a9e-5b7d-4c1e-9a2b-00000000000" + std::to_string(seq);
+    r.kiosk_id = "bibliotek-1";
+    r.survey_id = "helsingborg-lkp";
+    r.survey_version = 1;
+    r.language = language;
+    r.answers = {{"trygghet", 2}};
+    r.started_at = "2026-11-22T10:15:00.000Z";
+    r.submitted_at = "2026-11-22T10:15:41.250Z";
+    r.seq = seq;
+    return r;
+}
+
+// The row's columns as views, as a backend hands them over.
+RowView in_place(const Row& row) {
+    RowView view;
+    for (std::size_t i = 0; i < kRowColumns; ++i)
+        if (row[i]) view[i] = *row[i];
+    return view;
+}
+
 // A row read in place gives the same Response as the row copied out, which is what the kiosk's
 // database and the store's rebuild read.
 TEST(StoredAnswers, ARowReadInPlaceIsTheResponseStored) {
-    Response r;
-    r.id = "3f1c2a9e-5b7d-4c1e-9a2b-000000000007";
-    r.kiosk_id = "bibliotek-1";
-    r.survey_id = "helsingborg-lkp";
+    Response r = stored("ti", 7);
     r.survey_version = 3;
     r.location = "001";
-    r.language = "ti";
     r.answers = {{"trygghet", 2}, {"delaktighet", nullptr}, {"age_band", "30-44"}, {"note", "a \"quoted\" ;text"}};
-    r.started_at = "2026-11-22T10:15:00.000Z";
-    r.submitted_at = "2026-11-22T10:15:41.250Z";
     r.flags = {"test"};
-    r.seq = 7;
     Row row = to_row(r);
     EXPECT_EQ(to_wire(from_row(row)), to_wire(r));
-    RowView in_place;
-    for (std::size_t i = 0; i < kRowColumns; ++i)
-        if (row[i]) in_place[i] = *row[i];
-    ResponseView v = view_of(in_place);
+    RowView columns = in_place(row);
+    ResponseView v = view_of(columns);
     EXPECT_EQ(v.id, r.id);
     EXPECT_EQ(v.submitted_at, r.submitted_at);
-    EXPECT_EQ(in_place[kIdColumn], r.id);
-    EXPECT_EQ(in_place[kSubmittedAtColumn], r.submitted_at);
+    EXPECT_EQ(columns[kIdColumn], r.id);
+    EXPECT_EQ(columns[kSubmittedAtColumn], r.submitted_at);
     EXPECT_FALSE(v.district.has_value());
     EXPECT_EQ(flags_of(v.flags_json), r.flags);
     EXPECT_TRUE(flags_of("[]").empty());
-    in_place[0] = "seven";
-    EXPECT_THROW(view_of(in_place), std::runtime_error);
+    columns[0] = "seven";
+    EXPECT_THROW(view_of(columns), std::runtime_error);
     EXPECT_THROW(flags_of("{}"), std::runtime_error);
 }
 
 // A row stored with "sv-easy" (before issue 12) reads as "sv-x-easy" both ways, so every export,
 // the kiosk's sync and the store's read the valid tag; the row itself is not rewritten.
 TEST(StoredAnswers, EasySwedishStoredUnderItsFormerTagReadsAsSvXEasy) {
-    Response r;
-    r.id = "3f1c2a9e-5b7d-4c1e-9a2b-000000000008";
-    r.kiosk_id = "bibliotek-1";
-    r.survey_id = "helsingborg-lkp";
-    r.survey_version = 1;
-    r.language = "sv-easy";
-    r.answers = {{"trygghet", 2}};
-    r.started_at = "2026-11-22T10:15:00.000Z";
-    r.submitted_at = "2026-11-22T10:15:41.250Z";
-    r.seq = 8;
+    Response r = stored("sv-easy", 8);
     Row row = to_row(r);
     ASSERT_EQ(row[kLanguageColumn], "sv-easy") << "a row is written as given; only reading maps";
     EXPECT_EQ(from_row(row).language, "sv-x-easy");
-    RowView in_place;
-    for (std::size_t i = 0; i < kRowColumns; ++i)
-        if (row[i]) in_place[i] = *row[i];
-    EXPECT_EQ(view_of(in_place).language, "sv-x-easy");
-    EXPECT_EQ(from_row(in_place).language, "sv-x-easy");
+    EXPECT_EQ(view_of(in_place(row)).language, "sv-x-easy");
+    EXPECT_EQ(from_row(in_place(row)).language, "sv-x-easy");
     EXPECT_EQ(to_wire(r)["language"], "sv-x-easy");
     r.language = "sv";
     EXPECT_EQ(from_row(to_row(r)).language, "sv") << "other tags are left as they are";
