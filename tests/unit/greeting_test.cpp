@@ -10,6 +10,7 @@
 #include "core/session.h"
 #include "speech/speaker.h"
 #include "support/headless_ui.h"
+#include "support/session_clock.h"
 #include "support/test_support.h"
 
 namespace lkp {
@@ -17,23 +18,16 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class GreetingTest : public ::testing::Test {
+class GreetingTest : public ::testing::Test, protected test::SessionClock {
   protected:
-    GreetingTest() : data(test::builtin_data()), session(data.survey, data.districts, data.session_settings()) {}
-
-    Outcome send(const Event& e, std::chrono::milliseconds after = 1s) {
-        now = now + after;
-        return session.handle(e, now);
-    }
-    Outcome wait(std::chrono::milliseconds d) {
-        now = now + d;
-        return session.tick(now);
-    }
+    GreetingTest()
+        : SessionClock(session),
+          data(test::builtin_data()),
+          session(data.survey, data.districts, data.session_settings()) {}
     std::vector<std::string> languages() const { return data.session_settings().languages; }
 
     KioskData data;
     Session session;
-    Instant now = Instant::now();
 };
 
 TEST_F(GreetingTest, EveryLanguageGreetsInTurnWithinAMinuteStartingWithTheDefault) {

@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "support/session_clock.h"
 #include "support/test_support.h"
 
 namespace lkp {
@@ -12,9 +13,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class SessionTest : public ::testing::Test {
+class SessionTest : public ::testing::Test, protected test::SessionClock {
   protected:
-    SessionTest() : data(test::builtin_data()), session(data.survey, data.districts, settings()) {}
+    SessionTest()
+        : SessionClock(session), data(test::builtin_data()), session(data.survey, data.districts, settings()) {}
 
     SessionSettings settings() {
         SessionSettings s = data.session_settings();
@@ -26,14 +28,6 @@ class SessionTest : public ::testing::Test {
         return s;
     }
 
-    Outcome send(const Event& e, std::chrono::milliseconds after = 1s) {
-        now = now + after;
-        return session.handle(e, now);
-    }
-    Outcome wait(std::chrono::milliseconds d) {
-        now = now + d;
-        return session.tick(now);
-    }
     // Attract -> language -> district, ready for the first question. Called as
     // ASSERT_TRUE(begin()): an ASSERT in here would only return from the helper, and the test
     // would go on from the wrong screen. [[nodiscard]] makes forgetting the ASSERT an error.
@@ -49,7 +43,6 @@ class SessionTest : public ::testing::Test {
 
     KioskData data;
     Session session;
-    Instant now = Instant::now();
 };
 
 TEST_F(SessionTest, CompletesWithAnswersInSurveyOrderAndDeclinesAsNull) {
