@@ -72,16 +72,13 @@ void draw_attract_screen(DrawContext& dc) {
     bool rtl = dc.rtl;
     dc.rtl = g.rtl;
     float title_h = text_height(dc, dc.fonts.title, g.title, width);
-    text_block(dc, g.title, dc.fonts.title, ImVec2(x, y + (slot.title - title_h) / 2), width, Align::Center, t.text);
-    // In the tree, each text's box is its slot: the text is centred in it, and it is the same
-    // in every language.
-    dc.tree.add({"attract.title", "text", g.title, x, y, width, slot.title});
+    text_block(dc, g.title, dc.fonts.title, ImVec2(x, y + (slot.title - title_h) / 2), width, Align::Center, t.text,
+               "attract.title");
     y += slot.title + l.unit;
     float body_h = text_height(dc, dc.fonts.body, g.body, width * 0.8f);
     float body_x = x + width * 0.1f;
     text_block(dc, g.body, dc.fonts.body, ImVec2(body_x, y + (slot.body - body_h) / 2), width * 0.8f, Align::Center,
-               t.muted_text);
-    dc.tree.add({"attract.body", "text", g.body, body_x, y, width * 0.8f, slot.body});
+               t.muted_text, "attract.body");
     y += slot.body + l.unit * 2;
 
     ImVec2 pos((l.width - button_size.x) / 2, y);

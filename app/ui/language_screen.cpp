@@ -176,9 +176,8 @@ void draw_language_screen(DrawContext& dc) {
     std::string title = dc.translations.text(v.language, "ui.language.title");
     float th = text_height(dc, dc.fonts.title, title, title_w);
     float ty = top + (title_h - th) / 2;
-    text_block(dc, title, dc.fonts.title, ImVec2(title_x, ty), title_w, Align::Center, dc.theme.text);
+    text_block(dc, title, dc.fonts.title, ImVec2(title_x, ty), title_w, Align::Center, dc.theme.text, "language.title");
     dc.rtl = rtl;
-    dc.tree.add({"language.title", "text", title, dc.x_on_screen(title_x, title_w), ty, title_w, th});
 
     // Accessibility choices, at the bottom of the first step so they apply to every question.
     float x = stacked ? (l.width - w) / 2 : (l.width - n * w - (n - 1) * l.gap) / 2, by = toggles_y;

@@ -94,7 +94,7 @@ float text_height(const DrawContext& dc, ImFont* font, const std::string& text, 
 }
 
 float text_block(DrawContext& dc, const std::string& text, ImFont* font, ImVec2 pos, float width, Align align,
-                 ImU32 colour) {
+                 ImU32 colour, const std::string& id) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     float line_h = font->FontSize * 1.15f;
     float x0 = dc.x_on_screen(pos.x, width);
@@ -109,7 +109,7 @@ float text_block(DrawContext& dc, const std::string& text, ImFont* font, ImVec2 
         ink_right = std::max(ink_right, x + w);
         y += line_h;
     }
-    if (ink_right > ink_left) dc.tree.add({"text", "text", text, ink_left, pos.y, ink_right - ink_left, y - pos.y});
+    if (ink_right > ink_left) dc.tree.add({id, "text", text, ink_left, pos.y, ink_right - ink_left, y - pos.y});
     return y - pos.y;
 }
 

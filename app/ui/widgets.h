@@ -94,8 +94,9 @@ bool tap_button(DrawContext& dc, const ButtonSpec& b);
 
 enum class Align { Left, Center, Right };
 // Draws wrapped text; returns the height used.
+// The block is in the UI tree as role "text" under `id`, with its ink rectangle.
 float text_block(DrawContext& dc, const std::string& text, ImFont* font, ImVec2 pos, float width, Align align,
-                 ImU32 colour);
+                 ImU32 colour, const std::string& id = "text");
 float text_height(const DrawContext& dc, ImFont* font, const std::string& text, float width);
 
 // Breaks text into lines no wider than `width`, shaped, at word boundaries. Lines stay in logical
