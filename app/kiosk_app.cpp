@@ -88,7 +88,7 @@ class FrameDrawer {
         ui_.set_last_press(window_.last_press());
         std::vector<Event> events = ui_.draw(session, fonts_, static_cast<float>(window_.width()),
                                              static_cast<float>(window_.height()), now, save_failed);
-        window_.end_frame();
+        window_.end_frame(ui_.background());
         if (auto path = screenshots_.take(tree_.screen(), session.language())) window_.save_screenshot(*path);
         screenshots_.tree_ended(tree_.end());  // end() writes the tree's file when it changed: every frame
         pacer.want(screenshots_.frames_wanted());

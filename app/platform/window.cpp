@@ -163,10 +163,11 @@ void Window::begin_frame() {
     ImGui::NewFrame();
 }
 
-void Window::end_frame() {
+void Window::end_frame(ImU32 background) {
     ImGui::Render();
     glViewport(0, 0, width(), height());
-    glClearColor(0, 0, 0, 1);
+    ImVec4 c = ImGui::ColorConvertU32ToFloat4(background);
+    glClearColor(c.x, c.y, c.z, 1);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }

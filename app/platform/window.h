@@ -1,6 +1,8 @@
 #pragma once
 // The GLFW window with ImGui on OpenGL 3: fullscreen for the kiosk, or a window for development.
 // It knows nothing about surveys; it turns the OS's events into "something happened" and frames.
+#include <imgui.h>
+
 #include <chrono>
 #include <memory>
 #include <string>
@@ -34,7 +36,8 @@ class Window {
     static void wake();  // thread-safe: makes wait() return
 
     void begin_frame();
-    void end_frame();  // renders ImGui's draw data; call present() after any screenshot
+    // Renders ImGui's draw data on `background`; call present() after any screenshot.
+    void end_frame(ImU32 background);
     void present();
     // Writes the back buffer (the frame just rendered) as a PNG.
     bool save_screenshot(const std::string& path) const;

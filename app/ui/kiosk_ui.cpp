@@ -31,10 +31,13 @@ std::vector<Event> KioskUi::draw(const Session& session, const FontSets& font_se
     ImGui::SetNextWindowSize(ImVec2(layout.width, layout.height));
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
     ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0f);
-    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(theme.background));
+    // The background is the frame's clear colour, not a window-sized quad: with a software
+    // renderer (llvmpipe) that quad was most of a frame's cost on the idle attract screen.
+    background_ = theme.background;
     ImGui::Begin("kiosk", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
+                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse |
+                     ImGuiWindowFlags_NoBackground);
 
     tree_.begin(name, session.language());
     DrawContext dc{session, translations_, theme, fonts, layout, tree_, now, {}};
@@ -47,7 +50,6 @@ std::vector<Event> KioskUi::draw(const Session& session, const FontSets& font_se
     dc.save_failed = save_failed;
     screen.draw(dc, screens_);
     ImGui::End();
-    ImGui::PopStyleColor();
     ImGui::PopStyleVar(2);
     speech_.clear();
     for (std::string& text : dc.speech) speech_.push_back({session.language(), std::move(text)});

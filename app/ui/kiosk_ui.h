@@ -16,6 +16,7 @@ class KioskUi {
     std::vector<Event> draw(const Session& session, const FontSets& fonts, float width, float height, Instant now,
                             bool save_failed);
     const Accessibility& accessibility() const { return access_; }
+    ImU32 background() const { return background_; }  // the colour behind the last screen drawn
     // When the current press happened; a press begun within the tap guard of a screen change is
     // dropped even if a slow frame handles it later.
     void set_last_press(SteadyClock::time_point t) { last_press_ = t; }
@@ -40,6 +41,7 @@ class KioskUi {
     ScreenState screens_;
     Screen last_screen_ = Screen::Attract;
     Accessibility access_;
+    ImU32 background_ = IM_COL32(0, 0, 0, 255);
     std::vector<std::string> voiced_;
     std::vector<Utterance> speech_;
     std::optional<SteadyClock::time_point> wake_at_;
