@@ -255,6 +255,10 @@ ShapedLine Shaper::shape(int font_id, const std::string& text, bool rtl) const {
         // The whole line as context, so letters join across a run's edge.
         hb_buffer_add_utf32(buf, fu.data(), n, static_cast<unsigned>(r.start), r.len);
         hb_buffer_set_direction(buf, r.level % 2 ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
+        // No language: shaping must not follow the process locale, and the glyphs collected for
+        // the atlas must be the ones drawn. The kiosk's fonts have no language-specific forms
+        // (locl) for its languages; Serbian Cyrillic or Urdu would need the language passed here.
+        hb_buffer_set_language(buf, hb_language_from_string("und", -1));
         hb_buffer_guess_segment_properties(buf);
         hb_shape(sf.hb, buf, nullptr, 0);
         unsigned count = 0;

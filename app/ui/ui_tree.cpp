@@ -16,7 +16,7 @@ void UiTree::begin(std::string screen, std::string language) {
 
 std::string UiTree::to_json() const {
     nlohmann::ordered_json elements = nlohmann::ordered_json::array();
-    for (const auto& e : elements_)
+    for (const auto& e : elements_) {
         elements.push_back({{"id", e.id},
                             {"role", e.role},
                             {"label", e.label},
@@ -24,6 +24,8 @@ std::string UiTree::to_json() const {
                             {"y", std::lround(e.y)},
                             {"w", std::lround(e.w)},
                             {"h", std::lround(e.h)}});
+        if (e.selected) elements.back()["selected"] = true;
+    }
     nlohmann::ordered_json j = {{"screen", screen_}, {"lang", language_}, {"elements", elements}};
     return j.dump(1);
 }

@@ -13,6 +13,7 @@ struct UiElement {
     std::string label;                 // the visible text, logical order
     float x = 0, y = 0, w = 0, h = 0;  // a text's rectangle is its ink: its lines as drawn
     bool fits = true;                  // the label fits its rectangle (checked by the overflow test; not in the JSON)
+    bool selected = false;             // a chosen language, a toggle that is on ("selected": true in the JSON)
 };
 
 class UiTree {

@@ -203,7 +203,7 @@ bool tap_button(DrawContext& dc, const ButtonSpec& spec) {
         draw_line(dl, font, line, rtl, ImVec2(std::floor(words_x + (b.size.x - room - w) / 2), std::floor(y)), text);
         y += line_h;
     }
-    dc.tree.add({b.id, "button", b.label, b.pos.x, b.pos.y, b.size.x, b.size.y, content.fits});
+    dc.tree.add({b.id, "button", b.label, b.pos.x, b.pos.y, b.size.x, b.size.y, content.fits, b.selected});
     // Audio mode (EN 301 549 speech output): the first tap on an element reads it aloud, a
     // second tap on the same element activates it.
     if (tapped && dc.access && dc.access->audio_mode && dc.can_speak && dc.armed && *dc.armed != b.id) {

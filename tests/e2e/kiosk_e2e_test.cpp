@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "kiosk_db/kiosk_database.h"
@@ -46,11 +47,11 @@ int stop(pid_t pid, int sig = SIGTERM) {
 // An X server of our own, on a display number it picks itself.
 class Xvfb {
   public:
-    Xvfb() {
+    explicit Xvfb(const std::string& size) {
         int fds[2];
         if (pipe(fds) != 0) throw std::runtime_error("pipe");
-        pid_ = spawn({"Xvfb", "-displayfd", std::to_string(fds[1]), "-screen", "0", "1280x800x24", "-nolisten", "tcp"},
-                     {});
+        pid_ =
+            spawn({"Xvfb", "-displayfd", std::to_string(fds[1]), "-screen", "0", size + "x24", "-nolisten", "tcp"}, {});
         close(fds[1]);
         char buf[16] = {};
         ssize_t n = read(fds[0], buf, sizeof buf - 1);
@@ -66,21 +67,24 @@ class Xvfb {
     std::string display_;
 };
 
-class KioskE2E : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        shots_ = std::string(LKP_BUILD_DIR) + "/screenshots/e2e/" + info->name();
+// One kiosk in its own X server, and what a tester does with it: start it, read its UI tree, tap.
+// Screenshots go to build/screenshots/e2e/<shots_name>/.
+class KioskDriver {
+  public:
+    KioskDriver(const std::string& screen, const std::string& shots_name)
+        : x_(screen), shots_(std::string(LKP_BUILD_DIR) + "/screenshots/e2e/" + shots_name) {
         std::filesystem::remove_all(shots_);
         std::filesystem::create_directories(shots_);
     }
-    void TearDown() override { stop(kiosk_); }
+    ~KioskDriver() { stop(kiosk_); }
+    KioskDriver(const KioskDriver&) = delete;
 
-    void start_kiosk(const std::string& config_text, bool windowed = true) {
+    // `window`: the windowed size, or "" for fullscreen.
+    void start_kiosk(const std::string& config_text, const std::string& window = "1280x800") {
         test::write_file(dir_.file("kiosk.conf"), config_text);
         std::vector<std::string> args = {LKP_KIOSK_BIN, "--config",  dir_.file("kiosk.conf"), "--data-dir", data(),
                                          "--ui-tree",   tree_path(), "--screenshot-dir",      shots_};
-        if (windowed) args.insert(args.end(), {"--windowed", "1280x800"});
+        if (!window.empty()) args.insert(args.end(), {"--windowed", window});
         kiosk_ = spawn(args, {"DISPLAY=" + x_.display()});
         wait_for_screen("attract");
     }
@@ -136,6 +140,18 @@ class KioskE2E : public ::testing::Test {
         FAIL() << "\"" << label << "\" never " << (shown ? "appeared" : "went away");
     }
 
+    // Waits until the element `id` is shown selected (a toggle on, a language chosen).
+    void wait_for_selected(const std::string& id) {
+        auto until = Clock::now() + 15s;
+        while (Clock::now() < until) {
+            Json t = tree();
+            for (const auto& e : t["elements"])
+                if (e["id"] == id && e.value("selected", false)) return;
+            std::this_thread::sleep_for(20ms);
+        }
+        FAIL() << id << " never shown selected";
+    }
+
     // Taps the element whose visible label is `label`, as a finger on a touchscreen would:
     // not faster than a person reads a new screen (the kiosk drops taps in the first 300 ms).
     void tap(const std::string& label, std::chrono::milliseconds read_time = 400ms) {
@@ -175,15 +191,21 @@ class KioskE2E : public ::testing::Test {
         FAIL() << "no element labelled \"" << label << "\"";
     }
 
-    // Taps by element id, for languages whose labels the test does not spell out.
+    // Taps by element id, for languages whose labels the test does not spell out. Waits for the
+    // element to appear: a busy machine may not have drawn the screen the last tap asked for yet.
     void tap_id(const std::string& id) {
         std::this_thread::sleep_for(400ms);
-        Json t = tree();
-        for (const auto& e : t["elements"]) {
-            if (e["id"] != id) continue;
-            tap(e["label"].get<std::string>(), 0ms);
-            return;
-        }
+        auto until = Clock::now() + 15s;
+        Json t;
+        do {
+            t = tree();
+            for (const auto& e : t["elements"]) {
+                if (e["id"] != id) continue;
+                tap(e["label"].get<std::string>(), 0ms);
+                return;
+            }
+            std::this_thread::sleep_for(20ms);
+        } while (Clock::now() < until);
         FAIL() << "no element " << id << " on " << t.dump();
     }
     void tap_id_and_expect(const std::string& id, const std::string& next_screen) {
@@ -211,6 +233,11 @@ class KioskE2E : public ::testing::Test {
     test::TempDir dir_;
     std::string shots_;
     pid_t kiosk_ = -1;
+};
+
+class KioskE2E : public ::testing::Test, protected KioskDriver {
+  protected:
+    KioskE2E() : KioskDriver("1280x800", ::testing::UnitTest::GetInstance()->current_test_info()->name()) {}
 };
 
 TEST_F(KioskE2E, ResidentCompletesOneResponseInSwedish) {
@@ -353,51 +380,111 @@ TEST_F(LanguageE2E, ResidentAnswersInTigrinya) {
 }
 
 // A screenshot of every screen in every language, and one contact sheet per language under
-// build/screenshots/languages/, for a person to review.
-TEST_F(KioskE2E, ScreenshotsOfEveryScreenInEveryLanguage) {
-    start_kiosk("idle_timeout_seconds = 5\ncountdown_seconds = 3\n");
+// build/screenshots/languages/<view>/, for a person to review: in landscape and portrait, with
+// normal and larger text (the resident's own choice on the language screen).
+struct SheetView {
+    std::string name, window;
+    bool larger_text;
+};
+
+// Goes through every screen in every language on `k`, then makes the view's contact sheets.
+void make_contact_sheets(KioskDriver& k, const SheetView& view) {
+    // Long enough that a busy machine's slow taps never time out the answering pass, short enough
+    // that waiting for "still there?" in every language stays quick.
+    k.start_kiosk("idle_timeout_seconds = 8\ncountdown_seconds = 3\n", view.window);
     KioskData data = test::builtin_data();
+    auto choose = [&](const std::string& lang) {
+        k.wait_for_screen("language");
+        if (view.larger_text) {
+            k.tap_id("access.large_text");
+            k.wait_for_selected("access.large_text");  // the screen is laid out again before the next tap
+        }
+        k.tap_id_and_expect("language." + lang, "district");
+    };
     for (const auto& c : data.translations.languages()) {
         const std::string& lang = c.language;
-        tap_id_and_expect("attract.start", "language");
-        tap_id_and_expect("language." + lang, "district");
-        tap_id_and_expect("nav.language", "language_picker");
-        tap_id_and_expect("language." + lang, "district");
-        tap_id("district.letter.S");
-        tap_id_and_expect("district.041", "question.trygghet");
+        k.tap_id("attract.start");
+        choose(lang);
+        k.tap_id_and_expect("nav.language", "language_picker");
+        k.tap_id_and_expect("language." + lang, "district");
+        k.tap_id("district.letter.S");
+        k.wait_for_label("Adolfsberg", false);  // the list is narrowed: district.041 is where it will be tapped
+        k.tap_id_and_expect("district.041", "question.trygghet");
         for (const auto& q : data.survey.questions) {
-            wait_for_screen("question." + q.id);
+            k.wait_for_screen("question." + q.id);
             const Json& v = q.scale.options.back().value;
-            tap_id("question.option." + (v.is_string() ? v.get<std::string>() : v.dump()));
+            k.tap_id("question.option." + (v.is_string() ? v.get<std::string>() : v.dump()));
         }
-        tap_id_and_expect("thanks.done", "attract");
-        tap_id_and_expect("attract.start", "language");
-        tap_id_and_expect("language." + lang, "district");
-        tap_id("district.outside");
-        wait_for_screen("still_there");
-        wait_for_screen("attract");
+        k.wait_for_screen("thanks");
+        k.tap_id_and_expect("thanks.done", "attract");
+        k.tap_id("attract.start");
+        choose(lang);
+        k.tap_id("district.outside");
+        k.wait_for_screen("still_there");
+        k.wait_for_screen("attract");
     }
-    EXPECT_EQ(stop_kiosk(), 0);
+    EXPECT_EQ(k.stop_kiosk(), 0) << view.name;
 
-    std::string sheets = std::string(LKP_BUILD_DIR) + "/screenshots/languages";
+    std::string sheets = std::string(LKP_BUILD_DIR) + "/screenshots/languages/" + view.name;
+    std::filesystem::remove_all(sheets);
     std::filesystem::create_directories(sheets);
+    bool portrait = view.window == "800x1280";
     for (const auto& c : data.translations.languages()) {
         // Titled with the code: ImageMagick's default font has no Arabic, Hebrew or Ethiopic.
         // A font file named outright: ImageMagick's default (Helvetica) needs Ghostscript's fonts,
         // which a minimal install leaves out.
-        std::vector<std::string> args = {
-            "montage",   "-font",       "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
-            "-geometry", "640x400+6+6", "-tile",
-            "4x",        "-title",      c.language};
+        std::vector<std::string> args = {"montage",
+                                         "-font",
+                                         "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+                                         "-geometry",
+                                         portrait ? "400x640+6+6" : "640x400+6+6",
+                                         "-tile",
+                                         portrait ? "6x" : "4x",
+                                         "-title",
+                                         c.language + ", " + view.name};
+        // The first and the last shot of each screen (NNN-SCREEN-LANG.png): the attract and
+        // language screens come back in Swedish after every language, and the countdown redraws
+        // its screen each second.
+        std::map<std::string, std::pair<std::string, std::string>> shots_of;  // screen -> first, last
+        for (const auto& f : std::filesystem::directory_iterator(k.shots_)) {
+            std::string name = f.path().filename().string(), tail = "-" + c.language + ".png";
+            if (!name.ends_with(tail) || name.size() < 4 + tail.size()) continue;
+            std::string file = f.path().string();
+            auto [it, added] = shots_of.try_emplace(name.substr(4, name.size() - 4 - tail.size()), file, file);
+            it->second.first = std::min(it->second.first, file);
+            it->second.second = std::max(it->second.second, file);
+        }
         const std::size_t first_shot = args.size();
-        for (const auto& f : std::filesystem::directory_iterator(shots_))
-            if (f.path().string().ends_with("-" + c.language + ".png")) args.push_back(f.path().string());
+        for (const auto& [screen, shots] : shots_of) {
+            args.push_back(shots.first);
+            if (shots.second != shots.first) args.push_back(shots.second);
+        }
         std::sort(args.begin() + static_cast<std::ptrdiff_t>(first_shot), args.end());
-        EXPECT_GE(args.size() - first_shot, 9u) << c.language << ": every screen should have its screenshot";
+        EXPECT_GE(args.size() - first_shot, 9u) << view.name << ", " << c.language << ": a screenshot of every screen";
         args.push_back(sheets + "/" + c.language + ".png");
         auto r = test::run(args);
         EXPECT_EQ(r.exit_code, 0) << "montage (apt-get install imagemagick): " << r.err;
     }
+}
+
+// The four views at once, each kiosk in its own X server: the test mostly waits (a resident's
+// reading time before each tap, the idle timeout), so four take little longer than one.
+TEST(ContactSheets, EveryScreenInEveryLanguageInLandscapeAndPortraitWithNormalAndLargerText) {
+    const std::vector<SheetView> views = {{"landscape", "1280x800", false},
+                                          {"portrait", "800x1280", false},
+                                          {"landscape-larger-text", "1280x800", true},
+                                          {"portrait-larger-text", "800x1280", true}};
+    std::vector<std::thread> threads;
+    for (const SheetView& view : views)
+        threads.emplace_back([&view] {
+            try {
+                KioskDriver k("1280x1280", "ContactSheets/" + view.name);  // room for a portrait window
+                make_contact_sheets(k, view);
+            } catch (const std::exception& e) {
+                ADD_FAILURE() << view.name << ": " << e.what();
+            }
+        });
+    for (auto& t : threads) t.join();
 }
 
 TEST_F(KioskE2E, RefusedDatabaseStopsTheKioskWithAMessageAndIsLeftAlone) {
@@ -413,7 +500,7 @@ TEST_F(KioskE2E, RefusedDatabaseStopsTheKioskWithAMessageAndIsLeftAlone) {
 }
 
 TEST_F(KioskE2E, FullscreenKioskRefusesToCloseButADevelopmentWindowCloses) {
-    start_kiosk("kiosk_id = close-test\n", /*windowed=*/false);
+    start_kiosk("kiosk_id = close-test\n", /*window=*/"");
     Json t = tree();
     auto start = std::find_if(t["elements"].begin(), t["elements"].end(),
                               [](const Json& e) { return e["id"] == "attract.start"; });
@@ -426,7 +513,7 @@ TEST_F(KioskE2E, FullscreenKioskRefusesToCloseButADevelopmentWindowCloses) {
     tap_id_and_expect("attract.start", "language");
     EXPECT_EQ(stop_kiosk(), 0) << "SIGTERM still stops it cleanly";
 
-    start_kiosk("", /*windowed=*/true);
+    start_kiosk("");
     request_close();
     auto until = Clock::now() + 10s;
     while (kiosk_running() && Clock::now() < until) std::this_thread::sleep_for(50ms);

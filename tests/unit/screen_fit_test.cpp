@@ -226,5 +226,28 @@ TEST(Glyphs, MissingFontFileNamesTheDebianPackage) {
     ImGui::DestroyContext(ctx);
 }
 
+// The tree says which choices are on, so a screen reader (and a test) can tell a toggle's state.
+TEST(UiTreeState, AToggleAndTheChosenLanguageAreShownSelected) {
+    KioskData data = test::builtin_data();
+    test::HeadlessKiosk k(data, 1280, 800);
+    k.frame();
+    ASSERT_TRUE(k.tap("attract.start"));
+    auto selected = [&](const std::string& id) {
+        Json tree = Json::parse(k.frame().to_json());
+        for (const auto& e : tree["elements"])
+            if (e["id"] == id) return e.value("selected", false);
+        ADD_FAILURE() << "no " << id;
+        return false;
+    };
+    EXPECT_FALSE(selected("access.large_text"));
+    EXPECT_FALSE(selected("language.en"));
+    ASSERT_TRUE(k.tap("access.large_text"));
+    EXPECT_TRUE(selected("access.large_text"));
+    ASSERT_TRUE(k.tap("language.en"));
+    ASSERT_TRUE(k.tap("nav.language"));
+    EXPECT_TRUE(selected("language.en"));
+    EXPECT_FALSE(selected("language.sv"));
+}
+
 }  // namespace
 }  // namespace lkp
