@@ -12,10 +12,20 @@ void DistrictScreen::draw(DrawContext& dc) {
     const auto& all = dc.session.districts().districts;
     back_button(dc);
 
-    float y = l.margin * 0.6f + l.unit * 2.6f;
-    y += text_block(dc, dc.text("ui.district.title"), dc.fonts.title, ImVec2(l.margin, y), l.width - 2 * l.margin,
-                    Align::Center, dc.theme.text) +
-         l.unit * 0.6f;
+    // The heading between the back and language buttons where it fits there on one line
+    // (landscape: the districts get the height), else on a line of its own below them.
+    std::string title = dc.text("ui.district.title");
+    float row_y = l.margin * 0.6f, row_h = l.unit * 2.0f, one_line = dc.fonts.title->FontSize * 1.15f;
+    float side = l.margin + std::max(back_button_width(dc), language_button_width(dc)) + l.gap;
+    float beside_w = l.width - 2 * side;
+    float y = row_y + row_h + l.unit * 0.6f;
+    if (beside_w > l.unit * 8 && text_height(dc, dc.fonts.title, title, beside_w) <= one_line + 0.5f)
+        text_block(dc, title, dc.fonts.title, ImVec2(side, row_y + (row_h - one_line) / 2), beside_w, Align::Center,
+                   dc.theme.text);
+    else
+        y += text_block(dc, title, dc.fonts.title, ImVec2(l.margin, y), l.width - 2 * l.margin, Align::Center,
+                        dc.theme.text) +
+             l.unit * 0.6f;
 
     // District names are Swedish proper nouns: their alphabet strip and index read left to right
     // in every language, as on a printed map.
@@ -28,7 +38,7 @@ void DistrictScreen::draw(DrawContext& dc) {
         if (std::find(letters.begin(), letters.end(), i) == letters.end()) letters.push_back(i);
     }
     // One row when it fits (landscape), more rows on a narrow portrait screen.
-    float strip_h = l.unit * 2.0f, gap = l.gap * 0.5f;
+    float gap = l.gap * 0.5f;
     std::string all_label = dc.text("ui.district.all");
     float all_w = std::max(l.unit * 3.6f, text_width(dc, dc.fonts.body, all_label) + l.unit * 1.2f);
     float avail = l.width - 2 * l.margin;
@@ -46,6 +56,8 @@ void DistrictScreen::draw(DrawContext& dc) {
         strip_rows.back().push_back(i);
         row_w += w + gap;
     }
+    // Wrapped rows a little lower, leaving the districts more height (still a comfortable target).
+    float strip_h = l.unit * (strip_rows.size() > 1 ? 1.6f : 2.0f);
     for (const auto& row : strip_rows) {
         float width = -gap;
         for (size_t i : row) width += (i == 0 ? all_w : lw) + gap;

@@ -69,6 +69,12 @@ ChoiceLayout plan_choice_scale(const DrawContext& dc, const Scale& scale, float 
         size.x = (full_w - l.gap) / 2;
         fit();
         rows = (static_cast<int>(n) + 1) / 2;
+        // Still too tall (a short portrait screen, larger text, long words): the words matter more
+        // than the faces, as in a row below.
+        if (static_cast<float>(rows) * (size.y + l.gap) - l.gap > area_h) {
+            for (auto& b : buttons) b.face.reset();
+            fit();
+        }
     }
     // A row too tall for the room left (larger text, narrow words stacked high) becomes two
     // rows of wider buttons, whose words need fewer lines.

@@ -169,8 +169,15 @@ TEST_P(ScreenFit, EveryGreetingAndTheLanguageScreenInEveryLanguageFit) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Screens, ScreenFit, ::testing::Values(Size{1920, 1080}, Size{1080, 1920}),
-                         [](const auto& p) { return p.param.w > p.param.h ? "Landscape" : "Portrait"; });
+// Full HD kiosk screens, and the 1280x800 (16:10) of the end-to-end tests' contact sheets, where
+// portrait leaves relatively less height for the answers.
+INSTANTIATE_TEST_SUITE_P(Screens, ScreenFit,
+                         ::testing::Values(Size{1920, 1080}, Size{1080, 1920}, Size{1280, 800}, Size{800, 1280}),
+                         [](const auto& p) {
+                             return std::string(p.param.w > p.param.h ? "Landscape" : "Portrait") +
+                                    std::to_string(static_cast<int>(p.param.w)) + "x" +
+                                    std::to_string(static_cast<int>(p.param.h));
+                         });
 
 // The overflow check catches a label too long for its button (a translation, say).
 TEST(ScreenFitCheck, FlagsALabelThatDoesNotFit) {
