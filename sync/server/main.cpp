@@ -150,6 +150,7 @@ struct ServeArgs {
     std::string listen = "127.0.0.1:8080";
     CatalogOptions catalog;
     std::string tls_cert, tls_key;
+    std::string web_assets = LKP_ASSET_DIR "/web";
     std::size_t max_inflight = 32;
     std::int64_t min_cell = server::kDefaultMinCell;
     server::KioskLimits kiosk;
@@ -168,6 +169,7 @@ int serve(const ServeArgs& a) {
     o.tls_key = a.tls_key;
     o.min_cell = a.min_cell;
     o.locales = a.catalog.locales;
+    o.web_assets = a.web_assets;
     auto backend = open_backend(a.store, o.http.workers);
     auto catalog = load_catalog(a.catalog.surveys, a.catalog.districts);
     return server::serve(*backend, catalog, o);
@@ -398,6 +400,9 @@ int main(int argc, char** argv) {
         serve_cmd->add_option("--tls-key", sv.tls_key, "The certificate's private key (PEM)")->type_name("FILE");
     cert->needs(key);
     key->needs(cert);
+    serve_cmd->add_option("--web-assets", sv.web_assets, "Folder of the web pages' stylesheet (site.css)")
+        ->type_name("DIR")
+        ->capture_default_str();
     serve_cmd->add_option("--max-inflight", sv.max_inflight, "Batches processed at once; more are answered 429")
         ->type_name("N")
         ->capture_default_str()

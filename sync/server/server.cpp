@@ -8,6 +8,7 @@
 
 #include "core/load_error.h"
 #include "indicator_api.h"
+#include "web/site.h"
 
 namespace lkp::server {
 
@@ -64,7 +65,19 @@ int serve(StoreBackend& backend, const sync::SurveyCatalog& catalog, const Serve
     IndicatorTables tables(backend, catalog.districts, options.min_cell);
     IndicatorApi figures(backend, catalog, tables, read_language_names(options.locales));
     Api api(backend, catalog, options.kiosk, &figures);
-    http::Server server([&api](const http::RequestHead& head) { return api.route(head); }, options.http, tls);
+    std::optional<web::Site> site;
+    try {
+        site.emplace(tables, backend, catalog, web::SiteFiles{options.locales + "/store", options.web_assets});
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "lkp-store: the web pages: %s\n", e.what());
+        return 1;
+    }
+    http::Server server(
+        [&api, &site](const http::RequestHead& head) {
+            if (auto page = site->route(head)) return std::move(*page);
+            return api.route(head);
+        },
+        options.http, tls);
     try {
         server.start(options.host, options.port);
     } catch (const std::exception& e) {

@@ -17,7 +17,8 @@ struct ServeOptions {
     http::Limits http;              // http.queue is --max-inflight: batches waiting or being stored
     KioskLimits kiosk;
     std::int64_t min_cell = 5;  // disclosure control: figures of fewer answers are never shown
-    std::string locales;        // the translations' folder, for language names in exports
+    std::string locales;        // the translations' folder: language names in exports, the web pages' texts (store/)
+    std::string web_assets;     // the web pages' stylesheet
 };
 
 // Serves until SIGTERM or SIGINT. Returns the process exit code (0 after a clean stop).

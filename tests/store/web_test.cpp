@@ -1,0 +1,132 @@
+// lkp-store's web pages on the real server, on both backends: the results page shows exactly the
+// public API's figures, a suppressed district never as a number, every bad choice in the URL
+// gets a clear page of its own, and every page carries the security headers.
+#include <regex>
+
+#include "indicator_fixture.h"
+
+namespace lkp::test {
+namespace {
+
+// The rows of the page's table for one indicator: area code ("" for the city) -> value cell.
+std::map<std::string, std::string> table_values(const std::string& page, const std::string& indicator) {
+    std::map<std::string, std::string> out;
+    auto start = page.find("<table id=\"table-" + indicator + "\"");
+    if (start == std::string::npos) return out;
+    std::string table = page.substr(start, page.find("</table>", start) - start);
+    static const std::regex row(R"re(<tr data-area="([^"]*)"><th scope="row">[^<]*</th><td>([^<]*)</td>)re");
+    for (std::sregex_iterator it(table.begin(), table.end(), row), end; it != end; ++it) out[(*it)[1]] = (*it)[2];
+    return out;
+}
+
+// The page's way of writing a figure: Swedish decimal comma, one decimal (two for a mean).
+std::string swedish(double v, int decimals) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    std::string s = buf;
+    std::replace(s.begin(), s.end(), '.', ',');
+    return s;
+}
+
+class WebTest : public IndicatorTest {};
+
+TEST_P(WebTest, TheResultsPageShowsTheApisFiguresAndNoSuppressedNumber) {
+    send(random_answers(600, 41));
+    Reply api = get("/v1/indicators?period=year");
+    ASSERT_EQ(api.status, 200) << api.body;
+    Reply page = get("/?lang=sv");
+    ASSERT_EQ(page.status, 200) << page.body;
+    EXPECT_EQ(page.header("Content-Type"), "text/html; charset=utf-8");
+
+    std::size_t shown = 0, hidden = 0;
+    Json figures = json_of(api);
+    for (const auto& v : figures["values"]) {
+        if (v["gender"] != "T" || v["period"] != "2026") continue;
+        std::string indicator = v["indicator"], area = v["district"].is_null() ? "" : v["district"].get<std::string>();
+        auto rows = table_values(page.body, indicator);
+        ASSERT_TRUE(rows.count(area)) << indicator << " " << area << " is not on the page";
+        int decimals = indicator == "livskvalitet_medel" ? 2 : 1;
+        if (v["status"] == "shown" && !v["value"].is_null()) {
+            EXPECT_EQ(rows[area], swedish(v["value"].get<double>(), decimals)) << indicator << " " << area;
+            ++shown;
+        } else if (v["status"] == "shown") {
+            EXPECT_EQ(rows[area], "inga svar") << indicator << " " << area;
+        } else {
+            EXPECT_EQ(rows[area], "för få svar")
+                << indicator << " " << area << ": a hidden cell must not show a number";
+            ++hidden;
+        }
+    }
+    EXPECT_GT(shown, 4u);
+    EXPECT_GT(hidden, 0u) << "the answers should leave some district with too few answers";
+    // Districts without a single answer say so, and the note on the sample is under every chart.
+    EXPECT_NE(page.body.find("inga svar"), std::string::npos);
+    std::size_t charts = 0, notes = 0;
+    for (std::size_t at = 0; (at = page.body.find("<figure>", at)) != std::string::npos; ++at) ++charts;
+    for (std::size_t at = 0; (at = page.body.find("självvalt urval", at)) != std::string::npos; ++at) ++notes;
+    EXPECT_GE(charts, 4u);
+    EXPECT_EQ(notes, charts);
+}
+
+TEST_P(WebTest, EveryBadChoiceInTheAddressGetsAClearPage) {
+    send(random_answers(100, 43));
+    struct Case {
+        std::string query;
+        int status;
+    };
+    for (const Case& c : {Case{"period=decade", 400}, Case{"gender=Q", 400}, Case{"at=20x6", 400}, Case{"at=2019", 404},
+                          Case{"district=nowhere", 404}, Case{"survey=no-such-survey", 404},
+                          Case{"district=%3Cscript%3Ealert(1)%3C/script%3E", 404}}) {
+        Reply r = get("/?" + c.query);
+        EXPECT_EQ(r.status, c.status) << c.query;
+        EXPECT_EQ(r.header("Content-Type"), "text/html; charset=utf-8") << c.query;
+        EXPECT_NE(r.body.find("<p class=\"error\">"), std::string::npos) << c.query << ": " << r.body;
+        EXPECT_EQ(r.body.find("<script>"), std::string::npos) << c.query << ": the choice must be shown escaped";
+    }
+    EXPECT_NE(get("/?district=%3Cscript%3Ealert(1)%3C/script%3E").body.find("&lt;script&gt;alert(1)&lt;/script&gt;"),
+              std::string::npos);
+    EXPECT_EQ(post("/", "x=1", {}, "application/x-www-form-urlencoded").status, 405);
+}
+
+TEST_P(WebTest, PagesCarryTheSecurityHeadersAndTheStylesheetIsServed) {
+    Reply page = get("/");
+    ASSERT_EQ(page.status, 200);
+    std::string csp = page.header("Content-Security-Policy");
+    EXPECT_NE(csp.find("default-src 'none'"), std::string::npos) << csp;
+    EXPECT_EQ(csp.find("script-src"), std::string::npos) << "no script is allowed at all: " << csp;
+    EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << csp;
+    EXPECT_EQ(page.header("X-Frame-Options"), "DENY");
+    EXPECT_EQ(page.header("Referrer-Policy"), "no-referrer");
+    EXPECT_EQ(page.body.find("<script"), std::string::npos);
+    EXPECT_EQ(page.body.find(" style=\""), std::string::npos) << "inline styles would need 'unsafe-inline'";
+    Reply css = get("/static/site.css");
+    EXPECT_EQ(css.status, 200);
+    EXPECT_EQ(css.header("Content-Type"), "text/css; charset=utf-8");
+    EXPECT_NE(css.body.find("focus-visible"), std::string::npos);
+}
+
+TEST_P(WebTest, TheLanguageFollowsTheBrowserAndTheSwitch) {
+    send(random_answers(100, 47));
+    auto lang_of = [](const Reply& r) {
+        std::smatch m;
+        return std::regex_search(r.body, m, std::regex("<html lang=\"([a-z]+)\"")) ? m[1].str() : "";
+    };
+    EXPECT_EQ(lang_of(get("/")), "sv") << "Swedish by default";
+    httplib::Client client("127.0.0.1", server_->port());
+    auto english = client.Get("/", {{"Accept-Language", "en-GB,en;q=0.9,sv;q=0.5"}});
+    ASSERT_TRUE(english);
+    EXPECT_NE(english->body.find("<html lang=\"en\""), std::string::npos);
+    EXPECT_NE(english->body.find("Residents who feel unsafe"), std::string::npos) << "indicator titles in English";
+    auto swedish_first = client.Get("/", {{"Accept-Language", "de, sv;q=0.8, en;q=0.7"}});
+    ASSERT_TRUE(swedish_first);
+    EXPECT_NE(swedish_first->body.find("<html lang=\"sv\""), std::string::npos);
+    Reply chosen = get("/?lang=en&period=quarter");
+    EXPECT_EQ(lang_of(chosen), "en");
+    EXPECT_NE(chosen.body.find("hreflang=\"sv\""), std::string::npos) << "a link to the same page in Swedish";
+    EXPECT_NE(chosen.body.find("period=quarter"), std::string::npos) << "the switch keeps the page's choices";
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, WebTest, ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);
+
+}  // namespace
+}  // namespace lkp::test
