@@ -23,6 +23,7 @@ declare -A allowed=(
   [sync/protocol]="protocol/ core/ record/"
   [sync/client]="client/ protocol/ kiosk_db/ core/ record/"
   [sync/server]="server/ protocol/ core/ record/ sqlite/ indicators/ tables/"
+  [sync/server/staff]="staff/ server/ protocol/ record/"
 )
 
 bad=0
