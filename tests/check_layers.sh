@@ -22,12 +22,10 @@ declare -A allowed=(
   [app/shell]="shell/ core/ record/ kiosk_db/ client/"
   [sync/protocol]="protocol/ core/ record/"
   [sync/client]="client/ protocol/ kiosk_db/ core/ record/"
-  [sync/server]="server/ protocol/ core/ record/ sqlite/ indicators/ tables/ web/"
-  # The store's web pages: part of lkp-store's library, so the server's own headers too (below).
-  [sync/server/web]="web/ protocol/ core/ record/ indicators/ tables/"
+  [sync/server]="server/ protocol/ core/ record/ sqlite/ indicators/ tables/ web/ staff/"
+  [sync/server/web]="web/ server/ protocol/ core/ record/ indicators/ tables/"
+  [sync/server/staff]="staff/ server/ protocol/ record/"
 )
-# Subfolders that belong to their parent part and may include its files.
-declare -A parent_part=([sync/server/web]=sync/server)
 
 bad=0
 for folder in "${!allowed[@]}"; do
@@ -36,7 +34,6 @@ for folder in "${!allowed[@]}"; do
     [ -f "$file" ] || continue
     while IFS= read -r inc; do
       [ -f "$folder/$inc" ] && continue   # a file of its own folder
-      [ -n "${parent_part[$folder]+x}" ] && [ -f "${parent_part[$folder]}/$inc" ] && continue
       ok=0
       for prefix in ${allowed[$folder]}; do
         [[ "$inc" == "$prefix"* ]] && ok=1

@@ -22,6 +22,8 @@
 #include "protocol/safe_text.h"
 #include "reference.h"
 #include "server.h"
+#include "staff/password_input.h"
+#include "staff/staff_auth.h"
 #include "tokens.h"
 
 namespace {
@@ -351,6 +353,124 @@ int export_table(const std::string& what, ExportArgs& a) {
     return 0;
 }
 
+// ---- Staff login accounts (issue 10, item 2): `lkp-store staff add|list|remove|passwd` ----
+
+const CLI::Validator kStaffName([](std::string& s) { return server::staff::staff_name_problem(s).value_or(""); }, "");
+
+struct StaffArgs {
+    StoreOptions store;
+    std::string name;
+    bool admin = false, generate = false;
+};
+
+// A changed account is audited as the terminal's user.
+server::staff::Actor cli_staff_actor() { return {cli_actor(), "terminal"}; }
+
+// A bad password or name (BadStaffInput) is bad usage: exit 2, nothing stored.
+int staff_command(const std::function<int()>& run) {
+    try {
+        return run();
+    } catch (const server::staff::BadStaffInput& e) {
+        std::cerr << "lkp-store: " << e.what() << "\nNothing was changed.\n";
+        return 2;
+    }
+}
+
+void print_generated(const server::staff::NewPassword& p) {
+    if (!p.generated) return;
+    std::cout << "Their password is shown only now (the store keeps only its argon2id hash):\n" << p.password << "\n";
+}
+
+int staff_add(const StaffArgs& a) {
+    auto password = server::staff::read_new_password(a.name, a.generate);  // before the store opens
+    auto backend = open_backend(a.store, 1);
+    server::staff::StaffAuth auth(*backend);
+    auto added = auth.add(a.name, password.password, a.admin, cli_staff_actor(), std::chrono::system_clock::now());
+    std::cout << "Staff member '" << a.name << "' "
+              << (added == server::StaffAdded::AgainAfterRemove ? "had been removed and is added again" : "added")
+              << (a.admin ? " as an admin" : "") << ".\n";
+    print_generated(password);
+    return 0;
+}
+
+int staff_passwd(const StaffArgs& a) {
+    auto password = server::staff::read_new_password(a.name, a.generate);
+    auto backend = open_backend(a.store, 1);
+    server::staff::StaffAuth auth(*backend);
+    if (!auth.change_password(a.name, password.password, cli_staff_actor(), std::chrono::system_clock::now())) {
+        std::cerr << "lkp-store: no member of staff named '" << a.name << "'; nothing was changed\n";
+        return 1;
+    }
+    std::cout << "Password of '" << a.name << "' changed; every session of theirs has ended.\n";
+    print_generated(password);
+    return 0;
+}
+
+int staff_remove(const StaffArgs& a) {
+    auto backend = open_backend(a.store, 1);
+    server::staff::StaffAuth auth(*backend);
+    if (!auth.remove(a.name, cli_staff_actor(), std::chrono::system_clock::now())) {
+        std::cerr << "lkp-store: no member of staff named '" << a.name << "'\n";
+        return 1;
+    }
+    std::cout << "Staff member '" << a.name << "' removed; every session of theirs has ended.\n";
+    return 0;
+}
+
+// One line per member; names are checked when added, but a database can be edited by hand.
+int staff_list(const StaffArgs& a) {
+    auto backend = open_backend(a.store, 1);
+    server::staff::StaffAuth auth(*backend);
+    for (const auto& m : auth.list(std::chrono::system_clock::now()))
+        std::cout << sync::for_terminal(m.name, 64) << "  admin=" << (m.admin ? "yes" : "no")
+                  << "  created=" << m.created_at << "  last_login=" << m.last_login_at.value_or("never")
+                  << "  sessions=" << m.active_sessions << "  removed=" << m.removed_at.value_or("no") << "\n";
+    return 0;
+}
+
+void add_staff_commands(CLI::App& app, std::vector<std::pair<CLI::App*, std::function<int()>>>& commands,
+                        std::vector<StaffArgs>& args) {
+    CLI::App* staff_cmd = app.add_subcommand("staff", "Manage who may log in to the store's staff pages");
+    staff_cmd->require_subcommand(1);
+    const std::string password_rules =
+        "The password is read from stdin: one line when stdin is no terminal, else typed twice without echo. "
+        "With --generate, or when nothing is given, a random one is made and printed once. At least 12 "
+        "characters.";
+    struct Command {
+        const char* name;
+        std::string help;
+        bool takes_name, takes_password;
+        int (*run)(const StaffArgs&);
+    };
+    const Command list[] = {
+        {"add", "Add a member of staff who may log in (password from stdin, or made and printed once)", true, true,
+         staff_add},
+        {"list", "List the staff: admin, created, last login, active sessions", false, false, staff_list},
+        {"remove", "Remove a member of staff; their sessions end at once", true, false, staff_remove},
+        {"passwd", "Give a member of staff a new password; their sessions end at once", true, true, staff_passwd},
+    };
+    args.resize(std::size(list));
+    for (std::size_t i = 0; i < std::size(list); ++i) {
+        const Command& c = list[i];
+        StaffArgs& a = args[i];
+        CLI::App* cmd = staff_cmd->add_subcommand(c.name, c.help);
+        auto run = c.run;
+        commands.emplace_back(cmd, [&a, run] { return staff_command([&] { return run(a); }); });
+        if (c.takes_name)
+            cmd->add_option("NAME", a.name, "The member's name: 1-64 characters of A-Z a-z 0-9 . _ -")
+                ->required()
+                ->type_name("")
+                ->check(kStaffName);
+        if (std::string(c.name) == "add") cmd->add_flag("--admin", a.admin, "May manage kiosk tokens and staff");
+        if (c.takes_password) {
+            cmd->add_flag("--generate", a.generate, "Make a random password and print it once; stdin is not read");
+            cmd->footer(password_rules + "\n\n" + app.get_footer());
+        }
+        add_store_options(*cmd, a.store);
+    }
+}
+// ---- end of staff login accounts ----
+
 // Bad usage: one line naming the problem, and where to read about the command. A word
 // nothing took (a mistyped option) is named first: the rest of what went wrong follows from it.
 int usage_error(const CLI::App& app, const CLI::ParseError& e) {
@@ -554,6 +674,10 @@ int main(int argc, char** argv) {
         add_store_options(*cmd, args->store);
         add_catalog_options(*cmd, args->catalog);
     }
+
+    // Staff login accounts (issue 10, item 2).
+    std::vector<StaffArgs> staff_args;
+    add_staff_commands(app, commands, staff_args);
 
     app.footer(exit_status + "\nRun 'lkp-store COMMAND --help' for a command's options.");
 

@@ -147,6 +147,37 @@ CREATE TABLE reference_values (
 DROP INDEX responses_by_district;
 CREATE INDEX responses_by_time ON responses (survey_id, submitted_at);
 )sql",
+    // 6: taken by the fleet heartbeat columns (h-fleet); a placeholder until that branch is merged.
+    R"sql(
+SELECT 1;
+)sql",
+    // 7: staff login (issue 10). A member's password only as an argon2id string; a session only
+    // by the hash of its id (the id is in the cookie alone); wrong passwords counted per key
+    // ("account:NAME", "address:IP") so the growing delay survives a restart.
+    R"sql(
+CREATE TABLE staff (
+  name text PRIMARY KEY,
+  password_hash text NOT NULL,
+  admin boolean NOT NULL,
+  created_at timestamptz NOT NULL,
+  removed_at timestamptz,
+  last_login_at timestamptz
+);
+CREATE TABLE staff_sessions (
+  id_hash text PRIMARY KEY,
+  staff text NOT NULL,
+  csrf_token text NOT NULL,
+  created_at timestamptz NOT NULL,
+  last_seen_at timestamptz NOT NULL,
+  client text NOT NULL
+);
+CREATE INDEX staff_sessions_by_staff ON staff_sessions (staff);
+CREATE TABLE login_failures (
+  key text PRIMARY KEY,
+  failures bigint NOT NULL,
+  last_failure_at timestamptz NOT NULL
+);
+)sql",
 };
 static_assert(std::size(kMigrations) == kServerSchemaVersion, "one migration per schema version");
 
@@ -660,6 +691,147 @@ class PostgresBackend final : public StoreBackend {
         }
         return out;
     }
+
+    // ---- Staff login (issue 10, item 2): tables staff, staff_sessions, login_failures ----
+
+    StaffAdded add_staff(const StaffAccount& a) override {
+        auto c = pool_.take();
+        Params params{a.name, a.password_hash, a.admin ? "true" : "false", a.created_at};
+        auto again = c->exec(
+            "UPDATE staff SET password_hash = $2, admin = $3, created_at = $4, removed_at = NULL, "
+            "last_login_at = NULL WHERE name = $1 AND removed_at IS NOT NULL",
+            params);
+        if (std::string(PQcmdTuples(again.get())) == "1") return StaffAdded::AgainAfterRemove;
+        auto r = c->exec(
+            "INSERT INTO staff (name, password_hash, admin, created_at) VALUES ($1, $2, $3, $4) "
+            "ON CONFLICT (name) DO NOTHING",
+            params);
+        if (std::string(PQcmdTuples(r.get())) != "1") throw std::runtime_error(staff_is_active(a.name));
+        return StaffAdded::New;
+    }
+
+    bool remove_staff(const std::string& name, const std::string& now) override {
+        auto c = pool_.take();
+        Tx tx(*c.conn);
+        auto r = c->exec("UPDATE staff SET removed_at = $2 WHERE name = $1 AND removed_at IS NULL", {name, now});
+        c->exec("DELETE FROM staff_sessions WHERE staff = $1", {name});
+        tx.commit();
+        return std::string(PQcmdTuples(r.get())) != "0";
+    }
+
+    bool set_staff_password(const std::string& name, const std::string& password_hash) override {
+        auto c = pool_.take();
+        Tx tx(*c.conn);
+        auto r = c->exec("UPDATE staff SET password_hash = $2 WHERE name = $1 AND removed_at IS NULL",
+                         {name, password_hash});
+        c->exec("DELETE FROM staff_sessions WHERE staff = $1", {name});
+        tx.commit();
+        return std::string(PQcmdTuples(r.get())) != "0";
+    }
+
+    void rehash_staff_password(const std::string& name, const std::string& old_hash,
+                               const std::string& new_hash) override {
+        pool_.take()->exec("UPDATE staff SET password_hash = $3 WHERE name = $1 AND password_hash = $2",
+                           {name, old_hash, new_hash});
+    }
+
+    // On the front pool: a login never queues behind batches to read the account.
+    std::optional<StaffAccount> staff_account(const std::string& name) override {
+        auto r = front_.take()->exec("SELECT name, password_hash, admin, " LKP_UTC(
+                                         "created_at") " FROM staff WHERE name = $1 AND removed_at IS NULL",
+                                     {name});
+        if (PQntuples(r.get()) == 0) return std::nullopt;
+        return StaffAccount{value(r.get(), 0, 0), value(r.get(), 0, 1), value(r.get(), 0, 2) == "t",
+                            value(r.get(), 0, 3)};
+    }
+
+    std::vector<StaffListEntry> staff_list(const std::string& seen_since, const std::string& created_since) override {
+        auto r = pool_.take()->exec(
+            "SELECT name, admin, " LKP_UTC("created_at") ", " LKP_UTC("removed_at") ", " LKP_UTC(
+                "last_login_at") ", (SELECT count(*) FROM staff_sessions s WHERE s.staff = staff.name AND "
+                                 "s.last_seen_at >= $1::timestamptz AND s.created_at >= $2::timestamptz) "
+                                 "FROM staff ORDER BY name",
+            {seen_since, created_since});
+        std::vector<StaffListEntry> out;
+        for (int i = 0; i < PQntuples(r.get()); ++i)
+            out.push_back({value(r.get(), i, 0), value(r.get(), i, 1) == "t", value(r.get(), i, 2),
+                           opt_value(r.get(), i, 3), opt_value(r.get(), i, 4), *opt_int(r.get(), i, 5)});
+        return out;
+    }
+
+    bool start_staff_session(const StaffSessionRecord& s) override {
+        auto c = pool_.take();
+        Tx tx(*c.conn);
+        auto login = c->exec("UPDATE staff SET last_login_at = $2 WHERE name = $1 AND removed_at IS NULL",
+                             {s.staff, s.created_at});
+        if (std::string(PQcmdTuples(login.get())) != "1") return false;  // rolled back: nothing was written
+        c->exec("INSERT INTO staff_sessions VALUES ($1, $2, $3, $4, $5, $6)",
+                {s.id_hash, s.staff, s.csrf_token, s.created_at, s.last_seen_at, s.client});
+        tx.commit();
+        return true;
+    }
+
+    // On the front pool, like the kiosks' tokens: every staff page asks.
+    std::optional<StaffSessionRecord> staff_session(const std::string& id_hash) override {
+        auto r = front_.take()->exec(
+            "SELECT s.id_hash, s.staff, s.csrf_token, " LKP_UTC("s.created_at") ", " LKP_UTC(
+                "s.last_seen_at") ", s.client, m.admin FROM staff_sessions s JOIN staff m ON m.name = s.staff "
+                                  "AND m.removed_at IS NULL WHERE s.id_hash = $1",
+            {id_hash});
+        if (PQntuples(r.get()) == 0) return std::nullopt;
+        return StaffSessionRecord{.id_hash = value(r.get(), 0, 0),
+                                  .staff = value(r.get(), 0, 1),
+                                  .csrf_token = value(r.get(), 0, 2),
+                                  .created_at = value(r.get(), 0, 3),
+                                  .last_seen_at = value(r.get(), 0, 4),
+                                  .client = value(r.get(), 0, 5),
+                                  .admin = value(r.get(), 0, 6) == "t"};
+    }
+
+    void touch_staff_session(const std::string& id_hash, const std::string& now, const std::string& client) override {
+        pool_.take()->exec("UPDATE staff_sessions SET last_seen_at = $2, client = $3 WHERE id_hash = $1",
+                           {id_hash, now, client});
+    }
+
+    std::optional<std::string> end_staff_session(const std::string& id_hash) override {
+        auto r = pool_.take()->exec("DELETE FROM staff_sessions WHERE id_hash = $1 RETURNING staff", {id_hash});
+        if (PQntuples(r.get()) == 0) return std::nullopt;
+        return value(r.get(), 0, 0);
+    }
+
+    std::int64_t delete_expired_staff_records(const std::string& seen_before, const std::string& created_before,
+                                              const std::string& failures_before) override {
+        auto c = pool_.take();
+        Tx tx(*c.conn);
+        auto r =
+            c->exec("DELETE FROM staff_sessions WHERE last_seen_at < $1::timestamptz OR created_at < $2::timestamptz",
+                    {seen_before, created_before});
+        c->exec("DELETE FROM login_failures WHERE last_failure_at < $1::timestamptz", {failures_before});
+        tx.commit();
+        return std::stoll(PQcmdTuples(r.get()));
+    }
+
+    std::optional<LoginFailures> login_failures(const std::string& key) override {
+        auto r = front_.take()->exec(
+            "SELECT failures, " LKP_UTC("last_failure_at") " FROM login_failures WHERE key = $1", {key});
+        if (PQntuples(r.get()) == 0) return std::nullopt;
+        return LoginFailures{*opt_int(r.get(), 0, 0), value(r.get(), 0, 1)};
+    }
+
+    LoginFailures add_login_failure(const std::string& key, const std::string& now,
+                                    const std::string& forget_before) override {
+        auto r = pool_.take()->exec(
+            "INSERT INTO login_failures AS f VALUES ($1, 1, $2) ON CONFLICT (key) DO UPDATE SET "
+            "failures = CASE WHEN f.last_failure_at < $3::timestamptz THEN 1 ELSE f.failures + 1 END, "
+            "last_failure_at = excluded.last_failure_at RETURNING failures, " LKP_UTC("last_failure_at"),
+            {key, now, forget_before});
+        return LoginFailures{*opt_int(r.get(), 0, 0), value(r.get(), 0, 1)};
+    }
+
+    void clear_login_failures(const std::string& key) override {
+        pool_.take()->exec("DELETE FROM login_failures WHERE key = $1", {key});
+    }
+    // ---- end of staff login ----
 
   private:
     // Idempotency-Key records past the retention, deleted at a process's first batch and then at

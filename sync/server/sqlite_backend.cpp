@@ -156,6 +156,37 @@ CREATE TABLE reference_values (
 DROP INDEX responses_by_district;
 CREATE INDEX responses_by_time ON responses (survey_id, submitted_at);
 )sql",
+    // 6: taken by the fleet heartbeat columns (h-fleet); a placeholder until that branch is merged.
+    R"sql(
+SELECT 1;
+)sql",
+    // 7: staff login (issue 10). A member's password only as an argon2id string; a session only
+    // by the hash of its id (the id is in the cookie alone); wrong passwords counted per key
+    // ("account:NAME", "address:IP") so the growing delay survives a restart.
+    R"sql(
+CREATE TABLE staff (
+  name TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  admin INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  removed_at TEXT,
+  last_login_at TEXT
+);
+CREATE TABLE staff_sessions (
+  id_hash TEXT PRIMARY KEY,
+  staff TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL,
+  client TEXT NOT NULL
+);
+CREATE INDEX staff_sessions_by_staff ON staff_sessions (staff);
+CREATE TABLE login_failures (
+  key TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  last_failure_at TEXT NOT NULL
+);
+)sql",
 };
 static_assert(std::size(kMigrations) == kServerSchemaVersion, "one migration per schema version");
 
@@ -455,6 +486,200 @@ class SqliteBackend final : public StoreBackend {
             return out;
         });
     }
+
+    // ---- Staff login (issue 10, item 2): tables staff, staff_sessions, login_failures ----
+
+    StaffAdded add_staff(const StaffAccount& a) override {
+        return guarded([&] {
+            Transaction tx(db_);
+            auto again = db_.prepare(
+                "UPDATE staff SET password_hash = ?2, admin = ?3, created_at = ?4, removed_at = NULL, "
+                "last_login_at = NULL WHERE name = ?1 AND removed_at IS NOT NULL");
+            again.bind(1, a.name).bind(2, a.password_hash).bind(3, std::int64_t{a.admin}).bind(4, a.created_at);
+            again.run();
+            StaffAdded added = StaffAdded::AgainAfterRemove;
+            if (sqlite3_changes(db_.handle()) == 0) {
+                auto exists = db_.prepare("SELECT 1 FROM staff WHERE name = ?");
+                exists.bind(1, a.name);
+                if (exists.step()) throw std::runtime_error(staff_is_active(a.name));
+                auto st = db_.prepare("INSERT INTO staff (name, password_hash, admin, created_at) VALUES (?,?,?,?)");
+                st.bind(1, a.name).bind(2, a.password_hash).bind(3, std::int64_t{a.admin}).bind(4, a.created_at);
+                st.run();
+                added = StaffAdded::New;
+            }
+            tx.commit();
+            return added;
+        });
+    }
+
+    bool remove_staff(const std::string& name, const std::string& now) override {
+        return guarded([&] {
+            Transaction tx(db_);
+            auto st = db_.prepare("UPDATE staff SET removed_at = ? WHERE name = ? AND removed_at IS NULL");
+            st.bind(1, now).bind(2, name);
+            st.run();
+            bool removed = sqlite3_changes(db_.handle()) > 0;
+            auto sessions = db_.prepare("DELETE FROM staff_sessions WHERE staff = ?");
+            sessions.bind(1, name);
+            sessions.run();
+            tx.commit();
+            return removed;
+        });
+    }
+
+    bool set_staff_password(const std::string& name, const std::string& password_hash) override {
+        return guarded([&] {
+            Transaction tx(db_);
+            auto st = db_.prepare("UPDATE staff SET password_hash = ? WHERE name = ? AND removed_at IS NULL");
+            st.bind(1, password_hash).bind(2, name);
+            st.run();
+            bool changed = sqlite3_changes(db_.handle()) > 0;
+            auto sessions = db_.prepare("DELETE FROM staff_sessions WHERE staff = ?");
+            sessions.bind(1, name);
+            sessions.run();
+            tx.commit();
+            return changed;
+        });
+    }
+
+    void rehash_staff_password(const std::string& name, const std::string& old_hash,
+                               const std::string& new_hash) override {
+        guarded([&] {
+            auto st = db_.prepare("UPDATE staff SET password_hash = ?3 WHERE name = ?1 AND password_hash = ?2");
+            st.bind(1, name).bind(2, old_hash).bind(3, new_hash);
+            st.run();
+        });
+    }
+
+    // On the front connection: a login never waits for a batch's write to read the account.
+    std::optional<StaffAccount> staff_account(const std::string& name) override {
+        return guarded(*front_, front_mutex_, [&]() -> std::optional<StaffAccount> {
+            auto st = front_->prepare(
+                "SELECT name, password_hash, admin, created_at FROM staff WHERE name = ? AND removed_at IS NULL");
+            st.bind(1, name);
+            if (!st.step()) return std::nullopt;
+            return StaffAccount{st.text_col(0), st.text_col(1), st.int_col(2) != 0, st.text_col(3)};
+        });
+    }
+
+    std::vector<StaffListEntry> staff_list(const std::string& seen_since, const std::string& created_since) override {
+        return guarded([&] {
+            auto st = db_.prepare(
+                "SELECT name, admin, created_at, removed_at, last_login_at, (SELECT count(*) FROM staff_sessions s "
+                "WHERE s.staff = staff.name AND s.last_seen_at >= ?1 AND s.created_at >= ?2) FROM staff ORDER BY name");
+            st.bind(1, seen_since).bind(2, created_since);
+            std::vector<StaffListEntry> out;
+            while (st.step())
+                out.push_back({st.text_col(0), st.int_col(1) != 0, st.text_col(2), st.opt_text_col(3),
+                               st.opt_text_col(4), st.int_col(5)});
+            return out;
+        });
+    }
+
+    bool start_staff_session(const StaffSessionRecord& s) override {
+        return guarded([&] {
+            Transaction tx(db_);
+            auto login = db_.prepare("UPDATE staff SET last_login_at = ? WHERE name = ? AND removed_at IS NULL");
+            login.bind(1, s.created_at).bind(2, s.staff);
+            login.run();
+            if (sqlite3_changes(db_.handle()) == 0) return false;  // the rollback is a no-op
+            auto st = db_.prepare("INSERT INTO staff_sessions VALUES (?,?,?,?,?,?)");
+            st.bind(1, s.id_hash).bind(2, s.staff).bind(3, s.csrf_token).bind(4, s.created_at);
+            st.bind(5, s.last_seen_at).bind(6, s.client);
+            st.run();
+            tx.commit();
+            return true;
+        });
+    }
+
+    // On the front connection, like the kiosks' tokens: every staff page asks.
+    std::optional<StaffSessionRecord> staff_session(const std::string& id_hash) override {
+        return guarded(*front_, front_mutex_, [&]() -> std::optional<StaffSessionRecord> {
+            auto st = front_->prepare(
+                "SELECT s.id_hash, s.staff, s.csrf_token, s.created_at, s.last_seen_at, s.client, m.admin "
+                "FROM staff_sessions s JOIN staff m ON m.name = s.staff AND m.removed_at IS NULL "
+                "WHERE s.id_hash = ?");
+            st.bind(1, id_hash);
+            if (!st.step()) return std::nullopt;
+            return StaffSessionRecord{.id_hash = st.text_col(0),
+                                      .staff = st.text_col(1),
+                                      .csrf_token = st.text_col(2),
+                                      .created_at = st.text_col(3),
+                                      .last_seen_at = st.text_col(4),
+                                      .client = st.text_col(5),
+                                      .admin = st.int_col(6) != 0};
+        });
+    }
+
+    void touch_staff_session(const std::string& id_hash, const std::string& now, const std::string& client) override {
+        guarded([&] {
+            auto st = db_.prepare("UPDATE staff_sessions SET last_seen_at = ?, client = ? WHERE id_hash = ?");
+            st.bind(1, now).bind(2, client).bind(3, id_hash);
+            st.run();
+        });
+    }
+
+    std::optional<std::string> end_staff_session(const std::string& id_hash) override {
+        return guarded([&]() -> std::optional<std::string> {
+            auto st = db_.prepare("DELETE FROM staff_sessions WHERE id_hash = ? RETURNING staff");
+            st.bind(1, id_hash);
+            if (!st.step()) return std::nullopt;
+            std::string staff = st.text_col(0);
+            while (st.step()) {
+            }
+            return staff;
+        });
+    }
+
+    std::int64_t delete_expired_staff_records(const std::string& seen_before, const std::string& created_before,
+                                              const std::string& failures_before) override {
+        return guarded([&] {
+            Transaction tx(db_);
+            auto st = db_.prepare("DELETE FROM staff_sessions WHERE last_seen_at < ? OR created_at < ?");
+            st.bind(1, seen_before).bind(2, created_before);
+            st.run();
+            std::int64_t sessions = sqlite3_changes(db_.handle());
+            auto failures = db_.prepare("DELETE FROM login_failures WHERE last_failure_at < ?");
+            failures.bind(1, failures_before);
+            failures.run();
+            tx.commit();
+            return sessions;
+        });
+    }
+
+    std::optional<LoginFailures> login_failures(const std::string& key) override {
+        return guarded(*front_, front_mutex_, [&]() -> std::optional<LoginFailures> {
+            auto st = front_->prepare("SELECT failures, last_failure_at FROM login_failures WHERE key = ?");
+            st.bind(1, key);
+            if (!st.step()) return std::nullopt;
+            return LoginFailures{st.int_col(0), st.text_col(1)};
+        });
+    }
+
+    LoginFailures add_login_failure(const std::string& key, const std::string& now,
+                                    const std::string& forget_before) override {
+        return guarded([&] {
+            auto st = db_.prepare(
+                "INSERT INTO login_failures VALUES (?1, 1, ?2) ON CONFLICT (key) DO UPDATE SET "
+                "failures = CASE WHEN last_failure_at < ?3 THEN 1 ELSE failures + 1 END, last_failure_at = ?2 "
+                "RETURNING failures, last_failure_at");
+            st.bind(1, key).bind(2, now).bind(3, forget_before);
+            if (!st.step()) throw std::runtime_error("SQLite: counting a failed login returned no row");
+            LoginFailures out{st.int_col(0), st.text_col(1)};
+            while (st.step()) {
+            }
+            return out;
+        });
+    }
+
+    void clear_login_failures(const std::string& key) override {
+        guarded([&] {
+            auto st = db_.prepare("DELETE FROM login_failures WHERE key = ?");
+            st.bind(1, key);
+            st.run();
+        });
+    }
+    // ---- end of staff login ----
 
   private:
     // A name's row in kiosks or operators: allowed again after a revoke (under the new token

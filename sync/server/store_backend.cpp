@@ -82,6 +82,11 @@ std::string operator_is_active(const std::string& name) {
            ") and add them again";
 }
 
+std::string staff_is_active(const std::string& name) {
+    return "a member of staff named '" + name +
+           "' already exists; to give them a new password use `lkp-store staff passwd " + name + "`";
+}
+
 std::string insert_response_sql(char placeholder) {
     std::vector<std::string> columns = {"kiosk"};
     columns.insert(columns.end(), record::row_columns().begin(), record::row_columns().end());

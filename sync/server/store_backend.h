@@ -131,6 +131,37 @@ struct ReferenceValue {
     std::string status;
 };
 
+// ---- Staff login (issue 10, item 2): accounts, server-side sessions, failed-login counters ----
+// Tables staff, staff_sessions and login_failures. Only sync/server/staff/ (StaffAuth) calls the
+// operations below; times are format_utc() texts.
+
+// A member of staff who may log in: their password only as an argon2id string (crypto_pwhash_str).
+struct StaffAccount {
+    std::string name, password_hash;
+    bool admin = false;
+    std::string created_at;
+};
+// A line of `lkp-store staff list`: removed members too, never a hash.
+struct StaffListEntry {
+    std::string name;
+    bool admin = false;
+    std::string created_at;
+    std::optional<std::string> removed_at, last_login_at;
+    std::int64_t active_sessions = 0;
+};
+// A login session, found by the hash of its id (the id itself is only ever in the cookie).
+struct StaffSessionRecord {
+    std::string id_hash, staff, csrf_token, created_at, last_seen_at, client;
+    bool admin = false;  // the member's, as read with the session
+};
+// Wrong passwords counted under a key such as "account:NAME" or "address:IP".
+struct LoginFailures {
+    std::int64_t failures = 0;
+    std::string last_failure_at;
+};
+enum class StaffAdded { New, AgainAfterRemove };
+// ---- end of staff login types ----
+
 class StoreBackend {
   public:
     virtual ~StoreBackend() = default;
@@ -179,6 +210,41 @@ class StoreBackend {
     virtual void store_reference(const ReferenceSeries& series, const std::vector<ReferenceValue>& values) = 0;
     virtual std::vector<ReferenceSeries> reference_series() = 0;
     virtual std::vector<ReferenceValue> reference_values(const std::string& kpi) = 0;
+
+    // ---- Staff login (issue 10, item 2); see the types above ----
+    // A new member, or a removed one allowed again (new hash, admin flag and created_at). Throws
+    // std::runtime_error (staff_is_active) when an active member has the name.
+    virtual StaffAdded add_staff(const StaffAccount& account) = 0;
+    // Marks the member removed and deletes their sessions, in one transaction; false: no active member.
+    virtual bool remove_staff(const std::string& name, const std::string& now) = 0;
+    // A new password: every session of theirs ends in the same transaction; false: no active member.
+    virtual bool set_staff_password(const std::string& name, const std::string& password_hash) = 0;
+    // The same password hashed with today's parameters, stored only while the old hash is still
+    // there (a concurrent `staff passwd` wins); sessions stay.
+    virtual void rehash_staff_password(const std::string& name, const std::string& old_hash,
+                                       const std::string& new_hash) = 0;
+    virtual std::optional<StaffAccount> staff_account(const std::string& name) = 0;  // active members only
+    // Every member by name; active_sessions counts those seen since `seen_since` and created since
+    // `created_since` (the idle and absolute expiry).
+    virtual std::vector<StaffListEntry> staff_list(const std::string& seen_since, const std::string& created_since) = 0;
+    // Stores the session and the member's last login, in one transaction; false (nothing stored)
+    // when the member is not active (removed while their password was being checked).
+    virtual bool start_staff_session(const StaffSessionRecord& session) = 0;
+    // The session and its member's admin flag; nullopt when unknown or the member was removed.
+    virtual std::optional<StaffSessionRecord> staff_session(const std::string& id_hash) = 0;
+    virtual void touch_staff_session(const std::string& id_hash, const std::string& now, const std::string& client) = 0;
+    // Deletes the session; the member's name, or nullopt when there was none.
+    virtual std::optional<std::string> end_staff_session(const std::string& id_hash) = 0;
+    // Deletes sessions last seen before `seen_before` or created before `created_before`, and
+    // failure counters last added to before `failures_before`. Returns the sessions deleted.
+    virtual std::int64_t delete_expired_staff_records(const std::string& seen_before, const std::string& created_before,
+                                                      const std::string& failures_before) = 0;
+    virtual std::optional<LoginFailures> login_failures(const std::string& key) = 0;
+    // One more failure under `key`, counted from 1 again when the last one was before `forget_before`.
+    virtual LoginFailures add_login_failure(const std::string& key, const std::string& now,
+                                            const std::string& forget_before) = 0;
+    virtual void clear_login_failures(const std::string& key) = 0;
+    // ---- end of staff login ----
 };
 
 // How long an Idempotency-Key's stored answer is kept. Exactly-once does not rest on it: the
@@ -193,7 +259,7 @@ inline constexpr std::chrono::hours kIdempotencyExpiryInterval{1};
 
 // The schema both backends migrate to (their kMigrations, one step per version); kept in table
 // `meta` under 'schema_version'.
-inline constexpr int kServerSchemaVersion = 5;
+inline constexpr int kServerSchemaVersion = 7;
 
 // How both backends store a row, built from the codec's column list so that a new field of the
 // record needs only a migration: the authenticated kiosk, record::row_columns(), then what the
@@ -215,6 +281,8 @@ sync::ItemResult row_outcome(const NewRow& row, bool inserted, const std::string
 // Why add_kiosk refused a name in use, and what to do instead.
 std::string kiosk_is_active(const std::string& name);
 std::string operator_is_active(const std::string& name);
+// Why add_staff refused a name in use (staff login).
+std::string staff_is_active(const std::string& name);
 
 // Contributions added up per day key, in the order keys first appear: most answers of a batch
 // share a day, district and gender, so a batch is a handful of upserts, not one per answer and

@@ -56,6 +56,11 @@ const CommandTable kStoreCommands = {
     {{"kiosk", "add"}, {"NAME", "--db", "--postgres"}},
     {{"kiosk", "list"}, {"--db", "--postgres"}},
     {{"kiosk", "revoke"}, {"NAME", "--db", "--postgres"}},
+    {{"staff"}, {"add", "list", "remove", "passwd"}},
+    {{"staff", "add"}, {"NAME", "--admin", "--generate", "--db", "--postgres"}},
+    {{"staff", "list"}, {"--db", "--postgres"}},
+    {{"staff", "remove"}, {"NAME", "--db", "--postgres"}},
+    {{"staff", "passwd"}, {"NAME", "--generate", "--db", "--postgres"}},
 };
 
 // What CLI11's help says of an option or command: its text from column 30 of the entry's line, or

@@ -220,6 +220,15 @@ StoreServer::CliResult StoreServer::cli(const std::vector<std::string>& args) co
     return {r.exit_code, r.out, r.err};
 }
 
+StoreServer::CliResult StoreServer::cli_with_input(const std::vector<std::string>& args,
+                                                   const std::string& input) const {
+    std::vector<std::string> argv = {store_bin()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    for (const auto& a : db_args()) argv.push_back(a);
+    RunResult r = run_with_input(argv, input);
+    return {r.exit_code, r.out, r.err};
+}
+
 std::string StoreServer::add_kiosk(const std::string& name) {
     CliResult r = cli({"kiosk", "add", name});
     if (r.exit_code != 0) throw std::runtime_error("lkp-store kiosk add failed: " + r.err);

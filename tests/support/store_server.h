@@ -62,6 +62,8 @@ class StoreServer {
         std::string out, err;
     };
     CliResult cli(const std::vector<std::string>& args) const;
+    // The same with `input` as its stdin (e.g. a password for `staff add`).
+    CliResult cli_with_input(const std::vector<std::string>& args, const std::string& input) const;
     bool tls() const;  // started with --tls-cert: url() is https://
     const std::string& dir() const { return dir_; }
     std::string log() const;  // the server's stderr so far

@@ -65,11 +65,19 @@ Certificate self_signed_certificate(const TempDir& dir, const std::string& name)
     return c;
 }
 
-RunResult run(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env) {
+namespace {
+
+// run() and run_with_input(): stdin from `input` when given, else the test's own.
+RunResult spawn_and_wait(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env,
+                         const std::string* input) {
     TempDir tmp;
-    std::string out_path = tmp.file("out"), err_path = tmp.file("err");
+    std::string out_path = tmp.file("out"), err_path = tmp.file("err"), in_path = tmp.file("in");
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
+    if (input) {
+        write_file(in_path, *input);
+        posix_spawn_file_actions_addopen(&fa, 0, in_path.c_str(), O_RDONLY, 0);
+    }
     posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     std::vector<char*> args;
@@ -95,6 +103,16 @@ RunResult run(const std::vector<std::string>& argv, const std::vector<std::strin
     r.out = read_file(out_path);
     r.err = read_file(err_path);
     return r;
+}
+
+}  // namespace
+
+RunResult run(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env) {
+    return spawn_and_wait(argv, extra_env, nullptr);
+}
+
+RunResult run_with_input(const std::vector<std::string>& argv, const std::string& input) {
+    return spawn_and_wait(argv, {}, &input);
 }
 
 KioskData builtin_data() { return load_kiosk_data(std::nullopt, ui_message_ids()); }

@@ -34,6 +34,8 @@ struct RunResult {
 };
 // Runs a program with arguments (no shell), capturing stdout and stderr.
 RunResult run(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {});
+// The same with `input` as the program's stdin (a file, so not a terminal).
+RunResult run_with_input(const std::vector<std::string>& argv, const std::string& input);
 
 // A self-signed certificate for 127.0.0.1, made by openssl in `dir`: NAME.pem and its key NAME.key.
 struct Certificate {

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "http_server.h"
+#include "server/http_server.h"
 
 namespace lkp::server::web {
 

@@ -6,8 +6,8 @@
 // and district are chosen in the URL, so a view can be bookmarked and shared.
 #include <optional>
 
-#include "indicator_tables.h"
 #include "page.h"
+#include "server/indicator_tables.h"
 
 namespace lkp::server::web {
 

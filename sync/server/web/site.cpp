@@ -1,7 +1,7 @@
 #include "site.h"
 
-#include "api.h"
 #include "core/load_error.h"
+#include "server/api.h"
 
 namespace lkp::server::web {
 

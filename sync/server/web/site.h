@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "http_server.h"
 #include "results_page.h"
+#include "server/http_server.h"
 
 namespace lkp::server::web {
 
