@@ -23,7 +23,7 @@ declare -A allowed=(
   [sync/protocol]="protocol/ core/ record/"
   [sync/client]="client/ protocol/ kiosk_db/ core/ record/"
   [sync/server]="server/ protocol/ core/ record/ sqlite/ indicators/ tables/ web/ staff/"
-  [sync/server/web]="web/ server/ protocol/ core/ record/ indicators/ tables/"
+  [sync/server/web]="web/ server/ staff/ protocol/ core/ record/ indicators/ tables/"
   [sync/server/staff]="staff/ server/ protocol/ record/"
 )
 

@@ -284,15 +284,19 @@ http::Route IndicatorApi::export_route(const http::RequestHead& head, const std:
     }
     r.log_note = "operator=" + *operator_name;
     r.work = [this, what = rest[0], head, actor = "operator:" + *operator_name](std::string) -> Reply {
-        try {
-            return export_file(what, head, actor);
-        } catch (const Refusal& refusal) {
-            return refusal.reply;
-        } catch (const BadExportRequest& e) {
-            return problem(e.status(), e.status() == 404 ? "Not found" : "Bad request", e.what());
-        }
+        return export_for(what, head, actor);
     };
     return r;
+}
+
+Reply IndicatorApi::export_for(const std::string& what, const http::RequestHead& head, const std::string& actor) {
+    try {
+        return export_file(what, head, actor);
+    } catch (const Refusal& refusal) {
+        return refusal.reply;
+    } catch (const BadExportRequest& e) {
+        return problem(e.status(), e.status() == 404 ? "Not found" : "Bad request", e.what());
+    }
 }
 
 // The file is made in the temporary folder, opened, and unlinked: it is sent from the open file

@@ -27,6 +27,9 @@ class IndicatorApi {
     // Taken by each batch before it is stored, then what it added.
     std::shared_lock<std::shared_mutex> batch_hold() { return tables_.batch_hold(); }
     void answers_stored(const std::vector<DaySums>& added) { tables_.add(added); }
+    // An export ("indicators" or "responses") as a download, filtered by the request's query like
+    // /v1/exports/...; `actor` goes to the audit log. A bad filter is a 400 or 404 problem.
+    http::Reply export_for(const std::string& what, const http::RequestHead& head, const std::string& actor);
 
   private:
     http::Reply kpis(const std::optional<std::string>& ids, const http::RequestHead& head);

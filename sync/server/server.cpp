@@ -67,7 +67,11 @@ int serve(StoreBackend& backend, const sync::SurveyCatalog& catalog, const Serve
     Api api(backend, catalog, options.kiosk, &figures);
     std::optional<web::Site> site;
     try {
-        site.emplace(tables, backend, catalog, web::SiteFiles{options.locales + "/store", options.web_assets});
+        web::SiteOptions site_options;
+        site_options.locale_dir = options.locales + "/store";
+        site_options.asset_dir = options.web_assets;
+        site_options.tls = tls.has_value();
+        site.emplace(tables, backend, catalog, figures, site_options);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "lkp-store: the web pages: %s\n", e.what());
         return 1;
