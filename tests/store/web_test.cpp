@@ -1,6 +1,8 @@
 // lkp-store's web pages on the real server, on both backends: the results page shows exactly the
 // public API's figures, a suppressed district never as a number, every bad choice in the URL
 // gets a clear page of its own, and every page carries the security headers.
+#include <signal.h>
+
 #include <regex>
 
 #include "indicator_fixture.h"
@@ -125,6 +127,130 @@ TEST_P(WebTest, TheLanguageFollowsTheBrowserAndTheSwitch) {
     EXPECT_NE(chosen.body.find("hreflang=\"sv\""), std::string::npos) << "a link to the same page in Swedish";
     EXPECT_NE(chosen.body.find("period=quarter"), std::string::npos) << "the switch keeps the page's choices";
 }
+
+// A browser's side of the staff login, over plain HTTP.
+class StaffWebTest : public WebTest {
+  protected:
+    void SetUp() override {
+        WebTest::SetUp();
+        if (IsSkipped()) return;
+        auto added = server_->cli_with_input({"staff", "add", "anna", "--admin"}, "correct horse battery\n");
+        ASSERT_EQ(added.exit_code, 0) << added.err;
+    }
+    static std::vector<std::string> set_cookies(const httplib::Result& r) {
+        std::vector<std::string> out;
+        auto range = r->headers.equal_range("Set-Cookie");
+        for (auto it = range.first; it != range.second; ++it) out.push_back(it->second.substr(0, it->second.find(';')));
+        return out;
+    }
+    // Logs in through the form; returns the answer's status and the session cookie ("" if none).
+    std::pair<int, std::string> login(const std::string& name, const std::string& password) {
+        httplib::Client c("127.0.0.1", server_->port());
+        auto form = c.Get("/staff/login");
+        if (!form) return {0, ""};
+        std::smatch m;
+        std::regex_search(form->body, m, std::regex(R"re(name="form" value="([^"]+)")re"));
+        std::string form_cookie = set_cookies(form).empty() ? "" : set_cookies(form)[0];
+        auto r = c.Post("/staff/login", {{"Cookie", form_cookie}},
+                        "form=" + m[1].str() + "&name=" + name + "&password=" + password,
+                        "application/x-www-form-urlencoded");
+        if (!r) return {0, ""};
+        for (const auto& cookie : set_cookies(r))
+            if (cookie.rfind("lkp_session=", 0) == 0 && cookie.size() > 12) return {r->status, cookie};
+        return {r->status, ""};
+    }
+    httplib::Result get_as(const std::string& cookie, const std::string& path) {
+        httplib::Client c("127.0.0.1", server_->port());
+        return c.Get(path, {{"Cookie", cookie}});
+    }
+    httplib::Result post_as(const std::string& cookie, const std::string& path, const std::string& form) {
+        httplib::Client c("127.0.0.1", server_->port());
+        return c.Post(path, {{"Cookie", cookie}}, form, "application/x-www-form-urlencoded");
+    }
+    std::string csrf_of(const std::string& cookie) {
+        auto page = get_as(cookie, "/staff/tokens");
+        std::smatch m;
+        std::regex_search(page->body, m, std::regex(R"re(name="csrf" value="([^"]+)")re"));
+        return m[1].str();
+    }
+};
+
+TEST_P(StaffWebTest, StaffPagesWithoutAValidSessionLeadToTheLoginAndDataIsRefused) {
+    for (const std::string& cookie :
+         {std::string(), std::string("lkp_session=forged0000000000000000000000000000000000000"),
+          std::string("lkp_session=<script>")}) {
+        for (const char* page : {"/staff/kiosks", "/staff/exports", "/staff/tokens"}) {
+            auto r = get_as(cookie, page);
+            ASSERT_TRUE(r);
+            EXPECT_EQ(r->status, 303) << page << " with '" << cookie << "'";
+            EXPECT_EQ(r->get_header_value("Location"), "/staff/login") << page;
+        }
+        auto data = get_as(cookie, "/staff/exports/responses?format=csv");
+        EXPECT_EQ(data->status, 401) << cookie;
+        auto changed = post_as(cookie, "/staff/tokens", "action=add&kiosk=sneaky&csrf=x");
+        EXPECT_EQ(changed->status, 303) << cookie;
+    }
+    EXPECT_TRUE(server_->query("SELECT name FROM kiosks WHERE name = 'sneaky'").empty());
+    // A session that was logged out is dead too.
+    auto [status, cookie] = login("anna", "correct+horse+battery");
+    ASSERT_EQ(status, 303);
+    ASSERT_FALSE(cookie.empty());
+    EXPECT_EQ(get_as(cookie, "/staff/kiosks")->status, 200);
+    EXPECT_EQ(post_as(cookie, "/staff/logout", "csrf=" + csrf_of(cookie))->status, 303);
+    EXPECT_EQ(get_as(cookie, "/staff/kiosks")->status, 303);
+}
+
+TEST_P(StaffWebTest, AFormWithoutTheSessionsTokenChangesNothing) {
+    auto [status, cookie] = login("anna", "correct+horse+battery");
+    ASSERT_FALSE(cookie.empty());
+    for (const std::string& form :
+         {std::string("action=add&kiosk=no-token"), std::string("action=add&kiosk=no-token&csrf="),
+          std::string("action=add&kiosk=no-token&csrf=" + std::string(43, 'A'))}) {
+        auto r = post_as(cookie, "/staff/tokens", form);
+        EXPECT_EQ(r->status, 403) << form;
+    }
+    EXPECT_TRUE(server_->query("SELECT name FROM kiosks WHERE name = 'no-token'").empty());
+    auto made = post_as(cookie, "/staff/tokens", "action=add&kiosk=with-token&csrf=" + csrf_of(cookie));
+    EXPECT_EQ(made->status, 200);
+    EXPECT_NE(made->body.find("lkp_"), std::string::npos) << "the new token, shown once";
+    EXPECT_EQ(server_->query("SELECT name FROM kiosks WHERE name = 'with-token'").size(), 1u);
+    // Markup as a kiosk name is refused, and shown as text.
+    auto bad = post_as(cookie, "/staff/tokens",
+                       "action=add&kiosk=%3Cscript%3Ealert(1)%3C%2Fscript%3E&csrf=" + csrf_of(cookie));
+    EXPECT_EQ(bad->status, 400);
+    EXPECT_EQ(bad->body.find("<script>alert(1)"), std::string::npos);
+    EXPECT_NE(bad->body.find("&lt;script&gt;alert(1)"), std::string::npos);
+    auto audit = server_->cli({"audit"});
+    EXPECT_NE(audit.out.find("kiosk added"), std::string::npos) << audit.out;
+}
+
+TEST_P(StaffWebTest, WrongPasswordsGetAGrowingDelayAndAHugeFormIsRefused) {
+    // The first three failures are free; then the account waits before it is heard again.
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(login("anna", "wrong-password-" + std::to_string(i)).first, 401) << i;
+    httplib::Client c("127.0.0.1", server_->port());
+    auto form = c.Get("/staff/login");
+    std::smatch m;
+    std::regex_search(form->body, m, std::regex(R"re(name="form" value="([^"]+)")re"));
+    auto locked =
+        c.Post("/staff/login", {{"Cookie", set_cookies(form)[0]}},
+               "form=" + m[1].str() + "&name=anna&password=correct+horse+battery", "application/x-www-form-urlencoded");
+    ASSERT_TRUE(locked);
+    EXPECT_EQ(locked->status, 429) << "even the right password waits out the delay";
+    EXPECT_GE(
+        std::stoi(locked->get_header_value("Retry-After", 0).empty() ? "0" : locked->get_header_value("Retry-After")),
+        1);
+    auto audit = server_->cli({"audit"});
+    EXPECT_NE(audit.out.find("login failed"), std::string::npos) << audit.out;
+
+    // The store stops reading at its limit and closes: writing the rest must not kill the test.
+    signal(SIGPIPE, SIG_IGN);
+    std::string huge = "name=anna&password=" + std::string(10 * 1024 * 1024, 'x');
+    auto r = c.Post("/staff/login", huge, "application/x-www-form-urlencoded");
+    EXPECT_TRUE(!r || r->status == 413) << (r ? std::to_string(r->status) : "no answer");
+    expect_healthy();
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StaffWebTest, ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);
 
 INSTANTIATE_TEST_SUITE_P(Backends, WebTest, ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);
 
