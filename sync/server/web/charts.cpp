@@ -109,7 +109,7 @@ std::string bar_chart_svg(const BarChart& c) {
 
 std::string trend_chart_svg(const TrendChart& c) {
     // The legend below the plot, one series per line, so a long name never runs into another.
-    const double width = 640, x0 = 48, x1 = 624, top = 16, bottom = 216;
+    const double width = 640, x0 = 48, x1 = 596, top = 16, bottom = 216;  // room for the last period's label
     const double height = bottom + 34 + 20 * static_cast<double>(c.series.size());
     std::size_t n = c.periods.size();
     auto x_of = [&](std::size_t i) {

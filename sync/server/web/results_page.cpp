@@ -141,6 +141,13 @@ http::Reply ResultsPage::render(const http::RequestHead& head, const std::option
         h += "<form class=\"choose\" method=\"get\" action=\"/\"><fieldset><legend>" + escape(t("results.choose")) +
              "</legend>";
         if (head.query_value("lang")) h += "<input type=\"hidden\" name=\"lang\" value=\"" + escape(lang) + "\">";
+        // The survey: a choice only where the store has more than one with indicators.
+        std::vector<std::pair<std::string, std::string>> surveys;
+        for (const Survey& s : catalog_.surveys)
+            if (!s.indicators.empty() &&
+                std::none_of(surveys.begin(), surveys.end(), [&](const auto& o) { return o.first == s.id; }))
+                surveys.emplace_back(s.id, s.id);
+        if (surveys.size() > 1) h += select("survey", t("results.survey"), surveys, survey ? survey->id : "");
         std::vector<std::pair<std::string, std::string>> kinds;
         for (const char* k : kPeriodNames) kinds.emplace_back(k, t(std::string("period.") + k));
         h += select("period", t("results.period_kind"), kinds, period_name);
