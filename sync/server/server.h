@@ -4,6 +4,7 @@
 #include <string>
 
 #include "api.h"
+#include "fleet_health.h"
 #include "http_server.h"
 #include "protocol/batch.h"
 #include "store_backend.h"
@@ -18,6 +19,7 @@ struct ServeOptions {
     KioskLimits kiosk;
     std::int64_t min_cell = 5;  // disclosure control: figures of fewer answers are never shown
     std::string locales;        // the translations' folder, for language names in exports
+    FleetThresholds fleet;      // when the kiosk page marks a kiosk stale or failing (--stale-after)
 };
 
 // Serves until SIGTERM or SIGINT. Returns the process exit code (0 after a clean stop).
