@@ -306,7 +306,7 @@ class SqliteBackend final : public StoreBackend {
         return guarded(*reader_, reader_mutex_, [&] {
             auto st = reader_->prepare(
                 "SELECT kiosk, day, answers, sessions_started, sessions_completed, sessions_abandoned "
-                "FROM kiosk_days WHERE day >= ? ORDER BY day");
+                "FROM kiosk_days WHERE day >= ?");
             st.bind(1, first_day);
             std::vector<KioskDayRow> out;
             while (st.step()) {

@@ -176,12 +176,16 @@ std::vector<KioskHealth> StoreBackend::fleet(int days, std::chrono::system_clock
         for (const std::string& day : window) h.days.push_back({day, 0, std::nullopt});
         out.push_back(std::move(h));
     }
-    for (KioskDayRow& row : kiosk_days(lookback)) {  // in day order
+    std::vector<std::string> before_day(out.size());  // the day of each kiosk's sessions_before
+    for (KioskDayRow& row : kiosk_days(lookback)) {
         auto at = index.find(row.kiosk);
         if (at == index.end()) continue;  // answers of a kiosk since deleted by hand
         KioskHealth& h = out[at->second];
         if (row.day < window.front()) {
-            if (row.sessions) h.sessions_before = row.sessions;
+            if (row.sessions && row.day > before_day[at->second]) {
+                h.sessions_before = row.sessions;
+                before_day[at->second] = row.day;
+            }
             continue;
         }
         auto day = std::lower_bound(window.begin(), window.end(), row.day);

@@ -224,7 +224,7 @@ class StoreBackend {
     // store_batch adds each inserted row to its kiosk's day in kiosk_days, in the batch's
     // transaction; store_heartbeat keeps a version 2 heartbeat's session counters in the row of
     // the Stockholm day it was received (the day's last heartbeat wins).
-    // Every row of kiosk_days from `first_day` (YYYY-MM-DD) on, in day order.
+    // Every row of kiosk_days from `first_day` (YYYY-MM-DD) on, in any order.
     virtual std::vector<KioskDayRow> kiosk_days(const std::string& first_day) = 0;
     // Every kiosk (by name) with its last heartbeat and its last `days` Stockholm days up to the
     // day of `now`: two queries, one of them a range of kiosk_days' key. Throws

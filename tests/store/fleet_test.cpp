@@ -238,7 +238,8 @@ TEST_P(FleetTest, SessionCountersPerDayAndTheirDifferences) {
             day(days_ago) + "', '" + kiosk_ + "', 0, " + counters + ")");
     };
     put(40, "1, 1, 0");   // beyond the look back
-    put(3, "20, 15, 5");  // before the window of three days
+    put(10, "12, 9, 3");  // before the window, but not the last day before it
+    put(3, "20, 15, 5");  // the last day before the window of three days
     put(1, "30, 22, 8");
 
     server::KioskHealth k = health_of(kiosk_, 3);
