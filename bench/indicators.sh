@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Indicators and exports at scale (issue 9), against the real lkp-store:
 #  1. query: a SQLite store holding N answers (default 10,000,000) of the built-in survey, made by
-#     fill_store below; `lkp-store indicators rebuild` adds them up (timed); then `lkp-store serve`
+#     fill_store (bench/fill_store.sh); `lkp-store indicators rebuild` adds them up (timed); then `lkp-store serve`
 #     on loopback and bench/indicator_latency.py: R rounds (default 75) of four public routes, one
 #     request at a time on one keep-alive connection, after 3 warm-up rounds. Prints the median,
 #     p90, p99 and max per route (goal: p99 < 100 ms, aim < 10 ms).
@@ -20,17 +20,7 @@
 # rebuild about 3.5 minutes for 10,000,000 answers on the development VM; a round of the four
 # routes about 4 s.
 #
-# The fill: the schema comes from lkp-store (`kiosk add`, 40 kiosks k01..k40), the rows from one
-# INSERT ... SELECT over a recursive CTE in the sqlite3 CLI, in the codec's column formats exactly
-# as a real batch stores them (lib/record/response_codec.cpp; compared with a row from
-# `lkp-kiosk sync`): answers as compact JSON in survey order with null for a declined question,
-# times as 2026-11-22T10:15:00.000Z, flags as a JSON array, random UUID v4 ids. The answers are
-# spread evenly over 912 days up to 2026-11-29, 07:00-19:00 UTC; each answer is drawn uniformly
-# (trygghet 1-6, delaktighet 1-10, livskvalitet 0-10, 2-5 % declined), district uniformly from
-# the 41 in assets/districts/helsingborg.json, 'outside' or none, gender 47.5 % K, 47.5 % M, 5 % X,
-# 5 % declined, 1 % flagged "test". content_hash is random hex of the real length (SHA-256): it is
-# only compared when a kiosk sends the same id again, which never happens here.
-# `PRAGMA synchronous=OFF` holds for the fill's own connection only; serve sets its own.
+# The fill: see bench/fill_store.sh.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${BUILD_DIR:-$repo/build}
@@ -64,56 +54,8 @@ median() {
     if (NR == 0) print "n/a"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 
-# fill_store DB COUNT: a store with the schema lkp-store makes and COUNT answers (see the top).
-fill_store() {
-  local db=$1 count=$2 districts=$repo/assets/districts/helsingborg.json
-  for i in $(seq -f "%02g" 1 40); do "$store_bin" kiosk add "k$i" --db "$db" >/dev/null; done
-  sqlite3 "$db" <<SQL
-PRAGMA synchronous=OFF;
-PRAGMA cache_size=-2000000;
--- JSON arrays to draw from: the district codes; the district answer (a code, 'outside', or none);
--- languages, Swedish most often; age bands, index 12 (past the end) reads as declined.
-CREATE TEMP TABLE pick AS SELECT
-  (SELECT json_group_array(value ->> 'code') FROM json_each(readfile('$districts'), '\$.districts')) AS codes,
-  (SELECT json_insert(json_group_array(value ->> 'code'), '\$[#]', 'outside', '\$[#]', NULL, '\$[#]', NULL)
-     FROM json_each(readfile('$districts'), '\$.districts')) AS answered,
-  json('["sv","sv","sv","sv","sv","sv","sv","sv","sv","sv","sv","sv","sv","sv","sv","sv","sv-easy",
-         "en","en","ar","ar","fa","so","ti","tr","uk","pl","bs","fi","da","yi"]') AS langs,
-  json('["0-15","16-29","16-29","30-44","30-44","30-44","45-64","45-64","45-64","65-79","65-79","80+"]') AS ages;
-BEGIN;
--- Every random() is used exactly once: SQLite may copy a CTE's expression into each place it is used.
-INSERT INTO responses (kiosk, id, seq, survey_id, survey_version, location, language, district, answers,
-                       started_at, submitted_at, flags, content_hash, received_at, kiosk_id)
-WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $count - 1),
-t AS (SELECT i, i % 40 AS k, i / 40 + 1 AS seq,
-        julianday('2024-06-01') + floor(i * 912.0 / $count) + (i * 912.0 / $count - floor(i * 912.0 / $count)) * 0.5
-          + 7.0 / 24 AS jd
-      FROM n)
-SELECT printf('k%02d', k + 1),
-       lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) ||
-         '-' || substr('89ab', 1 + abs(random()) % 4, 1) || substr(lower(hex(randomblob(2))), 2) || '-' ||
-         lower(hex(randomblob(6))),
-       seq, 'helsingborg-lkp', 1,
-       json_extract((SELECT codes FROM pick), '\$[' || (k % 41) || ']'),
-       json_extract((SELECT langs FROM pick), '\$[' || (abs(random()) % 31) || ']'),
-       json_extract((SELECT answered FROM pick), '\$[' || (abs(random()) % 44) || ']'),
-       '{"trygghet":' || CASE abs(random()) % 50 WHEN 0 THEN 'null' ELSE 1 + abs(random()) % 6 END ||
-         ',"delaktighet":' || CASE abs(random()) % 20 WHEN 0 THEN 'null' ELSE 1 + abs(random()) % 10 END ||
-         ',"livskvalitet":' || CASE abs(random()) % 40 WHEN 0 THEN 'null' ELSE abs(random()) % 11 END ||
-         ',"age_band":' ||
-           coalesce('"' || json_extract((SELECT ages FROM pick), '\$[' || (abs(random()) % 13) || ']') || '"', 'null') ||
-         ',"gender":' || CASE abs(random()) % 20 WHEN 0 THEN 'null' WHEN 1 THEN '"X"'
-           ELSE CASE abs(random()) % 2 WHEN 0 THEN '"K"' ELSE '"M"' END END || '}',
-       strftime('%Y-%m-%dT%H:%M:%fZ', jd - (20 + abs(random()) % 100) / 86400.0),
-       strftime('%Y-%m-%dT%H:%M:%fZ', jd),
-       CASE abs(random()) % 100 WHEN 0 THEN '["test"]' ELSE '[]' END,
-       lower(hex(randomblob(32))),
-       strftime('%Y-%m-%dT%H:%M:%fZ', jd + (1 + abs(random()) % 600) / 86400.0),
-       printf('k%02d', k + 1)
-FROM t;
-COMMIT;
-SQL
-}
+# shellcheck source=bench/fill_store.sh
+source "$repo/bench/fill_store.sh"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
