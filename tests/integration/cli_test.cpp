@@ -50,11 +50,12 @@ const CommandTable kKioskCommands = {
 const CommandTable kStoreCommands = {
     {{}, {"serve", "status", "kiosk"}},
     {{"serve"},
-     {"--listen", "--db", "--postgres", "--surveys", "--districts", "--tls-cert", "--tls-key", "--max-inflight"}},
+     {"--listen", "--db", "--postgres", "--surveys", "--districts", "--tls-cert", "--tls-key", "--max-inflight",
+      "--stale-after"}},
     {{"status"}, {"--db", "--postgres"}},
     {{"kiosk"}, {"add", "list", "revoke"}},
     {{"kiosk", "add"}, {"NAME", "--db", "--postgres"}},
-    {{"kiosk", "list"}, {"--db", "--postgres"}},
+    {{"kiosk", "list"}, {"--db", "--postgres", "--stale-after"}},
     {{"kiosk", "revoke"}, {"NAME", "--db", "--postgres"}},
 };
 
