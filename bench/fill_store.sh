@@ -1,11 +1,26 @@
-# shellcheck shell=bash
-# shellcheck disable=SC2154  # $repo and $store_bin are set by the script that sources this one
-# fill_store DB COUNT: a store with the schema lkp-store makes (`kiosk add` k01..k40) and COUNT
-# answers of the built-in survey in the codec's column formats, as bench/indicators.sh describes
-# at its top. Sourced by bench/indicators.sh and bench/web_pages.sh; needs $repo and $store_bin.
+# Shared by bench/indicators.sh and bench/fleet.sh: fill_store, a SQLite store of many answers made
+# fast. Needs $repo and $store_bin.
+# shellcheck shell=bash disable=SC2154  # repo and store_bin are the sourcing script's
+#
+# The fill: the schema comes from lkp-store (`kiosk add`, 40 kiosks k01..k40 unless told otherwise,
+# k001..k200 for 200), the rows from one INSERT ... SELECT over a recursive CTE in the sqlite3 CLI,
+# spread evenly over the kiosks, in the codec's column formats exactly
+# as a real batch stores them (lib/record/response_codec.cpp; compared with a row from
+# `lkp-kiosk sync`): answers as compact JSON in survey order with null for a declined question,
+# times as 2026-11-22T10:15:00.000Z, flags as a JSON array, random UUID v4 ids. The answers are
+# spread evenly over 912 days up to 2026-11-29, 07:00-19:00 UTC; each answer is drawn uniformly
+# (trygghet 1-6, delaktighet 1-10, livskvalitet 0-10, 2-5 % declined), district uniformly from
+# the 41 in assets/districts/helsingborg.json, 'outside' or none, gender 47.5 % K, 47.5 % M, 5 % X,
+# 5 % declined, 1 % flagged "test". content_hash is random hex of the real length (SHA-256): it is
+# only compared when a kiosk sends the same id again, which never happens here.
+# `PRAGMA synchronous=OFF` holds for the fill's own connection only; serve sets its own.
+
+# fill_store DB COUNT [KIOSKS=40]: a store with the schema lkp-store makes and COUNT answers from
+# KIOSKS kiosks (see the top).
 fill_store() {
-  local db=$1 count=$2 districts=$repo/assets/districts/helsingborg.json
-  for i in $(seq -f "%02g" 1 40); do "$store_bin" kiosk add "k$i" --db "$db" >/dev/null; done
+  local db=$1 count=$2 kiosks=${3:-40} districts=$repo/assets/districts/helsingborg.json
+  local width=$((kiosks < 100 ? 2 : 3))
+  for i in $(seq -f "%0${width}g" 1 "$kiosks"); do "$store_bin" kiosk add "k$i" --db "$db" >/dev/null; done
   sqlite3 "$db" <<SQL
 PRAGMA synchronous=OFF;
 PRAGMA cache_size=-2000000;
@@ -23,11 +38,11 @@ BEGIN;
 INSERT INTO responses (kiosk, id, seq, survey_id, survey_version, location, language, district, answers,
                        started_at, submitted_at, flags, content_hash, received_at, kiosk_id)
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $count - 1),
-t AS (SELECT i, i % 40 AS k, i / 40 + 1 AS seq,
+t AS (SELECT i, i % $kiosks AS k, i / $kiosks + 1 AS seq,
         julianday('2024-06-01') + floor(i * 912.0 / $count) + (i * 912.0 / $count - floor(i * 912.0 / $count)) * 0.5
           + 7.0 / 24 AS jd
       FROM n)
-SELECT printf('k%02d', k + 1),
+SELECT printf('k%0${width}d', k + 1),
        lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) ||
          '-' || substr('89ab', 1 + abs(random()) % 4, 1) || substr(lower(hex(randomblob(2))), 2) || '-' ||
          lower(hex(randomblob(6))),
@@ -47,9 +62,8 @@ SELECT printf('k%02d', k + 1),
        CASE abs(random()) % 100 WHEN 0 THEN '["test"]' ELSE '[]' END,
        lower(hex(randomblob(32))),
        strftime('%Y-%m-%dT%H:%M:%fZ', jd + (1 + abs(random()) % 600) / 86400.0),
-       printf('k%02d', k + 1)
+       printf('k%0${width}d', k + 1)
 FROM t;
 COMMIT;
 SQL
 }
-

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Indicators and exports at scale (issue 9), against the real lkp-store:
 #  1. query: a SQLite store holding N answers (default 10,000,000) of the built-in survey, made by
-#     fill_store below; `lkp-store indicators rebuild` adds them up (timed); then `lkp-store serve`
+#     fill_store (bench/fill_store.sh); `lkp-store indicators rebuild` adds them up (timed); then `lkp-store serve`
 #     on loopback and bench/indicator_latency.py: R rounds (default 75) of four public routes, one
 #     request at a time on one keep-alive connection, after 3 warm-up rounds. Prints the median,
 #     p90, p99 and max per route (goal: p99 < 100 ms, aim < 10 ms).
@@ -20,17 +20,7 @@
 # rebuild about 3.5 minutes for 10,000,000 answers on the development VM; a round of the four
 # routes about 4 s.
 #
-# The fill: the schema comes from lkp-store (`kiosk add`, 40 kiosks k01..k40), the rows from one
-# INSERT ... SELECT over a recursive CTE in the sqlite3 CLI, in the codec's column formats exactly
-# as a real batch stores them (lib/record/response_codec.cpp; compared with a row from
-# `lkp-kiosk sync`): answers as compact JSON in survey order with null for a declined question,
-# times as 2026-11-22T10:15:00.000Z, flags as a JSON array, random UUID v4 ids. The answers are
-# spread evenly over 912 days up to 2026-11-29, 07:00-19:00 UTC; each answer is drawn uniformly
-# (trygghet 1-6, delaktighet 1-10, livskvalitet 0-10, 2-5 % declined), district uniformly from
-# the 41 in assets/districts/helsingborg.json, 'outside' or none, gender 47.5 % K, 47.5 % M, 5 % X,
-# 5 % declined, 1 % flagged "test". content_hash is random hex of the real length (SHA-256): it is
-# only compared when a kiosk sends the same id again, which never happens here.
-# `PRAGMA synchronous=OFF` holds for the fill's own connection only; serve sets its own.
+# The fill: see bench/fill_store.sh.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${BUILD_DIR:-$repo/build}
@@ -64,8 +54,7 @@ median() {
     if (NR == 0) print "n/a"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 
-# fill_store DB COUNT: a store with the schema lkp-store makes and COUNT answers (see the top).
-# shellcheck source=fill_store.sh
+# shellcheck source=bench/fill_store.sh
 source "$repo/bench/fill_store.sh"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }

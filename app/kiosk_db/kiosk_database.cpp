@@ -229,20 +229,36 @@ KioskStatus KioskDatabase::status() {
     };
     st.responses = count("SELECT count(*) FROM responses");
     st.synthetic = count("SELECT count(*) FROM responses WHERE flags LIKE '%\"synthetic\"%'");
-    st.sessions_started = count("SELECT count(*) FROM session_events WHERE kind='started' AND synthetic=0");
-    st.sessions_completed = count("SELECT count(*) FROM session_events WHERE kind='completed' AND synthetic=0");
-    st.sessions_abandoned = count("SELECT count(*) FROM session_events WHERE kind='abandoned' AND synthetic=0");
+    SessionTotals sessions = session_totals();
+    st.sessions_started = sessions.started;
+    st.sessions_completed = sessions.completed;
+    st.sessions_abandoned = sessions.abandoned;
+    st.abandoned_at = std::move(sessions.abandoned_at);
     st.synthetic_sessions = count("SELECT count(*) FROM session_events WHERE kind='started' AND synthetic=1");
-    auto s = db_->prepare(
-        "SELECT step, count(*) FROM session_events WHERE kind='abandoned' AND synthetic=0 GROUP BY step ORDER BY 2 "
-        "DESC");
-    while (s.step()) st.abandoned_at[s.text_col(0)] = s.int_col(1);
     auto range = db_->prepare(
         "SELECT min(submitted_at), max(submitted_at) FROM responses WHERE flags NOT LIKE '%\"synthetic\"%'");
     range.step();
     st.first_submitted_at = range.text_col(0);
     st.last_submitted_at = range.text_col(1);
     return st;
+}
+
+SessionTotals KioskDatabase::session_totals() {
+    SessionTotals t;
+    // One count per kind: each is a range of the index session_events_kind.
+    auto count = [&](const char* kind) {
+        auto s = db_->prepare("SELECT count(*) FROM session_events WHERE kind = ? AND synthetic = 0");
+        s.bind(1, std::string(kind));
+        s.step();
+        return s.int_col(0);
+    };
+    t.started = count("started");
+    t.completed = count("completed");
+    t.abandoned = count("abandoned");
+    auto s =
+        db_->prepare("SELECT step, count(*) FROM session_events WHERE kind='abandoned' AND synthetic=0 GROUP BY step");
+    while (s.step()) t.abandoned_at[s.text_col(0)] = s.int_col(1);
+    return t;
 }
 
 // --- the outbox --------------------------------------------------------------------------------
@@ -355,7 +371,7 @@ OutboxStatus KioskDatabase::outbox_status() {
 std::vector<Rejection> KioskDatabase::rejections(int limit) {
     auto rows = db_->prepare(
         "SELECT rejected_code, rejected_field, rejected_reason, count(*) FROM outbox WHERE rejected_at IS NOT NULL "
-        "GROUP BY 1, 2, 3 ORDER BY 4 DESC LIMIT ?");
+        "GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2, 3 LIMIT ?");
     rows.bind(1, std::int64_t{limit});
     std::vector<Rejection> out;
     while (rows.step()) out.push_back({rows.text_col(0), rows.text_col(1), rows.text_col(2), rows.int_col(3)});

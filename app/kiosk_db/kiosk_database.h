@@ -32,6 +32,12 @@ struct KioskStatus {
     std::string first_submitted_at, last_submitted_at;
 };
 
+// Real (non-synthetic) sessions since the database began, for the heartbeat: cumulative counts.
+struct SessionTotals {
+    std::int64_t started = 0, completed = 0, abandoned = 0;
+    std::map<std::string, std::int64_t> abandoned_at;  // step -> count
+};
+
 // What waits for the indicator store, and how the last rounds went.
 struct OutboxStatus {
     std::int64_t unsent = 0;    // waiting to be sent (rejected ones not included)
@@ -101,6 +107,7 @@ class KioskDatabase {
     void record_abandoned(const std::string& step, bool synthetic);
     std::vector<Response> all_responses();
     KioskStatus status();
+    SessionTotals session_totals();  // the sessions part of status(), without counting answers
 
     // --- the outbox (the sync's thread, on a connection of its own) ---
     std::optional<PendingBatch> saved_batch();
@@ -118,6 +125,7 @@ class KioskDatabase {
     // Puts rejected responses back in line, for staff once the cause is fixed at the store.
     std::int64_t requeue_rejected();
     OutboxStatus outbox_status();
+    // Most frequent first (ties in code, field, reason order), at most `limit` groups.
     std::vector<Rejection> rejections(int limit = 5);
 
   private:

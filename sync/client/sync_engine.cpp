@@ -240,8 +240,13 @@ bool SyncEngine::send_heartbeat() {
                 st.rejected,
                 st.oldest_unsent_age_s,
                 free_disk_bytes(settings_.data_dir),
-                st.last_round_failed() ? st.last_error.substr(0, 1000) : "",
+                st.last_round_failed() ? st.last_error : "",
                 format_utc(std::chrono::system_clock::now())};
+    SessionTotals sessions = db_.session_totals();
+    h.sessions = SessionCounts{sessions.started, sessions.completed, sessions.abandoned, sessions.abandoned_at};
+    for (const Rejection& r : db_.rejections(static_cast<int>(kMaxRejectedReasons)))
+        h.rejected_reasons.push_back({r.code, r.field, r.reason, r.count});
+    fit_to_limits(h);
     HttpReply reply = uploader_.post(kHeartbeatPath, encode_heartbeat(h),
                                      {"Authorization: Bearer " + *token, "Content-Type: application/json"});
     return reply.status == 204;

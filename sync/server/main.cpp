@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -147,6 +148,23 @@ const CLI::Validator kMinCell(
     },
     "");
 
+// --stale-after MINUTES: from one minute to a week.
+const CLI::Validator kStaleAfter(
+    [](std::string& s) {
+        bool ok = !s.empty() && s.size() < 6 && s.find_first_not_of("0123456789") == std::string::npos &&
+                  std::stoi(s) >= 1 && std::stoi(s) <= 7 * 24 * 60;
+        return ok ? std::string() : "must be a whole number of minutes from 1 to 10080 (a week), not '" + s + "'";
+    },
+    "");
+
+void add_stale_after_option(CLI::App& cmd, server::FleetThresholds& t) {
+    cmd.add_option_function<int>(
+           "--stale-after", [&t](int minutes) { t.stale_after = std::chrono::minutes(minutes); },
+           "Minutes without a heartbeat after which a kiosk counts as stale (default 60)")
+        ->type_name("MINUTES")
+        ->check(kStaleAfter);
+}
+
 struct ServeArgs {
     StoreOptions store;
     std::string listen = "127.0.0.1:8080";
@@ -157,6 +175,7 @@ struct ServeArgs {
     std::int64_t min_cell = server::kDefaultMinCell;
     server::KioskLimits kiosk;
     server::http::Limits http;
+    server::FleetThresholds fleet;
 };
 
 int serve(const ServeArgs& a) {
@@ -172,6 +191,7 @@ int serve(const ServeArgs& a) {
     o.min_cell = a.min_cell;
     o.locales = a.catalog.locales;
     o.web_assets = a.web_assets;
+    o.fleet = a.fleet;
     auto backend = open_backend(a.store, o.http.workers);
     auto catalog = load_catalog(a.catalog.surveys, a.catalog.districts);
     return server::serve(*backend, catalog, o);
@@ -193,18 +213,30 @@ int kiosk_add(const StoreOptions& store, const std::string& name) {
 
 std::string or_dash(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : "-"; }
 
+// "stale,last_error" or "-".
+std::string joined(const std::vector<std::string>& codes) {
+    std::string out;
+    for (const auto& c : codes) out += (out.empty() ? "" : ",") + c;
+    return out.empty() ? "-" : out;
+}
+
 // One line per kiosk. A heartbeat's texts are the kiosk's (or whoever holds its token): they reach
 // the terminal escaped (sync/protocol/safe_text.h), so they can neither add a line nor send escape
-// codes to the operator's terminal.
-int kiosk_list(const StoreOptions& store) {
+// codes to the operator's terminal. The status and its reasons are the kiosk page's
+// (fleet_health.h); skew_s is the heartbeat's received_at - sent_at.
+int kiosk_list(const StoreOptions& store, const server::FleetThresholds& thresholds) {
     auto backend = open_backend(store, 1);
+    auto now = std::chrono::system_clock::now();
     for (const auto& k : backend->kiosks()) {
+        server::KioskVerdict verdict = server::classify(k, thresholds, now);
         std::cout << sync::for_terminal(k.name, 64) << "  created=" << k.created_at
-                  << "  revoked=" << k.revoked_at.value_or("no");
+                  << "  revoked=" << k.revoked_at.value_or("no") << "  status=" << server::to_string(verdict.state)
+                  << "  reasons=" << joined(verdict.reasons);
         if (const auto& h = k.heartbeat)
             std::cout << "  version=" << sync::for_terminal(h->program_version, 64) << "  unsent=" << h->unsent
                       << "  rejected=" << h->rejected << "  oldest_unsent_age_s=" << or_dash(h->oldest_unsent_age_s)
-                      << "  free_disk_bytes=" << or_dash(h->free_disk_bytes) << "  last_error=\""
+                      << "  free_disk_bytes=" << or_dash(h->free_disk_bytes)
+                      << "  skew_s=" << or_dash(server::clock_skew_s(k)) << "  last_error=\""
                       << sync::for_terminal(h->last_error, 1000) << "\"  heartbeat_at=" << k.heartbeat_received_at;
         else
             std::cout << "  heartbeat=never";
@@ -547,6 +579,7 @@ int main(int argc, char** argv) {
         ->type_name("S")
         ->capture_default_str()
         ->check(CLI::Range(1u, 3600u));
+    add_stale_after_option(*serve_cmd, sv.fleet);
 
     StoreOptions st;
     CLI::App* status_cmd = app.add_subcommand("status", "Count the stored answers, in all and per kiosk");
@@ -567,9 +600,14 @@ int main(int argc, char** argv) {
     add_store_options(*add_cmd, add_store);
 
     StoreOptions list_store;
-    CLI::App* list_cmd = kiosk_cmd->add_subcommand("list", "List the kiosks with their last heartbeat");
-    commands.emplace_back(list_cmd, [&] { return kiosk_list(list_store); });
+    server::FleetThresholds list_thresholds;
+    CLI::App* list_cmd =
+        kiosk_cmd->add_subcommand("list",
+                                  "List the kiosks with their last heartbeat, status (ok, stale, failing, "
+                                  "revoked) and its reasons");
+    commands.emplace_back(list_cmd, [&] { return kiosk_list(list_store, list_thresholds); });
     add_store_options(*list_cmd, list_store);
+    add_stale_after_option(*list_cmd, list_thresholds);
 
     StoreOptions revoke_store;
     std::string revoke_name;

@@ -147,9 +147,31 @@ CREATE TABLE reference_values (
 DROP INDEX responses_by_district;
 CREATE INDEX responses_by_time ON responses (survey_id, submitted_at);
 )sql",
-    // 6: taken by the fleet heartbeat columns (h-fleet); a placeholder until that branch is merged.
+    // 6: kiosk fleet health. The last heartbeat keeps version 2's fields (session counts, the
+    // answers the kiosk holds rejected, by reason). kiosk_days counts stored answers per kiosk and
+    // Stockholm day of submission (each added when inserted, in the batch's transaction) and keeps
+    // the day's last session counters (cumulative), keyed day first so the page reads a range.
+    // The answers already stored are counted here.
     R"sql(
-SELECT 1;
+ALTER TABLE heartbeats ADD COLUMN heartbeat_version integer NOT NULL DEFAULT 1,
+  ADD COLUMN sessions_started bigint, ADD COLUMN sessions_completed bigint, ADD COLUMN sessions_abandoned bigint,
+  ADD COLUMN abandoned_at text, ADD COLUMN rejected_reasons text NOT NULL DEFAULT '[]';
+COMMENT ON COLUMN heartbeats.abandoned_at IS 'JSON {step: count}; NULL before version 2';
+COMMENT ON COLUMN heartbeats.rejected_reasons IS 'JSON [{code, field, reason, count}]';
+CREATE TABLE kiosk_days (
+  day text NOT NULL,
+  kiosk text NOT NULL,
+  answers bigint NOT NULL DEFAULT 0,
+  sessions_started bigint,
+  sessions_completed bigint,
+  sessions_abandoned bigint,
+  PRIMARY KEY (day, kiosk)
+);
+COMMENT ON COLUMN kiosk_days.day IS 'YYYY-MM-DD in Stockholm';
+COMMENT ON COLUMN kiosk_days.sessions_started IS 'the day''s last heartbeat''s counters; NULL: none of version 2';
+INSERT INTO kiosk_days (day, kiosk, answers)
+  SELECT to_char(submitted_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM-DD') AS stockholm_day, kiosk, count(*)
+  FROM responses GROUP BY stockholm_day, kiosk;
 )sql",
     // 7: staff login (issue 10). A member's password only as an argon2id string; a session only
     // by the hash of its id (the id is in the cookie alone); wrong passwords counted per key
@@ -196,10 +218,18 @@ const std::vector<std::pair<std::string, std::string>> kPrepared = {
      "numerator = indicator_days.numerator + excluded.numerator, sum = indicator_days.sum + excluded.sum, "
      "sum_of_squares = indicator_days.sum_of_squares + excluded.sum_of_squares"},
     {"heartbeat",
-     "INSERT INTO heartbeats VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (kiosk) DO UPDATE SET "
-     "program_version=excluded.program_version, unsent=excluded.unsent, rejected=excluded.rejected, "
-     "oldest_unsent_age_s=excluded.oldest_unsent_age_s, free_disk_bytes=excluded.free_disk_bytes, "
-     "last_error=excluded.last_error, sent_at=excluded.sent_at, received_at=excluded.received_at"},
+     std::string("INSERT INTO heartbeats (") + kHeartbeatColumns +
+         ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) ON CONFLICT (kiosk) DO UPDATE SET " +
+         kHeartbeatUpdate},
+    // --- kiosk fleet health (schema 6) ---
+    {"days_add",
+     "INSERT INTO kiosk_days (day, kiosk, answers) VALUES ($1, $2, $3) ON CONFLICT (day, kiosk) DO UPDATE SET "
+     "answers = kiosk_days.answers + excluded.answers"},
+    {"day_sessions",
+     "INSERT INTO kiosk_days (day, kiosk, sessions_started, sessions_completed, sessions_abandoned) "
+     "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (day, kiosk) DO UPDATE SET "
+     "sessions_started = excluded.sessions_started, sessions_completed = excluded.sessions_completed, "
+     "sessions_abandoned = excluded.sessions_abandoned"},
 };
 
 using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
@@ -484,18 +514,28 @@ class PostgresBackend final : public StoreBackend {
                 throw KeyReused("Idempotency-Key " + req.key + " was already used for a different batch");
             return {value(stored.get(), 0, 1), true};
         }
-        std::vector<DaySums> added = merged_contributions(insert_rows(*c.conn, req));
+        std::vector<const NewRow*> inserted = insert_rows(*c.conn, req);
+        std::vector<DaySums> added = merged_contributions(inserted);
         add_sums(*c.conn, added);
+        add_kiosk_days(*c.conn, req.kiosk, answers_per_day(inserted));
         std::string body = sync::encode_results(req.key, req.results);
         c->run("key_put", {req.kiosk, req.key, req.body_hash, body, req.received_at});
         tx.commit();
         return {body, false, std::move(added)};
     }
 
+    // The heartbeat and, from version 2, the session counters of its day, in one transaction.
     void store_heartbeat(const sync::Heartbeat& h, const std::string& received_at) override {
-        pool_.take()->run("heartbeat", {h.kiosk_id, h.program_version, std::to_string(h.unsent),
-                                        std::to_string(h.rejected), opt_text(h.oldest_unsent_age_s),
-                                        opt_text(h.free_disk_bytes), h.last_error, h.sent_at, received_at});
+        auto c = pool_.take();
+        Tx tx(*c.conn);
+        HeartbeatColumns v2 = heartbeat_columns(h);
+        c->run("heartbeat",
+               {h.kiosk_id, h.program_version, std::to_string(h.unsent), std::to_string(h.rejected),
+                opt_text(h.oldest_unsent_age_s), opt_text(h.free_disk_bytes), h.last_error, h.sent_at, received_at,
+                v2.version, v2.started, v2.completed, v2.abandoned, v2.abandoned_at, v2.rejected_reasons});
+        if (h.sessions)
+            c->run("day_sessions", {stockholm_day(received_at), h.kiosk_id, v2.started, v2.completed, v2.abandoned});
+        tx.commit();
     }
 
     KioskAdded add_kiosk(const std::string& name, const std::string& token_hash, const std::string& now) override {
@@ -510,11 +550,31 @@ class PostgresBackend final : public StoreBackend {
         auto r = pool_.take()->exec(
             "SELECT k.name, " LKP_UTC("k.created_at") ", " LKP_UTC("k.revoked_at") ", h.program_version, h.unsent, "
             "h.rejected, h.oldest_unsent_age_s, h.free_disk_bytes, h.last_error, h.sent_at, " LKP_UTC("h.received_at")
-            " FROM kiosks k LEFT JOIN heartbeats h ON h.kiosk = k.name ORDER BY k.name");
+            ", h.heartbeat_version, h.sessions_started, h.sessions_completed, h.sessions_abandoned, h.abandoned_at, "
+            "h.rejected_reasons FROM kiosks k LEFT JOIN heartbeats h ON h.kiosk = k.name ORDER BY k.name COLLATE \"C\"");
         std::vector<KioskInfo> out;
         for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back(kiosk_row(r.get(), i));
         return out;
     }
+
+    // --- kiosk fleet health (schema 6) ---
+    // On the front pool, like the other reads for pages: never behind a queue of batches.
+    std::vector<KioskDayRow> kiosk_days(const std::string& first_day) override {
+        auto r = front_.take()->exec(
+            "SELECT kiosk, day, answers, sessions_started, sessions_completed, sessions_abandoned "
+            "FROM kiosk_days WHERE day >= $1",  // no ORDER BY: fleet() takes any order, and a sort costs
+            {first_day});
+        std::vector<KioskDayRow> out;
+        for (int i = 0; i < PQntuples(r.get()); ++i) {
+            KioskDayRow row{
+                .kiosk = value(r.get(), i, 0), .day = value(r.get(), i, 1), .answers = *opt_int(r.get(), i, 2)};
+            if (auto started = opt_int(r.get(), i, 3))
+                row.sessions = SessionCounters{*started, *opt_int(r.get(), i, 4), *opt_int(r.get(), i, 5)};
+            out.push_back(std::move(row));
+        }
+        return out;
+    }
+    // --- end of kiosk fleet health ---
 
     std::vector<KioskCount> response_counts() override {
         auto r = pool_.take()->exec("SELECT kiosk, count(*) FROM responses GROUP BY kiosk ORDER BY kiosk");
@@ -917,6 +977,15 @@ class PostgresBackend final : public StoreBackend {
         c.run_all("sums_add", each);
     }
 
+    // Counts the answers inserted now in their kiosk's days (inside the caller's transaction).
+    static void add_kiosk_days(Connection& c, const std::string& kiosk,
+                               const std::vector<std::pair<std::string, std::int64_t>>& days) {
+        if (days.empty()) return;
+        std::vector<Params> each;
+        for (const auto& [day, n] : days) each.push_back({day, kiosk, std::to_string(n)});
+        c.run_all("days_add", each);
+    }
+
     // Doubles as text that PostgreSQL reads back to the same value.
     static std::string number(double v) {
         char text[64];
@@ -982,6 +1051,8 @@ class PostgresBackend final : public StoreBackend {
                                           .last_error = value(r, i, 8),
                                           .sent_at = value(r, i, 9)};
             k.heartbeat_received_at = value(r, i, 10);
+            read_heartbeat_columns(*k.heartbeat, {value(r, i, 11), opt_value(r, i, 12), opt_value(r, i, 13),
+                                                  opt_value(r, i, 14), opt_value(r, i, 15), value(r, i, 16)});
         }
         return k;
     }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "api.h"
+#include "fleet_health.h"
 #include "http_server.h"
 #include "protocol/batch.h"
 #include "store_backend.h"
@@ -19,6 +20,7 @@ struct ServeOptions {
     std::int64_t min_cell = 5;  // disclosure control: figures of fewer answers are never shown
     std::string locales;        // the translations' folder: language names in exports, the web pages' texts (store/)
     std::string web_assets;     // the web pages' stylesheet
+    FleetThresholds fleet;      // when the kiosk page marks a kiosk stale or failing (--stale-after)
 };
 
 // Serves until SIGTERM or SIGINT. Returns the process exit code (0 after a clean stop).

@@ -156,9 +156,38 @@ CREATE TABLE reference_values (
 DROP INDEX responses_by_district;
 CREATE INDEX responses_by_time ON responses (survey_id, submitted_at);
 )sql",
-    // 6: taken by the fleet heartbeat columns (h-fleet); a placeholder until that branch is merged.
+    // 6: kiosk fleet health. The last heartbeat keeps version 2's fields (session counts, the
+    // answers the kiosk holds rejected, by reason). kiosk_days counts stored answers per kiosk and
+    // Stockholm day of submission (each added when inserted, in the batch's transaction) and keeps
+    // the day's last session counters (cumulative), keyed day first so the page reads a range.
+    // The answers already stored are counted here. SQLite knows no time zones: Stockholm's day is
+    // the EU rule lib/indicators/stockholm_time.h uses (UTC+2 from 01:00 UTC on the last Sunday of
+    // March to 01:00 UTC on the last Sunday of October, else UTC+1).
     R"sql(
-SELECT 1;
+ALTER TABLE heartbeats ADD COLUMN heartbeat_version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE heartbeats ADD COLUMN sessions_started INTEGER;
+ALTER TABLE heartbeats ADD COLUMN sessions_completed INTEGER;
+ALTER TABLE heartbeats ADD COLUMN sessions_abandoned INTEGER;
+ALTER TABLE heartbeats ADD COLUMN abandoned_at TEXT;  -- JSON {step: count}; NULL before version 2
+ALTER TABLE heartbeats ADD COLUMN rejected_reasons TEXT NOT NULL DEFAULT '[]';  -- JSON [{code, field, reason, count}]
+CREATE TABLE kiosk_days (
+  day TEXT NOT NULL,  -- YYYY-MM-DD in Stockholm
+  kiosk TEXT NOT NULL,
+  answers INTEGER NOT NULL DEFAULT 0,
+  sessions_started INTEGER,  -- the day's last heartbeat's counters; NULL: none of version 2
+  sessions_completed INTEGER,
+  sessions_abandoned INTEGER,
+  PRIMARY KEY (day, kiosk)
+) WITHOUT ROWID;
+INSERT INTO kiosk_days (day, kiosk, answers)
+  SELECT date(submitted_at,
+              CASE WHEN substr(submitted_at, 1, 19) >= date(substr(submitted_at, 1, 4) || '-03-25', 'weekday 0') ||
+                                                       'T01:00:00'
+                    AND substr(submitted_at, 1, 19) < date(substr(submitted_at, 1, 4) || '-10-25', 'weekday 0') ||
+                                                      'T01:00:00'
+                   THEN '+2 hours' ELSE '+1 hours' END) AS stockholm_day,
+         kiosk, count(*)
+  FROM responses GROUP BY stockholm_day, kiosk;
 )sql",
     // 7: staff login (issue 10). A member's password only as an argon2id string; a session only
     // by the hash of its id (the id is in the cookie alone); wrong passwords counted per key
@@ -249,17 +278,31 @@ class SqliteBackend final : public StoreBackend {
         return guarded([&] { return store_batch_locked(req); });
     }
 
+    // The heartbeat and, from version 2, the session counters of its day, in one transaction.
     void store_heartbeat(const sync::Heartbeat& h, const std::string& received_at) override {
         guarded([&] {
-            auto st = db_.prepare(
-                "INSERT INTO heartbeats VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (kiosk) DO UPDATE SET "
-                "program_version=excluded.program_version, unsent=excluded.unsent, rejected=excluded.rejected, "
-                "oldest_unsent_age_s=excluded.oldest_unsent_age_s, free_disk_bytes=excluded.free_disk_bytes, "
-                "last_error=excluded.last_error, sent_at=excluded.sent_at, received_at=excluded.received_at");
+            Transaction tx(db_);
+            auto st = db_.prepare(std::string("INSERT INTO heartbeats (") + kHeartbeatColumns +
+                                  ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (kiosk) DO UPDATE SET " +
+                                  kHeartbeatUpdate);
             st.bind(1, h.kiosk_id).bind(2, h.program_version).bind(3, h.unsent).bind(4, h.rejected);
             st.bind(5, opt_int_text(h.oldest_unsent_age_s)).bind(6, opt_int_text(h.free_disk_bytes));
             st.bind(7, h.last_error).bind(8, h.sent_at).bind(9, received_at);
+            HeartbeatColumns v2 = heartbeat_columns(h);
+            st.bind(10, v2.version).bind(11, v2.started).bind(12, v2.completed).bind(13, v2.abandoned);
+            st.bind(14, v2.abandoned_at).bind(15, v2.rejected_reasons);
             st.run();
+            if (h.sessions) {
+                auto day = db_.prepare(
+                    "INSERT INTO kiosk_days (day, kiosk, sessions_started, sessions_completed, sessions_abandoned) "
+                    "VALUES (?,?,?,?,?) ON CONFLICT (day, kiosk) DO UPDATE SET "
+                    "sessions_started = excluded.sessions_started, sessions_completed = excluded.sessions_completed, "
+                    "sessions_abandoned = excluded.sessions_abandoned");
+                day.bind(1, stockholm_day(received_at)).bind(2, h.kiosk_id).bind(3, h.sessions->started);
+                day.bind(4, h.sessions->completed).bind(5, h.sessions->abandoned);
+                day.run();
+            }
+            tx.commit();
         });
     }
 
@@ -275,13 +318,33 @@ class SqliteBackend final : public StoreBackend {
         return guarded([&] {
             auto st = db_.prepare(
                 "SELECT k.name, k.created_at, k.revoked_at, h.program_version, h.unsent, h.rejected, "
-                "h.oldest_unsent_age_s, h.free_disk_bytes, h.last_error, h.sent_at, h.received_at "
-                "FROM kiosks k LEFT JOIN heartbeats h ON h.kiosk = k.name ORDER BY k.name");
+                "h.oldest_unsent_age_s, h.free_disk_bytes, h.last_error, h.sent_at, h.received_at, "
+                "h.heartbeat_version, h.sessions_started, h.sessions_completed, h.sessions_abandoned, h.abandoned_at, "
+                "h.rejected_reasons FROM kiosks k LEFT JOIN heartbeats h ON h.kiosk = k.name ORDER BY k.name");
             std::vector<KioskInfo> out;
             while (st.step()) out.push_back(kiosk_row(st));
             return out;
         });
     }
+
+    // --- kiosk fleet health (schema 6) ---
+    // On the reader connection: the page never waits for a batch's write.
+    std::vector<KioskDayRow> kiosk_days(const std::string& first_day) override {
+        return guarded(*reader_, reader_mutex_, [&] {
+            auto st = reader_->prepare(
+                "SELECT kiosk, day, answers, sessions_started, sessions_completed, sessions_abandoned "
+                "FROM kiosk_days WHERE day >= ?");
+            st.bind(1, first_day);
+            std::vector<KioskDayRow> out;
+            while (st.step()) {
+                KioskDayRow row{.kiosk = st.text_col(0), .day = st.text_col(1), .answers = st.int_col(2)};
+                if (!st.is_null(3)) row.sessions = SessionCounters{st.int_col(3), st.int_col(4), st.int_col(5)};
+                out.push_back(std::move(row));
+            }
+            return out;
+        });
+    }
+    // --- end of kiosk fleet health ---
 
     std::vector<KioskCount> response_counts() override {
         return guarded([&] {
@@ -731,6 +794,18 @@ class SqliteBackend final : public StoreBackend {
         }
     }
 
+    // Counts the answers inserted now in their kiosk's days (inside the caller's transaction).
+    void add_kiosk_days(const std::string& kiosk, const std::vector<std::pair<std::string, std::int64_t>>& days) {
+        if (days.empty()) return;
+        auto st = db_.prepare(
+            "INSERT INTO kiosk_days (day, kiosk, answers) VALUES (?,?,?) ON CONFLICT (day, kiosk) DO UPDATE SET "
+            "answers = answers + excluded.answers");
+        for (const auto& [day, n] : days) {
+            st.bind(1, day).bind(2, kiosk).bind(3, n);
+            st.run();
+        }
+    }
+
     void set_meta(const std::string& key, const std::string& value) {
         auto st = db_.prepare("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
         st.bind(1, key).bind(2, value);
@@ -845,6 +920,7 @@ class SqliteBackend final : public StoreBackend {
         }
         std::vector<DaySums> added = merged_contributions(inserted_rows);
         add_sums(added);
+        add_kiosk_days(req.kiosk, answers_per_day(inserted_rows));
         std::string body = sync::encode_results(req.key, req.results);
         auto key = db_.prepare("INSERT INTO idempotency VALUES (?,?,?,?,?)");
         key.bind(1, req.kiosk).bind(2, req.key).bind(3, req.body_hash).bind(4, body).bind(5, req.received_at);
@@ -875,6 +951,8 @@ class SqliteBackend final : public StoreBackend {
                                           .last_error = st.text_col(8),
                                           .sent_at = st.text_col(9)};
             k.heartbeat_received_at = st.text_col(10);
+            read_heartbeat_columns(*k.heartbeat, {st.text_col(11), st.opt_text_col(12), st.opt_text_col(13),
+                                                  st.opt_text_col(14), st.opt_text_col(15), st.text_col(16)});
         }
         return k;
     }

@@ -1,12 +1,17 @@
 #include "store_backend.h"
 
+#include <algorithm>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "indicators/stockholm_time.h"
 #include "record/language_tag.h"
 #include "tokens.h"
 
 namespace lkp::server {
 
 NewRow make_row(std::size_t index, const Response& r, const Survey& survey) {
-    NewRow row{index, &r, record::to_row(r), {}, contributions(survey, r)};
+    NewRow row{index, &r, record::to_row(r), {}, contributions(survey, r), stockholm_day(r.submitted_at)};
     row.content_hash = body_hash(record::fingerprint_text(row.columns));
     return row;
 }
@@ -105,5 +110,98 @@ record::Row stored_values(const BatchRequest& request, const NewRow& row) {
     values.insert(values.end(), {row.content_hash, request.received_at});
     return values;
 }
+
+// --- kiosk fleet health (schema 6) ---
+
+std::string stockholm_day(const std::string& utc) {
+    auto t = parse_utc(utc);
+    return t ? indicators::date_text(indicators::stockholm_date(*t)) : std::string();
+}
+
+HeartbeatColumns heartbeat_columns(const sync::Heartbeat& h) {
+    HeartbeatColumns c{.version = std::to_string(h.version),
+                       .rejected_reasons = sync::encode_rejected_reasons(h.rejected_reasons)};
+    if (h.sessions) {
+        c.started = std::to_string(h.sessions->started);
+        c.completed = std::to_string(h.sessions->completed);
+        c.abandoned = std::to_string(h.sessions->abandoned);
+        c.abandoned_at = sync::encode_abandoned_at(h.sessions->abandoned_at);
+    }
+    return c;
+}
+
+// What the store wrote itself; a stored text it cannot read again is a fault to see, not to hide.
+void read_heartbeat_columns(sync::Heartbeat& h, const HeartbeatColumns& c) {
+    h.version = std::stoi(c.version);
+    h.sessions.reset();
+    if (c.started && c.completed && c.abandoned)
+        h.sessions = sync::SessionCounts{.started = std::stoll(*c.started),
+                                         .completed = std::stoll(*c.completed),
+                                         .abandoned = std::stoll(*c.abandoned),
+                                         .abandoned_at = c.abandoned_at ? sync::parse_abandoned_at(*c.abandoned_at)
+                                                                        : std::map<std::string, std::int64_t>{}};
+    h.rejected_reasons = sync::parse_rejected_reasons(c.rejected_reasons);
+}
+
+std::vector<std::pair<std::string, std::int64_t>> answers_per_day(const std::vector<const NewRow*>& inserted) {
+    std::vector<std::pair<std::string, std::int64_t>> out;
+    for (const NewRow* row : inserted) {
+        auto at = std::find_if(out.begin(), out.end(), [&](const auto& d) { return d.first == row->day; });
+        if (at == out.end())
+            out.emplace_back(row->day, 1);
+        else
+            ++at->second;
+    }
+    return out;
+}
+
+std::optional<std::int64_t> clock_skew_s(const KioskInfo& k) {
+    if (!k.heartbeat) return std::nullopt;
+    auto sent = parse_utc(k.heartbeat->sent_at), received = parse_utc(k.heartbeat_received_at);
+    if (!sent || !received) return std::nullopt;
+    return std::chrono::round<std::chrono::seconds>(*received - *sent).count();
+}
+
+std::vector<KioskHealth> StoreBackend::fleet(int days, std::chrono::system_clock::time_point now) {
+    if (days < 1 || days > kMaxFleetDays)
+        throw std::invalid_argument("the kiosk page shows 1 to " + std::to_string(kMaxFleetDays) + " days, not " +
+                                    std::to_string(days));
+    using std::chrono::sys_days;
+    sys_days today{indicators::stockholm_date(now)};
+    std::vector<std::string> window;
+    for (int i = days - 1; i >= 0; --i) window.push_back(indicators::date_text(today - std::chrono::days{i}));
+    std::string lookback = indicators::date_text(today - std::chrono::days{days - 1 + kSessionsLookbackDays});
+
+    std::vector<KioskHealth> out;
+    std::unordered_map<std::string, std::size_t> index;
+    for (KioskInfo& k : kiosks()) {
+        index.emplace(k.name, out.size());
+        KioskHealth h{.kiosk = std::move(k), .clock_skew_s = std::nullopt, .days = {}, .sessions_before = std::nullopt};
+        h.clock_skew_s = clock_skew_s(h.kiosk);
+        for (const std::string& day : window) h.days.push_back({day, 0, std::nullopt});
+        out.push_back(std::move(h));
+    }
+    std::vector<std::string> before_day(out.size());  // the day of each kiosk's sessions_before
+    for (KioskDayRow& row : kiosk_days(lookback)) {
+        auto at = index.find(row.kiosk);
+        if (at == index.end()) continue;  // answers of a kiosk since deleted by hand
+        KioskHealth& h = out[at->second];
+        if (row.day < window.front()) {
+            if (row.sessions && row.day > before_day[at->second]) {
+                h.sessions_before = row.sessions;
+                before_day[at->second] = row.day;
+            }
+            continue;
+        }
+        auto day = std::lower_bound(window.begin(), window.end(), row.day);
+        if (day == window.end() || *day != row.day) continue;  // after today: a clock ahead of ours
+        KioskDay& d = h.days[static_cast<std::size_t>(day - window.begin())];
+        d.answers = row.answers;
+        d.sessions = row.sessions;
+    }
+    return out;
+}
+
+// --- end of kiosk fleet health ---
 
 }  // namespace lkp::server

@@ -38,6 +38,7 @@ struct NewRow {
     record::Row columns;       // record::row_columns(), as the codec writes them
     std::string content_hash;  // of every field sent: equal hashes = the same response
     std::vector<Contribution> contributions;
+    std::string day;  // the Stockholm day it was submitted, YYYY-MM-DD: where kiosk_days counts it
 };
 NewRow make_row(std::size_t index, const Response& r, const Survey& survey);
 
@@ -68,6 +69,75 @@ struct KioskInfo {
     std::optional<sync::Heartbeat> heartbeat;
     std::string heartbeat_received_at;
 };
+
+// --- kiosk fleet health (schema 6): what the staff's kiosk page shows ---
+
+// A kiosk's session counters as its heartbeat sent them: cumulative since its database began.
+struct SessionCounters {
+    std::int64_t started = 0, completed = 0, abandoned = 0;
+    bool operator==(const SessionCounters&) const = default;
+};
+
+// A row of kiosk_days as stored.
+struct KioskDayRow {
+    std::string kiosk, day;                   // day: YYYY-MM-DD in Stockholm
+    std::int64_t answers = 0;                 // stored answers submitted that day (each counted once, when inserted)
+    std::optional<SessionCounters> sessions;  // the day's last heartbeat's; nullopt: none of version 2
+};
+
+// One day of a kiosk on the page.
+struct KioskDay {
+    std::string day;
+    std::int64_t answers = 0;
+    std::optional<SessionCounters> sessions;  // cumulative, as stored; sessions_per_day() differences
+};
+
+// Everything the page shows of one kiosk.
+struct KioskHealth {
+    KioskInfo kiosk;                           // its last heartbeat with every field (session counts, rejected reasons)
+    std::optional<std::int64_t> clock_skew_s;  // received_at - sent_at: > 0 when the kiosk's clock is behind
+    std::vector<KioskDay> days;                // the last N Stockholm days, oldest first, one per day
+    // The last counters before the first of `days` (looked for kSessionsLookbackDays back), so the
+    // first day has a difference too.
+    std::optional<SessionCounters> sessions_before;
+};
+
+inline constexpr int kMaxFleetDays = 366;
+inline constexpr int kSessionsLookbackDays = 31;
+
+// received_at - sent_at of the kiosk's last heartbeat, in whole seconds (network time included:
+// well under a second); nullopt without a heartbeat.
+std::optional<std::int64_t> clock_skew_s(const KioskInfo& k);
+
+// The Stockholm day of a UTC time text, YYYY-MM-DD; "" when it is no UTC time.
+std::string stockholm_day(const std::string& utc);
+
+// How both backends store a heartbeat: the columns of table heartbeats in the order of an insert's
+// values, what an upsert sets, and version 2's fields as texts (NULL for absent).
+inline constexpr const char* kHeartbeatColumns =
+    "kiosk, program_version, unsent, rejected, oldest_unsent_age_s, free_disk_bytes, last_error, sent_at, "
+    "received_at, heartbeat_version, sessions_started, sessions_completed, sessions_abandoned, abandoned_at, "
+    "rejected_reasons";
+inline constexpr const char* kHeartbeatUpdate =
+    "program_version = excluded.program_version, unsent = excluded.unsent, rejected = excluded.rejected, "
+    "oldest_unsent_age_s = excluded.oldest_unsent_age_s, free_disk_bytes = excluded.free_disk_bytes, "
+    "last_error = excluded.last_error, sent_at = excluded.sent_at, received_at = excluded.received_at, "
+    "heartbeat_version = excluded.heartbeat_version, sessions_started = excluded.sessions_started, "
+    "sessions_completed = excluded.sessions_completed, sessions_abandoned = excluded.sessions_abandoned, "
+    "abandoned_at = excluded.abandoned_at, rejected_reasons = excluded.rejected_reasons";
+struct HeartbeatColumns {
+    std::string version;
+    std::optional<std::string> started, completed, abandoned;  // NULL from version 1
+    std::optional<std::string> abandoned_at;                   // JSON {step: count}; NULL from version 1
+    std::string rejected_reasons;                              // JSON [{code, field, reason, count}]
+};
+HeartbeatColumns heartbeat_columns(const sync::Heartbeat& h);
+void read_heartbeat_columns(sync::Heartbeat& h, const HeartbeatColumns& columns);
+
+// Stored answers per day among the rows inserted now, in the order days first appear.
+std::vector<std::pair<std::string, std::int64_t>> answers_per_day(const std::vector<const NewRow*>& inserted);
+
+// --- end of kiosk fleet health ---
 
 enum class KioskAdded { New, AgainAfterRevoke };
 
@@ -178,8 +248,21 @@ class StoreBackend {
     // so its old token stays dead). Throws std::runtime_error when an active kiosk has the name.
     virtual KioskAdded add_kiosk(const std::string& name, const std::string& token_hash, const std::string& now) = 0;
     virtual bool revoke_kiosk(const std::string& name, const std::string& now) = 0;  // false: unknown
-    virtual std::vector<KioskInfo> kiosks() = 0;
+    virtual std::vector<KioskInfo> kiosks() = 0;  // by name, each with its last heartbeat
     virtual std::vector<KioskCount> response_counts() = 0;
+
+    // --- kiosk fleet health (schema 6) ---
+    // store_batch adds each inserted row to its kiosk's day in kiosk_days, in the batch's
+    // transaction; store_heartbeat keeps a version 2 heartbeat's session counters in the row of
+    // the Stockholm day it was received (the day's last heartbeat wins).
+    // Every row of kiosk_days from `first_day` (YYYY-MM-DD) on, in any order.
+    virtual std::vector<KioskDayRow> kiosk_days(const std::string& first_day) = 0;
+    // Every kiosk (by name) with its last heartbeat and its last `days` Stockholm days up to the
+    // day of `now`: two queries, one of them a range of kiosk_days' key. Throws
+    // std::invalid_argument unless 1 <= days <= kMaxFleetDays.
+    std::vector<KioskHealth> fleet(int days,
+                                   std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+    // --- end of kiosk fleet health ---
 
     // Indicator sums, kept per day as rows arrive (store_batch adds each new row's contributions
     // in its transaction).

@@ -9,6 +9,7 @@
 #include <map>
 #include <thread>
 
+#include "protocol/heartbeat.h"
 #include "record/response_codec.h"
 #include "store_backend.h"
 #include "store_fixture.h"
@@ -67,10 +68,26 @@ class MigrationTest : public StoreTest {
             open_raw(sqlite_file()).exec(sql);
     }
 
-    // Takes a current store back to schema 3, as 7984d33 left it (schemas 7 and 5 first).
-    void undo_schema_4() {
-        for (const char* table : {"staff", "staff_sessions", "login_failures"})  // 7: staff login
+    // Takes a current store back to schema 6, before the staff login.
+    void undo_schema_7() {
+        for (const char* table : {"staff", "staff_sessions", "login_failures"})
             execute(std::string("DROP TABLE ") + table);
+        execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'");
+    }
+
+    // Takes a current store back to schema 5, as main at b3bb54e left it.
+    void undo_schema_6() {
+        undo_schema_7();
+        execute("DROP TABLE kiosk_days");
+        for (const char* column : {"heartbeat_version", "sessions_started", "sessions_completed", "sessions_abandoned",
+                                   "abandoned_at", "rejected_reasons"})
+            execute(std::string("ALTER TABLE heartbeats DROP COLUMN ") + column);
+        execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'");
+    }
+
+    // Takes a current store back to schema 3, as 7984d33 left it (schemas 7, 6 and 5 first).
+    void undo_schema_4() {
+        undo_schema_6();
         execute("DROP INDEX responses_by_time");
         execute("CREATE INDEX responses_by_district ON responses (survey_id, district, submitted_at)");
         for (const char* table : {"indicator_days", "operators", "audit", "reference_series", "reference_values"})
@@ -147,6 +164,15 @@ TEST_P(MigrationTest, UpgradeKeepsEveryRowAndSpellsAbsentLocationNull) {
                              "GROUP BY kiosk, location ORDER BY kiosk"),
               (std::vector<std::string>{"no-location NULL 23", "with-location 022 23"}));
     EXPECT_EQ(server_->query("SELECT count(*) FROM responses WHERE kiosk_id IS NULL").at(0), "46");
+    // Schema 6: its answers counted per kiosk and day; its heartbeats are version 1's.
+    EXPECT_EQ(server_->query("SELECT kiosk || ' ' || CAST(sum(answers) AS TEXT) FROM kiosk_days GROUP BY kiosk "
+                             "ORDER BY kiosk"),
+              (std::vector<std::string>{"no-location 23", "with-location 23"}));
+    EXPECT_EQ(server_
+                  ->query("SELECT count(*) FROM heartbeats WHERE heartbeat_version = 1 AND sessions_started IS "
+                          "NULL AND rejected_reasons = '[]'")
+                  .at(0),
+              "2");
     EXPECT_EQ(response_columns(), kColumnsV2);
     EXPECT_EQ(server_->query(postgres() ? "SELECT indexname FROM pg_indexes WHERE tablename = 'responses' ORDER BY 1"
                                         : "SELECT name FROM sqlite_schema WHERE type = 'index' AND "
@@ -386,6 +412,83 @@ TEST_P(MigrationTest, SchemaThreeStoreIsUpgradedToFourAndItsAnswersAreSummed) {
     EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{std::to_string(server::kServerSchemaVersion)});
     EXPECT_EQ(server_->query(sums), kept);
     EXPECT_NE(server_->log().find("indicator sums rebuilt from 20 answers"), std::string::npos) << server_->log();
+}
+
+// A store of schema 5 (main at b3bb54e) holding answers gains the kiosk health of schema 6: its
+// answers are counted per kiosk and Stockholm day by the migration (SQL on each backend, so
+// compared here with lib/indicators' calendar around both clock changes and New Year), exactly as
+// batches count them, and its heartbeats are kept as version 1 heartbeats.
+TEST_P(MigrationTest, SchemaFiveStoreIsUpgradedToSixAndItsAnswersAreCountedPerDay) {
+    if (postgres() && !PostgresCluster::available()) GTEST_SKIP() << "PostgreSQL 15 is not installed";
+    StoreTest::SetUp();
+    using namespace std::chrono;
+    // Last year: answers of every age the store takes, and no clock change of this year to come.
+    int y = static_cast<int>(year_month_day{floor<days>(system_clock::now())}.year()) - 1;
+    sys_days march{year{y} / March / Sunday[last]}, october{year{y} / October / Sunday[last]};
+    const std::vector<std::pair<system_clock::time_point, std::string>> times = {
+        {march - 1h - 1s, "03-" + std::to_string(unsigned(year_month_day{march}.day()) - 1)},  // 23:59:59 CET
+        {march - 1h, ""},  // midnight CET: the Sunday
+        {march + 1h - 1ms, ""},
+        {march + 1h, ""},  // 03:00 CEST
+        {october - 2h - 1s, ""},
+        {october - 2h, ""},  // midnight CEST: the Sunday
+        {october + 1h - 1s, ""},
+        {october + 1h, ""},
+        {october + 23h - 1s, ""},
+        {october + 23h, ""},  // midnight CET: the Monday
+        {sys_days{year{y} / July / 1} + 22h - 1s, ""},
+        {sys_days{year{y} / July / 1} + 22h, ""},
+        {sys_days{year{y} / December / 31} + 23h, std::to_string(y + 1) + "-01-01"},
+    };
+    std::vector<Response> batch;
+    std::map<std::string, int> expected;  // "day kiosk" -> answers
+    for (const auto& [t, _] : times) {
+        Response r = valid_response(kiosk_, static_cast<std::int64_t>(batch.size() + 1));
+        r.submitted_at = format_utc(t);
+        r.started_at = format_utc(t - 30s);
+        batch.push_back(r);
+        ++expected[server::stockholm_day(r.submitted_at) + " " + kiosk_];
+    }
+    // lib/indicators' calendar itself, at a few of them.
+    EXPECT_EQ(server::stockholm_day(batch[0].submitted_at), std::to_string(y) + "-" + times[0].second);
+    EXPECT_EQ(server::stockholm_day(batch[1].submitted_at), batch[3].submitted_at.substr(0, 10));
+    EXPECT_EQ(server::stockholm_day(batch[5].submitted_at), batch[7].submitted_at.substr(0, 10));
+    EXPECT_NE(server::stockholm_day(batch[9].submitted_at), batch[8].submitted_at.substr(0, 10));
+    EXPECT_EQ(server::stockholm_day(batch[12].submitted_at), times[12].second);
+    for (const auto& r : results(post_batch(batch), batch)) ASSERT_EQ(r.status, Status::Created) << r.reason;
+    sync::Heartbeat h{.kiosk_id = kiosk_, .program_version = "0.1.0", .sent_at = format_utc(system_clock::now())};
+    h.version = 1;
+    ASSERT_EQ(post(sync::kHeartbeatPath, sync::encode_heartbeat(h), {{"Authorization", "Bearer " + token_}}).status,
+              204);
+
+    const std::string per_day =
+        "SELECT day || ' ' || kiosk || ' ' || CAST(answers AS TEXT) AS r FROM kiosk_days ORDER BY r";
+    std::vector<std::string> kept = server_->query(per_day);
+    std::vector<std::string> wanted;
+    for (const auto& [key, n] : expected) wanted.push_back(key + " " + std::to_string(n));
+    ASSERT_EQ(kept, wanted) << "batches count each answer in its Stockholm day";
+    server_->stop();
+    undo_schema_6();
+    ASSERT_EQ(server_->query("SELECT count(*) FROM heartbeats").at(0), "1");
+
+    server_->start();
+    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{std::to_string(server::kServerSchemaVersion)});
+    EXPECT_EQ(server_->query(per_day), kept) << "the migration counts as the batches did";
+    EXPECT_EQ(server_->query("SELECT program_version || ' ' || CAST(heartbeat_version AS TEXT) || ' ' || "
+                             "coalesce(CAST(sessions_started AS TEXT), 'NULL') || ' ' || rejected_reasons "
+                             "FROM heartbeats"),
+              std::vector<std::string>{"0.1.0 1 NULL []"});
+
+    // Batches after the upgrade go on counting, once.
+    for (const auto& r : results(post_batch(batch), batch)) EXPECT_EQ(r.status, Status::Duplicate) << r.reason;
+    std::vector<Response> more = {valid_response(kiosk_, 100)};
+    more[0].submitted_at = batch[0].submitted_at;
+    more[0].started_at = batch[0].started_at;
+    ASSERT_EQ(post_batch(more).status, 200);
+    EXPECT_EQ(server_->query("SELECT CAST(answers AS TEXT) FROM kiosk_days WHERE day = '" +
+                             server::stockholm_day(batch[0].submitted_at) + "'"),
+              std::vector<std::string>{
+                  std::to_string(expected[server::stockholm_day(batch[0].submitted_at) + " " + kiosk_] + 1)});
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MigrationTest, ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);

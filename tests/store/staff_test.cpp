@@ -303,12 +303,12 @@ TEST_P(StaffTest, AtATerminalThePasswordIsAskedTwiceAndNeverShown) {
     EXPECT_TRUE(auth.login("alice", kAlicePassword, "10.0.0.1", t0).ok());
 }
 
-// The store migrated from schema 5 (main before staff login) gains the staff tables.
-TEST_P(StaffTest, StoreOfSchemaFiveGainsTheStaffTables) {
+// The store migrated from schema 6 (main before staff login) gains the staff tables.
+TEST_P(StaffTest, StoreOfSchemaSixGainsTheStaffTables) {
     ASSERT_EQ(server_->cli({"status"}).exit_code, 0);  // a current store
     for (const char* table : {"staff", "staff_sessions", "login_failures"})
         server_->execute(std::string("DROP TABLE ") + table);
-    server_->execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'");
+    server_->execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'");
     ASSERT_EQ(staff({"add", "alice"}, kAlicePassword + "\n").exit_code, 0);
     EXPECT_EQ(server_->query("SELECT value FROM meta WHERE key = 'schema_version'"),
               std::vector<std::string>{std::to_string(server::kServerSchemaVersion)});

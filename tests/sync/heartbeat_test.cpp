@@ -1,0 +1,143 @@
+// The real kiosk's heartbeat reaches the real lkp-store (SQLite and PostgreSQL) with what its own
+// database knows: sessions started, completed and abandoned by step (real ones only), and the
+// answers the store refused, by reason. Read back through the store's fleet().
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <chrono>
+
+#include "fleet_health.h"
+#include "kiosk_db/kiosk_database.h"
+#include "record/utc.h"
+#include "record/uuid.h"
+#include "store_backend.h"
+#include "support/store_server.h"
+#include "support/test_support.h"
+
+namespace lkp::test {
+namespace {
+
+enum class Backend { Sqlite, Postgres };
+
+// A completed response of the built-in survey from the kiosk, every question answered with its
+// first option, submitted a minute ago.
+Response completed(const std::string& kiosk, std::int64_t seq) {
+    static const KioskData data = builtin_data();
+    Response r;
+    r.id = new_uuid_v4();
+    r.kiosk_id = kiosk;
+    r.seq = seq;
+    r.survey_id = data.survey.id;
+    r.survey_version = data.survey.version;
+    r.language = "sv";
+    for (const auto& q : data.survey.questions)
+        r.answers.emplace_back(q.id,
+                               q.scale.kind == Scale::Kind::Numeric ? Json(q.scale.min) : q.scale.options.at(0).value);
+    auto now = std::chrono::system_clock::now();
+    r.started_at = format_utc(now - std::chrono::minutes(2));
+    r.submitted_at = format_utc(now - std::chrono::minutes(1));
+    return r;
+}
+
+class KioskHeartbeat : public ::testing::TestWithParam<Backend> {
+  protected:
+    static void TearDownTestSuite() { postgres_.reset(); }
+
+    void SetUp() override {
+        if (GetParam() == Backend::Postgres && !PostgresCluster::available())
+            GTEST_SKIP() << "Debian's postgresql is not installed";
+        StoreOptions options;
+        if (GetParam() == Backend::Postgres) {
+            if (!postgres_) postgres_ = std::make_unique<PostgresCluster>();
+            static int n = 0;
+            options.postgres_url = postgres_->create_database("heartbeat" + std::to_string(++n));
+        }
+        store_ = std::make_unique<StoreServer>(options);
+        store_->start();
+        write_file(dir_.file("token"), store_->add_kiosk(kiosk_) + "\n");
+        ::chmod(dir_.file("token").c_str(), 0600);
+    }
+
+    std::unique_ptr<server::StoreBackend> backend() {
+        auto args = store_->db_args();
+        return args[0] == "--db" ? server::open_sqlite(args[1]) : server::open_postgres(args[1], 1);
+    }
+
+    static std::unique_ptr<PostgresCluster> postgres_;
+    TempDir dir_;
+    std::string kiosk_ = "dev-kiosk";
+    std::unique_ptr<StoreServer> store_;
+};
+std::unique_ptr<PostgresCluster> KioskHeartbeat::postgres_;
+
+TEST_P(KioskHeartbeat, SessionCountsAndRejectedReasonsReachTheStore) {
+    const std::string data_dir = dir_.file("kiosk");
+    {
+        KioskDatabase db = KioskDatabase::open(data_dir);
+        for (int i = 0; i < 6; ++i) db.record_started(false);
+        db.record_abandoned("district", false);
+        db.record_abandoned("district", false);
+        db.record_abandoned("trygghet", false);
+        for (std::int64_t seq = 1; seq <= 3; ++seq) {
+            Response r = completed(kiosk_, seq);
+            if (seq == 2) r.answers[0].second = 9;  // no option of the first question: the store refuses it
+            db.save(r);
+        }
+        db.record_started(true);  // `simulate`: kept out of the counts, though its answer is stored
+        Response synthetic = completed(kiosk_, 4);
+        synthetic.flags = {"synthetic"};
+        db.save(synthetic);
+    }
+    RunResult sync = run({LKP_KIOSK_BIN, "sync", "--once", "--data-dir", data_dir, "--store-url", store_->url(),
+                          "--token-file", dir_.file("token"), "--backoff-cap", "1", "--timeout", "5"});
+    ASSERT_EQ(sync.exit_code, 0) << sync.out << sync.err;
+
+    std::vector<server::KioskHealth> fleet = backend()->fleet(2);
+    ASSERT_EQ(fleet.size(), 1u);
+    const server::KioskHealth& k = fleet[0];
+    ASSERT_TRUE(k.kiosk.heartbeat) << "sync --once sends a heartbeat when it is done";
+    const sync::Heartbeat& h = *k.kiosk.heartbeat;
+    EXPECT_EQ(h.version, 2);
+    EXPECT_EQ(h.unsent, 0);
+    EXPECT_EQ(h.rejected, 1);
+    ASSERT_TRUE(h.sessions);
+    EXPECT_EQ(h.sessions->started, 6);
+    EXPECT_EQ(h.sessions->completed, 3);
+    EXPECT_EQ(h.sessions->abandoned, 3);
+    EXPECT_EQ(h.sessions->abandoned_at, (std::map<std::string, std::int64_t>{{"district", 2}, {"trygghet", 1}}));
+
+    // The reason as the kiosk keeps it, which is what the store told it.
+    std::vector<Rejection> kept = KioskDatabase::open(data_dir).rejections(20);
+    ASSERT_EQ(kept.size(), 1u);
+    EXPECT_EQ(kept[0].field, "answers." + completed(kiosk_, 1).answers[0].first);
+    ASSERT_EQ(h.rejected_reasons.size(), 1u);
+    EXPECT_EQ(h.rejected_reasons[0], (sync::RejectedReason{kept[0].code, kept[0].field, kept[0].reason, 1}));
+
+    // Today: three answers stored (the synthetic one too), and the day's session counters.
+    ASSERT_EQ(k.days.size(), 2u);
+    EXPECT_EQ(k.days[1].day, server::stockholm_day(format_utc(std::chrono::system_clock::now())));
+    EXPECT_EQ(k.days[1].answers, 3);
+    EXPECT_EQ(k.days[1].sessions, (server::SessionCounters{6, 3, 3}));
+    ASSERT_TRUE(k.clock_skew_s);
+    EXPECT_LE(std::abs(*k.clock_skew_s), 5) << "the same clock at both ends";
+    EXPECT_EQ(server::classify(k.kiosk, {}, std::chrono::system_clock::now()),
+              (server::KioskVerdict{server::KioskState::Failing, {"rejected"}}));
+
+    // The same figures as the kiosk shows staff itself.
+    RunResult status = run({LKP_KIOSK_BIN, "status", "--data-dir", data_dir, "--json"});
+    ASSERT_EQ(status.exit_code, 0) << status.err;
+    Json s = Json::parse(status.out)["sessions"];
+    EXPECT_EQ(s["started"], h.sessions->started);
+    EXPECT_EQ(s["completed"], h.sessions->completed);
+    EXPECT_EQ(s["abandoned"], h.sessions->abandoned);
+    EXPECT_EQ(s["abandoned_at"], Json(h.sessions->abandoned_at));
+    EXPECT_EQ(s["synthetic"], 1);
+}
+
+std::string backend_name(const ::testing::TestParamInfo<Backend>& param) {
+    return param.param == Backend::Sqlite ? "Sqlite" : "Postgres";
+}
+INSTANTIATE_TEST_SUITE_P(Backends, KioskHeartbeat, ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);
+
+}  // namespace
+}  // namespace lkp::test
