@@ -71,6 +71,7 @@ int serve(StoreBackend& backend, const sync::SurveyCatalog& catalog, const Serve
         site_options.locale_dir = options.locales + "/store";
         site_options.asset_dir = options.web_assets;
         site_options.tls = tls.has_value();
+        site_options.fleet = options.fleet;
         site.emplace(tables, backend, catalog, figures, site_options);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "lkp-store: the web pages: %s\n", e.what());

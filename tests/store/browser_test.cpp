@@ -25,6 +25,8 @@ TEST_P(BrowserTest, StaffLogInSeeTheKiosksAndDownloadAnExportAndTheResultsArePub
                       50LL * 1024 * 1024,
                       "<script>alert(1)</script>",
                       format_utc(std::chrono::system_clock::now())};
+    h.sessions = sync::SessionCounts{12, 8, 4, {{"district", 3}, {"trygghet", 1}}};
+    h.rejected_reasons = {{"invalid", "answers.trygghet", "<b>not on the scale</b>", 1}};
     ASSERT_EQ(
         post(sync::kHeartbeatPath, sync::encode_heartbeat(h), {{"Authorization", "Bearer " + other_token}}).status,
         204);
@@ -51,6 +53,7 @@ TEST_P(BrowserTest, StaffLogInSeeTheKiosksAndDownloadAnExportAndTheResultsArePub
     EXPECT_EQ(pages["kiosks"]["url"].get<std::string>().rfind("/staff/kiosks", 0), 0u) << "the login leads on";
     EXPECT_EQ(pages["kiosks"]["kiosk_names"][0], "k-hostile") << "the kiosk that needs attention first";
     EXPECT_EQ(pages["kiosks"]["error_text"], "<script>alert(1)</script>") << "shown as text, not run";
+    EXPECT_EQ(pages["kiosks"]["steps"], Json::parse(R"(["district", "trygghet"])")) << "where residents stopped";
     EXPECT_EQ(report["dialogs"], 0) << "no script ran";
     EXPECT_EQ(pages["tokens-added"]["token"].get<std::string>().rfind("lkp_", 0), 0u);
     EXPECT_EQ(report["download"]["state"], "completed");

@@ -162,6 +162,8 @@ def main():
         report["pages"]["kiosks"]["kiosk_names"] = b.value(
             "[...document.querySelectorAll('table.kiosks tbody th')].map(th => th.textContent)")
         report["pages"]["kiosks"]["failing"] = b.value("document.querySelectorAll('tr.failing').length")
+        report["pages"]["kiosks"]["steps"] = b.value(
+            "[...document.querySelectorAll('table.funnel tbody th')].map(th => th.textContent)")
         report["pages"]["kiosks"]["error_text"] = b.value(
             "document.querySelector('table.kiosks tbody tr td:last-child')?.textContent")
         page("exports", "/staff/exports")

@@ -164,9 +164,8 @@ http::Reply Site::staff_page(const http::RequestHead& head, const std::string& b
         return with_cookie(see_other("/" + lang_query(t)), staff::clearing_session_cookie(options_.tls));
     }
     if (p == "/staff" || p == "/staff/kiosks") {
-        auto kiosks = judge_kiosks(backend_.kiosks(), backend_.response_counts(), now, options_.stale_after);
         return html_reply(200, page_html(t, PageFrame{t("kiosks.title"), "kiosks", "/staff/kiosks", {}, viewer},
-                                         kiosks_html(t, kiosks, options_.stale_after)));
+                                         kiosks_html(t, backend_.fleet(kKioskPageDays, now), options_.fleet, now)));
     }
     if (p == "/staff/exports")
         return html_reply(200, page_html(t, PageFrame{t("exports.title"), "exports", "/staff/exports", {}, viewer},

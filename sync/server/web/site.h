@@ -8,6 +8,7 @@
 #include <string>
 
 #include "results_page.h"
+#include "server/fleet_health.h"
 #include "server/http_server.h"
 #include "server/indicator_api.h"
 #include "staff/staff_auth.h"
@@ -15,10 +16,10 @@
 namespace lkp::server::web {
 
 struct SiteOptions {
-    std::string locale_dir;                // locales/store: LINGUAS and one PO file per language
-    std::string asset_dir;                 // assets/web: site.css
-    bool tls = false;                      // cookies are Secure when the store speaks HTTPS
-    std::chrono::minutes stale_after{60};  // a kiosk silent this long is marked on the kiosks page
+    std::string locale_dir;  // locales/store: LINGUAS and one PO file per language
+    std::string asset_dir;   // assets/web: site.css
+    bool tls = false;        // cookies are Secure when the store speaks HTTPS
+    FleetThresholds fleet;   // when the kiosks page marks a kiosk stale or failing (--stale-after)
     staff::StaffAuthOptions login;
 };
 

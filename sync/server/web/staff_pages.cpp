@@ -39,82 +39,113 @@ std::string login_html(const PageText& t, const std::string& form_token, const s
     return h;
 }
 
-std::vector<KioskHealthView> judge_kiosks(const std::vector<KioskInfo>& kiosks, const std::vector<KioskCount>& counts,
-                                          std::chrono::system_clock::time_point now, std::chrono::minutes stale_after) {
-    std::vector<KioskHealthView> out;
-    for (const KioskInfo& k : kiosks) {
-        if (k.revoked_at) continue;
-        KioskHealthView v{k, 0, {}, std::nullopt};
-        for (const KioskCount& c : counts)
-            if (c.kiosk == k.name) v.stored = c.responses;
-        auto received = parse_utc(k.heartbeat_received_at);
-        if (!k.heartbeat || !received || now - *received > stale_after) v.problems.push_back("kiosks.problem.stale");
-        if (k.heartbeat) {
-            const sync::Heartbeat& h = *k.heartbeat;
-            if (auto sent = parse_utc(h.sent_at); sent && received)
-                v.skew_s = std::chrono::duration_cast<std::chrono::seconds>(*received - *sent).count();
-            if (!h.last_error.empty()) v.problems.push_back("kiosks.problem.error");
-            if (h.rejected > 0) v.problems.push_back("kiosks.problem.rejected");
-            if (h.free_disk_bytes && *h.free_disk_bytes < 200LL * 1024 * 1024)
-                v.problems.push_back("kiosks.problem.disk");
-            if (v.skew_s && std::abs(*v.skew_s) > 300) v.problems.push_back("kiosks.problem.clock");
-            if (h.oldest_unsent_age_s && *h.oldest_unsent_age_s > 24 * 3600)
-                v.problems.push_back("kiosks.problem.backlog");
-        }
-        out.push_back(std::move(v));
+std::string kiosks_html(const PageText& t, std::vector<KioskHealth> fleet, const FleetThresholds& thresholds,
+                        std::chrono::system_clock::time_point now) {
+    struct Row {
+        KioskHealth health;
+        KioskVerdict verdict;
+    };
+    std::vector<Row> rows;
+    for (KioskHealth& k : fleet) {
+        KioskVerdict v = classify(k.kiosk, thresholds, now);
+        if (v.state != KioskState::Revoked) rows.push_back({std::move(k), v});
     }
     // Kiosks that need someone at the top, then by name.
-    std::stable_sort(out.begin(), out.end(), [](const KioskHealthView& a, const KioskHealthView& b) {
-        if (a.problems.empty() != b.problems.empty()) return !a.problems.empty();
-        return a.info.name < b.info.name;
+    std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+        bool a_bad = a.verdict.state != KioskState::Ok, b_bad = b.verdict.state != KioskState::Ok;
+        if (a_bad != b_bad) return a_bad;
+        return a.health.kiosk.name < b.health.kiosk.name;
     });
-    return out;
-}
-
-std::string kiosks_html(const PageText& t, const std::vector<KioskHealthView>& kiosks,
-                        std::chrono::minutes stale_after) {
     std::size_t failing = 0;
-    for (const auto& k : kiosks) failing += !k.problems.empty();
+    for (const Row& r : rows) failing += r.verdict.state != KioskState::Ok;
     std::string h = "<p class=\"summary\">" +
-                    escape(t.fill("kiosks.summary", {std::to_string(kiosks.size()), std::to_string(failing)})) + " " +
-                    escape(t.fill("kiosks.stale_after", {std::to_string(stale_after.count())})) + "</p>";
-    if (kiosks.empty()) return h + "<p class=\"empty\">" + escape(t("kiosks.none")) + "</p>";
+                    escape(t.fill("kiosks.summary", {std::to_string(rows.size()), std::to_string(failing)})) + " " +
+                    escape(t.fill("kiosks.stale_after", {std::to_string(thresholds.stale_after.count())})) + "</p>";
+    if (rows.empty()) return h + "<p class=\"empty\">" + escape(t("kiosks.none")) + "</p>";
     h +=
         "<div class=\"wide\"><table class=\"kiosks\"><caption>" + escape(t("kiosks.caption")) + "</caption><thead><tr>";
     for (const char* col : {"kiosks.col.kiosk", "kiosks.col.status", "kiosks.col.heartbeat", "kiosks.col.version",
                             "kiosks.col.waiting", "kiosks.col.oldest", "kiosks.col.rejected", "kiosks.col.disk",
-                            "kiosks.col.clock", "kiosks.col.stored", "kiosks.col.error"})
+                            "kiosks.col.clock", "kiosks.col.answers", "kiosks.col.error"})
         h += "<th scope=\"col\">" + escape(t(col)) + "</th>";
     h += "</tr></thead><tbody>";
-    auto now = std::chrono::system_clock::now();
-    for (const auto& k : kiosks) {
-        bool bad = !k.problems.empty();
+    std::string details;
+    for (const Row& r : rows) {
+        const KioskInfo& k = r.health.kiosk;
+        bool bad = r.verdict.state != KioskState::Ok;
         std::string status;
-        for (const auto& p : k.problems) status += (status.empty() ? "" : ", ") + t(p);
-        h += std::string("<tr") + (bad ? " class=\"failing\"" : "") + "><th scope=\"row\">" + escape(k.info.name) +
-             "</th><td>" + (bad ? "<strong>⚠ " + escape(status) + "</strong>" : "✓ " + escape(t("kiosks.ok"))) +
-             "</td>";
-        auto received = parse_utc(k.info.heartbeat_received_at);
+        for (const auto& reason : r.verdict.reasons)
+            status += (status.empty() ? "" : ", ") + t("kiosks.problem." + reason);
+        std::int64_t answers = 0;
+        for (const KioskDay& d : r.health.days) answers += d.answers;
+        h += std::string("<tr") + (bad ? " class=\"failing\"" : "") + "><th scope=\"row\"><a href=\"#kiosk-" +
+             escape(k.name) + "\">" + escape(k.name) + "</a></th><td>" +
+             (bad ? "<strong>⚠ " + escape(status) + "</strong>" : "✓ " + escape(t("kiosks.ok"))) + "</td>";
+        auto received = parse_utc(k.heartbeat_received_at);
         h += "<td>" +
              (received
                   ? escape(t.fill("time.ago",
                                   {ago(t, std::chrono::duration_cast<std::chrono::seconds>(now - *received).count())}))
                   : escape(t("kiosks.never"))) +
              "</td>";
-        if (const auto& hb = k.info.heartbeat) {
+        if (const auto& hb = k.heartbeat) {
             h += "<td>" + escape(hb->program_version) + "</td><td>" + std::to_string(hb->unsent) + "</td><td>" +
                  (hb->oldest_unsent_age_s ? escape(ago(t, *hb->oldest_unsent_age_s)) : "–") + "</td><td>" +
                  std::to_string(hb->rejected) + "</td><td>" +
                  (hb->free_disk_bytes ? megabytes(*hb->free_disk_bytes) : "–") + "</td><td>" +
-                 (k.skew_s ? escape(t.fill("kiosks.skew", {std::to_string(*k.skew_s)})) : "–") + "</td><td>" +
-                 std::to_string(k.stored) + "</td><td>" + escape(hb->last_error) + "</td>";
+                 (r.health.clock_skew_s ? escape(t.fill("kiosks.skew", {std::to_string(*r.health.clock_skew_s)}))
+                                        : "–") +
+                 "</td><td>" + std::to_string(answers) + "</td><td>" + escape(hb->last_error) + "</td>";
         } else {
-            h += "<td>–</td><td>–</td><td>–</td><td>–</td><td>–</td><td>–</td><td>" + std::to_string(k.stored) +
+            h += "<td>–</td><td>–</td><td>–</td><td>–</td><td>–</td><td>–</td><td>" + std::to_string(answers) +
                  "</td><td></td>";
         }
         h += "</tr>";
+
+        // Under the table: the kiosk's days, where residents stopped, why answers were rejected.
+        details += "<section class=\"kiosk\" id=\"kiosk-" + escape(k.name) + "\"><h2>" + escape(k.name) + "</h2>";
+        auto per_day = sessions_per_day(r.health);
+        details += "<div class=\"wide\"><table class=\"days\"><caption>" +
+                   escape(t.fill("kiosks.days_caption", {std::to_string(r.health.days.size())})) +
+                   "</caption><thead><tr><th scope=\"row\">" + escape(t("kiosks.day")) + "</th>";
+        for (const KioskDay& d : r.health.days) details += "<th scope=\"col\">" + escape(d.day.substr(5)) + "</th>";
+        details += "</tr></thead><tbody><tr><th scope=\"row\">" + escape(t("kiosks.answers")) + "</th>";
+        for (const KioskDay& d : r.health.days) details += "<td>" + std::to_string(d.answers) + "</td>";
+        details += "</tr><tr><th scope=\"row\">" + escape(t("kiosks.started")) + "</th>";
+        for (const auto& s : per_day) details += "<td>" + (s ? std::to_string(s->started) : "–") + "</td>";
+        details += "</tr><tr><th scope=\"row\">" + escape(t("kiosks.completed")) + "</th>";
+        for (const auto& s : per_day) details += "<td>" + (s ? std::to_string(s->completed) : "–") + "</td>";
+        details += "</tr></tbody></table></div>";
+        if (k.heartbeat && k.heartbeat->sessions) {
+            const sync::SessionCounts& s = *k.heartbeat->sessions;
+            details += "<p>" +
+                       escape(t.fill("kiosks.funnel", {std::to_string(s.started), std::to_string(s.completed),
+                                                       std::to_string(s.abandoned)})) +
+                       "</p>";
+            if (!s.abandoned_at.empty()) {
+                details += "<table class=\"funnel\"><caption>" + escape(t("kiosks.abandoned_caption")) +
+                           "</caption><thead><tr><th scope=\"col\">" + escape(t("kiosks.step")) +
+                           "</th><th scope=\"col\">" + escape(t("kiosks.sessions")) + "</th></tr></thead><tbody>";
+                for (const auto& [step, n] : s.abandoned_at)
+                    details += "<tr><th scope=\"row\">" + escape(step) + "</th><td>" + std::to_string(n) + "</td></tr>";
+                details += "</tbody></table>";
+            }
+        } else {
+            details += "<p class=\"note\">" + escape(t("kiosks.no_sessions")) + "</p>";
+        }
+        if (k.heartbeat && !k.heartbeat->rejected_reasons.empty()) {
+            details += "<table class=\"reasons\"><caption>" + escape(t("kiosks.reasons_caption")) +
+                       "</caption><thead><tr><th scope=\"col\">" + escape(t("kiosks.reason")) +
+                       "</th><th scope=\"col\">" + escape(t("kiosks.count")) + "</th></tr></thead><tbody>";
+            for (const auto& reason : k.heartbeat->rejected_reasons)
+                details += "<tr><td>" + escape(reason.code) +
+                           (reason.field.empty() ? "" : " (" + escape(reason.field) + ")") + ": " +
+                           escape(reason.reason) + "</td><td>" + std::to_string(reason.count) + "</td></tr>";
+            details += "</tbody></table>";
+        }
+        details += "</section>";
     }
-    return h + "</tbody></table></div>";
+    return h + "</tbody></table></div>" + details;
 }
 
 std::string exports_html(const PageText& t, const sync::SurveyCatalog& catalog) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "page.h"
+#include "server/fleet_health.h"
 #include "server/store_backend.h"
 
 namespace lkp::server::web {
@@ -16,17 +17,11 @@ namespace lkp::server::web {
 std::string login_html(const PageText& t, const std::string& form_token, const std::string& name,
                        const std::string& message);
 
-// How a kiosk is doing, as the kiosks page judges it from its last heartbeat.
-struct KioskHealthView {
-    KioskInfo info;
-    std::int64_t stored = 0;             // answers the store holds from it
-    std::vector<std::string> problems;   // message ids: "kiosks.problem.stale", ...
-    std::optional<std::int64_t> skew_s;  // the store's clock minus the kiosk's, at the heartbeat
-};
-std::vector<KioskHealthView> judge_kiosks(const std::vector<KioskInfo>& kiosks, const std::vector<KioskCount>& counts,
-                                          std::chrono::system_clock::time_point now, std::chrono::minutes stale_after);
-std::string kiosks_html(const PageText& t, const std::vector<KioskHealthView>& kiosks,
-                        std::chrono::minutes stale_after);
+// The kiosks: those that need someone first, each with its last heartbeat, answers and sessions
+// per day over the last `days`, where residents stopped, and why answers were rejected.
+inline constexpr int kKioskPageDays = 14;
+std::string kiosks_html(const PageText& t, std::vector<KioskHealth> fleet, const FleetThresholds& thresholds,
+                        std::chrono::system_clock::time_point now);
 
 // The exports: two forms whose GET downloads /staff/exports/indicators and /responses.
 std::string exports_html(const PageText& t, const sync::SurveyCatalog& catalog);
