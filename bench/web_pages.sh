@@ -30,13 +30,14 @@ if [ ! -f "$db" ]; then
   echo "filling $db with $n answers"
   fill_store "$db" "$n"
 fi
+# A token for each of k041..: a kiosk left by an earlier run is revoked and added again.
 for i in $(seq 41 "$k"); do
   name=$(printf 'k%03d' "$i")
-  if ! sqlite3 "$db" "SELECT 1 FROM kiosks WHERE name = '$name' AND revoked_at IS NULL" | grep -q 1; then
-    "$store_bin" kiosk add "$name" --db "$db" | tail -n 1 >"$work/$name.token"
-  fi
+  "$store_bin" kiosk revoke "$name" --db "$db" >/dev/null 2>&1 || true
+  "$store_bin" kiosk add "$name" --db "$db" | tail -n 1 >"$work/$name.token"
 done
-printf 'correct horse battery\n' | "$store_bin" staff add bench --db "$db" >/dev/null 2>&1 || true
+"$store_bin" staff remove bench --db "$db" >/dev/null 2>&1 || true
+printf 'correct horse battery\n' | "$store_bin" staff add bench --db "$db" >/dev/null
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$store_bin" serve --db "$db" --listen "127.0.0.1:$port" 2>"$work/serve.log" &
@@ -56,6 +57,8 @@ done
 jar=$work/jar
 token=$(curl -s -c "$jar" -b "$jar" "$url/staff/login" | sed -n 's/.*name="form" value="\([^"]*\)".*/\1/p')
 curl -s -c "$jar" -b "$jar" -o /dev/null -d "form=$token&name=bench&password=correct+horse+battery" "$url/staff/login"
+status=$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' "$url/staff/kiosks")
+[ "$status" = 200 ] || { echo "the kiosks page answered $status after the login; the store's log:" >&2; tail "$work/serve.log" >&2; exit 1; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "store: $(sqlite3 "$db" 'SELECT count(*) FROM responses') answers, $(sqlite3 "$db" 'SELECT count(*) FROM kiosks') kiosks ($sent heartbeats sent now); commit $(git -C "$repo" rev-parse --short HEAD)"
