@@ -11,24 +11,6 @@ namespace lkp::test {
 
 std::unique_ptr<PostgresCluster> StoreTest::cluster_;
 
-Response valid_response(const std::string& kiosk, std::int64_t seq) {
-    static const KioskData data = builtin_data();
-    Response r;
-    r.id = new_uuid_v4();
-    r.kiosk_id = kiosk;
-    r.seq = seq;
-    r.survey_id = data.survey.id;
-    r.survey_version = data.survey.version;
-    r.language = "sv";
-    for (const auto& q : data.survey.questions)
-        r.answers.emplace_back(q.id,
-                               q.scale.kind == Scale::Kind::Numeric ? Json(q.scale.min) : q.scale.options.at(0).value);
-    auto now = std::chrono::system_clock::now();
-    r.started_at = format_utc(now - std::chrono::minutes(2));
-    r.submitted_at = format_utc(now - std::chrono::minutes(1));
-    return r;
-}
-
 std::string gzip(const std::string& data) {
     z_stream z{};
     if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)

@@ -30,9 +30,6 @@ struct Reply {
     }
 };
 
-// A valid response of the built-in survey from `kiosk`: every question answered with its
-// first allowed value, submitted a minute ago.
-Response valid_response(const std::string& kiosk, std::int64_t seq = 1);
 // gzip of `data` (what a kiosk sends with Content-Encoding: gzip).
 std::string gzip(const std::string& data);
 

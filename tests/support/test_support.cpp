@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "record/utc.h"
 #include "record/uuid.h"
 #include "ui/kiosk_ui.h"
 
@@ -113,6 +114,24 @@ RunResult run(const std::vector<std::string>& argv, const std::vector<std::strin
 
 RunResult run_with_input(const std::vector<std::string>& argv, const std::string& input) {
     return spawn_and_wait(argv, {}, &input);
+}
+
+Response valid_response(const std::string& kiosk, std::int64_t seq) {
+    static const KioskData data = builtin_data();
+    Response r;
+    r.id = new_uuid_v4();
+    r.kiosk_id = kiosk;
+    r.seq = seq;
+    r.survey_id = data.survey.id;
+    r.survey_version = data.survey.version;
+    r.language = "sv";
+    for (const auto& q : data.survey.questions)
+        r.answers.emplace_back(q.id,
+                               q.scale.kind == Scale::Kind::Numeric ? Json(q.scale.min) : q.scale.options.at(0).value);
+    auto now = std::chrono::system_clock::now();
+    r.started_at = format_utc(now - std::chrono::minutes(2));
+    r.submitted_at = format_utc(now - std::chrono::minutes(1));
+    return r;
 }
 
 KioskData builtin_data() { return load_kiosk_data(std::nullopt, ui_message_ids()); }

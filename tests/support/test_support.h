@@ -50,4 +50,8 @@ KioskData builtin_data();
 // 022, no location, trygghet 2, delaktighet declined, livskvalitet 8, a new id. Tests change fields.
 Response sample_response();
 
+// A valid response of the built-in survey from `kiosk`: every question answered with its first
+// allowed value, submitted a minute ago, a new id.
+Response valid_response(const std::string& kiosk, std::int64_t seq = 1);
+
 }  // namespace lkp::test

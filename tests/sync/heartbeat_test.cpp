@@ -19,26 +19,6 @@ namespace {
 
 enum class Backend { Sqlite, Postgres };
 
-// A completed response of the built-in survey from the kiosk, every question answered with its
-// first option, submitted a minute ago.
-Response completed(const std::string& kiosk, std::int64_t seq) {
-    static const KioskData data = builtin_data();
-    Response r;
-    r.id = new_uuid_v4();
-    r.kiosk_id = kiosk;
-    r.seq = seq;
-    r.survey_id = data.survey.id;
-    r.survey_version = data.survey.version;
-    r.language = "sv";
-    for (const auto& q : data.survey.questions)
-        r.answers.emplace_back(q.id,
-                               q.scale.kind == Scale::Kind::Numeric ? Json(q.scale.min) : q.scale.options.at(0).value);
-    auto now = std::chrono::system_clock::now();
-    r.started_at = format_utc(now - std::chrono::minutes(2));
-    r.submitted_at = format_utc(now - std::chrono::minutes(1));
-    return r;
-}
-
 class KioskHeartbeat : public ::testing::TestWithParam<Backend> {
   protected:
     static void TearDownTestSuite() { postgres_.reset(); }
@@ -79,12 +59,12 @@ TEST_P(KioskHeartbeat, SessionCountsAndRejectedReasonsReachTheStore) {
         db.record_abandoned("district", false);
         db.record_abandoned("trygghet", false);
         for (std::int64_t seq = 1; seq <= 3; ++seq) {
-            Response r = completed(kiosk_, seq);
+            Response r = valid_response(kiosk_, seq);
             if (seq == 2) r.answers[0].second = 9;  // no option of the first question: the store refuses it
             db.save(r);
         }
         db.record_started(true);  // `simulate`: kept out of the counts, though its answer is stored
-        Response synthetic = completed(kiosk_, 4);
+        Response synthetic = valid_response(kiosk_, 4);
         synthetic.flags = {"synthetic"};
         db.save(synthetic);
     }
@@ -109,7 +89,7 @@ TEST_P(KioskHeartbeat, SessionCountsAndRejectedReasonsReachTheStore) {
     // The reason as the kiosk keeps it, which is what the store told it.
     std::vector<Rejection> kept = KioskDatabase::open(data_dir).rejections(20);
     ASSERT_EQ(kept.size(), 1u);
-    EXPECT_EQ(kept[0].field, "answers." + completed(kiosk_, 1).answers[0].first);
+    EXPECT_EQ(kept[0].field, "answers." + valid_response(kiosk_, 1).answers[0].first);
     ASSERT_EQ(h.rejected_reasons.size(), 1u);
     EXPECT_EQ(h.rejected_reasons[0], (sync::RejectedReason{kept[0].code, kept[0].field, kept[0].reason, 1}));
 
