@@ -43,6 +43,9 @@ struct SimulateOptions : DataOptions {
 
 struct CheckConfigOptions : ConfigOptions {};
 
+// The staff PIN, read from stdin.
+struct SetPinOptions : DataOptions {};
+
 // Unset values fall back to the config's.
 struct SyncOptions : DataOptions {
     std::optional<std::string> store_url, token_file, ca_bundle, pinned_public_key;
@@ -68,6 +71,7 @@ int cmd_export(const ExportOptions& args);
 int cmd_status(const StatusOptions& args);
 int cmd_simulate(const SimulateOptions& args);
 int cmd_check_config(const CheckConfigOptions& args);
+int cmd_set_pin(const SetPinOptions& args);
 int cmd_sync(const SyncOptions& args);
 
 }  // namespace lkp

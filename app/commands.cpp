@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "cli.h"
@@ -11,6 +12,7 @@
 #include "core/simulate.h"
 #include "export/response_export.h"
 #include "kiosk_db/kiosk_database.h"
+#include "staff/staff_pin.h"
 #include "ui/kiosk_ui.h"
 
 namespace lkp {
@@ -202,6 +204,27 @@ int cmd_check_config(const CheckConfigOptions& args) {
     for (const auto& c : data->translations.languages())
         std::printf(" %s%s", c.language.c_str(), c.reviewed ? "" : "(unreviewed)");
     std::printf("\n");
+    return kExitOk;
+}
+
+// The PIN comes on stdin (`echo 123456 | lkp-kiosk set-pin`, or typed), never on the command line,
+// where `ps` would show it.
+int cmd_set_pin(const SetPinOptions& args) {
+    auto data = load_data(args);
+    if (!data) return kExitUsage;
+    std::string pin;
+    if (!std::getline(std::cin, pin) || pin.empty())
+        return fail(kExitUsage, "no PIN on stdin: echo PIN | lkp-kiosk set-pin");
+    if (!pin.empty() && pin.back() == '\r') pin.pop_back();
+    if (auto problem = staff::pin_problem(pin)) return fail(kExitUsage, *problem);
+    std::string dir = data_dir(args, data->config);
+    try {
+        std::filesystem::create_directories(dir);
+        staff::write_pin_file(dir, staff::hash_pin(pin));
+    } catch (const std::exception& e) {
+        return fail(kExitFailure, e.what());
+    }
+    std::printf("staff PIN set in %s/%s (only its argon2id hash)\n", dir.c_str(), staff::kPinFile);
     return kExitOk;
 }
 

@@ -115,6 +115,12 @@ int main(int argc, char** argv) {
         ->capture_default_str()
         ->check(kWholeNumber);
 
+    lkp::SetPinOptions pin;
+    CLI::App* pin_cmd = add_command(
+        "set-pin", "Set the PIN (6 to 12 digits, read from stdin) that opens staff mode; kept only as a hash",
+        [&] { return lkp::cmd_set_pin(pin); });
+    add_data(*pin_cmd, pin);
+
     lkp::SyncOptions sy;
     CLI::App* sync_cmd = add_command(
         "sync", "Send waiting answers to the indicator store (until stopped, or with --once until none wait)",

@@ -17,6 +17,7 @@ declare -A allowed=(
   [app/speech]="speech/"
   [app/kiosk_db]="kiosk_db/ record/ sqlite/"
   [app/export]="export/ core/ record/"
+  [app/staff]="staff/ core/"
   [app/platform]="platform/ i18n/ core/"
   [app/ui]="ui/ platform/ i18n/ core/ record/"
   [app/shell]="shell/ core/ record/ kiosk_db/ client/"

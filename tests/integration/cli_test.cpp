@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,7 +39,7 @@ using CommandTable = std::vector<std::pair<std::vector<std::string>, std::vector
 const CommandTable kKioskCommands = {
     {{},
      {"--config", "--data-dir", "--windowed", "--ui-tree", "--screenshot-dir", "--version", "export", "status",
-      "simulate", "sync", "check-config"}},
+      "simulate", "sync", "check-config", "set-pin"}},
     {{"export"}, {"--config", "--data-dir", "--format", "--out"}},
     {{"status"}, {"--config", "--data-dir", "--json"}},
     {{"simulate"}, {"--config", "--data-dir", "--count", "--seed"}},
@@ -46,12 +47,13 @@ const CommandTable kKioskCommands = {
      {"--config", "--data-dir", "--store-url", "--token-file", "--ca-bundle", "--pinned-public-key", "--batch-size",
       "--timeout", "--backoff-cap", "--once", "--max-failures", "--requeue-rejected"}},
     {{"check-config"}, {"--config"}},
+    {{"set-pin"}, {"--config", "--data-dir"}},
 };
 const CommandTable kStoreCommands = {
     {{}, {"serve", "status", "kiosk"}},
     {{"serve"},
      {"--listen", "--db", "--postgres", "--surveys", "--districts", "--tls-cert", "--tls-key", "--max-inflight",
-      "--stale-after"}},
+      "--stale-after", "--web-assets"}},
     {{"status"}, {"--db", "--postgres"}},
     {{"kiosk"}, {"add", "list", "revoke"}},
     {{"kiosk", "add"}, {"NAME", "--db", "--postgres"}},
@@ -352,4 +354,23 @@ TEST(Cli, FullDiskIsReportedAndEveryCommittedAnswerSurvives) {
 }
 
 }  // namespace
+// The staff PIN goes in on stdin, never on the command line, and only its hash is kept.
+TEST(Cli, SetPinKeepsOnlyAHashAndRefusesABadPinWithExitTwo) {
+    test::TempDir dir;
+    std::string data = dir.file("data");
+    for (const char* bad : {"12345\n", "12345a\n", "\n", ""}) {
+        auto r = test::run_with_input({kBin, "set-pin", "--data-dir", data}, bad);
+        EXPECT_EQ(r.exit_code, 2) << bad << r.err;
+        EXPECT_FALSE(r.err.empty()) << "the problem is named";
+        EXPECT_FALSE(std::filesystem::exists(data + "/staff-pin")) << bad;
+    }
+    auto r = test::run_with_input({kBin, "set-pin", "--data-dir", data}, "428193\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::string kept = test::read_file(data + "/staff-pin");
+    EXPECT_EQ(kept.find("428193"), std::string::npos);
+    EXPECT_EQ(kept.rfind("$argon2id$", 0), 0u) << kept;
+    EXPECT_EQ(std::filesystem::status(data + "/staff-pin").permissions() & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
 }  // namespace lkp
