@@ -28,6 +28,10 @@ std::string clearing_session_cookie(bool tls) {
 }
 
 std::optional<std::string> session_cookie_value(const http::RequestHead& head) {
+    return secret_cookie_value(head, kSessionCookieName);
+}
+
+std::optional<std::string> secret_cookie_value(const http::RequestHead& head, std::string_view name) {
     std::optional<std::string> found;
     bool malformed = false;
     for (const http::Header& h : head.headers) {
@@ -38,7 +42,7 @@ std::optional<std::string> session_cookie_value(const http::RequestHead& head) {
             std::string_view pair = trimmed(rest.substr(0, end));
             rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
             std::size_t eq = pair.find('=');
-            if (eq == std::string_view::npos || trimmed(pair.substr(0, eq)) != kSessionCookieName) continue;
+            if (eq == std::string_view::npos || trimmed(pair.substr(0, eq)) != name) continue;
             std::string_view value = trimmed(pair.substr(eq + 1));
             if (value.size() >= 2 && value.front() == '"' && value.back() == '"')  // RFC 6265 allows quotes
                 value = value.substr(1, value.size() - 2);

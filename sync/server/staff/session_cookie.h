@@ -25,5 +25,7 @@ std::string clearing_session_cookie(bool tls);
 // or subdomain may have planted the second; guessing which is ours would be unsafe). Other
 // cookies, spaces around pairs and pairs without '=' are passed over.
 std::optional<std::string> session_cookie_value(const http::RequestHead& head);
+// The same reading for any cookie that holds a new_secret() value (the login form's, too).
+std::optional<std::string> secret_cookie_value(const http::RequestHead& head, std::string_view name);
 
 }  // namespace lkp::server::staff

@@ -19,21 +19,6 @@ namespace {
 constexpr const char* kFormCookie = "lkp_form";
 constexpr std::size_t kFormLimit = 8 * 1024;  // a login or token form; more is refused with 413
 
-std::string cookie(const http::RequestHead& head, const std::string& name) {
-    std::string all = head.header("cookie");
-    std::size_t at = 0;
-    while (at < all.size()) {
-        std::size_t end = all.find(';', at);
-        std::string part = all.substr(at, end == std::string::npos ? std::string::npos : end - at);
-        at = end == std::string::npos ? all.size() : end + 1;
-        std::size_t first = part.find_first_not_of(' ');
-        if (first == std::string::npos) continue;
-        part = part.substr(first);
-        if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
-    }
-    return "";
-}
-
 http::Reply with_cookie(http::Reply r, const std::string& set_cookie) {
     r.headers.push_back({"Set-Cookie", set_cookie});
     return r;
@@ -120,8 +105,8 @@ http::Reply Site::login(const http::RequestHead& head, const std::string& body) 
     auto form = Form::parse(body);
     if (!form || head.header("content-type").rfind("application/x-www-form-urlencoded", 0) != 0)
         return form_page(400, "", t("login.bad_form"));
-    std::string expected = cookie(head, kFormCookie);
-    if (expected.empty() || !staff::looks_like_secret(expected) || form->value("form") != expected)
+    auto expected = staff::secret_cookie_value(head, kFormCookie);
+    if (!expected || form->value("form") != *expected)
         return form_page(403, form->value("name"), t("login.stale_form"));
     auto result =
         auth_.login(form->value("name"), form->value("password"), head.client, std::chrono::system_clock::now());
@@ -143,7 +128,8 @@ http::Reply Site::staff_page(const http::RequestHead& head, const std::string& b
     const std::string& p = head.path;
     auto now = std::chrono::system_clock::now();
     std::optional<staff::StaffSession> session;
-    if (auto id = staff::session_cookie_value(head)) session = auth_.session(*id, head.client, now);
+    auto id = staff::session_cookie_value(head);
+    if (id) session = auth_.session(*id, head.client, now);
     if (!session) {
         if (kDownloads.count(p)) return http::problem(401, "Unauthorized", "log in as staff at /staff/login first");
         if (p == "/staff/logout") return see_other("/" + lang_query(t));
@@ -160,7 +146,7 @@ http::Reply Site::staff_page(const http::RequestHead& head, const std::string& b
             return error_page(t, 403, t("error.csrf"), viewer);
     }
     if (p == "/staff/logout") {
-        auth_.logout(*staff::session_cookie_value(head), head.client, now);
+        auth_.logout(*id, head.client, now);
         return with_cookie(see_other("/" + lang_query(t)), staff::clearing_session_cookie(options_.tls));
     }
     if (p == "/staff" || p == "/staff/kiosks") {
