@@ -36,7 +36,9 @@ std::string data_dir(const DataOptions& args, const KioskConfig& config) {
 
 std::optional<KioskData> load_data(const ConfigOptions& args) {
     try {
-        return load_kiosk_data(args.config, ui_message_ids());
+        std::vector<std::string> ids = ui_message_ids();
+        for (const auto& id : staff_message_ids()) ids.push_back(id);  // the source language has them all
+        return load_kiosk_data(args.config, ids);
     } catch (const LoadError& e) {
         std::fprintf(stderr, "lkp-kiosk: %s\n", e.what());
         return std::nullopt;
@@ -104,11 +106,15 @@ int cmd_status(const StatusOptions& args) {
         double rate = s.sessions_started
                           ? 100.0 * static_cast<double>(s.sessions_completed) / static_cast<double>(s.sessions_started)
                           : 0.0;
+        Json audit = Json::array();
+        std::vector<StaffAuditEntry> staff_actions = store->staff_audit(10);
+        for (const auto& a : staff_actions) audit.push_back({{"at", a.at}, {"action", a.action}, {"detail", a.detail}});
         if (args.json) {
             Json j = {
                 {"database", store->path()},
                 {"responses", s.responses},
                 {"synthetic", s.synthetic},
+                {"test", s.test},
                 {"unsent", sent.unsent},
                 {"sync",
                  {{"rejected", sent.rejected},
@@ -126,13 +132,15 @@ int cmd_status(const StatusOptions& args) {
                 {"response_rate", s.sessions_started ? Json(rate / 100.0) : Json(nullptr)},
                 {"first_submitted_at", s.first_submitted_at.empty() ? Json(nullptr) : Json(s.first_submitted_at)},
                 {"last_submitted_at", s.last_submitted_at.empty() ? Json(nullptr) : Json(s.last_submitted_at)},
-                {"unreviewed_languages", unreviewed}};
+                {"unreviewed_languages", unreviewed},
+                {"staff_audit", audit}};
             std::cout << j.dump(2) << "\n";
             return kExitOk;
         }
         std::printf("LKP Kiosk status: %s\n", store->path().c_str());
-        std::printf("  responses stored     %lld (synthetic %lld)\n", static_cast<long long>(s.responses),
-                    static_cast<long long>(s.synthetic));
+        std::printf("  responses stored     %lld (synthetic %lld, staff's test mode %lld)\n",
+                    static_cast<long long>(s.responses), static_cast<long long>(s.synthetic),
+                    static_cast<long long>(s.test));
         std::printf("  not yet sent         %lld", static_cast<long long>(sent.unsent));
         if (sent.oldest_unsent_age_s)
             std::printf(" (oldest waiting %lld min)", static_cast<long long>(*sent.oldest_unsent_age_s / 60));
@@ -157,6 +165,11 @@ int cmd_status(const StatusOptions& args) {
         if (s.sessions_started) std::printf("  response rate        %.1f %% of started sessions completed\n", rate);
         if (!s.first_submitted_at.empty())
             std::printf("  answers from         %s to %s\n", s.first_submitted_at.c_str(), s.last_submitted_at.c_str());
+        if (!staff_actions.empty()) {
+            std::printf("  staff mode, last %zu  (newest first; all in the staff export)\n", staff_actions.size());
+            for (const auto& a : staff_actions)
+                std::printf("    %s  %-14s %s\n", a.at.c_str(), a.action.c_str(), a.detail.c_str());
+        }
         if (!unreviewed.empty()) {
             std::printf("  not yet reviewed by a native speaker:");
             for (const auto& l : unreviewed) std::printf(" %s", l.c_str());

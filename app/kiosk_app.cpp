@@ -16,6 +16,7 @@
 #include "shell/frame_pacer.h"
 #include "shell/recorder.h"
 #include "shell/screenshots.h"
+#include "shell/staff_desk.h"
 #include "speech/speaker.h"
 #include "ui/kiosk_ui.h"
 
@@ -65,13 +66,14 @@ FontSets load_fonts_for(const Window& window, const KioskData& data) {
 // Lets the session's timers (idle prompt, discard, thank-you timeout) and the recorder's retry
 // run. True when the screen must be drawn again: it changed, or its countdown is showing.
 // The attract screen's greeting moving on to the next language is a change too.
-bool run_timers(Session& session, const KioskUi& ui, Recorder& recorder, Instant now) {
+bool run_timers(Session& session, const KioskUi& ui, Recorder& recorder, StaffDesk& staff, Instant now) {
     std::string before = ui.screen_name(session);
     std::string greeting = session.greeting_language();
     bool countdown = session.asking_still_there();
     recorder.persist(session.tick(now), now.mono);
     recorder.retry_if_due(now.mono);
-    return countdown || ui.screen_name(session) != before || session.greeting_language() != greeting ||
+    bool staff_changed = staff.tick(now, session);
+    return countdown || staff_changed || ui.screen_name(session) != before || session.greeting_language() != greeting ||
            ui.wake_due(now.mono);
 }
 
@@ -133,6 +135,8 @@ int run_kiosk(const RunOptions& args) {
     Speaker speaker(Speaker::Output::Playback);
     ui.set_voiced_languages(speaker.voiced(data->session_settings().languages));
     std::string screenshot_dir = args.screenshot_dir.value_or("");
+    StaffDesk staff(*data, data_dir(args, data->config), LKP_VERSION);
+    ui.set_staff(&staff.mode());
 
     try {
         Window window(window_options);
@@ -147,6 +151,7 @@ int run_kiosk(const RunOptions& args) {
             std::fprintf(stderr, "lkp-kiosk: first frame after %lld ms\n",
                          static_cast<long long>(duration_cast<milliseconds>(steady_clock::now() - started).count()));
             if (!recorder.open(data->config.kiosk_id, steady_clock::now())) return false;
+            staff.attach(recorder.database(), Instant::now());
             if (!data->config.store_url.empty())
                 background_sync.start(
                     sync::SyncSettings::from_config(data->config, data_dir(args, data->config), LKP_VERSION));
@@ -156,13 +161,15 @@ int run_kiosk(const RunOptions& args) {
         bool first_frame = true;
         while (!g_stop && !window.close_requested()) {
             // Sleep until input or the next timer; never spin while nothing changes.
-            if (window.wait(pacer.sleep_seconds(steady_clock::now(),
-                                                {session.next_deadline(), recorder.next_retry(), ui.next_wake()})))
+            if (window.wait(pacer.sleep_seconds(steady_clock::now(), {session.next_deadline(), recorder.next_retry(),
+                                                                      ui.next_wake(), staff.next_deadline()}))) {
                 pacer.after_input();
+                if (staff.mode().open()) staff.touched(Instant::now());
+            }
             if (g_stop) break;
             Instant now = Instant::now();
             background_sync.check_status();
-            if (run_timers(session, ui, recorder, now)) pacer.want(1);
+            if (run_timers(session, ui, recorder, staff, now)) pacer.want(1);
             if (!pacer.frame_due()) continue;
 
             std::vector<Event> events = frames.draw(session, now, recorder.last_save_failed(), pacer);
@@ -175,6 +182,10 @@ int run_kiosk(const RunOptions& args) {
                 else
                     speaker.say_next(u.language, u.text);
                 first = false;
+            }
+            for (const staff::StaffEvent& e : ui.take_staff_events()) {
+                staff.handle(e, now, session, background_sync);
+                pacer.after_input();
             }
             for (const Event& e : events) {
                 Outcome outcome = session.handle(e, now);

@@ -156,6 +156,12 @@ KioskConfig parse_config(const std::string& path, const std::string& text) {
         {"default_language",
          [&](const std::string& v) { c.default_language = std::string(record::current_language_tag(as_id(v))); }},
         {"data_dir", [&](const std::string& v) { c.data_dir = v; }},
+        {"export_dir",
+         [&](const std::string& v) {
+             if (v.empty() || v[0] != '/')
+                 fail("export_dir \"" + v + "\" must be an absolute path (the stick's mount point)");
+             c.export_dir = v;
+         }},
         {"screen_diagonal_inches", [&](const std::string& v) { c.screen_diagonal_inches = as_inches(v); }},
         {"store_url", [&](const std::string& v) { c.store_url = as_url(v); }},
         {"token_file", [&](const std::string& v) { c.token_file = v; }},

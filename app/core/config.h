@@ -19,6 +19,9 @@ struct KioskConfig {
     std::string locales_dir;
     std::string default_language = "sv";
     std::string data_dir;
+    // Where staff mode exports to: the mount point of a USB stick (e.g. /media/lkp-export, mounted
+    // by udisks or an fstab line); empty: no export at the kiosk.
+    std::string export_dir;
     double screen_diagonal_inches = 21.5;  // the touchscreen's size: touch targets must be >= 12 mm on it
 
     // Sync to the indicator store (docs/sync-protocol.md). No store_url: answers stay local.

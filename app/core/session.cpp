@@ -144,6 +144,7 @@ Outcome Session::handle_event(const Event& e, Instant now) {
         r.started_at = format_utc(started_wall_);
         r.submitted_at = format_utc(now.wall);
         r.flags = settings_.flags;
+        if (test_mode_) r.flags.push_back("test");
         out.completed = std::move(r);
         // The answers now live only in the completed response: the next person sees nothing.
         answers_.assign(survey_.questions.size(), std::nullopt);

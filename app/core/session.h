@@ -95,6 +95,11 @@ class Session {
     // A language was chosen on the language screen (the screen then speaks it, not the greeting's).
     bool language_chosen() const { return language_chosen_; }
 
+    // Staff's test mode: answers completed while it is on carry the flag "test", so indicators
+    // leave them out (staff mode turns it on and off; the session only marks).
+    void set_test_mode(bool on) { test_mode_ = on; }
+    bool test_mode() const { return test_mode_; }
+
     bool asking_still_there() const { return prompt_deadline_.has_value(); }
     int seconds_left(Instant now) const;  // on the "still there?" countdown
     // When tick() must next run for a timer to fire; nullopt when nothing is pending.
@@ -124,6 +129,7 @@ class Session {
     SteadyClock::time_point thanks_until_;
     std::optional<SteadyClock::time_point> prompt_deadline_;
     bool language_chosen_ = false;
+    bool test_mode_ = false;
     size_t greeting_ = 0;                                   // index into settings_.languages
     std::optional<SteadyClock::time_point> next_greeting_;  // unset until the first tick or event
 };

@@ -74,6 +74,16 @@ const char* const kMigrations[] = {
         value TEXT NOT NULL
     );
     )sql",
+    // 4: what staff did at the kiosk (staff mode) and every wrong PIN, which also times the lock-out.
+    R"sql(
+    CREATE TABLE staff_audit (
+        id     INTEGER PRIMARY KEY,
+        at     TEXT NOT NULL,                 -- UTC
+        action TEXT NOT NULL,                 -- e.g. pin_wrong, pin_right, export, test_mode_on
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX staff_audit_action ON staff_audit(action, id);
+    )sql",
 };
 static_assert(std::size(kMigrations) == kKioskSchemaVersion, "one migration per schema version");
 
@@ -229,6 +239,7 @@ KioskStatus KioskDatabase::status() {
     };
     st.responses = count("SELECT count(*) FROM responses");
     st.synthetic = count("SELECT count(*) FROM responses WHERE flags LIKE '%\"synthetic\"%'");
+    st.test = count("SELECT count(*) FROM responses WHERE flags LIKE '%\"test\"%'");
     SessionTotals sessions = session_totals();
     st.sessions_started = sessions.started;
     st.sessions_completed = sessions.completed;
@@ -241,6 +252,21 @@ KioskStatus KioskDatabase::status() {
     st.first_submitted_at = range.text_col(0);
     st.last_submitted_at = range.text_col(1);
     return st;
+}
+
+// Real answers: neither made by `simulate` nor given in staff's test mode.
+constexpr const char* kRealAnswer =
+    "(flags = '[]' OR (flags NOT LIKE '%\"synthetic\"%' AND flags NOT LIKE '%\"test\"%'))";
+
+std::vector<DistrictCount> KioskDatabase::answers_by_district(const std::string& today_from_utc,
+                                                              const std::string& week_from_utc) {
+    std::vector<DistrictCount> out;
+    auto s = db_->prepare(std::string("SELECT district, sum(submitted_at >= ?1), sum(submitted_at >= ?2), count(*) "
+                                      "FROM responses WHERE ") +
+                          kRealAnswer + " GROUP BY district ORDER BY count(*) DESC, district");
+    s.bind(1, today_from_utc).bind(2, week_from_utc);
+    while (s.step()) out.push_back({s.opt_text_col(0), s.int_col(1), s.int_col(2), s.int_col(3)});
+    return out;
 }
 
 SessionTotals KioskDatabase::session_totals() {
@@ -384,6 +410,33 @@ void KioskDatabase::set_sync_state(const std::string& key, const std::string& va
         .bind(1, key)
         .bind(2, value)
         .run();
+}
+
+// --- staff mode's audit (the kiosk's thread) ---------------------------------------------------
+
+void KioskDatabase::record_staff_action(const std::string& action, const std::string& detail) {
+    db_->prepare("INSERT INTO staff_audit(at, action, detail) VALUES (?, ?, ?)")
+        .bind(1, now_utc())
+        .bind(2, action)
+        .bind(3, detail)
+        .run();
+}
+
+std::vector<StaffAuditEntry> KioskDatabase::staff_audit(int limit) {
+    auto s = db_->prepare("SELECT at, action, detail FROM staff_audit ORDER BY id DESC LIMIT ?");
+    s.bind(1, std::int64_t{limit});
+    std::vector<StaffAuditEntry> out;
+    while (s.step()) out.push_back({s.text_col(0), s.text_col(1), s.text_col(2)});
+    return out;
+}
+
+std::vector<std::string> KioskDatabase::wrong_pins_since_right() {
+    auto s = db_->prepare(
+        "SELECT at FROM staff_audit WHERE action = 'pin_wrong' AND id > "
+        "coalesce((SELECT max(id) FROM staff_audit WHERE action = 'pin_right'), 0) ORDER BY id");
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.text_col(0));
+    return out;
 }
 
 }  // namespace lkp

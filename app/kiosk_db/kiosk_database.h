@@ -1,7 +1,7 @@
 #pragma once
 // The kiosk's own SQLite file (DIR/responses.sqlite) and everything in it: responses, the outbox
 // of what the indicator store has not yet confirmed, the batch in flight, sync bookkeeping and
-// session counts. This class is the file's only owner: others call its typed operations and
+// session counts, and staff mode's audit. This class is the file's only owner: others call its typed operations and
 // never see SQL. Answers are committed durably (WAL, synchronous=FULL) before the resident sees
 // "thank you", with their outbox entry in the same transaction.
 #include <cstdint>
@@ -17,13 +17,14 @@ namespace lkp {
 
 class Database;
 
-inline constexpr int kKioskSchemaVersion = 3;
+inline constexpr int kKioskSchemaVersion = 4;
 inline constexpr const char* kDatabaseFile = "responses.sqlite";
 
 // Answers and the response rate.
 struct KioskStatus {
     std::int64_t responses = 0;  // stored responses, synthetic included
     std::int64_t synthetic = 0;
+    std::int64_t test = 0;              // given in staff's test mode
     std::int64_t sessions_started = 0;  // real (non-synthetic) sessions only
     std::int64_t sessions_completed = 0;
     std::int64_t sessions_abandoned = 0;
@@ -51,6 +52,18 @@ struct OutboxStatus {
 struct Rejection {
     std::string code, field, reason;
     std::int64_t count = 0;
+};
+
+// Real answers (not `simulate`'s, not staff's test mode's) per district chosen; nullopt: declined.
+struct DistrictCount {
+    std::optional<std::string> district;
+    std::int64_t today = 0, week = 0, total = 0;
+};
+
+// One thing staff did at the kiosk, or a wrong PIN.
+struct StaffAuditEntry {
+    std::string at;  // UTC, "YYYY-MM-DDTHH:MM:SSZ"
+    std::string action, detail;
 };
 
 // The batch in flight, saved before its first send so that every retry, also after a power cut,
@@ -108,6 +121,9 @@ class KioskDatabase {
     std::vector<Response> all_responses();
     KioskStatus status();
     SessionTotals session_totals();  // the sessions part of status(), without counting answers
+    // Real answers per district: since `today_from_utc`, since `week_from_utc` (UTC times, the
+    // codec's format) and in all; most answers first.
+    std::vector<DistrictCount> answers_by_district(const std::string& today_from_utc, const std::string& week_from_utc);
 
     // --- the outbox (the sync's thread, on a connection of its own) ---
     std::optional<PendingBatch> saved_batch();
@@ -127,6 +143,12 @@ class KioskDatabase {
     OutboxStatus outbox_status();
     // Most frequent first (ties in code, field, reason order), at most `limit` groups.
     std::vector<Rejection> rejections(int limit = 5);
+
+    // --- staff mode's audit (the kiosk's thread) ---
+    void record_staff_action(const std::string& action, const std::string& detail = "");
+    std::vector<StaffAuditEntry> staff_audit(int limit);  // newest first
+    // When each wrong PIN since the last right one was entered, oldest first (the lock-out's input).
+    std::vector<std::string> wrong_pins_since_right();
 
   private:
     KioskDatabase(std::unique_ptr<Database> db, Role role);

@@ -15,6 +15,10 @@ void BackgroundSync::answer_saved() {
     if (client_) client_->notify();
 }
 
+void BackgroundSync::sync_now() {
+    if (client_) client_->sync_now();
+}
+
 void BackgroundSync::check_status() {
     if (client_ && changed_.exchange(false)) status_.update(client_->status());
 }

@@ -18,6 +18,8 @@ class BackgroundSync {
 
     void start(sync::SyncSettings settings);
     void answer_saved();  // send soon
+    void sync_now();      // staff asked: send now, whatever the backoff says
+    bool running() const { return client_ != nullptr; }
     // Called each time the loop wakes: a status the sync announced since becomes log lines.
     void check_status();
     const SyncStatus& status() const { return status_; }

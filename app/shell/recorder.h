@@ -38,6 +38,8 @@ class Recorder {
     bool last_save_failed() const { return last_save_failed_; }
     // When to try again; nullopt when nothing waits.
     std::optional<SteadyClock::time_point> next_retry() const;
+    // The open database, for staff mode (its audit and overview); nullptr before open().
+    KioskDatabase* database() { return store_ ? &*store_ : nullptr; }
     // Completed answers held in memory, not yet stored.
     std::size_t waiting() const { return unsaved_.size(); }
 

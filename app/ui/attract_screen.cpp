@@ -62,9 +62,13 @@ void draw_attract_screen(DrawContext& dc) {
     bool tapped = ImGui::InvisibleButton("attract.anywhere", ImVec2(l.width, l.height));
     float held = ImGui::IsItemActive() ? ImGui::GetIO().MouseDownDuration[0] : -1.0f;
     // The release that follows a long press lands on the next screen, where it taps nothing.
-    if (held >= std::chrono::duration<float>(kLongPress).count()) {
+    // A long press that began in the staff corner is staff's, not audio mode's, and its release
+    // starts nothing either (staff_corner.cpp).
+    float long_press = std::chrono::duration<float>(kLongPress).count();
+    bool staff_press = last_press_began_in_staff_corner(l);
+    if (held >= long_press && !staff_press) {
         dc.emit(event::StartAudio{});
-    } else if (tapped) {
+    } else if (tapped && !(staff_press && ImGui::GetIO().MouseDownDurationPrev[0] >= long_press)) {
         dc.emit(event::Start{});
     }
 

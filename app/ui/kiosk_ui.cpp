@@ -48,22 +48,37 @@ std::vector<Event> KioskUi::draw(const Session& session, const FontSets& font_se
     const Catalog* catalog = translations_.find(session.language());
     dc.rtl = dc.mirror = catalog && catalog->rtl;
     dc.save_failed = save_failed;
+    dc.staff = screens_.staff;
+    if (screens_.staff && screens_.staff->open()) {
+        dc.rtl = dc.mirror = staff_catalog(translations_, session).rtl;
+    }
     screen.draw(dc, screens_);
+    if (session.test_mode()) draw_test_mode_banner(dc);
     ImGui::End();
     ImGui::PopStyleVar(2);
     speech_.clear();
     for (std::string& text : dc.speech) speech_.push_back({session.language(), std::move(text)});
     for (Utterance& u : dc.speech_in) speech_.push_back(std::move(u));
-    // A finger held on the attract screen: draw again when it has been held long enough.
+    // A finger held on the attract screen: draw again when it has been held long enough (for
+    // audio mode, or in the staff corner for staff mode).
     wake_at_.reset();
-    if (session.screen() == Screen::Attract && ImGui::IsMouseDown(0)) {
+    bool staff_open = screens_.staff && screens_.staff->open();
+    if (session.screen() == Screen::Attract && !staff_open && ImGui::IsMouseDown(0)) {
         auto held = std::chrono::duration_cast<SteadyClock::duration>(
             std::chrono::duration<float>(std::max(ImGui::GetIO().MouseDownDuration[0], 0.0f)));
-        wake_at_ = now.mono + std::max(SteadyClock::duration(kLongPress) - held, SteadyClock::duration(0)) +
-                   std::chrono::milliseconds(10);
+        SteadyClock::duration mark = press_began_in_staff_corner(layout) ? SteadyClock::duration(staff::kCornerHold)
+                                                                         : SteadyClock::duration(kLongPress);
+        if (held < mark) wake_at_ = now.mono + (mark - held) + std::chrono::milliseconds(10);
     }
+    // Staff mode counts down (the lock, its own closing) once a second while it shows.
+    if (staff_open) {
+        auto next = now.mono + std::chrono::seconds(1);
+        if (!wake_at_ || next < *wake_at_) wake_at_ = next;
+    }
+    staff_events_.clear();
     if (now.mono - shown_since_ < kTapGuard) return {};
     if (last_press_ && *last_press_ < shown_since_ + kTapGuard) return {};
+    staff_events_ = std::move(dc.staff_events);
     for (const Event& e : dc.events)
         if (std::holds_alternative<event::StartAudio>(e)) start_audio_mode();
     return std::move(dc.events);

@@ -30,6 +30,11 @@ class KioskUi {
     std::optional<SteadyClock::time_point> next_wake() const { return wake_at_; }
     bool wake_due(SteadyClock::time_point now) const { return wake_at_ && now >= *wake_at_; }
 
+    // Staff mode's state, drawn over everything while open (nullptr: none).
+    void set_staff(const staff::StaffMode* staff) { screens_.staff = staff; }
+    // What staff did in the last draw(), in order.
+    std::vector<staff::StaffEvent> take_staff_events() { return std::move(staff_events_); }
+
     // Name of what is shown, e.g. "question.trygghet"; also the UI tree's "screen".
     std::string screen_name(const Session& session) const { return screen_for(session, screens_).name_for(session); }
 
@@ -44,6 +49,7 @@ class KioskUi {
     ImU32 background_ = IM_COL32(0, 0, 0, 255);
     std::vector<std::string> voiced_;
     std::vector<Utterance> speech_;
+    std::vector<staff::StaffEvent> staff_events_;
     std::optional<SteadyClock::time_point> wake_at_;
     std::string armed_;         // audio mode: spoken once, a second tap activates
     std::string shown_screen_;  // screen_name() of the last frame

@@ -20,7 +20,17 @@ void language_button_opens_picker(DrawContext& dc, ScreenState& state) {
 
 const std::vector<ScreenSpec>& resident_screens() {
     static const std::vector<ScreenSpec> screens = {
-        // Overlays first: while one shows, it covers the session's step.
+        // Staff mode first: it opens only from the attract screen and covers it until it closes.
+        // Its texts are staff_message_ids(), in the default language only.
+        {.name = "staff.pin",
+         .shows = [](const Session&,
+                     const ScreenState& state) { return state.staff && state.staff->view() == staff::View::Pin; },
+         .draw = [](DrawContext& dc, ScreenState&) { draw_staff_pin_screen(dc); }},
+        {.name = "staff",
+         .shows = [](const Session&,
+                     const ScreenState& state) { return state.staff && state.staff->view() == staff::View::Overview; },
+         .draw = [](DrawContext& dc, ScreenState&) { draw_staff_screen(dc); }},
+        // Overlays next: while one shows, it covers the session's step.
         {.name = "still_there",
          .shows = [](const Session& s, const ScreenState&) { return s.asking_still_there(); },
          .draw = [](DrawContext& dc, ScreenState&) { draw_still_there_dialog(dc); },
@@ -35,7 +45,11 @@ const std::vector<ScreenSpec>& resident_screens() {
         // The session's steps, in the resident's order.
         {.name = "attract",
          .shows = on_step<Screen::Attract>,
-         .draw = [](DrawContext& dc, ScreenState&) { draw_attract_screen(dc); },
+         .draw =
+             [](DrawContext& dc, ScreenState&) {
+                 draw_attract_screen(dc);
+                 staff_corner(dc);
+             },
          .message_ids = {"ui.attract.title", "ui.attract.body", "ui.attract.start"}},
         {.name = "language",
          .shows = on_step<Screen::Language>,

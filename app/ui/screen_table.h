@@ -11,8 +11,9 @@ namespace lkp {
 
 // What the screens keep between frames; the session holds everything else.
 struct ScreenState {
-    DistrictScreen district;   // its alphabet-strip filter
-    bool picker_open = false;  // the mid-survey language picker covers the step
+    DistrictScreen district;                  // its alphabet-strip filter
+    bool picker_open = false;                 // the mid-survey language picker covers the step
+    const staff::StaffMode* staff = nullptr;  // staff mode covers everything while it is open
 };
 
 struct ScreenSpec {

@@ -26,6 +26,23 @@ void draw_question_screen(DrawContext& dc);
 void draw_thanks_screen(DrawContext& dc);
 void draw_still_there_dialog(DrawContext& dc);
 
+// Staff mode (app/staff/staff_mode.h). Its texts are the kiosk's default language's, whatever
+// the last resident chose, or Swedish where that language has none: staff_text(). Its message ids start "staff."
+// (staff_message_ids()). The kiosk's default language when it has staff texts, else the source language (Swedish); its
+// direction is staff mode's.
+const Catalog& staff_catalog(const Translations& translations, const Session& session);
+std::string staff_text(const DrawContext& dc, const std::string& id);
+void draw_staff_pin_screen(DrawContext& dc);
+void draw_staff_screen(DrawContext& dc);
+// The unmarked corner of the attract screen (top left in every direction): held for
+// staff::kCornerHold it opens the PIN pad. Its rectangle, for the attract screen's own long press.
+void staff_corner(DrawContext& dc);
+bool press_began_in_staff_corner(const Layout& l);       // a finger is down that began there
+bool last_press_began_in_staff_corner(const Layout& l);  // also after it was lifted
+// "Testläge" across the top of every screen while staff's test mode is on.
+void draw_test_mode_banner(DrawContext& dc);
+const std::vector<std::string>& staff_message_ids();
+
 class DistrictScreen {
   public:
     void draw(DrawContext& dc);

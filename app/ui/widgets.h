@@ -11,6 +11,7 @@
 #include "core/messages.h"
 #include "core/session.h"
 #include "platform/font_sets.h"
+#include "staff/staff_mode.h"
 #include "theme.h"
 #include "ui_tree.h"
 
@@ -50,6 +51,9 @@ struct DrawContext {
     std::vector<Utterance> speech_in;
     // The languages that have a voice (see can_speak_in).
     const std::vector<std::string>* voices = nullptr;
+    // Staff mode's state, for its screens, the corner and the test banner; what staff did.
+    const staff::StaffMode* staff = nullptr;
+    std::vector<staff::StaffEvent> staff_events;
 
     std::string text(const std::string& id) const { return translations.text(session.language(), id); }
     void emit(Event e) { events.push_back(std::move(e)); }

@@ -24,15 +24,26 @@ void SyncClient::notify() {
     wake_.notify_all();
 }
 
+void SyncClient::sync_now() {
+    {
+        std::lock_guard lock(mutex_);
+        now_requested_ = true;
+    }
+    wake_.notify_all();
+}
+
 OutboxStatus SyncClient::status() const {
     std::lock_guard lock(mutex_);
     return status_;
 }
 
-void SyncClient::wait_for(std::chrono::milliseconds d, bool wake_on_notify) {
+bool SyncClient::wait_for(std::chrono::milliseconds d, bool wake_on_notify) {
     std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, d, [&] { return stopping_.load() || (wake_on_notify && notified_); });
-    if (wake_on_notify) notified_ = false;
+    wake_.wait_for(lock, d, [&] { return stopping_.load() || now_requested_ || (wake_on_notify && notified_); });
+    bool asked = now_requested_;
+    if (wake_on_notify || asked) notified_ = false;
+    now_requested_ = false;
+    return asked;
 }
 
 void SyncClient::publish(SyncEngine& engine) {
@@ -78,10 +89,9 @@ void SyncClient::run() {
             heartbeat_due = false;
             publish(*engine);  // a heartbeat may have recorded an error (an unusable token file)
         }
-        if (pace.next == Pace::Next::Idle)
-            wait_for(settings_.heartbeat_every, true);
-        else
-            wait_for(pace.wait, false);
+        bool asked =
+            pace.next == Pace::Next::Idle ? wait_for(settings_.heartbeat_every, true) : wait_for(pace.wait, false);
+        if (asked) heartbeat_due = true;  // staff's "sync now" also tells the store the kiosk is there
     }
 }
 

@@ -21,14 +21,16 @@ class SyncClient {
     SyncClient(const SyncClient&) = delete;
     SyncClient& operator=(const SyncClient&) = delete;
 
-    void notify();  // a response was saved: send soon
+    void notify();    // a response was saved: send soon
+    void sync_now();  // staff asked: send (and say hello to the store) now, whatever the backoff says
     OutboxStatus status() const;
 
   private:
     void run();
     void publish(SyncEngine& engine);
-    // Sleeps up to `d`; wakes early on stop, and on notify() when `wake_on_notify`.
-    void wait_for(std::chrono::milliseconds d, bool wake_on_notify);
+    // Sleeps up to `d`; wakes early on stop and sync_now(), and on notify() when `wake_on_notify`.
+    // True when sync_now() woke it.
+    bool wait_for(std::chrono::milliseconds d, bool wake_on_notify);
 
     SyncSettings settings_;
     std::function<void()> on_change_;
@@ -36,6 +38,7 @@ class SyncClient {
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     bool notified_ = false;
+    bool now_requested_ = false;  // sync_now(): ends any wait
     OutboxStatus status_;
     std::thread thread_;
 };

@@ -152,6 +152,16 @@ class KioskDriver {
         FAIL() << id << " never shown selected";
     }
 
+    // A finger's tap at (x, y). `mousemove --sync` waits for the pointer to move, which it never
+    // does when it is already there (the same key twice): every other tap lands one pixel over.
+    void click_at(int x, int y) {
+        x += (taps_++ % 2);
+        auto r = test::run({"xdotool", "mousemove", "--sync", std::to_string(x), std::to_string(y), "mousedown", "1",
+                            "sleep", "0.08", "mouseup", "1"},
+                           {"DISPLAY=" + x_.display()});
+        ASSERT_EQ(r.exit_code, 0) << "xdotool: " << r.err << " (apt-get install xdotool)";
+    }
+
     // Taps the element whose visible label is `label`, as a finger on a touchscreen would:
     // not faster than a person reads a new screen (the kiosk drops taps in the first 300 ms).
     void tap(const std::string& label, std::chrono::milliseconds read_time = 400ms) {
@@ -159,11 +169,7 @@ class KioskDriver {
         Json t = tree();
         for (const auto& e : t["elements"]) {
             if (e["label"] != label) continue;
-            int x = e["x"].get<int>() + e["w"].get<int>() / 2, y = e["y"].get<int>() + e["h"].get<int>() / 2;
-            auto r = test::run({"xdotool", "mousemove", "--sync", std::to_string(x), std::to_string(y), "mousedown",
-                                "1", "sleep", "0.08", "mouseup", "1"},
-                               {"DISPLAY=" + x_.display()});
-            ASSERT_EQ(r.exit_code, 0) << "xdotool: " << r.err << " (apt-get install xdotool)";
+            click_at(e["x"].get<int>() + e["w"].get<int>() / 2, e["y"].get<int>() + e["h"].get<int>() / 2);
             return;
         }
         FAIL() << "no element labelled \"" << label << "\" on " << t.dump();
@@ -201,7 +207,8 @@ class KioskDriver {
             t = tree();
             for (const auto& e : t["elements"]) {
                 if (e["id"] != id) continue;
-                tap(e["label"].get<std::string>(), 0ms);
+                // Its own rectangle: another element may carry the same label.
+                click_at(e["x"].get<int>() + e["w"].get<int>() / 2, e["y"].get<int>() + e["h"].get<int>() / 2);
                 return;
             }
             std::this_thread::sleep_for(20ms);
@@ -230,6 +237,7 @@ class KioskDriver {
     }
 
     Xvfb x_;
+    int taps_ = 0;
     test::TempDir dir_;
     std::string shots_;
     pid_t kiosk_ = -1;
@@ -596,6 +604,165 @@ TEST_F(KioskE2E, ATapDuringAnyGreetingStartsTheSurvey) {
             persian_title = e["label"] == data.translations.text("fa", "ui.language.title");
     EXPECT_TRUE(persian_title) << "the language screen goes on in the language the resident saw: " << t.dump();
     EXPECT_EQ(t["lang"], "sv") << "but nothing is chosen for them";
+    EXPECT_EQ(stop_kiosk(), 0);
+}
+
+// Staff mode (issue 11), as staff use it: hold the unmarked corner, a wrong PIN (the count is
+// shown), the right one, test mode and one answer in it, the export to a stick (a tmpfs the test
+// mounts, or a marked folder where it cannot), read back with Python's csv module, leave, and
+// the screen closing itself after a minute without a touch.
+class StaffE2E : public KioskE2E {
+  protected:
+    void set_pin(const std::string& pin) {
+        std::filesystem::create_directories(data());
+        auto r = test::run_with_input({LKP_KIOSK_BIN, "set-pin", "--data-dir", data()}, pin + "\n");
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    // A finger held on the top-left corner, where staff mode opens in every language.
+    void hold_staff_corner() {
+        std::this_thread::sleep_for(400ms);
+        auto r =
+            test::run({"xdotool", "mousemove", "--sync", "12", "12", "mousedown", "1", "sleep", "3.4", "mouseup", "1"},
+                      {"DISPLAY=" + x_.display()});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    void type_pin(const std::string& pin) {
+        for (char d : pin) tap_id(std::string("pin-") + d);
+        tap_id("pin-ok");
+    }
+    std::string label_of(const std::string& id) {
+        Json t = tree();  // kept: a loop over tree()["elements"] would outlive the temporary
+        for (const auto& e : t["elements"])
+            if (e["id"] == id) return e["label"].get<std::string>();
+        return "";
+    }
+    // Waits until element `id` says something containing `part`.
+    std::string wait_for_text(const std::string& id, const std::string& part) {
+        auto until = Clock::now() + 15s;
+        std::string label;
+        while (Clock::now() < until) {
+            label = label_of(id);
+            if (label.find(part) != std::string::npos) return label;
+            std::this_thread::sleep_for(20ms);
+        }
+        ADD_FAILURE() << id << " never said \"" << part << "\"; last: \"" << label << "\"";
+        return label;
+    }
+    bool shown(const std::string& id) {
+        Json t = tree();
+        for (const auto& e : t["elements"])
+            if (e["id"] == id) return true;
+        return false;
+    }
+};
+
+TEST_F(StaffE2E, HoldTheCornerEnterThePinTestModeExportToTheStickAndItClosesItself) {
+    set_pin("428193");
+    std::string stick = dir_.file("stick");
+    std::filesystem::create_directories(stick);
+    bool mounted = test::run({"mount", "-t", "tmpfs", "-o", "size=8m", "lkp-e2e-stick", stick}).exit_code == 0;
+    if (!mounted) test::write_file(stick + "/LKP-EXPORT", "");  // stands in for a stick where mount is not allowed
+    struct Unmount {
+        std::string path;
+        bool on;
+        ~Unmount() {
+            if (on) test::run({"umount", "-l", path});
+        }
+    } unmount{stick, mounted};
+    start_kiosk("kiosk_id = e2e-staff\nlocation = 022\nexport_dir = " + stick + "\n");
+
+    hold_staff_corner();
+    wait_for_screen("staff.pin");
+    type_pin("111111");
+    wait_for_text("pin-message", "1 fel i rad");
+    type_pin("428193");
+    wait_for_screen("staff");
+    EXPECT_NE(label_of("staff-closes-in").find("Stängs om"), std::string::npos);
+
+    // Test mode: the kiosk goes back to its first screen, with the banner on every screen.
+    tap_id_and_expect("staff-test", "attract");
+    EXPECT_TRUE(shown("test-banner"));
+    tap_id_and_expect("attract.start", "language");  // in whichever language the greeting is
+    EXPECT_TRUE(shown("test-banner"));
+    tap_and_expect("Svenska", "district");
+    tap_and_expect("Vill inte svara", "question.trygghet");
+    EXPECT_TRUE(shown("test-banner"));
+    tap_and_expect("Mycket trygg", "question.delaktighet");
+    tap_and_expect("Vill inte svara", "question.livskvalitet");
+    tap_and_expect("Vill inte svara", "question.age_band");
+    tap_and_expect("Vill inte svara", "question.gender");
+    tap_and_expect("Vill inte svara", "thanks");
+    tap_and_expect("Klar", "attract");
+
+    // Back in, export, and the test answer is in the file with its flag.
+    hold_staff_corner();
+    wait_for_screen("staff.pin");
+    type_pin("428193");
+    wait_for_screen("staff");
+    tap_id("staff-export");
+    std::string done = wait_for_text("staff-notice", "Klart: 1 svar");
+    std::string csv_name;
+    for (const auto& f : std::filesystem::directory_iterator(stick))
+        if (f.path().extension() == ".csv") csv_name = f.path().string();
+    ASSERT_FALSE(csv_name.empty()) << done;
+    EXPECT_NE(done.find(std::filesystem::path(csv_name).filename().string()), std::string::npos) << done;
+    auto csv = test::run({"python3", "-c",
+                          "import csv, sys\n"
+                          "with open(sys.argv[1], encoding='utf-8-sig', newline='') as f:\n"
+                          "    rows = list(csv.DictReader(f, delimiter=';'))\n"
+                          "print(len(rows), rows[0]['kiosk'], rows[0]['trygghet'], rows[0]['flaggor'])\n",
+                          csv_name});
+    ASSERT_EQ(csv.exit_code, 0) << csv.err;
+    EXPECT_EQ(csv.out, "1 e2e-staff 1 test\n");
+
+    // Leaving ends test mode: the next screens have no banner.
+    tap_id_and_expect("staff-leave", "attract");
+    std::this_thread::sleep_for(500ms);
+    EXPECT_FALSE(shown("test-banner"));
+
+    // Staff walk away from the open staff screen: it closes itself after 60 s.
+    hold_staff_corner();
+    wait_for_screen("staff.pin");
+    type_pin("428193");
+    wait_for_screen("staff");
+    auto opened = Clock::now();
+    wait_for_screen("attract", 80s);
+    EXPECT_GE(Clock::now() - opened, 55s) << "not before a minute without a touch";
+    EXPECT_EQ(stop_kiosk(), 0);
+
+    // Every staff action and the wrong PIN are in the audit that `status` shows.
+    Json audit = status()["staff_audit"];
+    std::vector<std::string> actions;
+    for (const auto& a : audit) actions.insert(actions.begin(), a["action"].get<std::string>());
+    EXPECT_EQ(actions, (std::vector<std::string>{"pin_wrong", "pin_right", "test_mode_on", "pin_right", "export",
+                                                 "test_mode_off", "leave", "pin_right", "leave"}));
+}
+
+// The corner is top left in a right-to-left language too; no PIN set, no staff mode at all.
+TEST_F(StaffE2E, TheCornerIsTopLeftInArabicAndDoesNothingWithoutAPin) {
+    start_kiosk("kiosk_id = e2e-staff-ar\ndefault_language = ar\n");
+    Json attract = tree();
+    EXPECT_EQ(attract["lang"], "ar");
+    bool corner = false;
+    for (const auto& e : attract["elements"]) {
+        if (e["id"] != "staff-corner") continue;
+        corner = true;
+        EXPECT_EQ(e["x"], 0);
+        EXPECT_EQ(e["y"], 0);
+    }
+    EXPECT_TRUE(corner) << attract.dump();
+    hold_staff_corner();
+    std::this_thread::sleep_for(1s);
+    EXPECT_EQ(tree()["screen"], "attract") << "no PIN: the corner opens nothing (and starts no audio mode)";
+    set_pin("428193");
+    hold_staff_corner();
+    Json pad = wait_for_screen("staff.pin");
+    for (const auto& e : pad["elements"]) {
+        if (e["id"] == "pin-cancel") {
+            EXPECT_LT(e["x"].get<int>(), 640) << "Arabic has no staff texts: staff mode is in Swedish, left to right";
+        }
+    }
+    tap_id_and_expect("pin-cancel", "attract");
     EXPECT_EQ(stop_kiosk(), 0);
 }
 

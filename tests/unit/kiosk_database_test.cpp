@@ -197,6 +197,60 @@ TEST(Store, RefusesSomeOtherApplicationsSqliteFile) {
     EXPECT_THROW(KioskDatabase::open(dir.path()), DatabaseError);
 }
 
+// Staff mode's audit (issue 11): kept in order, and the wrong PINs since the last right one are
+// what the lock-out is worked out from after a restart.
+TEST(Store, KeepsStaffModesAuditAndTheWrongPinsSinceTheLastRightOne) {
+    test::TempDir dir;
+    {
+        auto store = KioskDatabase::open(dir.path());
+        store.record_staff_action("pin_wrong", "1");
+        store.record_staff_action("pin_right");
+        store.record_staff_action("export", "/media/lkp-export: 3 answers");
+        store.record_staff_action("pin_wrong", "1");
+        store.record_staff_action("pin_wrong", "2");
+    }
+    auto store = KioskDatabase::open(dir.path());  // reopened: nothing was only in memory
+    EXPECT_EQ(store.wrong_pins_since_right().size(), 2u);
+    std::vector<StaffAuditEntry> audit = store.staff_audit(3);
+    ASSERT_EQ(audit.size(), 3u);
+    EXPECT_EQ(audit[0].action, "pin_wrong");
+    EXPECT_EQ(audit[0].detail, "2");
+    EXPECT_EQ(audit[2].action, "export");
+    EXPECT_EQ(audit[2].detail, "/media/lkp-export: 3 answers");
+    EXPECT_EQ(audit[0].at.size(), std::string("2026-11-30T10:00:00.000Z").size());
+}
+
+// The staff overview's counts: real answers per district, today and this week by the times given.
+TEST(Store, CountsRealAnswersPerDistrictTodayThisWeekAndInAll) {
+    test::TempDir dir;
+    auto store = KioskDatabase::open(dir.path());
+    auto save = [&](const char* id, std::optional<std::string> district, const char* at,
+                    std::vector<std::string> flags = {}) {
+        Response r = test::sample_response();
+        r.id = id;
+        r.district = std::move(district);
+        r.submitted_at = at;
+        r.flags = std::move(flags);
+        store.save(r);
+    };
+    save("00000000-0000-4000-8000-000000000001", "022", "2026-11-23T09:00:00.000Z");  // last week
+    save("00000000-0000-4000-8000-000000000002", "022", "2026-11-24T09:00:00.000Z");  // this week
+    save("00000000-0000-4000-8000-000000000003", "022", "2026-11-30T09:00:00.000Z");  // today
+    save("00000000-0000-4000-8000-000000000004", std::nullopt, "2026-11-30T10:00:00.000Z");
+    save("00000000-0000-4000-8000-000000000005", "022", "2026-11-30T10:00:00.000Z", {"test"});
+    save("00000000-0000-4000-8000-000000000006", "022", "2026-11-30T10:00:00.000Z", {"synthetic"});
+    std::vector<DistrictCount> counts =
+        store.answers_by_district("2026-11-29T23:00:00.000Z", "2026-11-23T23:00:00.000Z");
+    ASSERT_EQ(counts.size(), 2u);
+    EXPECT_EQ(counts[0].district, "022");
+    EXPECT_EQ(counts[0].today, 1);
+    EXPECT_EQ(counts[0].week, 2);
+    EXPECT_EQ(counts[0].total, 3);
+    EXPECT_EQ(counts[1].district, std::nullopt);
+    EXPECT_EQ(counts[1].total, 1);
+    EXPECT_EQ(store.status().test, 1);
+}
+
 TEST(Export, CsvHasOneColumnPerQuestionInSurveyOrderAndKeepsUnicode) {
     Survey s = test::builtin_data().survey;
     Response r = sample("ar");

@@ -175,7 +175,7 @@ TEST(Outbox, AVersion2DatabaseKeepsItsOutboxThroughTheUpgrade) {
         db.exec("INSERT INTO outbox(seq, queued_at) VALUES (1, '2026-01-01T00:00:30.000Z')");
     }
     auto store = KioskDatabase::open(dir.path());
-    EXPECT_EQ(test::open_raw(store.path()).pragma_int("user_version"), 3);
+    EXPECT_EQ(test::open_raw(store.path()).pragma_int("user_version"), kKioskSchemaVersion);
     EXPECT_EQ(store.outbox_status().unsent, 1);
     EXPECT_EQ(claim(store, 200)->ids, std::vector<std::string>{"11111111-1111-4111-8111-111111111111"});
 }

@@ -78,3 +78,47 @@ TEST(ScreenTable, MessageIdsAreExactlyThoseTheScreensUse) {
 
 }  // namespace
 }  // namespace lkp
+
+namespace lkp {
+namespace {
+
+// Staff mode's texts (issue 11) are declared in staff_message_ids(), checked at start-up against
+// the source language like the residents' ones; English has them too, the other languages fall
+// back to Swedish (staff read Swedish).
+TEST(ScreenTable, StaffTextsAreExactlyThoseStaffModeUsesAndSwedishAndEnglishHaveThem) {
+    std::set<std::string> used;
+    const std::regex literal(R"re("(staff\.[a-z0-9_.]+)")re");
+    for (const auto& f : std::filesystem::directory_iterator(std::string(LKP_SOURCE_DIR) + "/app/ui")) {
+        // The table names screens ("staff.pin"); UI tree ids use hyphens ("staff-export").
+        if (f.path().extension() != ".cpp" || f.path().filename() == "screen_table.cpp") continue;
+        std::string code = test::read_file(f.path().string());
+        for (std::sregex_iterator m(code.begin(), code.end(), literal), end; m != end; ++m) used.insert((*m)[1]);
+    }
+    std::vector<std::string> ids = staff_message_ids();
+    std::set<std::string> declared(ids.begin(), ids.end());
+    EXPECT_EQ(declared.size(), ids.size()) << "no id twice";
+    // The list itself is in staff_screen.cpp: every id in it is "used" there, so look for uses
+    // outside the list by counting: each id must appear at least twice in the code (list + use).
+    std::string all;
+    for (const auto& f : std::filesystem::directory_iterator(std::string(LKP_SOURCE_DIR) + "/app/ui"))
+        if (f.path().extension() == ".cpp") all += test::read_file(f.path().string());
+    for (const auto& id : used) EXPECT_TRUE(declared.count(id)) << id << " is used but not in staff_message_ids()";
+    for (const auto& id : declared) {
+        std::size_t n = 0;
+        for (std::size_t at = all.find("\"" + id + "\""); at != std::string::npos;
+             at = all.find("\"" + id + "\"", at + 1))
+            ++n;
+        // Notices are named in app/staff and app/shell (staff_mode.cpp, staff_desk.cpp).
+        bool notice = id.rfind("staff.pin.", 0) == 0 || id.rfind("staff.export.", 0) == 0 || id == "staff.sync.started";
+        EXPECT_TRUE(n >= 2 || notice) << id << " is declared but no screen uses it";
+    }
+    KioskData data = test::builtin_data();
+    for (const char* language : {"sv", "en"}) {
+        const Catalog* c = data.translations.find(language);
+        ASSERT_TRUE(c);
+        for (const auto& id : ids) EXPECT_TRUE(c->find(id)) << language << " has no text for " << id;
+    }
+}
+
+}  // namespace
+}  // namespace lkp

@@ -225,3 +225,26 @@ TEST_F(SessionTest, EasySwedishAnswersAreRecordedAsSvXEasy) {
 
 }  // namespace
 }  // namespace lkp
+
+namespace lkp {
+namespace {
+
+// Staff's test mode (issue 11): answers completed while it is on carry "test", the next after it
+// ends does not.
+TEST_F(SessionTest, TestModeFlagsTheAnswersCompletedWhileItIsOn) {
+    session.set_test_mode(true);
+    ASSERT_TRUE(begin());
+    Outcome o;
+    for (int i = 0; i < 5; ++i) o = send(event::Answer{nullptr});
+    ASSERT_TRUE(o.completed);
+    EXPECT_EQ(o.completed->flags, std::vector<std::string>{"test"});
+    send(event::Finish{});
+    session.set_test_mode(false);
+    ASSERT_TRUE(begin());
+    for (int i = 0; i < 5; ++i) o = send(event::Answer{nullptr});
+    ASSERT_TRUE(o.completed);
+    EXPECT_TRUE(o.completed->flags.empty());
+}
+
+}  // namespace
+}  // namespace lkp
