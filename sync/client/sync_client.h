@@ -10,23 +10,30 @@
 #include <mutex>
 #include <thread>
 
+#include "results_fetch.h"
 #include "sync_engine.h"
 
 namespace lkp::sync {
 
 class SyncClient {
   public:
-    SyncClient(SyncSettings settings, std::function<void()> on_change);
+    // With `results`, the thread also fetches the residents' figures (results_fetch.h); a new
+    // snapshot calls `on_change` too.
+    SyncClient(SyncSettings settings, std::function<void()> on_change,
+               std::optional<ResultsFetchSettings> results = std::nullopt);
     ~SyncClient();  // stops the thread, ending a transfer in progress at once
     SyncClient(const SyncClient&) = delete;
     SyncClient& operator=(const SyncClient&) = delete;
 
     void notify();  // a response was saved: send soon
     OutboxStatus status() const;
+    // The snapshot fetched (and cached) since the last call, if any.
+    std::optional<ResultsSnapshot> take_results();
 
   private:
     void run();
     void publish(SyncEngine& engine);
+    void fetch_results(ResultsFetcher& fetcher);
     // Sleeps up to `d`; wakes early on stop, and on notify() when `wake_on_notify`.
     void wait_for(std::chrono::milliseconds d, bool wake_on_notify);
 
@@ -37,6 +44,8 @@ class SyncClient {
     std::condition_variable wake_;
     bool notified_ = false;
     OutboxStatus status_;
+    std::optional<ResultsFetchSettings> results_settings_;
+    std::optional<ResultsSnapshot> results_;
     std::thread thread_;
 };
 
