@@ -67,7 +67,8 @@ std::string indicators_request_path(const ResultsFetchSettings& s, int year) {
 
 std::optional<ResultsSnapshot> results_from_indicators_reply(const std::string& body,
                                                              const ResultsFetchSettings& settings,
-                                                             const std::string& fetched_at, std::string& error) {
+                                                             const std::string& fetched_at, int year,
+                                                             std::string& error) {
     Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (!j.is_object() || !j.contains("values") || !j["values"].is_array()) {
         error = "the store's /v1/indicators answer is not its JSON (no \"values\" list)";
@@ -108,11 +109,6 @@ std::optional<ResultsSnapshot> results_from_indicators_reply(const std::string& 
         Pair& p = cells[ind][c["period"].get<std::string>()];
         (city ? p.city : p.district) = f;
     }
-    if (order.empty()) {
-        error = "the store's answer has no figures for everyone (gender T)";
-        return std::nullopt;
-    }
-
     // The newest period the city has a published figure in, else the newest there is.
     std::string newest, newest_shown;
     for (const auto& [ind, periods] : cells)
@@ -124,7 +120,8 @@ std::optional<ResultsSnapshot> results_from_indicators_reply(const std::string& 
     s.survey_id = survey;
     s.survey_version = version;
     s.period_kind = "year";
-    s.period = newest_shown.empty() ? newest : newest_shown;
+    // A store with no answers yet has no cells: an empty snapshot of this year, nothing to show.
+    s.period = !newest_shown.empty() ? newest_shown : !newest.empty() ? newest : std::to_string(year);
     s.district = settings.district;
     s.fetched_at = fetched_at;
     ResultsFigure missing{std::nullopt, std::nullopt, "missing"};
@@ -150,8 +147,8 @@ ResultsFetcher::Fetched ResultsFetcher::fetch(std::chrono::steady_clock::time_po
     next_ = now + settings_.after_failure;
     auto wall = std::chrono::system_clock::now();
     auto today = std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(wall));
-    HttpReply reply =
-        http_.get(indicators_request_path(settings_, static_cast<int>(today.year())), {"Accept: application/json"});
+    int year = static_cast<int>(today.year());
+    HttpReply reply = http_.get(indicators_request_path(settings_, year), {"Accept: application/json"});
     if (reply.status == 0) {
         out.error = "results not fetched: " + reply.error;
         return out;
@@ -161,7 +158,7 @@ ResultsFetcher::Fetched ResultsFetcher::fetch(std::chrono::steady_clock::time_po
         return out;
     }
     std::string why;
-    out.snapshot = results_from_indicators_reply(reply.body, settings_, format_utc(wall), why);
+    out.snapshot = results_from_indicators_reply(reply.body, settings_, format_utc(wall), year, why);
     if (!out.snapshot) {
         out.error = "results not used: " + why;
         return out;

@@ -32,12 +32,14 @@ struct ResultsFetchSettings {
 };
 
 // The snapshot in the store's reply to /v1/indicators?period=year&district=...: the newest period
-// in which the city's figure of some indicator is shown (else the newest period), every indicator
-// of the reply with its district and city figure for everyone. nullopt with `error` naming what
-// is wrong, e.g. a reply of another survey version.
+// in which the city's figure of some indicator is shown (else the newest period; else, from a store
+// with no answers yet, `year` and no rows), every indicator of the reply with its district and city
+// figure for everyone. nullopt with `error` naming what is wrong, e.g. a reply of another survey
+// version.
 std::optional<ResultsSnapshot> results_from_indicators_reply(const std::string& body,
                                                              const ResultsFetchSettings& settings,
-                                                             const std::string& fetched_at, std::string& error);
+                                                             const std::string& fetched_at, int year,
+                                                             std::string& error);
 
 // The request's path and query: this year and the one before.
 std::string indicators_request_path(const ResultsFetchSettings& settings, int year);

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 
+#include "client/results_fetch.h"
 #include "shell/background_sync.h"
 #include "support/headless_ui.h"
 #include "support/session_clock.h"
@@ -90,6 +91,31 @@ TEST_F(ResultsCache, ACorruptCacheIsIgnoredWithAMessageNamingTheFileAndTheProble
         EXPECT_EQ(problem.find('\n'), std::string::npos) << "one line: " << problem;
         EXPECT_EQ(test::read_file(path), c.content) << "the file is left for staff to look at";
     }
+}
+
+// A store with no answers yet answers with no cells: an empty snapshot, nothing to show, cached
+// like any other. A reply not shaped like the store's is refused.
+TEST_F(ResultsCache, AnEmptyStoreGivesAnEmptySnapshot) {
+    sync::ResultsFetchSettings s;
+    s.survey_id = data.survey.id;
+    s.survey_version = data.survey.version;
+    s.district = "041";
+    std::string error;
+    std::string reply = R"({"survey": ")" + data.survey.id + R"(", "survey_version": )" +
+                        std::to_string(data.survey.version) +
+                        R"(, "period": "year", "values": [], "count": 0, "reference": []})";
+    auto snapshot = sync::results_from_indicators_reply(reply, s, "2026-11-30T10:00:00.000Z", 2026, error);
+    ASSERT_TRUE(snapshot) << error;
+    EXPECT_EQ(snapshot->period, "2026");
+    EXPECT_TRUE(snapshot->rows.empty());
+    Session session(data.survey, data.districts, data.session_settings());
+    session.set_results(snapshot);
+    EXPECT_FALSE(session.results()) << "nothing to show: the invitation alone";
+
+    EXPECT_FALSE(sync::results_from_indicators_reply("<html>captive portal</html>", s, "", 2026, error));
+    EXPECT_NE(error.find("not its JSON"), std::string::npos) << error;
+    EXPECT_EQ(sync::indicators_request_path(s, 2026),
+              "/v1/indicators?survey=helsingborg-lkp&period=year&from=2025-01-01&district=041");
 }
 
 // ---- when the slide shows ----
