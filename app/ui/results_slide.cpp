@@ -143,7 +143,7 @@ class Slide {
         }
         float track_x = x + name_w + gap;
         float track_w = width - name_w - value_w - 2 * gap - (stacked ? 0 : count_w + gap);
-        float bar_h = l.unit * 1.0f;
+        float bar_h = l.unit * (stacked ? 1.3f : 1.0f);  // portrait has the height to spare
 
         for (const IndicatorBars& ib : inds) {
             y += block(ib.label, dc_.fonts.body, x, y, width, Align::Left, t.text, "results." + ib.id);
@@ -171,9 +171,9 @@ class Slide {
                     block(b.value, dc_.fonts.small, track_x + l.gap / 2, track_y + (track_h - hidden_h) / 2,
                           track_w - l.gap, Align::Center, t.text, b.id + ".too_few");
                 }
-                y += row_h + l.gap * 0.6f;
+                y += row_h + l.gap * (stacked ? 1.0f : 0.6f);
             }
-            y += l.gap * 1.2f;
+            y += l.gap * (stacked ? 2.5f : 1.2f);
         }
         y += l.gap;
         y += block(text("ui.results.note"), dc_.fonts.small, x + width * 0.05f, y, width * 0.9f, Align::Center,
