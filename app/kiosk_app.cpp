@@ -129,6 +129,7 @@ int run_kiosk(const RunOptions& args) {
 
     start_signal_thread();
     Session session(data->survey, data->districts, data->session_settings());
+    session.set_results(read_cached_results(data_dir(args, data->config), data->survey));
     Recorder recorder(data_dir(args, data->config));
     UiTree tree(args.ui_tree.value_or(""));
     KioskUi ui(data->translations, tree);
@@ -154,7 +155,8 @@ int run_kiosk(const RunOptions& args) {
             staff.attach(recorder.database(), Instant::now());
             if (!data->config.store_url.empty())
                 background_sync.start(
-                    sync::SyncSettings::from_config(data->config, data_dir(args, data->config), LKP_VERSION));
+                    sync::SyncSettings::from_config(data->config, data_dir(args, data->config), LKP_VERSION),
+                    data->survey, data->config.location);
             return true;
         };
 
@@ -169,6 +171,10 @@ int run_kiosk(const RunOptions& args) {
             if (g_stop) break;
             Instant now = Instant::now();
             background_sync.check_status();
+            if (auto fresh = background_sync.take_results()) {
+                session.set_results(std::move(fresh));  // shown from the next slide on
+                pacer.want(1);
+            }
             if (run_timers(session, ui, recorder, staff, now)) pacer.want(1);
             if (!pacer.frame_due()) continue;
 

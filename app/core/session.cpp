@@ -26,6 +26,20 @@ void Session::reset() {
     auto def = std::find(settings_.languages.begin(), settings_.languages.end(), settings_.default_language);
     greeting_ = def == settings_.languages.end() ? 0 : static_cast<size_t>(def - settings_.languages.begin());
     next_greeting_.reset();
+    showing_results_ = false;
+    greetings_since_results_ = 0;
+}
+
+void Session::set_results(std::optional<ResultsSnapshot> results) {
+    auto has_figure = [&](const ResultsSnapshot& r) {
+        for (const Indicator& i : survey_.indicators)
+            if (const ResultsRow* row = r.find(i.id); row && !i.label_id.empty())
+                if (row->district.shown() || row->city.shown()) return true;
+        return false;
+    };
+    if (results && !has_figure(*results)) results.reset();
+    results_ = std::move(results);
+    if (!results_) showing_results_ = false;
 }
 
 const std::string& Session::greeting_language() const {
@@ -42,6 +56,7 @@ std::chrono::milliseconds Session::greeting_period() const {
 }
 
 bool Session::greeting_cycles() const {
+    if (screen_ == Screen::Attract && results_) return true;  // the results come round, even in one language
     return settings_.languages.size() > 1 &&
            (screen_ == Screen::Attract || (screen_ == Screen::Language && !language_chosen_));
 }
@@ -51,7 +66,16 @@ void Session::advance_greeting(SteadyClock::time_point now) {
     if (!next_greeting_) {
         next_greeting_ = now + greeting_period();
     } else if (now >= *next_greeting_) {
-        greeting_ = (greeting_ + 1) % settings_.languages.size();
+        if (screen_ == Screen::Attract && results_ && !showing_results_ &&
+            ++greetings_since_results_ >= settings_.greetings_between_results) {
+            // The results in the language just greeted in, for the passer-by who was reading it.
+            showing_results_ = true;
+            greetings_since_results_ = 0;
+            next_greeting_ = now + settings_.results_shown;
+            return;
+        }
+        showing_results_ = false;
+        greeting_ = (greeting_ + 1) % std::max<size_t>(settings_.languages.size(), 1);
         // From now, not from the missed deadline: after a long sleep the next greeting still
         // shows for a whole period.
         next_greeting_ = now + greeting_period();

@@ -11,6 +11,7 @@
 
 #include "districts.h"
 #include "record/response.h"
+#include "results.h"
 #include "survey.h"
 
 namespace lkp {
@@ -36,6 +37,10 @@ struct SessionSettings {
     std::vector<std::string> flags;  // copied into every response ("synthetic")
     // The attract screen greets in each language in turn; the whole round takes at most this.
     std::chrono::seconds greeting_round{56};
+    // With figures to show, the attract screen shows the results after this many greetings, for
+    // this long, in the language of the greeting before them.
+    int greetings_between_results = 3;
+    std::chrono::seconds results_shown{12};
 };
 
 enum class Screen { Attract, Language, District, Question, Thanks };
@@ -100,6 +105,14 @@ class Session {
     void set_test_mode(bool on) { test_mode_ = on; }
     bool test_mode() const { return test_mode_; }
 
+    // The figures residents are shown between greetings on the attract screen. Kept only when
+    // one of the indicators the survey labels for residents has a published value; otherwise
+    // (and before any arrive) the attract screen shows the invitation alone.
+    void set_results(std::optional<ResultsSnapshot> results);
+    const std::optional<ResultsSnapshot>& results() const { return results_; }
+    // The attract screen shows the results now (in greeting_language()), not the invitation.
+    bool showing_results() const { return showing_results_; }
+
     bool asking_still_there() const { return prompt_deadline_.has_value(); }
     int seconds_left(Instant now) const;  // on the "still there?" countdown
     // When tick() must next run for a timer to fire; nullopt when nothing is pending.
@@ -132,6 +145,9 @@ class Session {
     bool test_mode_ = false;
     size_t greeting_ = 0;                                   // index into settings_.languages
     std::optional<SteadyClock::time_point> next_greeting_;  // unset until the first tick or event
+    std::optional<ResultsSnapshot> results_;
+    bool showing_results_ = false;
+    int greetings_since_results_ = 0;
 };
 
 }  // namespace lkp

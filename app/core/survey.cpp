@@ -24,6 +24,8 @@ std::vector<std::string> Survey::message_ids() const {
         if (!s.high_label_id.empty()) ids.insert(s.high_label_id);
     }
     for (const auto& q : questions) ids.insert(q.text_id);
+    for (const auto& i : indicators)
+        if (!i.label_id.empty()) ids.insert(i.label_id);
     return {ids.begin(), ids.end()};
 }
 
@@ -117,6 +119,7 @@ Survey parse_survey(const JsonDocument& doc) {
             ind.question = doc.string_at(at, "question");
             ind.title = inds[i].contains("title") ? doc.string_at(at, "title") : ind.id;
             if (inds[i].contains("about")) ind.about = doc.string_at(at, "about");
+            if (inds[i].contains("label")) ind.label_id = doc.string_at(at, "label");
             if (std::any_of(sv.indicators.begin(), sv.indicators.end(),
                             [&](const Indicator& x) { return x.id == ind.id; }))
                 doc.fail(at / "id", "indicator \"" + ind.id + "\" is listed twice");

@@ -43,6 +43,9 @@ struct Indicator {
     std::vector<Json> excluded;   // values not in the denominator
     std::string title;            // as published (Swedish, like Kolada's titles); the id when not given
     std::string about;            // the definition, for exports and the KPI list
+    // Message id of its short name on the attract screen's results for residents ("label" in
+    // the file); empty: the indicator is not shown there.
+    std::string label_id;
 };
 
 struct Survey {

@@ -1,14 +1,31 @@
 #include "background_sync.h"
 
+#include <cstdio>
+
 namespace lkp {
 
 BackgroundSync::BackgroundSync(std::function<void()> wake_loop) : wake_loop_(std::move(wake_loop)) {}
 
-void BackgroundSync::start(sync::SyncSettings settings) {
-    client_ = std::make_unique<sync::SyncClient>(std::move(settings), [this] {
-        changed_ = true;
-        wake_loop_();
-    });
+void BackgroundSync::start(sync::SyncSettings settings, const Survey& survey, const std::string& location) {
+    auto results = sync::ResultsFetchSettings::for_kiosk(settings, survey.id, survey.version, location);
+    client_ = std::make_unique<sync::SyncClient>(
+        std::move(settings),
+        [this] {
+            changed_ = true;
+            wake_loop_();
+        },
+        std::move(results));
+}
+
+std::optional<ResultsSnapshot> BackgroundSync::take_results() {
+    return client_ ? client_->take_results() : std::nullopt;
+}
+
+std::optional<ResultsSnapshot> read_cached_results(const std::string& data_dir, const Survey& survey) {
+    std::string problem;
+    auto cached = load_results_cache(results_cache_path(data_dir), survey.id, survey.version, problem);
+    if (!problem.empty()) std::fprintf(stderr, "lkp-kiosk: %s\n", problem.c_str());
+    return cached;
 }
 
 void BackgroundSync::answer_saved() {

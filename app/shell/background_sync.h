@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "client/sync_client.h"
+#include "core/survey.h"
 #include "sync_status.h"
 
 namespace lkp {
@@ -16,13 +17,16 @@ class BackgroundSync {
     // `wake_loop` is called on the sync's thread when its status changed.
     explicit BackgroundSync(std::function<void()> wake_loop);
 
-    void start(sync::SyncSettings settings);
+    // Also fetches the residents' figures of `survey` for the district `location` (may be empty).
+    void start(sync::SyncSettings settings, const Survey& survey, const std::string& location);
     void answer_saved();  // send soon
     void sync_now();      // staff asked: send now, whatever the backoff says
     bool running() const { return client_ != nullptr; }
     // Called each time the loop wakes: a status the sync announced since becomes log lines.
     void check_status();
     const SyncStatus& status() const { return status_; }
+    // Figures fetched since the last call (already in the cache file), for the attract screen.
+    std::optional<ResultsSnapshot> take_results();
 
   private:
     std::function<void()> wake_loop_;
@@ -31,5 +35,9 @@ class BackgroundSync {
     // Last, so it is destroyed first: its thread stops before what its callback touches.
     std::unique_ptr<sync::SyncClient> client_;
 };
+
+// The figures cached in `data_dir` at start (core/results.h); nullopt when there are none or
+// they cannot be used, which is logged in one line naming the file and the problem.
+std::optional<ResultsSnapshot> read_cached_results(const std::string& data_dir, const Survey& survey);
 
 }  // namespace lkp

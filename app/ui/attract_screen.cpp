@@ -44,6 +44,33 @@ Slots slots_for_every_language(DrawContext& dc, float width) {
 
 }  // namespace
 
+// The whole screen starts the survey, so a tap anywhere works; the button shows where to tap.
+// Held for kLongPress, it starts in audio mode instead (KioskUi wakes the loop to see it).
+void attract_touch_anywhere(DrawContext& dc) {
+    ImGui::SetCursorScreenPos(ImVec2(0, 0));
+    bool tapped = ImGui::InvisibleButton("attract.anywhere", ImVec2(dc.layout.width, dc.layout.height));
+    float held = ImGui::IsItemActive() ? ImGui::GetIO().MouseDownDuration[0] : -1.0f;
+    // The release that follows a long press lands on the next screen, where it taps nothing.
+    // A long press that began in the staff corner is staff's, not audio mode's, and its release
+    // starts nothing either (staff_corner.cpp).
+    float long_press = std::chrono::duration<float>(kLongPress).count();
+    bool staff_press = last_press_began_in_staff_corner(dc.layout);
+    if (held >= long_press && !staff_press) {
+        dc.emit(event::StartAudio{});
+    } else if (tapped && !(staff_press && ImGui::GetIO().MouseDownDurationPrev[0] >= long_press)) {
+        dc.emit(event::Start{});
+    }
+}
+
+void draw_start_button(DrawContext& dc, const std::string& label, ImVec2 pos, ImVec2 size) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), dc.theme.primary, dc.layout.unit * 0.5f);
+    float h = text_height(dc, dc.fonts.title, label, size.x);
+    text_block(dc, label, dc.fonts.title, ImVec2(pos.x, pos.y + (size.y - h) / 2), size.x, Align::Center,
+               dc.theme.on_primary);
+    dc.tree.add({"attract.start", "button", label, pos.x, pos.y, size.x, size.y, h <= size.y});
+}
+
 void draw_attract_screen(DrawContext& dc) {
     const Layout& l = dc.layout;
     const Theme& t = dc.theme;
@@ -56,21 +83,7 @@ void draw_attract_screen(DrawContext& dc) {
     float total = slot.title + l.unit + slot.body + l.unit * 2 + button_size.y;
     float y = (l.height - total) / 2;
 
-    // The whole screen starts the survey, so a tap anywhere works; the button shows where to tap.
-    // Held for kLongPress, it starts in audio mode instead (KioskUi wakes the loop to see it).
-    ImGui::SetCursorScreenPos(ImVec2(0, 0));
-    bool tapped = ImGui::InvisibleButton("attract.anywhere", ImVec2(l.width, l.height));
-    float held = ImGui::IsItemActive() ? ImGui::GetIO().MouseDownDuration[0] : -1.0f;
-    // The release that follows a long press lands on the next screen, where it taps nothing.
-    // A long press that began in the staff corner is staff's, not audio mode's, and its release
-    // starts nothing either (staff_corner.cpp).
-    float long_press = std::chrono::duration<float>(kLongPress).count();
-    bool staff_press = last_press_began_in_staff_corner(l);
-    if (held >= long_press && !staff_press) {
-        dc.emit(event::StartAudio{});
-    } else if (tapped && !(staff_press && ImGui::GetIO().MouseDownDurationPrev[0] >= long_press)) {
-        dc.emit(event::Start{});
-    }
+    attract_touch_anywhere(dc);
 
     // Each greeting in its own direction, centred in slots that fit the longest one.
     bool rtl = dc.rtl;
@@ -86,17 +99,12 @@ void draw_attract_screen(DrawContext& dc) {
     y += slot.body + l.unit * 2;
 
     ImVec2 pos((l.width - button_size.x) / 2, y);
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddRectFilled(pos, ImVec2(pos.x + button_size.x, pos.y + button_size.y), t.primary, l.unit * 0.5f);
-    float start_h = text_height(dc, dc.fonts.title, g.start, button_size.x);
-    text_block(dc, g.start, dc.fonts.title, ImVec2(pos.x, pos.y + (button_size.y - start_h) / 2), button_size.x,
-               Align::Center, t.on_primary);
+    draw_start_button(dc, g.start, pos, button_size);
     dc.rtl = rtl;
-    dc.tree.add(
-        {"attract.start", "button", g.start, pos.x, pos.y, button_size.x, button_size.y, start_h <= button_size.y});
 
     // Where the round is: one dot per language, the greeting's filled, for the passer-by who
     // waits for their own.
+    ImDrawList* dl = ImGui::GetWindowDrawList();
     const auto& langs = dc.translations.languages();
     float r = l.unit * 0.16f, step = l.unit * 0.6f;
     float dots_y = std::min(l.height - l.margin, pos.y + button_size.y + l.unit * 1.5f);

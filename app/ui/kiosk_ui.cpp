@@ -75,10 +75,12 @@ std::vector<Event> KioskUi::draw(const Session& session, const FontSets& font_se
         auto next = now.mono + std::chrono::seconds(1);
         if (!wake_at_ || next < *wake_at_) wake_at_ = next;
     }
+    // The tap guard drops taps, not the corner's 3 s hold, which may span a slide change.
     staff_events_.clear();
-    if (now.mono - shown_since_ < kTapGuard) return {};
-    if (last_press_ && *last_press_ < shown_since_ + kTapGuard) return {};
-    staff_events_ = std::move(dc.staff_events);
+    bool guarded = now.mono - shown_since_ < kTapGuard || (last_press_ && *last_press_ < shown_since_ + kTapGuard);
+    for (staff::StaffEvent& e : dc.staff_events)
+        if (!guarded || std::holds_alternative<staff::event::CornerHeld>(e)) staff_events_.push_back(std::move(e));
+    if (guarded) return {};
     for (const Event& e : dc.events)
         if (std::holds_alternative<event::StartAudio>(e)) start_audio_mode();
     return std::move(dc.events);

@@ -42,7 +42,19 @@ const std::vector<ScreenSpec>& resident_screens() {
                  if (draw_language_picker(dc)) state.picker_open = false;
              },
          .message_ids = {"ui.back", "ui.language.title"}},
-        // The session's steps, in the resident's order.
+        // The session's steps, in the resident's order. The attract screen's results slide
+        // comes round between its greetings (Session::showing_results).
+        {.name = "attract.results",
+         .shows = [](const Session& s,
+                     const ScreenState&) { return s.screen() == Screen::Attract && s.showing_results(); },
+         .draw =
+             [](DrawContext& dc, ScreenState&) {
+                 draw_results_slide(dc);
+                 staff_corner(dc);
+             },
+         .message_ids = {"ui.results.title", "ui.results.period", "ui.results.city", "ui.results.answers",
+                         "ui.results.too_few", "ui.results.percent", "ui.results.of_max", "ui.results.decimal_mark",
+                         "ui.results.note", "ui.attract.start"}},
         {.name = "attract",
          .shows = on_step<Screen::Attract>,
          .draw =

@@ -13,6 +13,12 @@ namespace lkp {
 inline constexpr std::chrono::milliseconds kLongPress{2000};
 
 void draw_attract_screen(DrawContext& dc);
+// Between greetings, when the session has figures: what residents have answered so far.
+void draw_results_slide(DrawContext& dc);
+// Shared by the attract screen's slides: a tap anywhere starts the survey, a long press starts it
+// in audio mode; and the button that shows where to tap ("attract.start" in the UI tree).
+void attract_touch_anywhere(DrawContext& dc);
+void draw_start_button(DrawContext& dc, const std::string& label, ImVec2 pos, ImVec2 size);
 void draw_language_screen(DrawContext& dc);
 // The grid of languages, from height y down to `bottom` (default: the bottom margin); true when
 // one was chosen. `touched`, if given, receives the language whose button is pressed now.

@@ -1,11 +1,17 @@
 #include "sync_client.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <utility>
 
 namespace lkp::sync {
 
-SyncClient::SyncClient(SyncSettings settings, std::function<void()> on_change)
-    : settings_(std::move(settings)), on_change_(std::move(on_change)), thread_([this] { run(); }) {}
+SyncClient::SyncClient(SyncSettings settings, std::function<void()> on_change,
+                       std::optional<ResultsFetchSettings> results)
+    : settings_(std::move(settings)),
+      on_change_(std::move(on_change)),
+      results_settings_(std::move(results)),
+      thread_([this] { run(); }) {}
 
 SyncClient::~SyncClient() {
     {
@@ -35,6 +41,22 @@ void SyncClient::sync_now() {
 OutboxStatus SyncClient::status() const {
     std::lock_guard lock(mutex_);
     return status_;
+}
+
+std::optional<ResultsSnapshot> SyncClient::take_results() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(results_, std::nullopt);
+}
+
+void SyncClient::fetch_results(ResultsFetcher& fetcher) {
+    ResultsFetcher::Fetched got = fetcher.fetch(std::chrono::steady_clock::now());
+    if (!got.error.empty()) std::fprintf(stderr, "lkp-kiosk: %s\n", got.error.c_str());
+    if (!got.snapshot) return;  // the cache and the screen keep the figures they had
+    {
+        std::lock_guard lock(mutex_);
+        results_ = std::move(got.snapshot);
+    }
+    if (on_change_) on_change_();
 }
 
 bool SyncClient::wait_for(std::chrono::milliseconds d, bool wake_on_notify) {
@@ -68,6 +90,8 @@ void SyncClient::run() {
             wait_for(settings_.backoff_cap, false);
         }
     }
+    std::optional<ResultsFetcher> fetcher;
+    if (results_settings_) fetcher.emplace(*results_settings_, &stopping_);
     auto last_heartbeat = std::chrono::steady_clock::time_point{};
     bool heartbeat_due = true;  // one at start-up, then after each round and every few minutes
     while (!stopping_) {
@@ -89,8 +113,18 @@ void SyncClient::run() {
             heartbeat_due = false;
             publish(*engine);  // a heartbeat may have recorded an error (an unusable token file)
         }
-        bool asked =
-            pace.next == Pace::Next::Idle ? wait_for(settings_.heartbeat_every, true) : wait_for(pace.wait, false);
+        if (fetcher && fetcher->due(std::chrono::steady_clock::now())) fetch_results(*fetcher);
+        bool asked;
+        if (pace.next == Pace::Next::Idle) {
+            std::chrono::milliseconds idle = settings_.heartbeat_every;
+            if (fetcher)
+                idle = std::clamp(std::chrono::ceil<std::chrono::milliseconds>(fetcher->next_fetch() -
+                                                                               std::chrono::steady_clock::now()),
+                                  std::chrono::milliseconds(0), idle);
+            asked = wait_for(idle, true);
+        } else {
+            asked = wait_for(pace.wait, false);
+        }
         if (asked) heartbeat_due = true;  // staff's "sync now" also tells the store the kiosk is there
     }
 }

@@ -10,13 +10,17 @@
 #include <mutex>
 #include <thread>
 
+#include "results_fetch.h"
 #include "sync_engine.h"
 
 namespace lkp::sync {
 
 class SyncClient {
   public:
-    SyncClient(SyncSettings settings, std::function<void()> on_change);
+    // With `results`, the thread also fetches the residents' figures (results_fetch.h); a new
+    // snapshot calls `on_change` too.
+    SyncClient(SyncSettings settings, std::function<void()> on_change,
+               std::optional<ResultsFetchSettings> results = std::nullopt);
     ~SyncClient();  // stops the thread, ending a transfer in progress at once
     SyncClient(const SyncClient&) = delete;
     SyncClient& operator=(const SyncClient&) = delete;
@@ -24,10 +28,13 @@ class SyncClient {
     void notify();    // a response was saved: send soon
     void sync_now();  // staff asked: send (and say hello to the store) now, whatever the backoff says
     OutboxStatus status() const;
+    // The snapshot fetched (and cached) since the last call, if any.
+    std::optional<ResultsSnapshot> take_results();
 
   private:
     void run();
     void publish(SyncEngine& engine);
+    void fetch_results(ResultsFetcher& fetcher);
     // Sleeps up to `d`; wakes early on stop and sync_now(), and on notify() when `wake_on_notify`.
     // True when sync_now() woke it.
     bool wait_for(std::chrono::milliseconds d, bool wake_on_notify);
@@ -40,6 +47,8 @@ class SyncClient {
     bool notified_ = false;
     bool now_requested_ = false;  // sync_now(): ends any wait
     OutboxStatus status_;
+    std::optional<ResultsFetchSettings> results_settings_;
+    std::optional<ResultsSnapshot> results_;
     std::thread thread_;
 };
 

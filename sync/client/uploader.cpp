@@ -63,6 +63,14 @@ Uploader::Uploader(std::string base_url, TlsSettings tls, std::chrono::seconds c
 Uploader::~Uploader() { curl_easy_cleanup(curl_); }
 
 HttpReply Uploader::post(const std::string& path, const std::string& body, const std::vector<std::string>& headers) {
+    return perform(path, &body, headers);
+}
+
+HttpReply Uploader::get(const std::string& path, const std::vector<std::string>& headers) {
+    return perform(path, nullptr, headers);
+}
+
+HttpReply Uploader::perform(const std::string& path, const std::string* body, const std::vector<std::string>& headers) {
     CURL* c = curl_;
     curl_easy_reset(c);  // keeps the open connection, drops last request's options
     std::string url = base_url_ + path;
@@ -73,9 +81,13 @@ HttpReply Uploader::post(const std::string& path, const std::string& body, const
 
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_POST, 1L);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POST, 1L);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body->data());
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
+    } else {
+        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    }
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &got);

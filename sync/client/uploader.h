@@ -1,5 +1,6 @@
 #pragma once
-// HTTP POST to the store with libcurl: one handle kept open (keep-alive), TLS always verified.
+// HTTP to the store with libcurl (POST for answers, GET for its public figures): one handle kept
+// open (keep-alive), TLS always verified.
 #include <atomic>
 #include <chrono>
 #include <optional>
@@ -31,8 +32,11 @@ class Uploader {
     Uploader& operator=(const Uploader&) = delete;
 
     HttpReply post(const std::string& path, const std::string& body, const std::vector<std::string>& headers);
+    HttpReply get(const std::string& path, const std::vector<std::string>& headers = {});
 
   private:
+    HttpReply perform(const std::string& path, const std::string* body, const std::vector<std::string>& headers);
+
     std::string base_url_;
     TlsSettings tls_;
     std::chrono::seconds connect_timeout_, timeout_;

@@ -312,6 +312,18 @@ TEST_F(KioskE2E, RunningKioskSendsTheAnswerToTheStoreByItself) {
     EXPECT_EQ(store.query("SELECT location IS NULL FROM responses").at(0), "1");  // no location configured
     EXPECT_EQ(store.query("SELECT district IS NULL FROM responses").at(0), "1");  // declined
     EXPECT_TRUE(kiosk_running()) << "the screens go on while the sync works";
+    // The sync thread also fetched the residents' figures (the city's only: no location is
+    // configured) and cached them. Before or after the answer arrived: nothing to show either way.
+    std::string cache = results_cache_path(data());
+    until = Clock::now() + 20s;
+    while (!test::exists(cache) && Clock::now() < until) std::this_thread::sleep_for(50ms);
+    std::string problem;
+    KioskData kiosk_data = test::builtin_data();
+    auto results = load_results_cache(cache, kiosk_data.survey.id, kiosk_data.survey.version, problem);
+    ASSERT_TRUE(results) << problem << "; store log:\n" << store.log();
+    EXPECT_EQ(results->district, "");
+    for (const ResultsRow& row : results->rows) EXPECT_FALSE(row.city.shown()) << row.indicator;
+    EXPECT_NE(store.log().find("GET /v1/indicators?survey=helsingborg-lkp&period=year"), std::string::npos);
     EXPECT_EQ(stop_kiosk(), 0);
     Json s = status();
     EXPECT_EQ(s["unsent"], 0);
@@ -764,6 +776,73 @@ TEST_F(StaffE2E, TheCornerIsTopLeftInArabicAndDoesNothingWithoutAPin) {
     }
     tap_id_and_expect("pin-cancel", "attract");
     EXPECT_EQ(stop_kiosk(), 0);
+}
+
+// The attract screen's results slide from a cache in the data folder (no store needed), in
+// Swedish, Arabic and Tigrinya, at 1280x800 and 1080x1920: it comes after a few greetings, each
+// bar in the UI tree with role "bar" and its value as label, and a tap on it starts the survey.
+// Each kiosk offers only its one language, so its slide is in that language; each runs in its
+// own X server, at once (they mostly wait for the slide). Pictures for a person to look at:
+// build/screenshots/results/<view>/<language>.png.
+TEST(ResultsSlideE2E, CachedFiguresShowBetweenGreetingsWithTheirBarsInTheUiTree) {
+    struct View {
+        std::string name, size;
+    };
+    const std::vector<View> views = {{"landscape", "1280x800"}, {"portrait", "1080x1920"}};
+    const std::vector<std::string> languages = {"sv", "ar", "ti"};
+    const std::string pictures = std::string(LKP_BUILD_DIR) + "/screenshots/results";
+    std::filesystem::remove_all(pictures);
+    KioskData data = test::builtin_data();
+    std::vector<std::thread> threads;
+    for (const View& view : views)
+        for (const std::string& lang : languages)
+            threads.emplace_back([&, view, lang] {
+                try {
+                    KioskDriver k(view.size, "ResultsSlide/" + view.name + "-" + lang);
+                    std::string locales = k.dir_.file("locales");
+                    std::filesystem::copy(std::string(LKP_SOURCE_DIR) + "/locales", locales,
+                                          std::filesystem::copy_options::recursive);
+                    test::write_file(locales + "/LINGUAS", lang + "\n");
+                    std::filesystem::create_directories(k.data());
+                    save_results_cache(results_cache_path(k.data()), test::sample_results(data.survey));
+                    k.start_kiosk("kiosk_id = e2e-results\nlocation = 041\nlocales = " + locales +
+                                      "\ndefault_language = " + lang + "\n",
+                                  view.size);
+                    // Three greetings of at most 6 s each, then the slide.
+                    Json t = k.wait_for_screen("attract.results", 30s);
+                    std::vector<std::string> bars;
+                    for (const auto& e : t["elements"])
+                        if (e["role"] == "bar")
+                            bars.push_back(e["id"].get<std::string>() + "=" + e["label"].get<std::string>());
+                    EXPECT_EQ(bars.size(), 6u) << view.name << " " << lang << ": " << t.dump();
+                    if (lang == "sv") {
+                        EXPECT_TRUE(k.has_label(t, "64 %")) << t.dump();
+                        EXPECT_TRUE(k.has_label(t, "För få svar för att visa")) << t.dump();
+                    }
+                    EXPECT_EQ(t["lang"], lang);
+                    // The picture is taken a frame after the change.
+                    std::string shot;
+                    for (auto until = Clock::now() + 15s; shot.empty() && Clock::now() < until;) {
+                        std::this_thread::sleep_for(100ms);
+                        for (const auto& f : std::filesystem::directory_iterator(k.shots_))
+                            if (f.path().filename().string().find("attract.results") != std::string::npos)
+                                shot = f.path().string();
+                    }
+                    std::this_thread::sleep_for(1s);  // written in the frame it was found in
+                    EXPECT_FALSE(shot.empty()) << "no screenshot of the slide in " << k.shots_;
+                    if (!shot.empty()) {
+                        std::filesystem::create_directories(pictures + "/" + view.name);
+                        std::filesystem::copy_file(shot, pictures + "/" + view.name + "/" + lang + ".png",
+                                                   std::filesystem::copy_options::overwrite_existing);
+                    }
+                    // A tap anywhere on the slide starts the survey, like the invitation.
+                    k.tap_id_and_expect("results.note", "language");
+                    EXPECT_EQ(k.stop_kiosk(), 0);
+                } catch (const std::exception& e) {
+                    ADD_FAILURE() << view.name << " " << lang << ": " << e.what();
+                }
+            });
+    for (auto& t : threads) t.join();
 }
 
 }  // namespace

@@ -136,4 +136,21 @@ Response valid_response(const std::string& kiosk, std::int64_t seq) {
 
 KioskData builtin_data() { return load_kiosk_data(std::nullopt, ui_message_ids()); }
 
+ResultsSnapshot sample_results(const Survey& survey) {
+    ResultsSnapshot s;
+    s.survey_id = survey.id;
+    s.survey_version = survey.version;
+    s.period_kind = "year";
+    s.period = "2026";
+    s.district = "041";
+    s.fetched_at = "2026-11-30T10:00:00.000Z";
+    s.rows = {
+        {"trygghet_otrygg_andel", {32.5, 40, "shown"}, {28.0, 812, "shown"}},
+        {"trygghet_trygg_andel", {std::nullopt, std::nullopt, "too_few"}, {64.25, 812, "shown"}},
+        {"delaktighet_nii", {41.0, 38, "shown"}, {45.5, 790, "shown"}},
+        {"livskvalitet_medel", {7.4, 39, "shown"}, {7.1, 805, "shown"}},
+    };
+    return s;
+}
+
 }  // namespace lkp::test

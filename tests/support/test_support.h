@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/kiosk_data.h"
+#include "core/results.h"
 #include "sqlite/database.h"
 
 namespace lkp::test {
@@ -53,5 +54,9 @@ Response sample_response();
 // A valid response of the built-in survey from `kiosk`: every question answered with its first
 // allowed value, submitted a minute ago, a new id.
 Response valid_response(const std::string& kiosk, std::int64_t seq = 1);
+
+// Figures as the store could publish them for district 041 (Söder) and the city, in 2026:
+// trygghet_trygg_andel's district cell hidden (too few answers), the others shown.
+ResultsSnapshot sample_results(const Survey& survey);
 
 }  // namespace lkp::test
