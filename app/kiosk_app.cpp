@@ -128,6 +128,7 @@ int run_kiosk(const RunOptions& args) {
     start_signal_thread();
     Session session(data->survey, data->districts, data->session_settings());
     Recorder recorder(data_dir(args, data->config));
+    recorder.set_burst_rule({data->config.burst_limit, std::chrono::seconds(data->config.burst_window_seconds)});
     UiTree tree(args.ui_tree.value_or(""));
     KioskUi ui(data->translations, tree);
     Speaker speaker(Speaker::Output::Playback);
