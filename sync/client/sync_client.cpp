@@ -78,8 +78,10 @@ void SyncClient::run() {
             heartbeat_due = false;
             publish(*engine);  // a heartbeat may have recorded an error (an unusable token file)
         }
-        if (pace.next == Pace::Next::Idle)
-            wait_for(settings_.heartbeat_every, true);
+        if (pace.next == Pace::Next::Idle)  // a held answer wakes it when its burst window has closed
+            wait_for(pace.wait.count() > 0 ? std::min<std::chrono::milliseconds>(pace.wait, settings_.heartbeat_every)
+                                           : settings_.heartbeat_every,
+                     true);
         else
             wait_for(pace.wait, false);
     }
