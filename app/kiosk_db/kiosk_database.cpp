@@ -246,6 +246,7 @@ void KioskDatabase::save(Response& r) {
 
 // Walks back from the newest answer while they are in the window: answers are saved in the order
 // they are given (the recorder keeps it), so the first one given before the window ends the walk.
+// A clock set back a little (an NTP step) is walked past; see below for one set back far.
 // One already flagged was flagged with every answer of its own window, which holds the rest of
 // this one: once the count is known, the walk stops there. So a save reads a few rows, also in the
 // middle of a long burst.
@@ -262,7 +263,12 @@ bool KioskDatabase::flag_burst_before(const Response& r) {
             auto given = parse_utc(rows.text_col(1));
             if (!given) continue;
             if (*given < start) break;
-            if (*given > *end) continue;  // given "after" it: the clock was set back since
+            if (*given > *end) {  // given "after" it: the clock was set back since
+                // By more than a window (a PC whose clock started at 2000-01-01): what was saved
+                // before is of another time, and the walk need not read the whole table.
+                if (*given > *end + burst_.window) break;
+                continue;
+            }
             std::vector<std::string> flags = record::flags_of(rows.text_col(2));
             if (outside_burst_rule(flags)) continue;
             ++count;

@@ -121,6 +121,17 @@ TEST_F(BurstTest, SyntheticAndTestAnswersNeitherCountNorAreFlagged) {
     EXPECT_EQ(stored_flags()[5], std::vector<std::string>{"test"});
 }
 
+// Answers given "after" the new one (the clock was set back since) are not in its window.
+TEST_F(BurstTest, AnswersFromBeforeTheClockWasSetBackDoNotCount) {
+    save(24h * 365);  // given while the clock was a year ahead
+    save(24h * 365 + 1s);
+    save(3s);  // a little ahead (an NTP step back)
+    for (auto t : {0s, 1s, 2s}) save(t);
+    EXPECT_EQ(stored_bursts(), std::vector<bool>(6, false)) << "three in the window: the one 3 s ahead is after it";
+    save(2500ms);
+    EXPECT_EQ(stored_bursts(), (std::vector<bool>{false, false, false, true, true, true, true}));
+}
+
 TEST_F(BurstTest, ARuleOfItsOwn) {
     store_.set_burst_rule({.limit = 1, .window = 10s});
     save(0s);
