@@ -131,6 +131,7 @@ int run_kiosk(const RunOptions& args) {
     Session session(data->survey, data->districts, data->session_settings());
     session.set_results(read_cached_results(data_dir(args, data->config), data->survey));
     Recorder recorder(data_dir(args, data->config));
+    recorder.set_burst_rule({data->config.burst_limit, std::chrono::seconds(data->config.burst_window_seconds)});
     UiTree tree(args.ui_tree.value_or(""));
     KioskUi ui(data->translations, tree);
     Speaker speaker(Speaker::Output::Playback);

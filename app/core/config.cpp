@@ -172,6 +172,9 @@ KioskConfig parse_config(const std::string& path, const std::string& text) {
          [&](const std::string& v) { c.sync_connect_timeout_seconds = as_int(v, 1, 300); }},
         {"sync_timeout_seconds", [&](const std::string& v) { c.sync_timeout_seconds = as_int(v, 1, 3600); }},
         {"sync_backoff_cap_seconds", [&](const std::string& v) { c.sync_backoff_cap_seconds = as_int(v, 1, 86400); }},
+        {"burst_limit", [&](const std::string& v) { c.burst_limit = as_int(v, 1, 1000); }},
+        // At most an hour: every answer is held this long before it is sent.
+        {"burst_window", [&](const std::string& v) { c.burst_window_seconds = as_int(v, 0, 3600); }},
     };
 
     std::istringstream in(text);

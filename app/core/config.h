@@ -36,6 +36,12 @@ struct KioskConfig {
     int sync_timeout_seconds = 60;
     int sync_backoff_cap_seconds = 300;
 
+    // Repeated answers (issue 11, docs/indicators.md): more than burst_limit real answers within
+    // burst_window seconds are all kept but flagged `burst`. Each answer waits burst_window
+    // seconds before it is sent, so that the first ones of a burst are flagged too. 0: no rule, no wait.
+    int burst_limit = 3;
+    int burst_window_seconds = 60;
+
     std::string source = "(built-in defaults)";
     std::map<std::string, int> lines;  // key -> line in the file, for later cross-checks
     int line_of(const std::string& key) const;

@@ -104,6 +104,40 @@ Response read_response(const Statement& s) {
     return record::from_row(row);
 }
 
+// --- the burst rule ---
+
+constexpr const char* kBurstFlag = "burst";
+
+bool has_flag(const std::vector<std::string>& flags, const std::string& flag) {
+    return std::find(flags.begin(), flags.end(), flag) != flags.end();
+}
+
+// Answers every figure leaves out anyway (simulated ones, staff trying the survey) neither count
+// towards a burst nor are flagged as one, and so are never held.
+bool outside_burst_rule(const std::vector<std::string>& flags) {
+    return has_flag(flags, "synthetic") || has_flag(flags, "test");
+}
+// The same in SQL, on the responses row.
+const char* const kUnderBurstRule =
+    "responses.flags NOT LIKE '%\"synthetic\"%' AND responses.flags NOT LIKE '%\"test\"%'";
+
+// SQL: a stored time, with or without milliseconds, as milliseconds since 1970. julianday()'s
+// double is off by a few microseconds at most, which the rounding removes.
+std::string epoch_ms(const std::string& column) {
+    return "CAST(round((julianday(" + column + ") - 2440587.5) * 86400000.0) AS INTEGER)";
+}
+
+std::int64_t epoch_ms(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+// SQL: the burst rule holds the outbox row: a real answer queued (given: queued_at is its
+// submitted_at) after ?1, the window before now, and not after ?2, now. At exactly the window ago it goes.
+std::string held_condition() {
+    return std::string("(") + kUnderBurstRule + " AND " + epoch_ms("outbox.queued_at") + " > ?1 AND " +
+           epoch_ms("outbox.queued_at") + " <= ?2)";
+}
+
 }  // namespace
 
 void migrate_kiosk_database(Database& db, int from, int to) {
@@ -205,8 +239,10 @@ void KioskDatabase::save(Response& r) {
         }
         return "INSERT INTO responses(" + names + ") VALUES (" + marks + ")";
     }();
-    record::Row row = record::to_row(r);
     Transaction t(*db_);
+    Response stored = r;  // r is left as it was if the commit fails: the recorder tries it again
+    if (flag_burst_before(stored) && !has_flag(stored.flags, kBurstFlag)) stored.flags.push_back(kBurstFlag);
+    record::Row row = record::to_row(stored);
     auto insert = db_->prepare(sql);
     for (std::size_t i = 1; i < row.size(); ++i) insert.bind(static_cast<int>(i), row[i]);
     insert.run();
@@ -214,7 +250,51 @@ void KioskDatabase::save(Response& r) {
     db_->prepare("INSERT INTO outbox(seq, queued_at) VALUES (?, ?)").bind(1, seq).bind(2, r.submitted_at).run();
     record_event("completed", "", r.synthetic());
     t.commit();
+    r.flags = std::move(stored.flags);
     r.seq = seq;
+}
+
+// Walks back from the newest answer while they are in the window: answers are saved in the order
+// they are given (the recorder keeps it), so the first one given before the window ends the walk.
+// A clock set back a little (an NTP step) is walked past; see below for one set back far.
+// One already flagged was flagged with every answer of its own window, which holds the rest of
+// this one: once the count is known, the walk stops there. So a save reads a few rows, also in the
+// middle of a long burst.
+bool KioskDatabase::flag_burst_before(const Response& r) {
+    if (burst_.window.count() <= 0 || outside_burst_rule(r.flags)) return false;
+    auto end = parse_utc(r.submitted_at);
+    if (!end) return false;  // to_row() refuses it
+    const auto start = *end - burst_.window;
+    int count = 1;  // the new answer
+    std::vector<std::pair<std::int64_t, std::vector<std::string>>> unflagged;
+    {
+        auto rows = db_->prepare("SELECT seq, submitted_at, flags FROM responses ORDER BY seq DESC");
+        while (rows.step()) {
+            auto given = parse_utc(rows.text_col(1));
+            if (!given) continue;
+            if (*given < start) break;
+            if (*given > *end) {  // given "after" it: the clock was set back since
+                // By more than a window (a PC whose clock started at 2000-01-01): what was saved
+                // before is of another time, and the walk need not read the whole table.
+                if (*given > *end + burst_.window) break;
+                continue;
+            }
+            std::vector<std::string> flags = record::flags_of(rows.text_col(2));
+            if (outside_burst_rule(flags)) continue;
+            ++count;
+            if (!has_flag(flags, kBurstFlag))
+                unflagged.emplace_back(rows.int_col(0), std::move(flags));
+            else if (count > burst_.limit)
+                break;
+        }
+    }  // the reading statement ends before the rows are rewritten
+    if (count <= burst_.limit) return false;
+    auto update = db_->prepare("UPDATE responses SET flags = ? WHERE seq = ?");
+    for (auto& [seq, flags] : unflagged) {
+        flags.push_back(kBurstFlag);
+        update.bind(1, Json(flags).dump()).bind(2, seq).run();
+    }
+    return true;
 }
 
 void KioskDatabase::record_started(bool synthetic) { record_event("started", "", synthetic); }
@@ -296,14 +376,27 @@ std::optional<PendingBatch> KioskDatabase::saved_batch() {
                         Json::parse(row.text_col(3)).get<std::vector<std::string>>(), static_cast<int>(row.int_col(4))};
 }
 
-std::vector<Response> KioskDatabase::unsent(std::size_t max_items, std::int64_t after_seq) {
+std::vector<Response> KioskDatabase::unsent(std::size_t max_items, std::int64_t after_seq, WallClock::time_point now) {
     auto rows = db_->prepare("SELECT " + response_columns() +
-                             " FROM outbox JOIN responses USING (seq) WHERE outbox.rejected_at IS NULL AND seq > ? "
-                             "ORDER BY seq LIMIT ?");
-    rows.bind(1, after_seq).bind(2, static_cast<std::int64_t>(max_items));
+                             " FROM outbox JOIN responses USING (seq) WHERE outbox.rejected_at IS NULL AND seq > ?3 "
+                             "AND NOT " +
+                             held_condition() + " ORDER BY seq LIMIT ?4");
+    // With no rule the held window is empty: (now, now].
+    rows.bind(1, epoch_ms(now - burst_.window)).bind(2, epoch_ms(now));
+    rows.bind(3, after_seq).bind(4, static_cast<std::int64_t>(max_items));
     std::vector<Response> out;
     while (rows.step()) out.push_back(read_response(rows));
     return out;
+}
+
+std::optional<KioskDatabase::WallClock::time_point> KioskDatabase::next_release(WallClock::time_point now) {
+    if (burst_.window.count() <= 0) return std::nullopt;
+    auto first = db_->prepare("SELECT min(" + epoch_ms("outbox.queued_at") +
+                              ") FROM outbox JOIN responses USING (seq) WHERE outbox.rejected_at IS NULL AND " +
+                              held_condition());
+    first.bind(1, epoch_ms(now - burst_.window)).bind(2, epoch_ms(now));
+    if (!first.step() || first.is_null(0)) return std::nullopt;
+    return WallClock::time_point(std::chrono::milliseconds(first.int_col(0))) + burst_.window;
 }
 
 void KioskDatabase::save_batch(const PendingBatch& batch) {

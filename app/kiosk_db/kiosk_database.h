@@ -4,6 +4,7 @@
 // session counts, and staff mode's audit. This class is the file's only owner: others call its typed operations and
 // never see SQL. Answers are committed durably (WAL, synchronous=FULL) before the resident sees
 // "thank you", with their outbox entry in the same transaction.
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -82,6 +83,16 @@ struct ItemVerdict {
     std::string code, field, reason;  // why not, when not delivered
 };
 
+// Repeated answers (issue 11, docs/indicators.md): when a new answer makes more than `limit` real
+// answers (not synthetic, not test) given within `window` (by submitted_at, the window ending at
+// the new one, both ends included), every one of them is kept but flagged "burst". So that the
+// first ones of a burst can still be flagged, a real answer is not sent until `window` has passed
+// since it was given. A window of 0 turns the rule and the wait off.
+struct BurstRule {
+    int limit = 3;
+    std::chrono::seconds window{60};
+};
+
 class KioskDatabase {
   public:
     enum class Role {
@@ -112,9 +123,15 @@ class KioskDatabase {
     };
     Durability durability();
 
+    // The rule save() flags bursts by and unsent() holds answers for; the defaults until set.
+    void set_burst_rule(BurstRule rule) { burst_ = rule; }
+    const BurstRule& burst_rule() const { return burst_; }
+
     // --- answers and sessions (the kiosk's thread) ---
     // Commits the response, its outbox entry and a "completed" session event in one
-    // transaction; sets r.seq. Returns only after the commit is durable.
+    // transaction; sets r.seq. Returns only after the commit is durable. When the response makes
+    // a burst, it and every earlier one of the burst are flagged "burst" in the same transaction
+    // (r.flags too).
     void save(Response& r);
     void record_started(bool synthetic);
     void record_abandoned(const std::string& step, bool synthetic);
@@ -127,8 +144,14 @@ class KioskDatabase {
 
     // --- the outbox (the sync's thread, on a connection of its own) ---
     std::optional<PendingBatch> saved_batch();
-    // The oldest waiting responses after `after_seq`, in seq order.
-    std::vector<Response> unsent(std::size_t max_items, std::int64_t after_seq = 0);
+    // The oldest waiting responses after `after_seq`, in seq order, but none the burst rule still
+    // holds: a real answer given less than the burst window before `now`. One given "after" `now`
+    // (the clock was set back since) is not held: it would wait for as long as the clock was off.
+    using WallClock = std::chrono::system_clock;
+    std::vector<Response> unsent(std::size_t max_items, std::int64_t after_seq = 0,
+                                 WallClock::time_point now = WallClock::now());
+    // When the first answer held by the burst rule may go; nullopt when none is held.
+    std::optional<WallClock::time_point> next_release(WallClock::time_point now = WallClock::now());
     void save_batch(const PendingBatch& batch);
     void count_attempt();
     // One transaction: delivered rows leave the outbox, rejected ones are marked, the batch is
@@ -154,8 +177,12 @@ class KioskDatabase {
     KioskDatabase(std::unique_ptr<Database> db, Role role);
     void record_event(const char* kind, const std::string& step, bool synthetic);
     void set_sync_state(const std::string& key, const std::string& value);
+    // Inside save()'s transaction, before `r` is inserted: whether `r` makes a burst, and if so
+    // the earlier answers of its window are flagged.
+    bool flag_burst_before(const Response& r);
     std::unique_ptr<Database> db_;
     Role role_;
+    BurstRule burst_;
 };
 
 // Brings a database at user_version `from` up to `to` (each step in its own transaction).

@@ -9,6 +9,7 @@ Recorder::Recorder(std::string data_dir, LogLine log) : data_dir_(std::move(data
 bool Recorder::open(const std::string& kiosk_id, SteadyClock::time_point now) {
     try {
         store_.emplace(KioskDatabase::open(data_dir_));
+        store_->set_burst_rule(burst_);
     } catch (const std::exception& e) {
         log_(e.what());
         return false;
@@ -16,6 +17,11 @@ bool Recorder::open(const std::string& kiosk_id, SteadyClock::time_point now) {
     log_("kiosk " + kiosk_id + " storing answers in " + store_->path());
     if (!unsaved_.empty()) retry(now);
     return true;
+}
+
+void Recorder::set_burst_rule(BurstRule rule) {
+    burst_ = rule;
+    if (store_) store_->set_burst_rule(rule);
 }
 
 void Recorder::persist(const Outcome& o, SteadyClock::time_point now) {

@@ -20,6 +20,9 @@ class Recorder {
 
     explicit Recorder(std::string data_dir, LogLine log = log_to_stderr);
 
+    // The burst rule the database flags repeated answers by (the defaults until set); before or after open().
+    void set_burst_rule(BurstRule rule);
+
     // Opens (and checks) DIR/responses.sqlite, then stores the answers that waited for it.
     // Logs why and returns false when the database is refused (corrupt, another program's,
     // written by a newer version).
@@ -46,6 +49,7 @@ class Recorder {
   private:
     std::string data_dir_;
     LogLine log_;
+    BurstRule burst_;
     std::optional<KioskDatabase> store_;
     std::deque<Response> unsaved_;  // oldest first
     SteadyClock::time_point next_retry_{};

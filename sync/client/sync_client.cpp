@@ -116,7 +116,9 @@ void SyncClient::run() {
         if (fetcher && fetcher->due(std::chrono::steady_clock::now())) fetch_results(*fetcher);
         bool asked;
         if (pace.next == Pace::Next::Idle) {
+            // Until the heartbeat, the next results fetch or a held answer's burst window closing.
             std::chrono::milliseconds idle = settings_.heartbeat_every;
+            if (pace.wait.count() > 0) idle = std::min<std::chrono::milliseconds>(pace.wait, idle);
             if (fetcher)
                 idle = std::clamp(std::chrono::ceil<std::chrono::milliseconds>(fetcher->next_fetch() -
                                                                                std::chrono::steady_clock::now()),

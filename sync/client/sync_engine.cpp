@@ -74,6 +74,7 @@ SyncSettings SyncSettings::from_config(const KioskConfig& c, const std::string& 
     s.connect_timeout = std::chrono::seconds(c.sync_connect_timeout_seconds);
     s.timeout = std::chrono::seconds(c.sync_timeout_seconds);
     s.backoff_cap = std::chrono::seconds(c.sync_backoff_cap_seconds);
+    s.burst = {c.burst_limit, std::chrono::seconds(c.burst_window_seconds)};
     return s;
 }
 
@@ -82,7 +83,9 @@ SyncEngine::SyncEngine(SyncSettings settings, const std::atomic<bool>* abort)
       db_(KioskDatabase::open(settings_.data_dir, KioskDatabase::Role::Sync)),
       uploader_(settings_.store_url, settings_.tls, settings_.connect_timeout, settings_.timeout, abort),
       batch_size_(std::clamp<std::size_t>(settings_.batch_size, 1, kMaxBatchItems)),
-      rng_(std::random_device{}()) {}
+      rng_(std::random_device{}()) {
+    db_.set_burst_rule(settings_.burst);
+}
 
 // A prefetch still running reads the database: let it finish before the database closes.
 SyncEngine::~SyncEngine() {
@@ -252,6 +255,14 @@ bool SyncEngine::send_heartbeat() {
     return reply.status == 204;
 }
 
+// Zero when no answer is held; else at least a millisecond, so that a sleep until then is one.
+std::chrono::milliseconds SyncEngine::until_next_release() {
+    auto now = std::chrono::system_clock::now();
+    auto due = db_.next_release(now);
+    if (!due) return std::chrono::milliseconds(0);
+    return std::max(std::chrono::milliseconds(1), std::chrono::ceil<std::chrono::milliseconds>(*due - now));
+}
+
 Pace SyncEngine::pace(const Attempt& a) {
     using O = Attempt::Outcome;
     switch (a.outcome) {
@@ -262,7 +273,7 @@ Pace SyncEngine::pace(const Attempt& a) {
             return {Pace::Next::Now, {}};
         case O::NothingToSend:
             failures_ = 0;
-            return {Pace::Next::Idle, {}};
+            return {Pace::Next::Idle, until_next_release()};
         case O::TokenRefused:
             ++failures_;
             return {Pace::Next::Wait, settings_.backoff_cap};

@@ -31,6 +31,7 @@ struct SyncSettings {
     std::chrono::seconds connect_timeout{}, timeout{}, backoff_cap{};
     std::chrono::milliseconds backoff_base{1000};
     std::chrono::seconds heartbeat_every{300};
+    BurstRule burst;  // how long answers are held before they go (kiosk_db/kiosk_database.h)
 
     static SyncSettings from_config(const KioskConfig& config, const std::string& data_dir,
                                     const std::string& program_version);
@@ -59,8 +60,10 @@ struct Attempt {
 // What to do after an attempt; the same for the background thread and `lkp-kiosk sync`.
 struct Pace {
     enum class Next {
-        Now,   // more may wait: go on at once
-        Idle,  // nothing waits: sleep until a new answer is saved (or the next heartbeat)
+        Now,  // more may wait: go on at once
+        // Nothing to send now: sleep until a new answer is saved (or the next heartbeat), and when
+        // `wait` is not zero, until the burst rule lets the first held answer go.
+        Idle,
         Wait,  // something failed: wait `wait`, then try again
     };
     Next next = Next::Now;
@@ -91,6 +94,7 @@ class SyncEngine {
     std::optional<PendingBatch> build_batch(std::size_t max_items, std::int64_t after_seq);
     std::optional<PendingBatch> next_batch();
     Delivery finish(const PendingBatch& batch, const std::string& reply_body);
+    std::chrono::milliseconds until_next_release();
 
     SyncSettings settings_;
     KioskDatabase db_;

@@ -75,7 +75,29 @@ std::string describe(const ExportRequest& r) {
     return d;
 }
 
-tables::AboutLines common_about(const Survey& survey, const ExportRequest& r, std::int64_t min_cell) {
+// A burst (many answers in quick succession at one kiosk) is still residents' answers: the response
+// export counts them, marked in its flags column; only the figures leave them out. Every other
+// flag keeps an answer out of both unless asked for.
+bool left_out_of_responses(const std::vector<std::string>& flags) {
+    for (const auto& f : flags)
+        if (f != kBurstFlag && is_flagged(std::vector<std::string>{f})) return true;
+    return false;
+}
+
+enum class Export { Indicators, Responses };
+
+std::string selection_note(Export what, bool include_flagged) {
+    const std::string burst = "burst (många svar i snabb följd vid en kiosk)";
+    if (what == Export::Indicators)
+        return "; svar märkta test, syntetiska, misstänkta eller " + burst +
+               (include_flagged ? " är MED." : " är inte med.");
+    return include_flagged ? "; alla svar är med, också de märkta test, syntetiska, misstänkta eller " + burst +
+                                 ": se kolumnen flaggor."
+                           : "; svar märkta test, syntetiska eller misstänkta är inte med. Svar märkta " + burst +
+                                 " är med, märkta i kolumnen flaggor.";
+}
+
+tables::AboutLines common_about(const Survey& survey, const ExportRequest& r, std::int64_t min_cell, Export what) {
     tables::AboutLines lines = {
         {"Källa", "Helsingborgs stad, Livskvalitetsprogrammet: svar från LKP-kioskerna (lkp-store), enkät " +
                       survey.id + " version " + std::to_string(survey.version) + "."},
@@ -89,8 +111,7 @@ tables::AboutLines common_about(const Survey& survey, const ExportRequest& r, st
         {"Urvalet i filen", std::string("Från ") + (r.from_day.empty() ? "början" : r.from_day) + " till " +
                                 (r.to_day.empty() ? "idag" : r.to_day) +
                                 (r.district ? ", område " + *r.district + " och hela staden" : ", alla områden") +
-                                (r.include_flagged ? "; svar märkta test, syntetiska eller misstänkta är MED."
-                                                   : "; svar märkta test, syntetiska eller misstänkta är inte med.")},
+                                selection_note(what, r.include_flagged)},
         {"Skapad", now_utc()},
     };
     for (const Indicator& i : survey.indicators) lines.push_back({i.id, i.title + ". " + i.about});
@@ -195,7 +216,7 @@ std::int64_t export_indicators(IndicatorTables& tables, StoreBackend& backend, c
             ++rows;
         }
     }
-    tables::AboutLines about = common_about(survey, r, tables.min_cell());
+    tables::AboutLines about = common_about(survey, r, tables.min_cell(), Export::Indicators);
     about.push_back({"Kolumner",
                      "värde: andel i procent, index 0-100 eller medelvärde (se indikatorn). n: antal svar. ki_låg och "
                      "ki_hög: 95 % konfidensintervall (Wilson för andelar, Student t för medelvärden och index). kön: "
@@ -324,7 +345,7 @@ std::int64_t export_responses(StoreBackend& backend, const sync::SurveyCatalog& 
         joined_flags.clear();
         if (x.flags_json != "[]") {
             std::vector<std::string> flags = record::flags_of(x.flags_json);
-            if (!r.include_flagged && is_flagged(flags)) return;
+            if (!r.include_flagged && left_out_of_responses(flags)) return;
             for (const auto& f : flags) joined_flags.append(joined_flags.empty() ? "" : ",").append(f);
         }
         auto text = [](std::optional<std::string_view> v) { return v ? Value(tables::TextView{*v}) : Value(); };
@@ -380,7 +401,7 @@ std::int64_t export_responses(StoreBackend& backend, const sync::SurveyCatalog& 
         });
         release();
     }
-    tables::AboutLines about = common_about(survey, r, kDefaultMinCell);
+    tables::AboutLines about = common_about(survey, r, kDefaultMinCell, Export::Responses);
     about.erase(about.begin() + 3);  // raw answers are not tables of figures: no suppression applies
     about.push_back({"Integritet",
                      r.exact_times ? "Filen har exakta tider: den kan peka ut en person som sågs vid kiosken. Hantera "

@@ -17,7 +17,9 @@ struct ExportRequest {
     std::string survey_id;         // "" : the newest survey with indicators
     std::string from_day, to_day;  // YYYY-MM-DD, inclusive; "" is open
     std::optional<std::string> district;
-    bool include_flagged = false;              // answers flagged synthetic, test or suspect
+    // Answers flagged synthetic, test or suspect, and in the indicators burst (the response export
+    // has bursts anyway, with their flag).
+    bool include_flagged = false;
     bool exact_times = false;                  // responses: the minute an answer was given, not only its day
     std::optional<indicators::Period> period;  // indicators: one kind of period; all four when not given
 };

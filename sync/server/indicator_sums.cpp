@@ -18,7 +18,7 @@ bool contains(const std::vector<Json>& values, const Json& v) {
 
 bool is_flagged(const std::vector<std::string>& flags) {
     for (const auto& f : flags)
-        if (f == "synthetic" || f == "test" || f == "suspect") return true;
+        if (f == "synthetic" || f == "test" || f == "suspect" || f == kBurstFlag) return true;
     return false;
 }
 

@@ -18,7 +18,12 @@ namespace lkp::server {
 // (another answer, or none) which only the total T includes.
 inline constexpr const char* kGenderQuestion = "gender";
 
-// Answers carrying one of these flags are kept out of the figures unless asked for.
+// Repeated answers at one kiosk, flagged there (issue 11): residents' answers all the same, so
+// the response exports count them (with their flag), but the figures leave them out.
+inline constexpr const char* kBurstFlag = "burst";
+
+// Answers carrying one of these flags (synthetic, test, suspect, burst) are kept out of the
+// figures unless asked for.
 bool is_flagged(const Response& r);
 bool is_flagged(const std::vector<std::string>& flags);
 

@@ -696,7 +696,8 @@ int main(int argc, char** argv) {
         cmd->add_option("--survey", args->request.survey_id, "The survey id (default: the newest with indicators)")
             ->type_name("ID");
         cmd->add_flag("--include-flagged", args->request.include_flagged,
-                      "Include answers flagged test, synthetic or suspect");
+                      "Include answers flagged test, synthetic or suspect (and, in indicators, burst: "
+                      "responses have those anyway, flagged)");
         if (what == "responses")
             cmd->add_flag("--exact-times", args->request.exact_times,
                           "Keep the time of day (it can point at a resident seen at the kiosk)");

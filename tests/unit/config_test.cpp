@@ -73,6 +73,21 @@ TEST(Config, SyncSettings) {
 
 // The token goes in every request's header: in clear only to this very machine (a TLS proxy such
 // as nginx or stunnel on the kiosk PC, or a test's store on 127.0.0.1), never across a network.
+// Repeated answers (issue 11): more than burst_limit within burst_window seconds are flagged.
+TEST(Config, BurstRule) {
+    EXPECT_EQ(default_config().burst_limit, 3);
+    EXPECT_EQ(default_config().burst_window_seconds, 60);
+    KioskConfig c = parse_config("k", "burst_limit = 5\nburst_window = 120\n");
+    EXPECT_EQ(c.burst_limit, 5);
+    EXPECT_EQ(c.burst_window_seconds, 120);
+    EXPECT_EQ(parse_config("k", "burst_window = 0\n").burst_window_seconds, 0) << "0: no rule and no wait";
+    EXPECT_EQ(error_of("kiosk_id = a\nburst_limit = 0\n"), "kiosk.conf:2: 0 is outside 1..1000");
+    EXPECT_EQ(error_of("burst_limit = three\n"), "kiosk.conf:1: \"three\" is not a whole number");
+    EXPECT_EQ(error_of("\n\nburst_window = 3601\n"), "kiosk.conf:3: 3601 is outside 0..3600");
+    EXPECT_EQ(error_of("burst_window = -1\n"), "kiosk.conf:1: -1 is outside 0..3600");
+    EXPECT_EQ(error_of("burst_window = 60s\n"), "kiosk.conf:1: \"60s\" is not a whole number");
+}
+
 TEST(Config, PlainHttpOnlyToThisMachine) {
     for (const char* url : {"http://127.0.0.1:8080", "http://127.0.0.1", "http://127.8.9.10:1/", "http://localhost",
                             "http://LocalHost:8443/", "http://[::1]:8080", "http://[::1]", "http://127.0.0.1:8080/a@b",

@@ -91,6 +91,16 @@ TEST_F(RecorderTest, StoresAnswersAndSessionCounts) {
     EXPECT_EQ(lines.size(), 1u) << "nothing but the opening line";
 }
 
+// The kiosk's config reaches the database, set before it opens (lkp-kiosk sets it at start).
+TEST_F(RecorderTest, FlagsBurstsByTheRuleItWasGiven) {
+    recorder.set_burst_rule({.limit = 1, .window = 60s});
+    ASSERT_TRUE(recorder.open("k1", t0));
+    recorder.persist(completed(answer()), t0);
+    recorder.persist(completed(answer()), t0 + 1s);  // given at the same time as the first
+    for (const Response& r : KioskDatabase::open(dir.path()).all_responses())
+        EXPECT_EQ(r.flags, std::vector<std::string>{"burst"});
+}
+
 TEST_F(RecorderTest, FullDiskKeepsTheAnswerInMemoryAndRetriesEvery30Seconds) {
     ASSERT_TRUE(recorder.open("k1", t0));
     Response a = answer(), b = answer();
