@@ -6,6 +6,8 @@
 // Usage: bench_stick_export DATA_DIR OUT_DIR [ROUNDS]
 //   DATA_DIR  a kiosk data folder (fill it with `lkp-kiosk simulate --data-dir DATA_DIR --count N`)
 //   OUT_DIR   where the files go (a tmpfs or a real stick); a marker file is put there
+#include "export/stick_export.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -16,7 +18,6 @@
 #include <vector>
 
 #include "core/kiosk_data.h"
-#include "export/stick_export.h"
 #include "kiosk_db/kiosk_database.h"
 
 int main(int argc, char** argv) {

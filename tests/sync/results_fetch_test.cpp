@@ -64,8 +64,8 @@ class ResultsFetch : public ::testing::TestWithParam<Backend> {
                 }
         }
         RunResult sync = run({LKP_KIOSK_BIN, "sync", "--once", "--config", dir_.file("no-burst.conf"), "--data-dir",
-                              data_dir, "--store-url", store_->url(),
-                              "--token-file", dir_.file("token"), "--backoff-cap", "1", "--timeout", "5"});
+                              data_dir, "--store-url", store_->url(), "--token-file", dir_.file("token"),
+                              "--backoff-cap", "1", "--timeout", "5"});
         EXPECT_EQ(sync.exit_code, 0) << sync.out << sync.err;
         return sum / n;
     }
