@@ -1,5 +1,7 @@
 #include "results_fetch.h"
 
+#include <curl/curl.h>
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -13,19 +15,12 @@ namespace lkp::sync {
 
 namespace {
 
-// Query values are codes (a survey id, a district code); anything else is escaped.
+// Query values are codes (a survey id, a district code); anything else is escaped by libcurl.
 std::string query_escaped(const std::string& s) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
+    char* escaped = curl_easy_escape(nullptr, s.c_str(), static_cast<int>(s.size()));
+    if (!escaped) throw std::bad_alloc();
+    std::string out = escaped;
+    curl_free(escaped);
     return out;
 }
 

@@ -17,6 +17,7 @@
 
 #include "kiosk_db/kiosk_database.h"
 #include "record/utc.h"
+#include "store_per_backend.h"
 #include "support/store_server.h"
 #include "support/test_support.h"
 
@@ -25,26 +26,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-enum class Backend { Sqlite, Postgres };
-
-class KioskBurst : public ::testing::TestWithParam<Backend> {
+class KioskBurst : public StorePerBackend<KioskBurst> {
   protected:
-    static void TearDownTestSuite() { postgres_.reset(); }
-
-    void SetUp() override {
-        if (GetParam() == Backend::Postgres && !PostgresCluster::available())
-            GTEST_SKIP() << "Debian's postgresql is not installed";
-        StoreOptions options;
-        if (GetParam() == Backend::Postgres) {
-            if (!postgres_) postgres_ = std::make_unique<PostgresCluster>();
-            static int n = 0;
-            options.postgres_url = postgres_->create_database("burst" + std::to_string(++n));
-        }
-        store_ = std::make_unique<StoreServer>(options);
-        store_->start();
-        write_file(dir_.file("token"), store_->add_kiosk(kiosk_) + "\n");
-        ::chmod(dir_.file("token").c_str(), 0600);
-    }
+    KioskBurst() : StorePerBackend("burst-kiosk") {}
 
     // A real answer given at `when`, livskvalitet `life`.
     Response answer(const std::string& when, int life) {
@@ -91,13 +75,7 @@ class KioskBurst : public ::testing::TestWithParam<Backend> {
         return run({LKP_KIOSK_BIN, "sync", "--once", "--data-dir", dir_.file("kiosk"), "--store-url", store_->url(),
                     "--token-file", dir_.file("token"), "--backoff-cap", "1", "--timeout", "5"});
     }
-
-    static std::unique_ptr<PostgresCluster> postgres_;
-    TempDir dir_;
-    std::string kiosk_ = "burst-kiosk";
-    std::unique_ptr<StoreServer> store_;
 };
-std::unique_ptr<PostgresCluster> KioskBurst::postgres_;
 
 TEST_P(KioskBurst, ABurstReachesTheStoreFlaggedAndOnlyTheIndicatorsLeaveItOut) {
     std::vector<std::string> burst_ids;
@@ -182,9 +160,6 @@ TEST_P(KioskBurst, TheRunningSyncHoldsAnAnswerUntilItsWindowHasClosedThenSendsIt
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << read_file(err);
 }
 
-std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
-    return info.param == Backend::Sqlite ? "Sqlite" : "Postgres";
-}
 INSTANTIATE_TEST_SUITE_P(Backends, KioskBurst, ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);
 
 }  // namespace

@@ -11,44 +11,22 @@
 #include "record/utc.h"
 #include "record/uuid.h"
 #include "store_backend.h"
+#include "store_per_backend.h"
 #include "support/store_server.h"
 #include "support/test_support.h"
 
 namespace lkp::test {
 namespace {
 
-enum class Backend { Sqlite, Postgres };
-
-class KioskHeartbeat : public ::testing::TestWithParam<Backend> {
+class KioskHeartbeat : public StorePerBackend<KioskHeartbeat> {
   protected:
-    static void TearDownTestSuite() { postgres_.reset(); }
-
-    void SetUp() override {
-        if (GetParam() == Backend::Postgres && !PostgresCluster::available())
-            GTEST_SKIP() << "Debian's postgresql is not installed";
-        StoreOptions options;
-        if (GetParam() == Backend::Postgres) {
-            if (!postgres_) postgres_ = std::make_unique<PostgresCluster>();
-            static int n = 0;
-            options.postgres_url = postgres_->create_database("heartbeat" + std::to_string(++n));
-        }
-        store_ = std::make_unique<StoreServer>(options);
-        store_->start();
-        write_file(dir_.file("token"), store_->add_kiosk(kiosk_) + "\n");
-        ::chmod(dir_.file("token").c_str(), 0600);
-    }
+    KioskHeartbeat() : StorePerBackend("dev-kiosk") {}
 
     std::unique_ptr<server::StoreBackend> backend() {
         auto args = store_->db_args();
         return args[0] == "--db" ? server::open_sqlite(args[1]) : server::open_postgres(args[1], 1);
     }
-
-    static std::unique_ptr<PostgresCluster> postgres_;
-    TempDir dir_;
-    std::string kiosk_ = "dev-kiosk";
-    std::unique_ptr<StoreServer> store_;
 };
-std::unique_ptr<PostgresCluster> KioskHeartbeat::postgres_;
 
 TEST_P(KioskHeartbeat, SessionCountsAndRejectedReasonsReachTheStore) {
     const std::string data_dir = dir_.file("kiosk");
@@ -114,9 +92,6 @@ TEST_P(KioskHeartbeat, SessionCountsAndRejectedReasonsReachTheStore) {
     EXPECT_EQ(s["synthetic"], 1);
 }
 
-std::string backend_name(const ::testing::TestParamInfo<Backend>& param) {
-    return param.param == Backend::Sqlite ? "Sqlite" : "Postgres";
-}
 INSTANTIATE_TEST_SUITE_P(Backends, KioskHeartbeat, ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);
 
 }  // namespace

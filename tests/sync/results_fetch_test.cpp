@@ -11,32 +11,16 @@
 #include <cmath>
 
 #include "kiosk_db/kiosk_database.h"
+#include "store_per_backend.h"
 #include "support/store_server.h"
 #include "support/test_support.h"
 
 namespace lkp::test {
 namespace {
 
-enum class Backend { Sqlite, Postgres };
-
-class ResultsFetch : public ::testing::TestWithParam<Backend> {
+class ResultsFetch : public StorePerBackend<ResultsFetch> {
   protected:
-    static void TearDownTestSuite() { postgres_.reset(); }
-
-    void SetUp() override {
-        if (GetParam() == Backend::Postgres && !PostgresCluster::available())
-            GTEST_SKIP() << "Debian's postgresql is not installed";
-        StoreOptions options;
-        if (GetParam() == Backend::Postgres) {
-            if (!postgres_) postgres_ = std::make_unique<PostgresCluster>();
-            static int n = 0;
-            options.postgres_url = postgres_->create_database("results" + std::to_string(++n));
-        }
-        store_ = std::make_unique<StoreServer>(options);
-        store_->start();
-        write_file(dir_.file("token"), store_->add_kiosk(kiosk_) + "\n");
-        ::chmod(dir_.file("token").c_str(), 0600);
-    }
+    ResultsFetch() : StorePerBackend("results-kiosk") {}
 
     // Answers in districts 041 and 001 (six each) and 022 (two: too few to publish), sent by the
     // kiosk's own sync. Returns the mean of livskvalitet over all of them.
@@ -82,13 +66,8 @@ class ResultsFetch : public ::testing::TestWithParam<Backend> {
         return s;
     }
 
-    static std::unique_ptr<PostgresCluster> postgres_;
     KioskData data_ = builtin_data();
-    TempDir dir_;
-    std::string kiosk_ = "results-kiosk";
-    std::unique_ptr<StoreServer> store_;
 };
-std::unique_ptr<PostgresCluster> ResultsFetch::postgres_;
 
 std::string this_year() {
     auto today = std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
@@ -176,9 +155,6 @@ TEST_P(ResultsFetch, AStoreOfAnotherSurveyVersionLeavesTheCacheAlone) {
     EXPECT_FALSE(exists(results_cache_path(dir_.path())));
 }
 
-std::string backend_name(const ::testing::TestParamInfo<Backend>& param) {
-    return param.param == Backend::Sqlite ? "Sqlite" : "Postgres";
-}
 INSTANTIATE_TEST_SUITE_P(Backends, ResultsFetch, ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);
 
 }  // namespace
