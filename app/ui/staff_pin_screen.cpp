@@ -35,7 +35,12 @@ void draw_staff_pin_screen(DrawContext& dc) {
     float gap = l.unit * 0.5f;
     float key = std::min({l.unit * 3.4f, (width - 2 * gap) / 3, (l.height * 0.55f - 3 * gap) / 4});
     float pad_w = key * 3 + gap * 2, pad_h = key * 4 + gap * 3;
-    float y = l.margin * 0.6f + l.unit * 2.6f;
+    // Title, dots, message and pad as one block, centred in what is below the cancel button (a
+    // portrait screen would otherwise leave its lower half empty).
+    float title_h = text_height(dc, dc.fonts.title, staff_text(dc, "staff.pin.title"), width);
+    float block = title_h + l.unit * 0.6f + l.unit * 0.6f + l.unit * 0.6f + l.unit * 1.4f + l.unit * 0.6f + pad_h;
+    float top = l.margin * 0.6f + l.unit * 2.6f;
+    float y = std::max(top, top + (l.height - l.margin - top - block) / 2);
     y += text_block(dc, staff_text(dc, "staff.pin.title"), dc.fonts.title, ImVec2(2 * l.margin, y), width,
                     Align::Center, t.text, "pin-title") +
          l.unit * 0.6f;
