@@ -9,8 +9,9 @@
 namespace lkp {
 
 const Catalog& staff_catalog(const Translations& translations, const Session& session) {
-    const Catalog* c = translations.find(session.settings().default_language);
-    return c && c->find("staff.title") ? *c : translations.source();
+    for (const std::string& language : {session.settings().default_language, std::string("sv"), std::string("en")})
+        if (const Catalog* c = translations.find(language); c && c->find("staff.title")) return *c;
+    return translations.source();  // a city with neither Swedish nor English: staff see the ids
 }
 
 std::string staff_text(const DrawContext& dc, const std::string& id) {
