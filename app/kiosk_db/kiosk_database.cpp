@@ -117,7 +117,7 @@ bool has_flag(const std::vector<std::string>& flags, const std::string& flag) {
 bool outside_burst_rule(const std::vector<std::string>& flags) {
     return has_flag(flags, "synthetic") || has_flag(flags, "test");
 }
-// The same in SQL, on the responses row.
+// The same in SQL, on the responses row: the real answers, also those staff mode counts.
 const char* const kUnderBurstRule =
     "responses.flags NOT LIKE '%\"synthetic\"%' AND responses.flags NOT LIKE '%\"test\"%'";
 
@@ -334,16 +334,12 @@ KioskStatus KioskDatabase::status() {
     return st;
 }
 
-// Real answers: neither made by `simulate` nor given in staff's test mode.
-constexpr const char* kRealAnswer =
-    "(flags = '[]' OR (flags NOT LIKE '%\"synthetic\"%' AND flags NOT LIKE '%\"test\"%'))";
-
 std::vector<DistrictCount> KioskDatabase::answers_by_district(const std::string& today_from_utc,
                                                               const std::string& week_from_utc) {
     std::vector<DistrictCount> out;
     auto s = db_->prepare(std::string("SELECT district, sum(submitted_at >= ?1), sum(submitted_at >= ?2), count(*) "
                                       "FROM responses WHERE ") +
-                          kRealAnswer + " GROUP BY district ORDER BY count(*) DESC, district");
+                          kUnderBurstRule + " GROUP BY district ORDER BY count(*) DESC, district");
     s.bind(1, today_from_utc).bind(2, week_from_utc);
     while (s.step()) out.push_back({s.opt_text_col(0), s.int_col(1), s.int_col(2), s.int_col(3)});
     return out;
