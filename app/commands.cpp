@@ -105,6 +105,7 @@ int cmd_status(const StatusOptions& args) {
         double rate = s.sessions_started
                           ? 100.0 * static_cast<double>(s.sessions_completed) / static_cast<double>(s.sessions_started)
                           : 0.0;
+        std::vector<std::string> quarantined = quarantined_databases(data_dir(args, config));
         Json audit = Json::array();
         std::vector<StaffAuditEntry> staff_actions = store->staff_audit(10);
         for (const auto& a : staff_actions) audit.push_back({{"at", a.at}, {"action", a.action}, {"detail", a.detail}});
@@ -132,7 +133,8 @@ int cmd_status(const StatusOptions& args) {
                 {"first_submitted_at", s.first_submitted_at.empty() ? Json(nullptr) : Json(s.first_submitted_at)},
                 {"last_submitted_at", s.last_submitted_at.empty() ? Json(nullptr) : Json(s.last_submitted_at)},
                 {"unreviewed_languages", unreviewed},
-                {"staff_audit", audit}};
+                {"staff_audit", audit},
+                {"quarantined_databases", quarantined}};
             std::cout << j.dump(2) << "\n";
             return kExitOk;
         }
@@ -164,6 +166,8 @@ int cmd_status(const StatusOptions& args) {
         if (s.sessions_started) std::printf("  response rate        %.1f %% of started sessions completed\n", rate);
         if (!s.first_submitted_at.empty())
             std::printf("  answers from         %s to %s\n", s.first_submitted_at.c_str(), s.last_submitted_at.c_str());
+        for (const auto& q : quarantined)
+            std::printf("  CORRUPT DATABASE moved aside, kept for recovery: %s\n", q.c_str());
         if (!staff_actions.empty()) {
             std::printf("  staff mode, last %zu  (newest first; all in the staff export)\n", staff_actions.size());
             for (const auto& a : staff_actions)

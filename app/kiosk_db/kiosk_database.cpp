@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include "record/response_codec.h"
 #include "record/utc.h"
@@ -104,6 +105,85 @@ Response read_response(const Statement& s) {
     return record::from_row(row);
 }
 
+// Thrown by open_file for a file SQLite calls corrupt or no database; open_or_recover moves such
+// a file aside, any other refusal (another program's file, a newer schema) stays a refusal.
+class CorruptFile : public DatabaseError {
+  public:
+    CorruptFile(const std::string& what, std::string detail) : DatabaseError(what), detail_(std::move(detail)) {}
+    const std::string& detail() const { return detail_; }
+
+  private:
+    std::string detail_;
+};
+
+// The quarantine name of a corrupt database: DIR/responses.sqlite.corrupt-20261130T164500Z. Its
+// WAL keeps SQLite's own naming beside it (...Z-wal), so the pair opens together for a person too.
+std::string quarantine_name(const std::string& path, std::chrono::system_clock::time_point now) {
+    std::string stamp;
+    for (char c : format_utc(now).substr(0, 19))
+        if (c != '-' && c != ':') stamp += c;
+    return path + ".corrupt-" + stamp + "Z";
+}
+
+// A file cut short is refused whole by SQLite ("malformed" at the first read), while the same file
+// with the missing pages as zeros gives back every row before the cut: so the reading copy is
+// padded to the size its header says (bytes 16-17 page size, 28-31 pages; big-endian).
+void pad_to_header_size(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    unsigned char h[32] = {};
+    if (!in.read(reinterpret_cast<char*>(h), sizeof h)) return;
+    std::uintmax_t page = (static_cast<std::uintmax_t>(h[16]) << 8) | h[17];
+    if (page == 1) page = 65536;
+    std::uintmax_t pages = (static_cast<std::uintmax_t>(h[28]) << 24) | (static_cast<std::uintmax_t>(h[29]) << 16) |
+                           (static_cast<std::uintmax_t>(h[30]) << 8) | h[31];
+    std::error_code ec;
+    std::uintmax_t size = std::filesystem::file_size(path, ec);
+    // At most 1 GiB of zeros: a header that claims more is itself damage.
+    if (!ec && page >= 512 && pages * page > size && pages * page <= (1ull << 30))
+        std::filesystem::resize_file(path, pages * page, ec);
+}
+
+// Every answer still readable from a corrupt file, in seq order: a scan while it reads, then the
+// rest one seq at a time, so a damaged page costs the rows on it and not the ones after.
+std::vector<Response> salvage_responses(const std::string& path, const std::string& columns,
+                                        Response (*read)(const Statement&)) {
+    std::vector<Response> out;
+    try {
+        Database db(path, SQLITE_OPEN_READWRITE);
+        std::int64_t last = 0, max_seq = -1;
+        try {
+            auto s = db.prepare("SELECT max(seq) FROM responses");
+            if (s.step()) max_seq = s.int_col(0);
+        } catch (const std::exception&) {
+        }
+        try {
+            auto s = db.prepare("SELECT " + columns + " FROM responses ORDER BY responses.seq");
+            while (s.step()) {
+                try {
+                    Response r = read(s);
+                    last = r.seq;
+                    out.push_back(std::move(r));
+                } catch (const std::exception&) {  // a row whose columns make no answer: skipped
+                }
+            }
+        } catch (const std::exception&) {
+        }
+        // Where max() cannot be read, a bounded probe past the last row read.
+        std::int64_t until = max_seq >= 0 ? max_seq : last + 100000;
+        auto one = db.prepare("SELECT " + columns + " FROM responses WHERE responses.seq = ?");
+        for (std::int64_t seq = last + 1; seq <= until; ++seq) {
+            try {
+                one.reset();
+                one.bind(1, seq);
+                if (one.step()) out.push_back(read(one));
+            } catch (const std::exception&) {
+            }
+        }
+    } catch (const std::exception&) {  // nothing readable at all (a garbage header): nothing to salvage
+    }
+    return out;
+}
+
 // --- the burst rule ---
 
 constexpr const char* kBurstFlag = "burst";
@@ -176,6 +256,80 @@ std::optional<KioskDatabase> KioskDatabase::open_existing(const std::string& dat
     return open_file(path);
 }
 
+KioskDatabase KioskDatabase::open_or_recover(const std::string& data_dir, std::optional<Recovery>& recovery) {
+    recovery.reset();
+    try {
+        return open(data_dir);
+    } catch (const CorruptFile& e) {
+        namespace fs = std::filesystem;
+        const std::string path = data_dir + "/" + kDatabaseFile;
+        Recovery r;
+        r.problem = e.detail();
+        r.quarantined = quarantine_name(path, std::chrono::system_clock::now());
+        // Moved, never deleted: the file, its WAL (which may hold the newest answers) and its index.
+        for (const char* suffix : {"", "-wal", "-shm"}) {
+            std::error_code ec;
+            if (fs::exists(path + suffix, ec)) fs::rename(path + suffix, r.quarantined + suffix, ec);
+            if (ec) throw DatabaseError(path + suffix + ": corrupt, and cannot be moved aside: " + ec.message());
+        }
+        KioskDatabase fresh = open(data_dir);
+        // Read from a copy: SQLite may write to what it opens (a WAL checkpoint), and the
+        // quarantined pair stays exactly as it was found.
+        const std::string copy = r.quarantined + ".salvage";
+        std::error_code ec;
+        fs::copy_file(r.quarantined, copy, fs::copy_options::overwrite_existing, ec);
+        if (!ec && fs::exists(r.quarantined + "-wal"))
+            fs::copy_file(r.quarantined + "-wal", copy + "-wal", fs::copy_options::overwrite_existing, ec);
+        if (!ec) {
+            pad_to_header_size(copy);
+            for (const Response& answer : salvage_responses(copy, response_columns(), &read_response))
+                if (fresh.put_back(answer)) ++r.salvaged;
+        }
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(copy + suffix, ec);
+        recovery = r;
+        return fresh;
+    }
+}
+
+std::vector<std::string> quarantined_databases(const std::string& data_dir) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    const std::string prefix = std::string(kDatabaseFile) + ".corrupt-";
+    for (const auto& f : std::filesystem::directory_iterator(data_dir, ec)) {
+        std::string name = f.path().filename().string();
+        if (name.rfind(prefix, 0) == 0 && name.back() == 'Z') out.push_back(f.path().string());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+bool KioskDatabase::put_back(const Response& r) {
+    static const std::string sql = [] {
+        const auto& columns = record::row_columns();
+        std::string names, marks;
+        for (std::size_t i = 1; i < columns.size(); ++i) {
+            names += (i > 1 ? ", " : "") + columns[i];
+            marks += i > 1 ? ", ?" : "?";
+        }
+        return "INSERT OR IGNORE INTO responses(" + names + ") VALUES (" + marks + ")";
+    }();
+    record::Row row;
+    try {
+        row = record::to_row(r);
+    } catch (const std::exception&) {
+        return false;  // not an answer any more
+    }
+    Transaction t(*db_);
+    auto insert = db_->prepare(sql);
+    for (std::size_t i = 1; i < row.size(); ++i) insert.bind(static_cast<int>(i), row[i]);
+    insert.run();
+    if (sqlite3_changes(db_->handle()) == 0) return false;  // already here: never twice
+    std::int64_t seq = sqlite3_last_insert_rowid(db_->handle());
+    db_->prepare("INSERT INTO outbox(seq, queued_at) VALUES (?, ?)").bind(1, seq).bind(2, r.submitted_at).run();
+    t.commit();
+    return true;
+}
+
 KioskDatabase KioskDatabase::open_file(const std::string& path, Role role) {
     auto db = std::make_unique<Database>(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX);
 
@@ -193,11 +347,13 @@ KioskDatabase KioskDatabase::open_file(const std::string& path, Role role) {
         if (verdict != "ok") throw DatabaseError(path + ": the database is corrupt (" + verdict + ")");
     } catch (const DatabaseError& e) {
         std::string msg = e.what();
-        if (msg.find("corrupt") != std::string::npos || msg.find("not a database") != std::string::npos)
-            throw DatabaseError(path +
-                                ": the database is corrupt or not a database; it was left untouched. "
-                                "Move it aside (keep it for recovery) and start again. Detail: " +
-                                msg);
+        if (msg.find("corrupt") != std::string::npos || msg.find("not a database") != std::string::npos ||
+            msg.find("malformed") != std::string::npos)
+            throw CorruptFile(path +
+                                  ": the database is corrupt or not a database; it was left untouched. "
+                                  "Move it aside (keep it for recovery) and start again. Detail: " +
+                                  msg,
+                              msg);
         throw;
     }
     if (tables > 0 && app_id != kApplicationId)

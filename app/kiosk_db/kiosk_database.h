@@ -93,6 +93,16 @@ struct BurstRule {
     std::chrono::seconds window{60};
 };
 
+// What open_or_recover did with a database it found corrupt.
+struct Recovery {
+    std::string quarantined;    // where the file went (its -wal beside it, same name + "-wal")
+    std::string problem;        // what SQLite said of it
+    std::int64_t salvaged = 0;  // answers read back from it into the fresh database's outbox
+};
+
+// The corrupt databases moved aside in DIR so far (full paths, oldest first), for `status`.
+std::vector<std::string> quarantined_databases(const std::string& data_dir);
+
 class KioskDatabase {
   public:
     enum class Role {
@@ -108,6 +118,13 @@ class KioskDatabase {
     // or is from a newer program.
     static KioskDatabase open(const std::string& data_dir, Role role = Role::Kiosk);
     static KioskDatabase open_file(const std::string& db_path, Role role = Role::Kiosk);
+    // For the running kiosk: like open(), but a database SQLite finds corrupt (at the quick_check or
+    // as "not a database") is moved aside to DIR/responses.sqlite.corrupt-<UTC time> with its WAL,
+    // never deleted; a fresh one is started so residents can go on answering; and every answer
+    // still readable from the old file goes back into the outbox once (an id already there is
+    // skipped; the store recognises the ones it has). `recovery` says what was done. Any other
+    // refusal (another program's file, a newer schema) still throws.
+    static KioskDatabase open_or_recover(const std::string& data_dir, std::optional<Recovery>& recovery);
     // For reading commands: nullopt when DIR holds no database (a mistyped folder is not created).
     static std::optional<KioskDatabase> open_existing(const std::string& data_dir);
 
@@ -176,6 +193,7 @@ class KioskDatabase {
   private:
     KioskDatabase(std::unique_ptr<Database> db, Role role);
     void record_event(const char* kind, const std::string& step, bool synthetic);
+    bool put_back(const Response& r);  // a salvaged answer, with its outbox row; false if already here
     void set_sync_state(const std::string& key, const std::string& value);
     // Inside save()'s transaction, before `r` is inserted: whether `r` makes a burst, and if so
     // the earlier answers of its window are flagged.

@@ -8,8 +8,13 @@ Recorder::Recorder(std::string data_dir, LogLine log) : data_dir_(std::move(data
 
 bool Recorder::open(const std::string& kiosk_id, SteadyClock::time_point now) {
     try {
-        store_.emplace(KioskDatabase::open(data_dir_));
+        std::optional<Recovery> recovery;
+        store_.emplace(KioskDatabase::open_or_recover(data_dir_, recovery));
         store_->set_burst_rule(burst_);
+        if (recovery)
+            log_("the database was corrupt (" + recovery->problem + "): it was moved to " + recovery->quarantined +
+                 " (kept, never deleted), a fresh one was started, and " + std::to_string(recovery->salvaged) +
+                 " answers were read back from it into the outbox. `lkp-kiosk status` lists it.");
     } catch (const std::exception& e) {
         log_(e.what());
         return false;

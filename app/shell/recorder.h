@@ -23,9 +23,10 @@ class Recorder {
     // The burst rule the database flags repeated answers by (the defaults until set); before or after open().
     void set_burst_rule(BurstRule rule);
 
-    // Opens (and checks) DIR/responses.sqlite, then stores the answers that waited for it.
-    // Logs why and returns false when the database is refused (corrupt, another program's,
-    // written by a newer version).
+    // Opens (and checks) DIR/responses.sqlite, then stores the answers that waited for it. A
+    // corrupt one is moved aside and what it still holds is put back (KioskDatabase::
+    // open_or_recover), which is logged. Logs why and returns false when the database is refused
+    // (another program's, written by a newer version).
     bool open(const std::string& kiosk_id, SteadyClock::time_point now);
 
     // Counts a started or abandoned session (a failure is logged; counts are not kept for a

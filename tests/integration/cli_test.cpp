@@ -374,3 +374,26 @@ TEST(Cli, SetPinKeepsOnlyAHashAndRefusesABadPinWithExitTwo) {
 }
 
 }  // namespace lkp
+
+namespace lkp {
+namespace {
+
+// A corrupt database the kiosk moved aside (issue 14) stays in `status` until staff deal with it.
+TEST(Cli, StatusNamesACorruptDatabaseMovedAside) {
+    test::TempDir dir;
+    std::string data = dir.file("data");
+    KioskDatabase::open(data);
+    test::write_file(data + "/" + std::string(kDatabaseFile) + ".corrupt-20261130T101500Z", "junk");
+    auto text = test::run({kBin, "status", "--data-dir", data});
+    EXPECT_EQ(text.exit_code, 0) << text.err;
+    EXPECT_NE(text.out.find("CORRUPT DATABASE moved aside, kept for recovery: " + data +
+                            "/responses.sqlite.corrupt-20261130T101500Z"),
+              std::string::npos)
+        << text.out;
+    auto json = test::run({kBin, "status", "--data-dir", data, "--json"});
+    ASSERT_EQ(json.exit_code, 0) << json.err;
+    EXPECT_EQ(Json::parse(json.out)["quarantined_databases"].size(), 1u);
+}
+
+}  // namespace
+}  // namespace lkp

@@ -170,18 +170,39 @@ TEST_F(RecorderTest, AnswersHandedInBeforeTheDatabaseOpensAreStoredWhenItOpens) 
     EXPECT_EQ(stored_ids(), std::vector<std::string>{a.id});
 }
 
+// A database from a newer program is refused (it may hold answers this one cannot read).
 TEST_F(RecorderTest, ARefusedDatabaseFailsToOpenWithAMessageAndKeepsTheAnswers) {
-    std::string junk(8192, 'x');
-    test::write_file(dir.file(kDatabaseFile), junk);
+    {
+        auto db = KioskDatabase::open(dir.path());
+        test::open_raw(db.path()).exec("PRAGMA user_version = 99");
+    }
+    std::string before = test::read_file(dir.file(kDatabaseFile));
     EXPECT_FALSE(recorder.open("k1", t0));
     ASSERT_EQ(lines.size(), 1u);
-    EXPECT_NE(lines[0].find(dir.file(kDatabaseFile)), std::string::npos) << lines[0];
-    EXPECT_EQ(test::read_file(dir.file(kDatabaseFile)), junk) << "left as it was";
+    EXPECT_NE(lines[0].find("newer"), std::string::npos) << lines[0];
+    EXPECT_EQ(test::read_file(dir.file(kDatabaseFile)), before) << "left as it was";
 
     Response a = answer();
     recorder.persist(completed(a), t0);
     EXPECT_TRUE(recorder.last_save_failed());
     EXPECT_EQ(recorder.waiting(), 1u);
+}
+
+// A corrupt one (issue 14) no longer keeps the kiosk dark: it is moved aside, kept, and said so.
+TEST_F(RecorderTest, ACorruptDatabaseIsMovedAsideAndTheKioskGoesOn) {
+    std::string junk(8192, 'x');
+    test::write_file(dir.file(kDatabaseFile), junk);
+    EXPECT_TRUE(recorder.open("k1", t0));
+    ASSERT_GE(lines.size(), 1u);
+    EXPECT_NE(lines[0].find("the database was corrupt"), std::string::npos) << lines[0];
+    std::vector<std::string> moved = quarantined_databases(dir.path());
+    ASSERT_EQ(moved.size(), 1u);
+    EXPECT_NE(lines[0].find(moved[0]), std::string::npos) << lines[0];
+    EXPECT_EQ(test::read_file(moved[0]), junk) << "kept as it was found";
+
+    Response a = answer();
+    recorder.persist(completed(a), t0);
+    EXPECT_FALSE(recorder.last_save_failed());
 }
 
 }  // namespace
