@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "cli.h"
@@ -17,6 +18,7 @@
 #include "shell/recorder.h"
 #include "shell/screenshots.h"
 #include "shell/staff_desk.h"
+#include "shell/watchdog.h"
 #include "speech/speaker.h"
 #include "ui/kiosk_ui.h"
 
@@ -108,6 +110,21 @@ class FrameDrawer {
     ScreenshotAfterChange screenshots_;
 };
 
+// Test only (tests/e2e/watchdog_e2e_test.cpp): LKP_TEST_HANG_LOOP_AFTER_SECONDS=N makes the loop
+// stop N seconds after start as a hung loop would (no frames, no watchdog pings) so the test can
+// see systemd's pings stop. SIGTERM still ends it.
+std::optional<steady_clock::time_point> hang_loop_at(steady_clock::time_point started) {
+    const char* v = std::getenv("LKP_TEST_HANG_LOOP_AFTER_SECONDS");
+    if (!v) return std::nullopt;
+    return started + seconds(std::atoi(v));
+}
+
+void hang_if_asked(std::optional<steady_clock::time_point> at) {
+    if (!at || steady_clock::now() < *at) return;
+    std::fprintf(stderr, "lkp-kiosk: test hook: the loop hangs now\n");
+    while (!g_stop) std::this_thread::sleep_for(milliseconds(100));
+}
+
 }  // namespace
 
 int run_kiosk(const RunOptions& args) {
@@ -147,6 +164,8 @@ int run_kiosk(const RunOptions& args) {
         FontSets fonts = load_fonts_for(window, *data);
         FrameDrawer frames(window, ui, tree, fonts, screenshot_dir);
         FramePacer pacer;
+        Watchdog watchdog = Watchdog::from_environment();
+        auto hang_at = hang_loop_at(started);
         // The store opens after the first frame: checking a database of many months takes
         // longer than drawing, and no tap is handled before it is open.
         auto after_first_frame = [&] {
@@ -154,23 +173,32 @@ int run_kiosk(const RunOptions& args) {
                          static_cast<long long>(duration_cast<milliseconds>(steady_clock::now() - started).count()));
             if (!recorder.open(data->config.kiosk_id, steady_clock::now())) return false;
             staff.attach(recorder.database(), Instant::now());
-            if (!data->config.store_url.empty())
-                background_sync.start(
-                    sync::SyncSettings::from_config(data->config, data_dir(args, data->config), LKP_VERSION),
-                    data->survey, data->config.location);
+            if (!data->config.store_url.empty()) {
+                auto settings =
+                    sync::SyncSettings::from_config(data->config, data_dir(args, data->config), LKP_VERSION);
+                // One transfer may pass between the sync thread's signs of life.
+                watchdog.set_sync_grace(settings.connect_timeout + settings.timeout);
+                background_sync.start(std::move(settings), data->survey, data->config.location,
+                                      duration_cast<milliseconds>(watchdog.wake_every().value_or(microseconds(0))));
+            }
+            watchdog.ready();
             return true;
         };
 
         bool first_frame = true;
         while (!g_stop && !window.close_requested()) {
             // Sleep until input or the next timer; never spin while nothing changes.
-            if (window.wait(pacer.sleep_seconds(steady_clock::now(), {session.next_deadline(), recorder.next_retry(),
-                                                                      ui.next_wake(), staff.next_deadline()}))) {
+            if (window.wait(pacer.sleep_seconds(steady_clock::now(),
+                                                {session.next_deadline(), recorder.next_retry(), ui.next_wake(),
+                                                 staff.next_deadline(), watchdog.next_deadline()}))) {
                 pacer.after_input();
                 if (staff.mode().open()) staff.touched(Instant::now());
             }
             if (g_stop) break;
+            hang_if_asked(hang_at);
+            if (g_stop) break;
             Instant now = Instant::now();
+            watchdog.tick(now.mono, background_sync.alive_at());
             background_sync.check_status();
             if (auto fresh = background_sync.take_results()) {
                 session.set_results(std::move(fresh));  // shown from the next slide on

@@ -9,7 +9,7 @@ run_packages=(
   libsqlite3-dev nlohmann-json3-dev libfribidi-dev libharfbuzz-dev libespeak-ng-dev espeak-ng-data
   fonts-noto-core
   libmicrohttpd-dev libcpp-httplib-dev libcurl4-openssl-dev libsodium-dev libpq-dev zlib1g-dev libcli11-dev
-  libxlsxwriter-dev
+  libxlsxwriter-dev libsystemd-dev
 )
 test_packages=(
   libgtest-dev libbenchmark-dev

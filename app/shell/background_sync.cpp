@@ -6,7 +6,8 @@ namespace lkp {
 
 BackgroundSync::BackgroundSync(std::function<void()> wake_loop) : wake_loop_(std::move(wake_loop)) {}
 
-void BackgroundSync::start(sync::SyncSettings settings, const Survey& survey, const std::string& location) {
+void BackgroundSync::start(sync::SyncSettings settings, const Survey& survey, const std::string& location,
+                           std::chrono::milliseconds wake_every) {
     auto results = sync::ResultsFetchSettings::for_kiosk(settings, survey.id, survey.version, location);
     client_ = std::make_unique<sync::SyncClient>(
         std::move(settings),
@@ -14,7 +15,12 @@ void BackgroundSync::start(sync::SyncSettings settings, const Survey& survey, co
             changed_ = true;
             wake_loop_();
         },
-        std::move(results));
+        std::move(results), wake_every);
+}
+
+std::optional<std::chrono::steady_clock::time_point> BackgroundSync::alive_at() const {
+    if (!client_) return std::nullopt;
+    return client_->alive_at();
 }
 
 std::optional<ResultsSnapshot> BackgroundSync::take_results() {

@@ -18,10 +18,14 @@ class BackgroundSync {
     explicit BackgroundSync(std::function<void()> wake_loop);
 
     // Also fetches the residents' figures of `survey` for the district `location` (may be empty).
-    void start(sync::SyncSettings settings, const Survey& survey, const std::string& location);
+    // `wake_every` (above zero): the thread wakes at least that often, for the watchdog.
+    void start(sync::SyncSettings settings, const Survey& survey, const std::string& location,
+               std::chrono::milliseconds wake_every = std::chrono::milliseconds(0));
     void answer_saved();  // send soon
     void sync_now();      // staff asked: send now, whatever the backoff says
     bool running() const { return client_ != nullptr; }
+    // When the sync thread last showed life; nullopt when none runs.
+    std::optional<std::chrono::steady_clock::time_point> alive_at() const;
     // Called each time the loop wakes: a status the sync announced since becomes log lines.
     void check_status();
     const SyncStatus& status() const { return status_; }

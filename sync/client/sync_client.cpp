@@ -2,16 +2,35 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <utility>
 
 namespace lkp::sync {
 
 SyncClient::SyncClient(SyncSettings settings, std::function<void()> on_change,
-                       std::optional<ResultsFetchSettings> results)
+                       std::optional<ResultsFetchSettings> results, std::chrono::milliseconds wake_every)
     : settings_(std::move(settings)),
       on_change_(std::move(on_change)),
       results_settings_(std::move(results)),
+      wake_every_(wake_every),
+      alive_at_(std::chrono::steady_clock::now().time_since_epoch().count()),
       thread_([this] { run(); }) {}
+
+std::chrono::steady_clock::time_point SyncClient::alive_at() const {
+    return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(alive_at_.load()));
+}
+
+void SyncClient::mark_alive() { alive_at_ = std::chrono::steady_clock::now().time_since_epoch().count(); }
+
+// Test only (tests/e2e/watchdog_e2e_test.cpp): LKP_TEST_HANG_SYNC_AFTER_SECONDS=N makes the thread
+// stop showing life N seconds after it started, as a thread stuck in a call would, so the test
+// can see the watchdog's pings stop. It still ends when the client is destroyed.
+void SyncClient::hang_if_asked() {
+    if (!hang_at_ || std::chrono::steady_clock::now() < *hang_at_) return;
+    std::fprintf(stderr, "lkp-kiosk: test hook: the sync thread hangs now\n");
+    std::unique_lock lock(mutex_);
+    wake_.wait(lock, [&] { return stopping_.load(); });
+}
 
 SyncClient::~SyncClient() {
     {
@@ -61,7 +80,17 @@ void SyncClient::fetch_results(ResultsFetcher& fetcher) {
 
 bool SyncClient::wait_for(std::chrono::milliseconds d, bool wake_on_notify) {
     std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, d, [&] { return stopping_.load() || now_requested_ || (wake_on_notify && notified_); });
+    auto woken = [&] { return stopping_.load() || now_requested_ || (wake_on_notify && notified_); };
+    auto until = std::chrono::steady_clock::now() + d;
+    // In steps of at most wake_every_, each one a sign of life for the watchdog.
+    while (!woken()) {
+        auto now = std::chrono::steady_clock::now();
+        if (now >= until) break;
+        std::chrono::steady_clock::duration step = until - now;
+        if (wake_every_.count() > 0) step = std::min<std::chrono::steady_clock::duration>(step, wake_every_);
+        wake_.wait_for(lock, step, woken);
+        if (!hang_at_ || std::chrono::steady_clock::now() < *hang_at_) mark_alive();
+    }
     bool asked = now_requested_;
     if (wake_on_notify || asked) notified_ = false;
     now_requested_ = false;
@@ -81,6 +110,8 @@ void SyncClient::publish(SyncEngine& engine) {
 }
 
 void SyncClient::run() {
+    if (auto hang = std::getenv("LKP_TEST_HANG_SYNC_AFTER_SECONDS"))
+        hang_at_ = std::chrono::steady_clock::now() + std::chrono::seconds(std::atoi(hang));
     std::optional<SyncEngine> engine;
     while (!stopping_ && !engine) {
         try {
@@ -95,6 +126,9 @@ void SyncClient::run() {
     auto last_heartbeat = std::chrono::steady_clock::time_point{};
     bool heartbeat_due = true;  // one at start-up, then after each round and every few minutes
     while (!stopping_) {
+        hang_if_asked();
+        if (stopping_) break;
+        mark_alive();
         Attempt a;
         try {
             a = engine->send_next();
@@ -102,6 +136,7 @@ void SyncClient::run() {
             a = {Attempt::Outcome::RetryLater, {}, std::string("local database: ") + e.what(), {}};
         }
         publish(*engine);
+        mark_alive();  // one transfer at most between signs of life (the watchdog's grace is one)
         Pace pace = engine->pace(a);
         if (pace.next == Pace::Next::Now) {
             heartbeat_due = true;
@@ -112,6 +147,7 @@ void SyncClient::run() {
             last_heartbeat = std::chrono::steady_clock::now();
             heartbeat_due = false;
             publish(*engine);  // a heartbeat may have recorded an error (an unusable token file)
+            mark_alive();
         }
         if (fetcher && fetcher->due(std::chrono::steady_clock::now())) fetch_results(*fetcher);
         bool asked;

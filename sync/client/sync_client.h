@@ -19,8 +19,11 @@ class SyncClient {
   public:
     // With `results`, the thread also fetches the residents' figures (results_fetch.h); a new
     // snapshot calls `on_change` too.
+    // With `wake_every` above zero, no wait lasts longer: systemd's watchdog wants to hear from
+    // the thread (alive_at()) at least that often.
     SyncClient(SyncSettings settings, std::function<void()> on_change,
-               std::optional<ResultsFetchSettings> results = std::nullopt);
+               std::optional<ResultsFetchSettings> results = std::nullopt,
+               std::chrono::milliseconds wake_every = std::chrono::milliseconds(0));
     ~SyncClient();  // stops the thread, ending a transfer in progress at once
     SyncClient(const SyncClient&) = delete;
     SyncClient& operator=(const SyncClient&) = delete;
@@ -30,8 +33,12 @@ class SyncClient {
     OutboxStatus status() const;
     // The snapshot fetched (and cached) since the last call, if any.
     std::optional<ResultsSnapshot> take_results();
+    // When the thread last showed life: each round and each wake-up of its waits.
+    std::chrono::steady_clock::time_point alive_at() const;
 
   private:
+    void mark_alive();
+    void hang_if_asked();  // the test-only hook LKP_TEST_HANG_SYNC_AFTER_SECONDS
     void run();
     void publish(SyncEngine& engine);
     void fetch_results(ResultsFetcher& fetcher);
@@ -49,6 +56,9 @@ class SyncClient {
     OutboxStatus status_;
     std::optional<ResultsFetchSettings> results_settings_;
     std::optional<ResultsSnapshot> results_;
+    std::chrono::milliseconds wake_every_;
+    std::atomic<std::chrono::steady_clock::rep> alive_at_;
+    std::optional<std::chrono::steady_clock::time_point> hang_at_;
     std::thread thread_;
 };
 

@@ -2,7 +2,10 @@
 // at the rectangles its UI tree reports. Screenshots of every screen land in
 // build/screenshots/e2e/<test>/ for a person to look at.
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -80,12 +83,15 @@ class KioskDriver {
     KioskDriver(const KioskDriver&) = delete;
 
     // `window`: the windowed size, or "" for fullscreen.
-    void start_kiosk(const std::string& config_text, const std::string& window = "1280x800") {
+    // `env`: more variables for the kiosk, e.g. systemd's NOTIFY_SOCKET.
+    void start_kiosk(const std::string& config_text, const std::string& window = "1280x800",
+                     std::vector<std::string> env = {}) {
         test::write_file(dir_.file("kiosk.conf"), config_text);
         std::vector<std::string> args = {LKP_KIOSK_BIN, "--config",  dir_.file("kiosk.conf"), "--data-dir", data(),
                                          "--ui-tree",   tree_path(), "--screenshot-dir",      shots_};
         if (!window.empty()) args.insert(args.end(), {"--windowed", window});
-        kiosk_ = spawn(args, {"DISPLAY=" + x_.display()});
+        env.push_back("DISPLAY=" + x_.display());
+        kiosk_ = spawn(args, env);
         wait_for_screen("attract");
     }
     bool kiosk_running() {
@@ -845,6 +851,95 @@ TEST(ResultsSlideE2E, CachedFiguresShowBetweenGreetingsWithTheirBarsInTheUiTree)
                 }
             });
     for (auto& t : threads) t.join();
+}
+
+// systemd's side of the watchdog: an AF_UNIX datagram socket the kiosk finds in NOTIFY_SOCKET,
+// with WATCHDOG_USEC=2000000 (WATCHDOG_PID unset, as sd_notify allows).
+class WatchdogE2E : public KioskE2E {
+  protected:
+    using Message = std::pair<Clock::time_point, std::string>;
+
+    WatchdogE2E() : path_("/tmp/lkp-watchdog-e2e-" + std::to_string(getpid()) + ".sock") {
+        fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        sockaddr_un a{};
+        a.sun_family = AF_UNIX;
+        path_.copy(a.sun_path, sizeof a.sun_path - 1);
+        unlink(path_.c_str());
+        if (bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("bind " + path_);
+    }
+    ~WatchdogE2E() override {
+        close(fd_);
+        unlink(path_.c_str());
+    }
+    std::vector<std::string> env(const std::string& hook = "") const {
+        std::vector<std::string> e = {"NOTIFY_SOCKET=" + path_, "WATCHDOG_USEC=2000000"};
+        if (!hook.empty()) e.push_back(hook);
+        return e;
+    }
+    // Every message that arrives within `d`.
+    std::vector<Message> receive_for(Clock::duration d) {
+        std::vector<Message> got;
+        auto until = Clock::now() + d;
+        for (auto now = Clock::now(); now < until; now = Clock::now()) {
+            pollfd p{fd_, POLLIN, 0};
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - now);
+            if (poll(&p, 1, static_cast<int>(left.count()) + 1) != 1) continue;
+            char buf[256];
+            ssize_t n = recv(fd_, buf, sizeof buf, 0);
+            if (n > 0) got.emplace_back(Clock::now(), std::string(buf, static_cast<size_t>(n)));
+        }
+        return got;
+    }
+    static int pings(const std::vector<Message>& got) {
+        return static_cast<int>(
+            std::count_if(got.begin(), got.end(), [](const Message& m) { return m.second == "WATCHDOG=1"; }));
+    }
+    // READY=1 first (sent after the first frame, whose UI tree start_kiosk waited for), nothing else before it.
+    void expect_ready_first() {
+        auto got = receive_for(500ms);
+        ASSERT_FALSE(got.empty()) << "no READY=1 after the first frame";
+        EXPECT_EQ(got.front().second, "READY=1");
+        EXPECT_EQ(std::count_if(got.begin(), got.end(), [](const Message& m) { return m.second == "READY=1"; }), 1);
+    }
+
+    std::string path_;
+    int fd_ = -1;
+};
+
+TEST_F(WatchdogE2E, ReadyAfterTheFirstFrameThenPingsWhileIdle) {
+    start_kiosk("kiosk_id = e2e-watchdog\nlocation = 041\n", "1280x800", env());
+    expect_ready_first();
+    auto got = receive_for(5s);
+    EXPECT_GE(pings(got), 3) << "WATCHDOG=1 every second (half of WATCHDOG_USEC) on an idle attract screen";
+    EXPECT_EQ(stop_kiosk(), 0);
+}
+
+TEST_F(WatchdogE2E, AHungLoopStopsThePings) {
+    start_kiosk("kiosk_id = e2e-watchdog\nlocation = 041\n", "1280x800", env("LKP_TEST_HANG_LOOP_AFTER_SECONDS=6"));
+    expect_ready_first();
+    auto got = receive_for(10s);
+    ASSERT_GE(pings(got), 1) << "pings before the hang";
+    auto last = got.back().first;
+    EXPECT_GE(Clock::now() - last, 3s) << "pings went on after the hang";
+    EXPECT_TRUE(kiosk_running()) << "hung, not gone";
+    EXPECT_EQ(stop_kiosk(), 0) << "SIGTERM still ends the hung loop cleanly";
+}
+
+TEST_F(WatchdogE2E, AStuckSyncThreadStopsThePings) {
+    test::StoreServer store;
+    store.start();
+    test::write_file(dir_.file("token"), store.add_kiosk("e2e-watchdog") + "\n");
+    std::filesystem::permissions(dir_.file("token"), std::filesystem::perms::owner_read);
+    // Timeouts of 1 s: the sync thread's grace is one transfer's timeouts on top of the interval.
+    start_kiosk("kiosk_id = e2e-watchdog\nstore_url = " + store.url() + "\ntoken_file = " + dir_.file("token") +
+                    "\nsync_connect_timeout_seconds = 1\nsync_timeout_seconds = 1\n",
+                "1280x800", env("LKP_TEST_HANG_SYNC_AFTER_SECONDS=3"));
+    expect_ready_first();
+    auto got = receive_for(14s);
+    ASSERT_GE(pings(got), 1) << "pings before the sync thread stuck";
+    EXPECT_GE(Clock::now() - got.back().first, 3s) << "pings went on with the sync thread stuck";
+    EXPECT_TRUE(kiosk_running());
+    EXPECT_EQ(stop_kiosk(), 0);
 }
 
 }  // namespace
