@@ -50,7 +50,8 @@ fi
 
 # The unit must still say what the deployment relies on (a quiet edit could drop it).
 for line in 'User=lkp-kiosk' 'PAMName=login' 'TTYPath=/dev/tty1' 'Conflicts=getty@tty1.service' \
-  'StateDirectory=lkp-kiosk' 'Restart=always' 'ProtectSystem=strict' 'NoNewPrivileges=yes'; do
+  'StateDirectory=lkp-kiosk' 'Restart=always' 'ProtectSystem=strict' 'NoNewPrivileges=yes' \
+  'Type=notify' 'NotifyAccess=all' 'WatchdogSec=30'; do
   grep -qx "$line" "$here/lkp-kiosk.service" || fail "lkp-kiosk.service lacks '$line'"
 done
 grep -q '^ExecStart=.*/usr/bin/cage -- /usr/bin/lkp-kiosk --config /etc/lkp-kiosk/kiosk.conf$' "$here/lkp-kiosk.service" ||
