@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -60,11 +61,18 @@ Store& store() {
 
 int connect_to(const Store& s, long timeout_ms) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) {
+        std::perror("http_fuzz: socket");  // the cause, for the next person: EMFILE would mean leaked sockets
+        std::abort();
+    }
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(static_cast<uint16_t>(s.server->port()));
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) std::abort();
+    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+        std::perror("http_fuzz: connect to the store");
+        std::abort();
+    }
     timeval limit{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
     return fd;
