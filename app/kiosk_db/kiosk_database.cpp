@@ -184,6 +184,18 @@ std::vector<Response> salvage_responses(const std::string& path, const std::stri
     return out;
 }
 
+// "INSERT ... INTO responses" with every column of the codec but the first, seq, which this
+// database assigns; `verb` is "INSERT" or "INSERT OR IGNORE".
+std::string insert_response_sql(const std::string& verb) {
+    const auto& columns = record::row_columns();
+    std::string names, marks;
+    for (std::size_t i = 1; i < columns.size(); ++i) {
+        names += (i > 1 ? ", " : "") + columns[i];
+        marks += i > 1 ? ", ?" : "?";
+    }
+    return verb + " INTO responses(" + names + ") VALUES (" + marks + ")";
+}
+
 // --- the burst rule ---
 
 constexpr const char* kBurstFlag = "burst";
@@ -304,15 +316,7 @@ std::vector<std::string> quarantined_databases(const std::string& data_dir) {
 }
 
 bool KioskDatabase::put_back(const Response& r) {
-    static const std::string sql = [] {
-        const auto& columns = record::row_columns();
-        std::string names, marks;
-        for (std::size_t i = 1; i < columns.size(); ++i) {
-            names += (i > 1 ? ", " : "") + columns[i];
-            marks += i > 1 ? ", ?" : "?";
-        }
-        return "INSERT OR IGNORE INTO responses(" + names + ") VALUES (" + marks + ")";
-    }();
+    static const std::string sql = insert_response_sql("INSERT OR IGNORE");
     record::Row row;
     try {
         row = record::to_row(r);
@@ -385,16 +389,7 @@ void KioskDatabase::record_event(const char* kind, const std::string& step, bool
 
 void KioskDatabase::save(Response& r) {
     if (role_ != Role::Kiosk) throw std::logic_error("answers are saved only on the kiosk's durable connection");
-    // Every column of the codec but the first, seq, which this database assigns.
-    static const std::string sql = [] {
-        const auto& columns = record::row_columns();
-        std::string names, marks;
-        for (std::size_t i = 1; i < columns.size(); ++i) {
-            names += (i > 1 ? ", " : "") + columns[i];
-            marks += i > 1 ? ", ?" : "?";
-        }
-        return "INSERT INTO responses(" + names + ") VALUES (" + marks + ")";
-    }();
+    static const std::string sql = insert_response_sql("INSERT");
     Transaction t(*db_);
     Response stored = r;  // r is left as it was if the commit fails: the recorder tries it again
     if (flag_burst_before(stored) && !has_flag(stored.flags, kBurstFlag)) stored.flags.push_back(kBurstFlag);

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "kiosk_db/kiosk_database.h"
+#include "support/notify_socket.h"
 #include "support/store_server.h"
 #include "support/test_support.h"
 
@@ -859,20 +860,8 @@ class WatchdogE2E : public KioskE2E {
   protected:
     using Message = std::pair<Clock::time_point, std::string>;
 
-    WatchdogE2E() : path_("/tmp/lkp-watchdog-e2e-" + std::to_string(getpid()) + ".sock") {
-        fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        sockaddr_un a{};
-        a.sun_family = AF_UNIX;
-        path_.copy(a.sun_path, sizeof a.sun_path - 1);
-        unlink(path_.c_str());
-        if (bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("bind " + path_);
-    }
-    ~WatchdogE2E() override {
-        close(fd_);
-        unlink(path_.c_str());
-    }
     std::vector<std::string> env(const std::string& hook = "") const {
-        std::vector<std::string> e = {"NOTIFY_SOCKET=" + path_, "WATCHDOG_USEC=2000000"};
+        std::vector<std::string> e = {"NOTIFY_SOCKET=" + socket_.path(), "WATCHDOG_USEC=2000000"};
         if (!hook.empty()) e.push_back(hook);
         return e;
     }
@@ -881,12 +870,9 @@ class WatchdogE2E : public KioskE2E {
         std::vector<Message> got;
         auto until = Clock::now() + d;
         for (auto now = Clock::now(); now < until; now = Clock::now()) {
-            pollfd p{fd_, POLLIN, 0};
             auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - now);
-            if (poll(&p, 1, static_cast<int>(left.count()) + 1) != 1) continue;
-            char buf[256];
-            ssize_t n = recv(fd_, buf, sizeof buf, 0);
-            if (n > 0) got.emplace_back(Clock::now(), std::string(buf, static_cast<size_t>(n)));
+            std::string message = socket_.next(left + 1ms);
+            if (!message.empty()) got.emplace_back(Clock::now(), message);
         }
         return got;
     }
@@ -902,8 +888,7 @@ class WatchdogE2E : public KioskE2E {
         EXPECT_EQ(std::count_if(got.begin(), got.end(), [](const Message& m) { return m.second == "READY=1"; }), 1);
     }
 
-    std::string path_;
-    int fd_ = -1;
+    test::NotifySocket socket_{"watchdog-e2e"};
 };
 
 TEST_F(WatchdogE2E, ReadyAfterTheFirstFrameThenPingsWhileIdle) {

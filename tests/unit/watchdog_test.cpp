@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "support/notify_socket.h"
+
 namespace lkp {
 namespace {
 
@@ -25,35 +27,6 @@ TEST(WatchdogRule, PingsOnlyWhileBothAreAlive) {
     EXPECT_TRUE(watchdog_alive(now, now, 2s, now - 3s, 5s)) << "within the sync thread's own limit";
 }
 
-class NotifySocket {
-  public:
-    NotifySocket() : path_("/tmp/lkp-watchdog-unit-" + std::to_string(getpid()) + ".sock") {
-        fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        sockaddr_un a{};
-        a.sun_family = AF_UNIX;
-        path_.copy(a.sun_path, sizeof a.sun_path - 1);
-        unlink(path_.c_str());
-        if (bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("bind " + path_);
-    }
-    ~NotifySocket() {
-        close(fd_);
-        unlink(path_.c_str());
-    }
-    const std::string& path() const { return path_; }
-    // The next datagram, or "" when none comes within `limit`.
-    std::string next(std::chrono::milliseconds limit = 200ms) {
-        pollfd p{fd_, POLLIN, 0};
-        if (poll(&p, 1, static_cast<int>(limit.count())) != 1) return "";
-        char buf[256];
-        ssize_t n = recv(fd_, buf, sizeof buf, 0);
-        return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
-    }
-
-  private:
-    std::string path_;
-    int fd_ = -1;
-};
-
 class WatchdogEnv : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -66,7 +39,7 @@ class WatchdogEnv : public ::testing::Test {
         unsetenv("WATCHDOG_USEC");
         unsetenv("WATCHDOG_PID");
     }
-    NotifySocket socket_;
+    test::NotifySocket socket_{"watchdog-unit"};
 };
 
 TEST_F(WatchdogEnv, ReadyOnceThenPingsEveryHalfInterval) {
