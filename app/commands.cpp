@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "core/atomic_file.h"
+#include "core/disk_space.h"
 #include "core/kiosk_data.h"
 #include "core/simulate.h"
 #include "export/response_export.h"
@@ -92,8 +93,14 @@ int cmd_status(const StatusOptions& args) {
     } catch (const LoadError& e) {
         std::fprintf(stderr, "lkp-kiosk: warning: %s\n", e.what());
     }
+    std::string dir = data_dir(args, config);
+    std::optional<DiskSpace> disk = disk_space(dir);
+    bool low_disk = disk && disk->free_bytes < kLowDiskBytes;
+    const std::string disk_note =
+        "the kiosk shows residents \"temporarily closed\" while it cannot store an answer, "
+        "and opens again by itself once there is room";
     try {
-        auto store = open_existing(data_dir(args, config));
+        auto store = open_existing(dir);
         if (!store) return kExitFailure;
         KioskStatus s = store->status();
         OutboxStatus sent = store->outbox_status();
@@ -134,7 +141,9 @@ int cmd_status(const StatusOptions& args) {
                 {"last_submitted_at", s.last_submitted_at.empty() ? Json(nullptr) : Json(s.last_submitted_at)},
                 {"unreviewed_languages", unreviewed},
                 {"staff_audit", audit},
-                {"quarantined_databases", quarantined}};
+                {"quarantined_databases", quarantined},
+                {"free_disk_bytes", disk ? Json(disk->free_bytes) : Json(nullptr)},
+                {"low_disk", low_disk}};
             std::cout << j.dump(2) << "\n";
             return kExitOk;
         }
@@ -168,6 +177,9 @@ int cmd_status(const StatusOptions& args) {
             std::printf("  answers from         %s to %s\n", s.first_submitted_at.c_str(), s.last_submitted_at.c_str());
         for (const auto& q : quarantined)
             std::printf("  CORRUPT DATABASE moved aside, kept for recovery: %s\n", q.c_str());
+        if (disk)
+            std::printf("  free disk            %s of %s%s\n", human_bytes(disk->free_bytes).c_str(),
+                        human_bytes(disk->total_bytes).c_str(), low_disk ? (": LOW; " + disk_note).c_str() : "");
         if (!staff_actions.empty()) {
             std::printf("  staff mode, last %zu  (newest first; all in the staff export)\n", staff_actions.size());
             for (const auto& a : staff_actions)
@@ -180,6 +192,10 @@ int cmd_status(const StatusOptions& args) {
         }
         return kExitOk;
     } catch (const std::exception& e) {
+        // SQLite cannot even open its journal on a full disk: say what that means for residents.
+        if (low_disk)
+            return fail(kExitFailure, std::string(e.what()) + "\nlkp-kiosk: the disk of " + dir + " is full (" +
+                                          human_bytes(disk->free_bytes) + " free): " + disk_note);
         return fail(kExitFailure, e.what());
     }
 }

@@ -68,12 +68,13 @@ FontSets load_fonts_for(const Window& window, const KioskData& data) {
 // Lets the session's timers (idle prompt, discard, thank-you timeout) and the recorder's retry
 // run. True when the screen must be drawn again: it changed, or its countdown is showing.
 // The attract screen's greeting moving on to the next language is a change too.
-bool run_timers(Session& session, const KioskUi& ui, Recorder& recorder, StaffDesk& staff, Instant now) {
+bool run_timers(Session& session, KioskUi& ui, Recorder& recorder, StaffDesk& staff, Instant now) {
     std::string before = ui.screen_name(session);
     std::string greeting = session.greeting_language();
     bool countdown = session.asking_still_there();
     recorder.persist(session.tick(now), now.mono);
     recorder.retry_if_due(now.mono);
+    ui.set_closed(recorder.closed_to_residents());  // opens again once the waiting answers are stored
     bool staff_changed = staff.tick(now, session);
     return countdown || staff_changed || ui.screen_name(session) != before || session.greeting_language() != greeting ||
            ui.wake_due(now.mono);
@@ -156,6 +157,7 @@ int run_kiosk(const RunOptions& args) {
     std::string screenshot_dir = args.screenshot_dir.value_or("");
     StaffDesk staff(*data, data_dir(args, data->config), LKP_VERSION);
     ui.set_staff(&staff.mode());
+    ui.set_screen_care(data->config.screen_care);
 
     try {
         Window window(window_options);
@@ -225,6 +227,7 @@ int run_kiosk(const RunOptions& args) {
             for (const Event& e : events) {
                 Outcome outcome = session.handle(e, now);
                 recorder.persist(outcome, now.mono);
+                ui.set_closed(recorder.closed_to_residents());
                 if (outcome.completed) background_sync.answer_saved();
                 pacer.after_input();
             }

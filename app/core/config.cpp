@@ -175,6 +175,13 @@ KioskConfig parse_config(const std::string& path, const std::string& text) {
         {"burst_limit", [&](const std::string& v) { c.burst_limit = as_int(v, 1, 1000); }},
         // At most an hour: every answer is held this long before it is sent.
         {"burst_window", [&](const std::string& v) { c.burst_window_seconds = as_int(v, 0, 3600); }},
+        {"night_hours",
+         [&](const std::string& v) {
+             std::string why;
+             c.screen_care.night = parse_night_hours(v, why);
+             if (!c.screen_care.night) fail("night_hours " + why);
+         }},
+        {"night_dim", [&](const std::string& v) { c.screen_care.dim_percent = as_int(v, 10, 90); }},
     };
 
     std::istringstream in(text);

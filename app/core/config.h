@@ -4,6 +4,8 @@
 #include <map>
 #include <string>
 
+#include "screen_care.h"
+
 namespace lkp {
 
 struct KioskConfig {
@@ -41,6 +43,10 @@ struct KioskConfig {
     // seconds before it is sent, so that the first ones of a burst are flagged too. 0: no rule, no wait.
     int burst_limit = 3;
     int burst_window_seconds = 60;
+
+    // The idle screens darkened at night (night_hours = 22:00-06:00, local time; unset: never)
+    // by night_dim percent, and always moved a little against burn-in (core/screen_care.h).
+    ScreenCare screen_care;
 
     std::string source = "(built-in defaults)";
     std::map<std::string, int> lines;  // key -> line in the file, for later cross-checks

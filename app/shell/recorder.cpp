@@ -20,7 +20,7 @@ bool Recorder::open(const std::string& kiosk_id, SteadyClock::time_point now) {
         return false;
     }
     log_("kiosk " + kiosk_id + " storing answers in " + store_->path());
-    if (!unsaved_.empty()) retry(now);
+    if (closed_to_residents()) retry(now);
     return true;
 }
 
@@ -30,40 +30,55 @@ void Recorder::set_burst_rule(BurstRule rule) {
 }
 
 void Recorder::persist(const Outcome& o, SteadyClock::time_point now) {
-    try {
-        if ((o.started || o.abandoned_at) && !store_) throw std::runtime_error("the store is not open yet");
-        if (o.started) store_->record_started(false);
-        if (o.abandoned_at) store_->record_abandoned(*o.abandoned_at, false);
-    } catch (const std::exception& e) {
-        log_(std::string("could not record a session count: ") + e.what());
-    }
-    if (o.completed) {
-        unsaved_.push_back(*o.completed);
-        last_save_failed_ = !retry(now);
-    }
+    if (o.started) uncounted_.push_back({});
+    if (o.abandoned_at) uncounted_.push_back({o.abandoned_at});
+    if (o.completed) unsaved_.push_back(*o.completed);
+    if (!o.started && !o.abandoned_at && !o.completed) return;
+    bool stored = retry(now);
+    if (o.completed) last_save_failed_ = !stored;
 }
 
 void Recorder::retry_if_due(SteadyClock::time_point now) {
-    if (!unsaved_.empty() && now >= next_retry_) retry(now);
+    if (closed_to_residents() && now >= next_retry_) retry(now);
 }
 
 bool Recorder::retry(SteadyClock::time_point now) {
-    while (!unsaved_.empty()) {
-        try {
-            if (!store_) throw std::runtime_error("the store is not open yet");
-            store_->save(unsaved_.front());
-            unsaved_.pop_front();
-        } catch (const std::exception& e) {
-            log_("could not store response " + unsaved_.front().id + " (kept in memory, will retry): " + e.what());
-            next_retry_ = now + kRetryEvery;
-            return false;
+    std::size_t stored = 0;
+    std::string what;
+    auto open_store = [this]() -> KioskDatabase& {
+        if (!store_) throw std::runtime_error("the store is not open yet");
+        return *store_;
+    };
+    try {
+        for (; !uncounted_.empty(); uncounted_.pop_front()) {
+            what = "a session count";
+            if (uncounted_.front().abandoned_at)
+                open_store().record_abandoned(*uncounted_.front().abandoned_at, false);
+            else
+                open_store().record_started(false);
         }
+        for (; !unsaved_.empty(); unsaved_.pop_front(), ++stored) {
+            what = "response " + unsaved_.front().id;
+            open_store().save(unsaved_.front());
+        }
+    } catch (const std::exception& e) {
+        // A disk that stays full fails every retry the same way: the journal gets the first.
+        if (e.what() != last_problem_)
+            log_("could not store " + what + " (kept in memory, will retry every " +
+                 std::to_string(kRetryEvery.count()) + " s; closed to residents until then): " + e.what());
+        last_problem_ = e.what();
+        next_retry_ = now + kRetryEvery;
+        return false;
+    }
+    if (!last_problem_.empty()) {
+        log_("stored " + std::to_string(stored) + " waiting answer(s) and the session counts; open to residents again");
+        last_problem_.clear();
     }
     return true;
 }
 
 std::optional<SteadyClock::time_point> Recorder::next_retry() const {
-    if (unsaved_.empty()) return std::nullopt;
+    if (!closed_to_residents()) return std::nullopt;
     return next_retry_;
 }
 

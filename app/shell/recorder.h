@@ -1,7 +1,8 @@
 #pragma once
 // Stores what the session produces: session counts and completed answers. An answer that cannot
-// be committed (a full disk, say) is kept in memory, retried every 30 s and never dropped; the
-// thank-you screen apologises meanwhile. No ImGui, no GLFW: the loop passes the time in.
+// be committed (a full disk, say) is kept in memory, retried every 10 s and never dropped; the
+// thank-you screen apologises, and the kiosk is closed to residents until it is stored, so no
+// second answer joins it in memory. No ImGui, no GLFW: the loop passes the time in.
 #include <chrono>
 #include <cstddef>
 #include <deque>
@@ -16,7 +17,8 @@ namespace lkp {
 
 class Recorder {
   public:
-    static constexpr std::chrono::seconds kRetryEvery{30};
+    // Short, so the kiosk opens again soon after space returns; a failed commit costs next to nothing.
+    static constexpr std::chrono::seconds kRetryEvery{10};
 
     explicit Recorder(std::string data_dir, LogLine log = log_to_stderr);
 
@@ -29,8 +31,9 @@ class Recorder {
     // (another program's, written by a newer version).
     bool open(const std::string& kiosk_id, SteadyClock::time_point now);
 
-    // Counts a started or abandoned session (a failure is logged; counts are not kept for a
-    // retry) and stores a completed answer, behind any that still wait, so the order holds.
+    // Counts a started or abandoned session and stores a completed answer, behind any that still
+    // wait, so the order holds. What cannot be stored now waits in memory for the retry: the
+    // counts too, since the response rate is figured from them.
     void persist(const Outcome& outcome, SteadyClock::time_point now);
 
     // Tries again once next_retry() has come.
@@ -46,6 +49,8 @@ class Recorder {
     KioskDatabase* database() { return store_ ? &*store_ : nullptr; }
     // Completed answers held in memory, not yet stored.
     std::size_t waiting() const { return unsaved_.size(); }
+    // While an answer waits, residents see "temporarily closed" instead of the invitation.
+    bool closed_to_residents() const { return !unsaved_.empty() || !uncounted_.empty(); }
 
   private:
     std::string data_dir_;
@@ -53,8 +58,13 @@ class Recorder {
     BurstRule burst_;
     std::optional<KioskDatabase> store_;
     std::deque<Response> unsaved_;  // oldest first
+    struct SessionCount {
+        std::optional<std::string> abandoned_at;  // nullopt: a session started
+    };
+    std::deque<SessionCount> uncounted_;
     SteadyClock::time_point next_retry_{};
     bool last_save_failed_ = false;
+    std::string last_problem_;  // logged once, not on every retry of a disk that stays full
 };
 
 }  // namespace lkp

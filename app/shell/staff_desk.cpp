@@ -1,7 +1,6 @@
 #include "staff_desk.h"
 
-#include <sys/statvfs.h>
-
+#include "core/disk_space.h"
 #include "export/stick_export.h"
 #include "indicators/stockholm_time.h"
 #include "record/utc.h"
@@ -128,10 +127,9 @@ void StaffDesk::refresh(Instant now, bool sync_running) {
     } catch (const std::exception& e) {
         log_(std::string("staff mode: cannot read the kiosk's database: ") + e.what());
     }
-    struct statvfs fs {};
-    if (::statvfs(data_dir_.c_str(), &fs) == 0) {
-        o.disk_free_bytes = static_cast<std::int64_t>(fs.f_bavail) * static_cast<std::int64_t>(fs.f_frsize);
-        o.disk_total_bytes = static_cast<std::int64_t>(fs.f_blocks) * static_cast<std::int64_t>(fs.f_frsize);
+    if (auto disk = disk_space(data_dir_)) {
+        o.disk_free_bytes = disk->free_bytes;
+        o.disk_total_bytes = disk->total_bytes;
     }
     o.program_version = version_;
     o.survey = data_.survey.id + " v" + std::to_string(data_.survey.version);

@@ -52,7 +52,10 @@ std::vector<Event> KioskUi::draw(const Session& session, const FontSets& font_se
     if (screens_.staff && screens_.staff->open()) {
         dc.rtl = dc.mirror = staff_catalog(translations_, session).rtl;
     }
-    screen.draw(dc, screens_);
+    if (screen.idle && !(screens_.staff && screens_.staff->open()))
+        draw_idle_screen(screen, dc, now);
+    else
+        screen.draw(dc, screens_);
     if (session.test_mode()) draw_test_mode_banner(dc);
     ImGui::End();
     ImGui::PopStyleVar(2);
@@ -84,6 +87,35 @@ std::vector<Event> KioskUi::draw(const Session& session, const FontSets& font_se
     for (const Event& e : dc.events)
         if (std::holds_alternative<event::StartAudio>(e)) start_audio_mode();
     return std::move(dc.events);
+}
+
+void KioskUi::draw_idle_screen(const ScreenSpec& screen, DrawContext& dc, Instant now) {
+    const Layout& l = dc.layout;
+    Drift drift = burn_in_drift(now.wall);
+    ImVec2 shift(drift.x * l.unit, drift.y * l.unit);
+    // The screen is drawn where it would be, then moved; the finger is moved back to match.
+    ImGuiIO& io = ImGui::GetIO();
+    ImVec2 finger = io.MousePos;
+    if (ImGui::IsMousePosValid(&finger)) io.MousePos = ImVec2(finger.x - shift.x, finger.y - shift.y);
+    ImDrawList* list = ImGui::GetWindowDrawList();
+    int first_vertex = list->VtxBuffer.Size;
+    std::size_t first_element = tree_.elements().size();
+    screen.draw(dc, screens_);
+    for (int i = first_vertex; i < list->VtxBuffer.Size; ++i) {
+        list->VtxBuffer[i].pos.x += shift.x;
+        list->VtxBuffer[i].pos.y += shift.y;
+    }
+    tree_.shift(first_element, shift.x, shift.y);
+    io.MousePos = finger;
+    staff_corner(dc);
+
+    if (ImGui::IsMouseDown(0) || ImGui::IsMouseReleased(0)) last_touch_ = now.mono;
+    bool awake = last_touch_ && now.mono - *last_touch_ < kBrightAfterTouch;
+    if (care_.night && care_.night->contains(local_minute_of_day(now.wall)) && !awake) {
+        auto alpha = static_cast<int>(care_.dim_percent * 255 / 100);
+        list->AddRectFilled(ImVec2(0, 0), ImVec2(l.width, l.height), IM_COL32(0, 0, 0, alpha));
+        tree_.set_dimmed(true);
+    }
 }
 
 // The long press on the attract screen: audio mode on, and the languages read out, each in its

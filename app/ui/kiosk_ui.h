@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "core/screen_care.h"
 #include "screen_table.h"
 
 namespace lkp {
@@ -30,6 +31,12 @@ class KioskUi {
     std::optional<SteadyClock::time_point> next_wake() const { return wake_at_; }
     bool wake_due(SteadyClock::time_point now) const { return wake_at_ && now >= *wake_at_; }
 
+    // While answers cannot be stored (Recorder::closed_to_residents), the invitation gives way to
+    // "temporarily closed"; a resident already answering finishes first.
+    void set_closed(bool closed) { screens_.closed = closed; }
+    // Night hours and how dark (kiosk.conf); the drift against burn-in is always on.
+    void set_screen_care(ScreenCare care) { care_ = care; }
+
     // Staff mode's state, drawn over everything while open (nullptr: none).
     void set_staff(const staff::StaffMode* staff) { screens_.staff = staff; }
     // What staff did in the last draw(), in order.
@@ -40,6 +47,9 @@ class KioskUi {
 
   private:
     void start_audio_mode();
+    // Draws an idle screen moved by the minute's drift, then staff's corner in its fixed place,
+    // then the night's shade unless a finger woke it.
+    void draw_idle_screen(const ScreenSpec& screen, DrawContext& dc, Instant now);
 
     const Translations& translations_;
     UiTree& tree_;
@@ -55,6 +65,8 @@ class KioskUi {
     std::string shown_screen_;  // screen_name() of the last frame
     SteadyClock::time_point shown_since_{};
     std::optional<SteadyClock::time_point> last_press_;
+    ScreenCare care_;
+    std::optional<SteadyClock::time_point> last_touch_;  // for waking a darkened screen
 };
 
 }  // namespace lkp

@@ -42,26 +42,27 @@ const std::vector<ScreenSpec>& resident_screens() {
                  if (draw_language_picker(dc)) state.picker_open = false;
              },
          .message_ids = {"ui.back", "ui.language.title"}},
+        // Instead of the invitation (and its results slide) while an answer waits to be stored.
+        {.name = "closed",
+         .idle = true,
+         .shows = [](const Session& s,
+                     const ScreenState& state) { return state.closed && s.screen() == Screen::Attract; },
+         .draw = [](DrawContext& dc, ScreenState&) { draw_closed_screen(dc); },
+         .message_ids = {"ui.closed.title", "ui.closed.body"}},
         // The session's steps, in the resident's order. The attract screen's results slide
         // comes round between its greetings (Session::showing_results).
         {.name = "attract.results",
+         .idle = true,
          .shows = [](const Session& s,
                      const ScreenState&) { return s.screen() == Screen::Attract && s.showing_results(); },
-         .draw =
-             [](DrawContext& dc, ScreenState&) {
-                 draw_results_slide(dc);
-                 staff_corner(dc);
-             },
+         .draw = [](DrawContext& dc, ScreenState&) { draw_results_slide(dc); },
          .message_ids = {"ui.results.title", "ui.results.period", "ui.results.city", "ui.results.answers",
                          "ui.results.too_few", "ui.results.percent", "ui.results.of_max", "ui.results.decimal_mark",
                          "ui.results.note", "ui.attract.start"}},
         {.name = "attract",
+         .idle = true,
          .shows = on_step<Screen::Attract>,
-         .draw =
-             [](DrawContext& dc, ScreenState&) {
-                 draw_attract_screen(dc);
-                 staff_corner(dc);
-             },
+         .draw = [](DrawContext& dc, ScreenState&) { draw_attract_screen(dc); },
          .message_ids = {"ui.attract.title", "ui.attract.body", "ui.attract.start"}},
         {.name = "language",
          .shows = on_step<Screen::Language>,

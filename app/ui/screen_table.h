@@ -14,11 +14,15 @@ struct ScreenState {
     DistrictScreen district;                  // its alphabet-strip filter
     bool picker_open = false;                 // the mid-survey language picker covers the step
     const staff::StaffMode* staff = nullptr;  // staff mode covers everything while it is open
+    bool closed = false;                      // answers cannot be stored: no new resident is invited
 };
 
 struct ScreenSpec {
     const char* name;
     bool per_question = false;  // one screen per question: the name gains ".<question id>"
+    // Shown while nobody uses the kiosk: moved against burn-in, darkened at night (screen_care.h),
+    // with staff's corner (which stays put) on top.
+    bool idle = false;
     bool (*shows)(const Session& session, const ScreenState& state);
     void (*draw)(DrawContext& dc, ScreenState& state);
     // Every message id its drawing uses, beside the shared widgets' (widget_message_ids()).

@@ -13,6 +13,8 @@ namespace lkp {
 inline constexpr std::chrono::milliseconds kLongPress{2000};
 
 void draw_attract_screen(DrawContext& dc);
+// Instead of the attract screen while answers cannot be stored: closed for now, back by itself.
+void draw_closed_screen(DrawContext& dc);
 // Between greetings, when the session has figures: what residents have answered so far.
 void draw_results_slide(DrawContext& dc);
 // Shared by the attract screen's slides: a tap anywhere starts the survey, a long press starts it

@@ -12,6 +12,14 @@ void UiTree::begin(std::string screen, std::string language) {
     screen_ = std::move(screen);
     language_ = std::move(language);
     elements_.clear();
+    dimmed_ = false;
+}
+
+void UiTree::shift(std::size_t first, float dx, float dy) {
+    for (std::size_t i = first; i < elements_.size(); ++i) {
+        elements_[i].x += dx;
+        elements_[i].y += dy;
+    }
 }
 
 std::string UiTree::to_json() const {
@@ -27,6 +35,7 @@ std::string UiTree::to_json() const {
         if (e.selected) elements.back()["selected"] = true;
     }
     nlohmann::ordered_json j = {{"screen", screen_}, {"lang", language_}, {"elements", elements}};
+    if (dimmed_) j["dimmed"] = true;
     return j.dump(1);
 }
 

@@ -22,6 +22,11 @@ class UiTree {
 
     void begin(std::string screen, std::string language);
     void add(UiElement e) { elements_.push_back(std::move(e)); }
+    // Moves the elements added since `first` (screen care's drift moves what they show).
+    void shift(std::size_t first, float dx, float dy);
+    // Darkened for the night ("dimmed": true in the JSON).
+    void set_dimmed(bool dimmed) { dimmed_ = dimmed; }
+    bool dimmed() const { return dimmed_; }
     // Finishes the frame's tree; rewrites the file (atomically) if it changed. True if changed.
     bool end();
 
@@ -33,6 +38,7 @@ class UiTree {
     std::string path_;
     std::string screen_, language_;
     std::vector<UiElement> elements_;
+    bool dimmed_ = false;
     std::string last_written_;
 };
 

@@ -24,7 +24,7 @@ Database::Database(const std::string& path, int flags) : path_(path) {
         std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
         sqlite3_close(db_);
         db_ = nullptr;
-        throw DatabaseError(path + ": cannot open database: " + msg);
+        throw DatabaseError(path + ": cannot open database: " + msg, rc);
     }
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, 5000);
@@ -34,14 +34,16 @@ Database::~Database() {
     if (db_) sqlite3_close_v2(db_);
 }
 
-void Database::fail(const std::string& what) { throw DatabaseError(path_ + ": " + what + ": " + reason(db_)); }
+void Database::fail(const std::string& what) {
+    throw DatabaseError(path_ + ": " + what + ": " + reason(db_), sqlite3_extended_errcode(db_));
+}
 
 void Database::exec(const std::string& sql) {
     char* err = nullptr;
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
         std::string msg = reason(db_);
         sqlite3_free(err);
-        throw DatabaseError(path_ + ": " + msg + " (in: " + sql.substr(0, 60) + ")");
+        throw DatabaseError(path_ + ": " + msg + " (in: " + sql.substr(0, 60) + ")", sqlite3_extended_errcode(db_));
     }
 }
 

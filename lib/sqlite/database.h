@@ -13,7 +13,13 @@ namespace lkp {
 
 class DatabaseError : public std::runtime_error {
   public:
-    using std::runtime_error::runtime_error;
+    explicit DatabaseError(const std::string& what, int code = SQLITE_ERROR) : std::runtime_error(what), code_(code) {}
+    // SQLite's extended result code when it failed. Kept here because a transaction's rollback,
+    // run while the error unwinds, resets the connection's own error code to SQLITE_OK.
+    int code() const { return code_; }
+
+  private:
+    int code_;
 };
 
 class Statement;

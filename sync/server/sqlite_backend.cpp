@@ -262,11 +262,11 @@ class SqliteBackend final : public StoreBackend {
 
     // The front connection: a WAL reader, so health and token checks never wait for a batch's write.
     void ping() override {
-        guarded(*front_, front_mutex_, [&] { front_->pragma_int("schema_version"); });
+        guarded(front_mutex_, [&] { front_->pragma_int("schema_version"); });
     }
 
     std::optional<std::string> kiosk_for_token(const std::string& token_hash) override {
-        return guarded(*front_, front_mutex_, [&]() -> std::optional<std::string> {
+        return guarded(front_mutex_, [&]() -> std::optional<std::string> {
             auto st = front_->prepare("SELECT name FROM kiosks WHERE token_hash = ? AND revoked_at IS NULL");
             st.bind(1, token_hash);
             if (!st.step()) return std::nullopt;
@@ -330,7 +330,7 @@ class SqliteBackend final : public StoreBackend {
     // --- kiosk fleet health (schema 6) ---
     // On the reader connection: the page never waits for a batch's write.
     std::vector<KioskDayRow> kiosk_days(const std::string& first_day) override {
-        return guarded(*reader_, reader_mutex_, [&] {
+        return guarded(reader_mutex_, [&] {
             auto st = reader_->prepare(
                 "SELECT kiosk, day, answers, sessions_started, sessions_completed, sessions_abandoned "
                 "FROM kiosk_days WHERE day >= ?");
@@ -356,7 +356,7 @@ class SqliteBackend final : public StoreBackend {
     }
 
     std::vector<MonthSums> month_sums(const SumsQuery& q) override {
-        return guarded(*reader_, reader_mutex_, [&] {
+        return guarded(reader_mutex_, [&] {
             auto st = reader_->prepare(
                 "SELECT indicator, district, gender, substr(day, 1, 7) AS month, sum(n), sum(numerator), sum(sum), "
                 "sum(sum_of_squares), min(day), max(day) FROM indicator_days "
@@ -378,7 +378,7 @@ class SqliteBackend final : public StoreBackend {
     }
 
     std::optional<std::pair<std::string, std::string>> sums_day_range(const std::string& survey_id) override {
-        return guarded(*reader_, reader_mutex_, [&]() -> std::optional<std::pair<std::string, std::string>> {
+        return guarded(reader_mutex_, [&]() -> std::optional<std::pair<std::string, std::string>> {
             // Two subqueries: SQLite finds a lone min() or max() by the key, both at once by a scan.
             auto st = reader_->prepare(
                 "SELECT (SELECT min(day) FROM indicator_days WHERE survey_id = ?1), "
@@ -433,7 +433,7 @@ class SqliteBackend final : public StoreBackend {
     void for_each_response(const ResponseQuery& q, const std::function<void(const StoredRowView&)>& each) override {
         Database db(db_.path(), SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
         std::mutex mine;
-        guarded(db, mine, [&] {
+        guarded(mine, [&] {
             // A read transaction: one consistent snapshot however long the export takes.
             db.exec("PRAGMA busy_timeout=5000");
             db.exec("BEGIN");
@@ -462,7 +462,7 @@ class SqliteBackend final : public StoreBackend {
     }
 
     std::optional<std::string> operator_for_token(const std::string& token_hash) override {
-        return guarded(*front_, front_mutex_, [&]() -> std::optional<std::string> {
+        return guarded(front_mutex_, [&]() -> std::optional<std::string> {
             auto st = front_->prepare("SELECT name FROM operators WHERE token_hash = ? AND revoked_at IS NULL");
             st.bind(1, token_hash);
             if (!st.step()) return std::nullopt;
@@ -524,7 +524,7 @@ class SqliteBackend final : public StoreBackend {
     }
 
     std::vector<ReferenceSeries> reference_series() override {
-        return guarded(*reader_, reader_mutex_, [&] {
+        return guarded(reader_mutex_, [&] {
             auto st = reader_->prepare(
                 "SELECT kpi, title, source, note, indicator, imported_at FROM reference_series ORDER BY kpi");
             std::vector<ReferenceSeries> out;
@@ -536,7 +536,7 @@ class SqliteBackend final : public StoreBackend {
     }
 
     std::vector<ReferenceValue> reference_values(const std::string& kpi) override {
-        return guarded(*reader_, reader_mutex_, [&] {
+        return guarded(reader_mutex_, [&] {
             auto st = reader_->prepare(
                 "SELECT kpi, area, period, gender, value, count, status FROM reference_values WHERE kpi = ? "
                 "ORDER BY area, period, gender");
@@ -616,7 +616,7 @@ class SqliteBackend final : public StoreBackend {
 
     // On the front connection: a login never waits for a batch's write to read the account.
     std::optional<StaffAccount> staff_account(const std::string& name) override {
-        return guarded(*front_, front_mutex_, [&]() -> std::optional<StaffAccount> {
+        return guarded(front_mutex_, [&]() -> std::optional<StaffAccount> {
             auto st = front_->prepare(
                 "SELECT name, password_hash, admin, created_at FROM staff WHERE name = ? AND removed_at IS NULL");
             st.bind(1, name);
@@ -657,7 +657,7 @@ class SqliteBackend final : public StoreBackend {
 
     // On the front connection, like the kiosks' tokens: every staff page asks.
     std::optional<StaffSessionRecord> staff_session(const std::string& id_hash) override {
-        return guarded(*front_, front_mutex_, [&]() -> std::optional<StaffSessionRecord> {
+        return guarded(front_mutex_, [&]() -> std::optional<StaffSessionRecord> {
             auto st = front_->prepare(
                 "SELECT s.id_hash, s.staff, s.csrf_token, s.created_at, s.last_seen_at, s.client, m.admin "
                 "FROM staff_sessions s JOIN staff m ON m.name = s.staff AND m.removed_at IS NULL "
@@ -711,7 +711,7 @@ class SqliteBackend final : public StoreBackend {
     }
 
     std::optional<LoginFailures> login_failures(const std::string& key) override {
-        return guarded(*front_, front_mutex_, [&]() -> std::optional<LoginFailures> {
+        return guarded(front_mutex_, [&]() -> std::optional<LoginFailures> {
             auto st = front_->prepare("SELECT failures, last_failure_at FROM login_failures WHERE key = ?");
             st.bind(1, key);
             if (!st.step()) return std::nullopt;
@@ -823,15 +823,15 @@ class SqliteBackend final : public StoreBackend {
     // One caller at a time; SQLite's "busy", "full" and I/O errors become Unavailable (503).
     template <typename F>
     std::invoke_result_t<F> guarded(F&& f) {
-        return guarded(db_, mutex_, std::forward<F>(f));
+        return guarded(mutex_, std::forward<F>(f));
     }
     template <typename F>
-    static std::invoke_result_t<F> guarded(Database& db, std::mutex& mutex, F&& f) {
+    static std::invoke_result_t<F> guarded(std::mutex& mutex, F&& f) {
         std::lock_guard lock(mutex);
         try {
             return f();
         } catch (const DatabaseError& e) {
-            int code = sqlite3_extended_errcode(db.handle()) & 0xFF;
+            int code = e.code() & 0xFF;  // not the connection's: the rollback has reset that
             if (code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_FULL || code == SQLITE_IOERR ||
                 code == SQLITE_CANTOPEN || code == SQLITE_READONLY || code == SQLITE_NOMEM)
                 throw Unavailable(std::string("SQLite: ") + e.what());

@@ -528,6 +528,49 @@ TEST_F(KioskE2E, RefusedDatabaseStopsTheKioskWithAMessageAndIsLeftAlone) {
     EXPECT_EQ(test::read_file(data() + "/" + kDatabaseFile), before);
 }
 
+// Issue 14: the data folder's disk fills up. The resident who just answered is told, no one else
+// is invited in ("temporarily closed"), the answer waits in memory, and the kiosk opens again by
+// itself once there is room, with the answer stored. A tmpfs of 2 MiB is the disk.
+TEST_F(KioskE2E, AFullDiskClosesTheKioskUntilThereIsRoomAndLosesNoAnswer) {
+    test::SmallDisk disk(data(), "2m");
+    if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here (not root?): RecorderTest covers a full disk";
+    start_kiosk("kiosk_id = e2e-full\nlocation = 041\n");
+    // The database opens right after the first frame; let it be there before the disk fills.
+    auto until = Clock::now() + 15s;
+    while (!test::exists(data() + "/" + kDatabaseFile + "-wal") && Clock::now() < until)
+        std::this_thread::sleep_for(20ms);
+    std::this_thread::sleep_for(500ms);
+    disk.fill();
+
+    tap_and_expect("Tryck här för att börja", "language");
+    tap_and_expect("Svenska", "district");
+    tap_and_expect("Drottninghög", "question.trygghet");
+    tap_and_expect("Ganska trygg", "question.delaktighet");
+    tap_and_expect("Vill inte svara", "question.livskvalitet");
+    tap_and_expect("Vill inte svara", "question.age_band");
+    tap_and_expect("Vill inte svara", "question.gender");
+    tap_and_expect("Vill inte svara", "thanks");
+    wait_for_label("Dina svar kunde inte sparas just nu. Personalen har fått veta. Förlåt!", true);
+    tap_and_expect("Klar", "closed");
+    Json closed = tree();
+    EXPECT_FALSE(has_label(closed, "Tryck här för att börja")) << "nothing invites a resident in";
+    click_at(640, 400);  // a passer-by taps anyway
+    std::this_thread::sleep_for(1s);
+    EXPECT_EQ(tree()["screen"], "closed");
+    EXPECT_TRUE(kiosk_running());
+    Json st = status();  // the running kiosk holds the journal open, so status can read the file
+    EXPECT_TRUE(st["low_disk"].get<bool>());
+    EXPECT_LT(st["free_disk_bytes"].get<std::int64_t>(), 64 * 1024);
+
+    disk.free_space();
+    wait_for_screen("attract", 30s);  // the answer is retried every 10 s
+    EXPECT_EQ(stop_kiosk(), 0);
+    Json list = exported();
+    ASSERT_EQ(list.size(), 1u) << "the answer that waited in memory is stored, once";
+    EXPECT_EQ(list[0]["kiosk_id"], "e2e-full");
+    EXPECT_EQ(list[0]["answers"]["trygghet"], 2);
+}
+
 TEST_F(KioskE2E, FullscreenKioskRefusesToCloseButADevelopmentWindowCloses) {
     start_kiosk("kiosk_id = close-test\n", /*window=*/"");
     Json t = tree();

@@ -395,5 +395,27 @@ TEST(Cli, StatusNamesACorruptDatabaseMovedAside) {
     EXPECT_EQ(Json::parse(json.out)["quarantined_databases"].size(), 1u);
 }
 
+// Issue 14: a full disk. With the kiosk stopped, SQLite cannot even make its journal to read the
+// database; status says what that means instead of only SQLite's words.
+TEST(Cli, StatusOnAFullDiskSaysTheKioskIsClosedUntilThereIsRoom) {
+    test::TempDir dir;
+    test::SmallDisk disk(dir.file("data"), "32m");  // room to spare: above kLowDiskBytes
+    if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here (not root?)";
+    auto sim = test::run({kBin, "simulate", "--data-dir", disk.path(), "--count", "5"});
+    ASSERT_EQ(sim.exit_code, 0) << sim.err;
+    auto roomy = test::run({kBin, "status", "--data-dir", disk.path(), "--json"});
+    ASSERT_EQ(roomy.exit_code, 0) << roomy.err;
+    EXPECT_FALSE(Json::parse(roomy.out)["low_disk"].get<bool>());
+    disk.fill();
+    auto full = test::run({kBin, "status", "--data-dir", disk.path()});
+    EXPECT_EQ(full.exit_code, 1);
+    EXPECT_NE(full.err.find("the disk of " + disk.path() + " is full (0 B free)"), std::string::npos) << full.err;
+    EXPECT_NE(full.err.find("\"temporarily closed\""), std::string::npos) << full.err;
+    disk.free_space();
+    auto again = test::run({kBin, "status", "--data-dir", disk.path()});
+    EXPECT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_NE(again.out.find("free disk"), std::string::npos) << again.out;
+}
+
 }  // namespace
 }  // namespace lkp

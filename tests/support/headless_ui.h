@@ -27,6 +27,11 @@ class HeadlessKiosk {
     void wait(std::chrono::seconds s);  // lets the session's timers run
     // Languages with a voice: their questions show the read-aloud button. None by default.
     void set_voiced(std::vector<std::string> languages) { ui_.set_voiced_languages(std::move(languages)); }
+    void set_closed(bool closed) { ui_.set_closed(closed); }  // as while an answer cannot be stored
+    void set_screen_care(ScreenCare care) { ui_.set_screen_care(care); }
+    // The wall clock the frames see (it moves on a second per frame from here).
+    void set_wall_time(std::chrono::system_clock::time_point t) { now_.wall = t; }
+    std::chrono::system_clock::time_point wall_time() const { return now_.wall; }  // the last frame's
 
   private:
     const KioskData& data_;

@@ -2,9 +2,12 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -42,6 +45,34 @@ TempDir::~TempDir() {
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
 }
+
+SmallDisk::SmallDisk(std::string path, const std::string& size) : path_(std::move(path)) {
+    std::filesystem::create_directories(path_);
+    mounted_ = ::mount("lkp-test-disk", path_.c_str(), "tmpfs", 0, ("size=" + size).c_str()) == 0;
+}
+
+SmallDisk::~SmallDisk() {
+    if (mounted_) ::umount2(path_.c_str(), MNT_DETACH);
+}
+
+bool SmallDisk::make_read_only() {
+    return ::mount(nullptr, path_.c_str(), nullptr, MS_REMOUNT | MS_RDONLY, nullptr) == 0;
+}
+
+void SmallDisk::fill() {
+    int fd = ::open((path_ + "/filler").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0) throw std::runtime_error(path_ + "/filler: " + std::strerror(errno));
+    static const std::string zeros(4096, '\0');
+    // Page by page, then byte by byte: a tmpfs may still take a partial page.
+    for (std::size_t chunk : {zeros.size(), std::size_t{1}})
+        while (::write(fd, zeros.data(), chunk) > 0) {
+        }
+    int error = errno;
+    ::close(fd);
+    if (error != ENOSPC) throw std::runtime_error(path_ + "/filler: expected ENOSPC, got " + std::strerror(error));
+}
+
+void SmallDisk::free_space() { std::filesystem::remove(path_ + "/filler"); }
 
 void write_file(const std::string& path, const std::string& content) {
     std::ofstream out(path, std::ios::binary);

@@ -25,6 +25,26 @@ class TempDir {
     std::string path_;
 };
 
+// A small real file system: a tmpfs of `size` ("64k", "2m") mounted on `path` (made if missing)
+// for the object's life. It stands in for a USB stick or a data folder's disk. Mounting needs
+// root (the test command runs as root on CI): mounted() says whether it worked.
+class SmallDisk {
+  public:
+    SmallDisk(std::string path, const std::string& size);
+    ~SmallDisk();
+    SmallDisk(const SmallDisk&) = delete;
+    bool mounted() const { return mounted_; }
+    const std::string& path() const { return path_; }
+    bool make_read_only();
+    // Writes a file of zeros until the disk says ENOSPC: the disk is then full for everyone.
+    void fill();
+    void free_space();  // removes what fill() wrote
+
+  private:
+    std::string path_;
+    bool mounted_ = false;
+};
+
 void write_file(const std::string& path, const std::string& content);
 std::string read_file(const std::string& path);
 bool exists(const std::string& path);

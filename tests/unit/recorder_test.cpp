@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <csignal>
 
 #include "kiosk_db/kiosk_database.h"
@@ -101,33 +102,42 @@ TEST_F(RecorderTest, FlagsBurstsByTheRuleItWasGiven) {
         EXPECT_EQ(r.flags, std::vector<std::string>{"burst"});
 }
 
-TEST_F(RecorderTest, FullDiskKeepsTheAnswerInMemoryAndRetriesEvery30Seconds) {
+TEST_F(RecorderTest, FullDiskKeepsTheAnswerInMemoryClosesToResidentsAndRetriesUntilItIsStored) {
+    constexpr auto every = Recorder::kRetryEvery;
     ASSERT_TRUE(recorder.open("k1", t0));
     Response a = answer(), b = answer();
     recorder.persist(completed(a), t0);
+    EXPECT_FALSE(recorder.closed_to_residents());
     {
         FullDisk full;
         recorder.persist(completed(b), t0 + 10s);
     }
     EXPECT_TRUE(recorder.last_save_failed()) << "the thank-you screen apologises";
+    EXPECT_TRUE(recorder.closed_to_residents()) << "no second resident answers into memory";
     EXPECT_EQ(recorder.waiting(), 1u);
-    EXPECT_EQ(recorder.next_retry(), t0 + 10s + Recorder::kRetryEvery);
-    EXPECT_TRUE(logged("could not store response " + b.id + " (kept in memory, will retry)"));
+    EXPECT_EQ(recorder.next_retry(), t0 + 10s + every);
+    EXPECT_TRUE(logged("could not store response " + b.id + " (kept in memory, will retry every 10 s"));
     EXPECT_EQ(stored_ids(), std::vector<std::string>{a.id});
 
-    // Due while the disk is still full: kept again, the next try 30 s on.
+    // Due while the disk is still full: kept again, the next try one period on, and the journal
+    // is not told the same thing again.
+    std::size_t lines_before = lines.size();
     {
         FullDisk full;
-        recorder.retry_if_due(t0 + 40s);
+        recorder.retry_if_due(t0 + 10s + every);
     }
     EXPECT_EQ(recorder.waiting(), 1u);
-    EXPECT_EQ(recorder.next_retry(), t0 + 70s);
+    EXPECT_TRUE(recorder.closed_to_residents());
+    EXPECT_EQ(recorder.next_retry(), t0 + 10s + 2 * every);
+    EXPECT_EQ(lines.size(), lines_before);
 
     // The disk has room again, but nothing is tried before it is due.
-    recorder.retry_if_due(t0 + 69s);
+    recorder.retry_if_due(t0 + 10s + 2 * every - 1ms);
     EXPECT_EQ(recorder.waiting(), 1u);
-    recorder.retry_if_due(t0 + 70s);
+    recorder.retry_if_due(t0 + 10s + 2 * every);
     EXPECT_EQ(recorder.waiting(), 0u);
+    EXPECT_FALSE(recorder.closed_to_residents()) << "open again by itself";
+    EXPECT_TRUE(logged("stored 1 waiting answer(s) and the session counts; open to residents again"));
     EXPECT_FALSE(recorder.next_retry());
     EXPECT_TRUE(recorder.retry(t0 + 71s)) << "nothing left";
 
@@ -153,21 +163,48 @@ TEST_F(RecorderTest, ALaterAnswerIsStoredBehindTheOneThatWaits) {
     EXPECT_EQ(stored_ids(), (std::vector<std::string>{a.id, b.id, c.id}));
 }
 
-TEST_F(RecorderTest, AnswersHandedInBeforeTheDatabaseOpensAreStoredWhenItOpens) {
+TEST_F(RecorderTest, AnswersAndCountsHandedInBeforeTheDatabaseOpensAreStoredWhenItOpens) {
     Response a = answer();
-    recorder.persist(completed(a), t0);
     Outcome started;
     started.started = true;
-    recorder.persist(started, t0);  // counted only once the store is open: logged, not thrown
+    recorder.persist(started, t0);
+    recorder.persist(completed(a), t0);
     EXPECT_TRUE(recorder.last_save_failed());
     EXPECT_EQ(recorder.waiting(), 1u);
     EXPECT_EQ(recorder.next_retry(), t0 + Recorder::kRetryEvery);
-    EXPECT_TRUE(logged("could not record a session count: the store is not open yet"));
+    EXPECT_TRUE(logged("could not store a session count (kept in memory")) << lines.front();
 
     ASSERT_TRUE(recorder.open("k1", t0 + 1s));
     EXPECT_EQ(recorder.waiting(), 0u);
+    EXPECT_FALSE(recorder.closed_to_residents());
     EXPECT_FALSE(recorder.next_retry());
     EXPECT_EQ(stored_ids(), std::vector<std::string>{a.id});
+    EXPECT_EQ(KioskDatabase::open(dir.path()).status().sessions_started, 1) << "the count waited too";
+}
+
+// The response rate is figured from the session counts: a full disk loses none of them either,
+// and a count that cannot be stored closes the kiosk like an answer does.
+TEST_F(RecorderTest, SessionCountsWaitForRoomLikeAnswers) {
+    ASSERT_TRUE(recorder.open("k1", t0));
+    Outcome started;
+    started.started = true;
+    Outcome left;
+    left.abandoned_at = "district";
+    {
+        FullDisk full;
+        recorder.persist(started, t0);
+        recorder.persist(left, t0 + 30s);
+    }
+    EXPECT_TRUE(recorder.closed_to_residents());
+    EXPECT_EQ(std::count_if(lines.begin(), lines.end(),
+                            [](const std::string& l) { return l.find("could not store") != std::string::npos; }),
+              1)
+        << "said once";
+    recorder.retry_if_due(t0 + 30s + Recorder::kRetryEvery);
+    EXPECT_FALSE(recorder.closed_to_residents());
+    KioskStatus s = KioskDatabase::open(dir.path()).status();
+    EXPECT_EQ(s.sessions_started, 1);
+    EXPECT_EQ(s.abandoned_at["district"], 1);
 }
 
 // A database from a newer program is refused (it may hold answers this one cannot read).

@@ -194,6 +194,32 @@ TEST_P(ScreenFit, TheResultsSlideInEveryLanguageFits) {
     EXPECT_EQ(seen.size(), data.translations.languages().size());
 }
 
+// "Temporarily closed" (a full disk) in every language of the round, in place of the invitation.
+TEST_P(ScreenFit, TheClosedScreenInEveryLanguageFits) {
+    KioskData data = test::builtin_data();
+    test::HeadlessKiosk k(data, GetParam().w, GetParam().h);
+    Session& s = k.session();
+    k.set_closed(true);
+    k.frame();
+    k.wait(std::chrono::seconds(0));
+    std::set<std::string> seen;
+    for (size_t i = 0; i < 2 * data.translations.languages().size(); ++i) {
+        k.frame();
+        ASSERT_EQ(k.tree().screen(), "closed");
+        if (!seen.count(s.greeting_language())) {
+            ASSERT_NO_FATAL_FAILURE(check(k, s.greeting_language(), "closed"));
+        }
+        seen.insert(s.greeting_language());
+        EXPECT_FALSE(k.tap("attract.start")) << "nothing invites a resident in";
+        k.wait(std::chrono::duration_cast<std::chrono::seconds>(s.greeting_period()));
+    }
+    EXPECT_EQ(seen.size(), data.translations.languages().size());
+    EXPECT_EQ(s.screen(), Screen::Attract);
+    k.set_closed(false);
+    k.frame();
+    EXPECT_EQ(k.tree().screen(), "attract") << "open again";
+}
+
 // Full HD kiosk screens, and the 1280x800 (16:10) of the end-to-end tests' contact sheets, where
 // portrait leaves relatively less height for the answers.
 INSTANTIATE_TEST_SUITE_P(Screens, ScreenFit,

@@ -4,7 +4,6 @@
 #include "export/stick_export.h"
 
 #include <gtest/gtest.h>
-#include <sys/mount.h>
 
 #include <filesystem>
 
@@ -13,25 +12,15 @@
 namespace lkp {
 namespace {
 
-// A tmpfs of `size` mounted on a fresh folder for the test's life.
-class Stick {
-  public:
-    explicit Stick(const std::string& size) {
-        std::filesystem::create_directories(dir_.path() + "/stick");
-        path_ = dir_.path() + "/stick";
-        mounted_ = ::mount("lkp-test-stick", path_.c_str(), "tmpfs", 0, ("size=" + size).c_str()) == 0;
-    }
-    ~Stick() {
-        if (mounted_) ::umount2(path_.c_str(), MNT_DETACH);
-    }
-    bool mounted() const { return mounted_; }
-    const std::string& path() const { return path_; }
-    bool make_read_only() { return ::mount(nullptr, path_.c_str(), nullptr, MS_REMOUNT | MS_RDONLY, nullptr) == 0; }
+// A tmpfs of `size` mounted on a fresh folder for the test's life (unmounted before the folder goes).
+struct Stick {
+    explicit Stick(const std::string& size) : disk(dir.path() + "/stick", size) {}
+    bool mounted() const { return disk.mounted(); }
+    const std::string& path() const { return disk.path(); }
+    bool make_read_only() { return disk.make_read_only(); }
 
-  private:
-    test::TempDir dir_;
-    std::string path_;
-    bool mounted_ = false;
+    test::TempDir dir;
+    test::SmallDisk disk;
 };
 
 struct Contents {
