@@ -15,7 +15,7 @@ test_packages=(
   libgtest-dev libbenchmark-dev
   xvfb xauth xdotool imagemagick sqlite3 gettext shellcheck systemd
   postgresql clang clang-format libclang-rt-14-dev openssl curl
-  python3-openpyxl chromium
+  python3-openpyxl chromium faketime
 )
 
 packages=("${run_packages[@]}")

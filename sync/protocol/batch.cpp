@@ -141,9 +141,10 @@ std::string describe_scale(const Scale& scale) {
 
 // The record codec has read the item's shape; this checks it against what the store accepts:
 // text without control characters, a known survey and its questions and scales, the district
-// list, and the store's clock. Answers come out in survey order whatever order they were sent
-// in, each spelled as the survey spells it.
-Response check_item(const Json& item, const SurveyCatalog& catalog, Clock::time_point now) {
+// list. Answers come out in survey order whatever order they were sent in, each spelled as the
+// survey spells it. The kiosk's clock is judged apart (BatchClock::clock_off): a wrong clock
+// loses no answer.
+Response check_item(const Json& item, const SurveyCatalog& catalog) {
     Response r = record::from_wire(item);
     refuse_control_characters(r);
     const Survey* survey = catalog.find(r.survey_id, r.survey_version);
@@ -181,10 +182,6 @@ Response check_item(const Json& item, const SurveyCatalog& catalog, Clock::time_
 
     auto started = *parse_utc(r.started_at);
     auto submitted = *parse_utc(r.submitted_at);
-    if (submitted > now + kMaxClockAhead)
-        throw record::FieldError("submitted_at", "is in the future: is the kiosk's clock right?");
-    if (submitted < now - kMaxAnswerAge)
-        throw record::FieldError("submitted_at", "is more than two years old: is the kiosk's clock right?");
     if (started > submitted || submitted - started > std::chrono::hours(24))
         throw record::FieldError("started_at", "must be before submitted_at and on the same day");
     return r;
@@ -210,7 +207,21 @@ const Survey* SurveyCatalog::find(const std::string& id, int version) const {
     return nullptr;
 }
 
+std::optional<Clock::duration> BatchClock::skew() const {
+    if (!sent) return std::nullopt;
+    return received - *sent;
+}
+
+bool BatchClock::clock_off(Clock::time_point submitted) const {
+    if (auto s = skew(); s && (*s > kMaxBatchSkew || *s < -kMaxBatchSkew)) return true;
+    return submitted > received + kMaxClockAhead || submitted < received - kMaxAnswerAge;
+}
+
 std::vector<ParsedItem> parse_batch(std::string_view body, const SurveyCatalog& catalog, Clock::time_point now) {
+    return parse_batch(body, catalog, BatchClock{.received = now, .sent = std::nullopt});
+}
+
+std::vector<ParsedItem> parse_batch(std::string_view body, const SurveyCatalog& catalog, const BatchClock& clock) {
     Json root = parse_within_limits(body);
     if (!root.is_object())
         throw BatchError(400, "Not a batch", "the body must be a JSON object with a \"responses\" array");
@@ -231,7 +242,8 @@ std::vector<ParsedItem> parse_batch(std::string_view body, const SurveyCatalog& 
                 p.id = text.size() <= kMaxIdBytes ? text : for_terminal(text, kMaxIdBytes);
             }
         try {
-            p.response = check_item(item, catalog, now);
+            p.response = check_item(item, catalog);
+            p.clock_off = clock.clock_off(*parse_utc(p.response->submitted_at));
         } catch (const record::FieldError& problem) {
             // Both may hold what the client sent (a field or question name, a value): short and escaped.
             p.field = for_terminal(problem.field, kMaxFieldBytes);

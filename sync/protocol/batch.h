@@ -38,10 +38,32 @@ inline constexpr std::size_t kMaxIdBytes = 36;  // a UUID
 inline constexpr std::size_t kMaxFieldBytes = 64;
 inline constexpr std::size_t kMaxReasonBytes = 200;
 
-// Timestamps further from the store's clock than this are rejected: a kiosk whose clock was
-// reset to 1970 or set years ahead would otherwise skew every indicator over time.
+// Clocks (issue 14, part 5). A kiosk's clock may be years off (a dead CMOS battery, no NTP).
+// Its answers are kept all the same, but marked as dated by a wrong clock (ParsedItem::clock_off),
+// and the store dates them by when it received them. The clock is clearly wrong when:
+// - the batch's Kiosk-Sent-At header (the kiosk's clock when it sent the request) is more than
+//   kMaxBatchSkew from the store's clock, or
+// - an answer's submitted_at is more than kMaxClockAhead ahead of the store's clock or more than
+//   kMaxAnswerAge behind it (what a kiosk without the header, or one whose clock was since set
+//   right, shows of it). Before issue 14 such answers were rejected.
 inline constexpr std::chrono::hours kMaxAnswerAge{24 * 366 * 2};
 inline constexpr std::chrono::hours kMaxClockAhead{24};
+inline constexpr std::chrono::hours kMaxBatchSkew{1};
+// The kiosk's clock at the time of sending, a UTC time as format_utc() writes it. A header, not a
+// field of the body: the body is saved before the first send and resent byte for byte, so only a
+// header can carry the time of each attempt, and the body hash (Idempotency-Key) stays the same.
+// Optional: a kiosk that does not send it has an unknown skew.
+inline constexpr const char* kSentAtHeader = "Kiosk-Sent-At";
+
+// When the store received a batch, and the kiosk's clock when it sent it (nullopt: not sent).
+struct BatchClock {
+    std::chrono::system_clock::time_point received;
+    std::optional<std::chrono::system_clock::time_point> sent;
+    // received - sent: positive when the kiosk's clock is behind; nullopt when unknown.
+    std::optional<std::chrono::system_clock::duration> skew() const;
+    // The rule above for an answer submitted at `submitted` (the kiosk's clock).
+    bool clock_off(std::chrono::system_clock::time_point submitted) const;
+};
 
 // What the store did with one response of a batch, in request order.
 struct ItemResult {
@@ -80,11 +102,14 @@ struct ParsedItem {
     std::string id;                    // as sent; empty when missing or not a string
     std::optional<Response> response;  // set when the item is valid
     std::string field, reason;         // why the item is invalid
+    bool clock_off = false;            // valid, but dated by a clock that was clearly wrong (BatchClock)
 };
 
 // Reads a batch body. Throws BatchError for a body that is not a batch at all (bad JSON or UTF-8,
 // wrong shape, nested too deeply, too many items or values); an invalid item is reported in its
 // ParsedItem and the rest go on. Every message quotes at most a few bytes of the body, escaped.
+std::vector<ParsedItem> parse_batch(std::string_view body, const SurveyCatalog& catalog, const BatchClock& clock);
+// The same for a batch without Kiosk-Sent-At, received `now`.
 std::vector<ParsedItem> parse_batch(std::string_view body, const SurveyCatalog& catalog,
                                     std::chrono::system_clock::time_point now);
 

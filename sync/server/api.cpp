@@ -78,7 +78,7 @@ void decide(const sync::ParsedItem& item, std::size_t i, const sync::SurveyCatal
         r.field = "kiosk_id";
         r.reason = "not the kiosk of this token ('" + request.kiosk + "')";
     } else if (const Survey* survey = catalog.find(item.response->survey_id, item.response->survey_version)) {
-        request.rows.push_back(make_row(i, *item.response, *survey));
+        request.rows.push_back(make_row(i, *item.response, *survey, item.clock_off, request.received_at));
     } else {  // parse_batch rejects an unknown survey; kept so a change there cannot crash here
         r.field = "survey_id";
         r.reason = "unknown survey";
@@ -170,11 +170,20 @@ Route Api::batch(const http::RequestHead& head) {
         return answer(problem(400, "Missing Idempotency-Key", "send a lowercase UUID as Idempotency-Key"));
     if (!is_json(head.header("content-type")))
         return answer(problem(415, "Unsupported Media Type", "a batch is sent as Content-Type: application/json"));
+    // The kiosk's clock when it sent this request; absent (a kiosk of before issue 14): unknown.
+    std::optional<Clock::time_point> sent_at;
+    if (std::string text = head.header(http::lower_case(sync::kSentAtHeader)); !text.empty()) {
+        sent_at = parse_utc(text);
+        if (!sent_at)
+            return answer(problem(400, "Bad Kiosk-Sent-At",
+                                  std::string(sync::kSentAtHeader) + " " + sync::quote_input(text) +
+                                      " is no UTC time (send it as 2026-11-22T10:16:00.000Z, or leave it out)"));
+    }
     Route r;
     r.body_limit = sync::kMaxBodyBytes;
     r.hold = std::move(a.hold);
     r.log_note = "kiosk=" + a.kiosk;
-    r.work = [this, kiosk = a.kiosk, key](std::string body) { return store_batch(kiosk, key, body); };
+    r.work = [this, kiosk = a.kiosk, key, sent_at](std::string body) { return store_batch(kiosk, key, body, sent_at); };
     return r;
 }
 
@@ -189,11 +198,16 @@ Route Api::heartbeat(const http::RequestHead& head) {
     return r;
 }
 
-Reply Api::store_batch(const std::string& kiosk, const std::string& key, const std::string& body) {
+Reply Api::store_batch(const std::string& kiosk, const std::string& key, const std::string& body,
+                       std::optional<Clock::time_point> sent_at) {
     return guarded([&] {
-        auto now = Clock::now();
-        std::vector<sync::ParsedItem> items = sync::parse_batch(body, catalog_, now);
-        BatchRequest request{.kiosk = kiosk, .key = key, .body_hash = body_hash(body), .received_at = format_utc(now)};
+        sync::BatchClock clock{.received = Clock::now(), .sent = sent_at};
+        std::vector<sync::ParsedItem> items = sync::parse_batch(body, catalog_, clock);
+        BatchRequest request{.kiosk = kiosk,
+                             .key = key,
+                             .body_hash = body_hash(body),
+                             .received_at = format_utc(clock.received),
+                             .kiosk_sent_at = sent_at ? std::optional(format_utc(*sent_at)) : std::nullopt};
         request.results.resize(items.size());
         for (std::size_t i = 0; i < items.size(); ++i) decide(items[i], i, catalog_, request);
         std::shared_lock<std::shared_mutex> hold;

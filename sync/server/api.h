@@ -47,7 +47,9 @@ class Api {
     };
     Admission admit(const http::RequestHead& head);
 
-    http::Reply store_batch(const std::string& kiosk, const std::string& key, const std::string& body);
+    // sent_at: the batch's Kiosk-Sent-At (the kiosk's clock), nullopt when it had none.
+    http::Reply store_batch(const std::string& kiosk, const std::string& key, const std::string& body,
+                            std::optional<std::chrono::system_clock::time_point> sent_at);
     http::Reply store_heartbeat(const std::string& kiosk, const std::string& body);
 
     StoreBackend& backend_;

@@ -113,6 +113,10 @@ tables::AboutLines common_about(const Survey& survey, const ExportRequest& r, st
                                 (r.district ? ", område " + *r.district + " och hela staden" : ", alla områden") +
                                 selection_note(what, r.include_flagged)},
         {"Skapad", now_utc()},
+        {"Kioskens klocka",
+         "Svar märkta clock kom från en kiosk vars klocka gick uppenbart fel (mer än en timme fel när svaren "
+         "skickades, eller tider mer än ett dygn framåt eller två år bakåt). De är riktiga svar och räknas, men på "
+         "den dag lagret tog emot dem (mottagen_datum i svarsfilen), inte på kioskens datum."},
     };
     for (const Indicator& i : survey.indicators) lines.push_back({i.id, i.title + ". " + i.about});
     return lines;
@@ -241,6 +245,8 @@ class HeldDay {
         held_.push_back({key, spans_.size()});
         spans_.push_back(copy(s.kiosk));
         for (const auto& column : s.row) spans_.push_back(column ? copy(*column) : Span{});
+        spans_.push_back(copy(s.received_at));
+        spans_.push_back(s.clock_flag ? copy("1") : Span{});
     }
 
     // Hands each held row to `write` in id order (random UUIDs: the order they were given in
@@ -254,6 +260,8 @@ class HeldDay {
         for (const auto& [key, first] : held_) {
             row.kiosk = view(spans_[first]).value_or("");
             for (std::size_t i = 0; i < record::kRowColumns; ++i) row.row[i] = view(spans_[first + 1 + i]);
+            row.received_at = view(spans_[first + 1 + record::kRowColumns]).value_or("");
+            row.clock_flag = view(spans_[first + 2 + record::kRowColumns]).has_value();
             write(row);
         }
         held_.clear();
@@ -277,7 +285,7 @@ class HeldDay {
     }
 
     std::string text_;
-    std::vector<Span> spans_;  // per row: the kiosk, then the codec's columns
+    std::vector<Span> spans_;  // per row: the kiosk, the codec's columns, received_at, the clock flag (null: none)
     struct Held {
         std::uint64_t key;
         std::size_t first;  // where the row's spans begin
@@ -330,6 +338,9 @@ std::int64_t export_responses(StoreBackend& backend, const sync::SurveyCatalog& 
         columns.push_back({q.id, all_numbers ? Type::Integer : Type::Text});
     }
     columns.push_back({"flaggor", Type::Text});
+    // When the store received it (its own clock), cut to the day like `datum` unless exact times
+    // are asked for. With the flag "clock" it is what the figures date the answer by.
+    columns.push_back(r.exact_times ? Column{"mottagen_tid", Type::DateTime} : Column{"mottagen_datum", Type::Date});
     out.begin_table("Svar", columns);
 
     ResponseQuery q{.survey_id = survey.id, .district = r.district};
@@ -338,7 +349,7 @@ std::int64_t export_responses(StoreBackend& backend, const sync::SurveyCatalog& 
     const std::string outside = "bor inte i kommunen";
     std::int64_t rows = 0;
     std::vector<Value> cells;  // reused: its texts are views into the row, valid while it is written
-    std::string when, joined_flags;
+    std::string when, received, joined_flags;
     // One row out; `date` is its Stockholm date when times are cut to the day.
     auto write = [&](const StoredRowView& s, std::string_view date) {
         const record::ResponseView x = record::view_of(s.row);
@@ -348,6 +359,8 @@ std::int64_t export_responses(StoreBackend& backend, const sync::SurveyCatalog& 
             if (!r.include_flagged && left_out_of_responses(flags)) return;
             for (const auto& f : flags) joined_flags.append(joined_flags.empty() ? "" : ",").append(f);
         }
+        // The store's mark, not the kiosk's: a real answer, kept in every export.
+        if (s.clock_flag) joined_flags.append(joined_flags.empty() ? "" : ",").append(kClockFlag);
         auto text = [](std::optional<std::string_view> v) { return v ? Value(tables::TextView{*v}) : Value(); };
         cells.clear();
         auto language = languages.find(x.language);
@@ -380,6 +393,11 @@ std::int64_t export_responses(StoreBackend& backend, const sync::SurveyCatalog& 
                 cell = std::string(a.text);  // a copy: a view may not outlive this call
         });
         cells.push_back(text(joined_flags));
+        received.clear();
+        if (auto at = parse_utc(s.received_at))
+            received = r.exact_times ? indicators::stockholm_wall_time(*at)
+                                     : indicators::date_text(indicators::stockholm_date(*at));
+        cells.push_back(received.empty() ? Value() : text(received));
         out.row(cells);
         ++rows;
     };

@@ -32,9 +32,9 @@ Sums& Sums::operator+=(const Sums& o) {
     return *this;
 }
 
-std::vector<Contribution> contributions(const Survey& survey, const Response& r) {
+std::vector<Contribution> contributions(const Survey& survey, const Response& r, const std::string& dated_at) {
     std::vector<Contribution> out;
-    auto submitted = parse_utc(r.submitted_at);
+    auto submitted = parse_utc(dated_at.empty() ? r.submitted_at : dated_at);
     if (!submitted) return out;  // the store checked it; a row read back broken adds nothing
     const Json* gender = r.answer(kGenderQuestion);
     DayKey base{.survey_id = r.survey_id,

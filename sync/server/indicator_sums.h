@@ -22,6 +22,11 @@ inline constexpr const char* kGenderQuestion = "gender";
 // the response exports count them (with their flag), but the figures leave them out.
 inline constexpr const char* kBurstFlag = "burst";
 
+// What the store marks an answer whose kiosk's clock was clearly wrong (sync/protocol/batch.h:
+// BatchClock): the store's mark, kept apart from the kiosk's flags (column clock_flag), shown as
+// this flag in exports. Such an answer is real and counts in the figures, dated by receipt.
+inline constexpr const char* kClockFlag = "clock";
+
 // Answers carrying one of these flags (synthetic, test, suspect, burst) are kept out of the
 // figures unless asked for.
 bool is_flagged(const Response& r);
@@ -50,8 +55,9 @@ struct Contribution {
 };
 
 // One per indicator the answer feeds: a declined question, or an answer the indicator excludes,
-// adds nothing to it.
-std::vector<Contribution> contributions(const Survey& survey, const Response& r);
+// adds nothing to it. It counts on the Stockholm day of `dated_at` (store_backend.h: dated_at();
+// "" is its submitted_at).
+std::vector<Contribution> contributions(const Survey& survey, const Response& r, const std::string& dated_at = "");
 
 // An indicator's figure from its sums: a share in percent, an index on 0..100, or a mean, with
 // its 95 % interval (none below two answers). Before disclosure control.

@@ -295,9 +295,9 @@ std::string indicator_definitions(const sync::SurveyCatalog& catalog) {
 
 std::int64_t rebuild_indicator_sums(StoreBackend& backend, const sync::SurveyCatalog& catalog) {
     return backend.rebuild_sums(
-        [&](const Response& r) {
+        [&](const Response& r, const std::string& dated_at) {
             const Survey* s = catalog.find(r.survey_id, r.survey_version);
-            return s ? contributions(*s, r) : std::vector<Contribution>{};
+            return s ? contributions(*s, r, dated_at) : std::vector<Contribution>{};
         },
         indicator_definitions(catalog));
 }

@@ -223,7 +223,8 @@ std::string joined(const std::vector<std::string>& codes) {
 // One line per kiosk. A heartbeat's texts are the kiosk's (or whoever holds its token): they reach
 // the terminal escaped (sync/protocol/safe_text.h), so they can neither add a line nor send escape
 // codes to the operator's terminal. The status and its reasons are the kiosk page's
-// (fleet_health.h); skew_s is the heartbeat's received_at - sent_at.
+// (fleet_health.h); skew_s is the heartbeat's received_at - sent_at, batch_skew_s the same of the
+// last batch (its Kiosk-Sent-At), which decides whether its answers are flagged "clock".
 int kiosk_list(const StoreOptions& store, const server::FleetThresholds& thresholds) {
     auto backend = open_backend(store, 1);
     auto now = std::chrono::system_clock::now();
@@ -240,6 +241,8 @@ int kiosk_list(const StoreOptions& store, const server::FleetThresholds& thresho
                       << sync::for_terminal(h->last_error, 1000) << "\"  heartbeat_at=" << k.heartbeat_received_at;
         else
             std::cout << "  heartbeat=never";
+        std::cout << "  batch_skew_s=" << or_dash(server::batch_clock_skew_s(k));
+        if (!k.batch_received_at.empty()) std::cout << "  batch_at=" << k.batch_received_at;
         std::cout << "\n";
     }
     return 0;

@@ -200,6 +200,16 @@ CREATE TABLE login_failures (
   last_failure_at timestamptz NOT NULL
 );
 )sql",
+    // 8: clocks (issue 14). Every row already keeps received_at (schema 1); now also the kiosk's
+    // clock when it sent the batch (NULL: not sent, so for every row stored before) and whether the
+    // kiosk's clock was clearly wrong, which dates the row by received_at in the figures. Rows
+    // stored before passed the old check (submitted_at within a day ahead and two years behind the
+    // store's clock), which is the rule without the header: false is what they would get now.
+    // Each kiosk keeps its last batch's two times, for its skew on the kiosk list and page.
+    R"sql(
+ALTER TABLE responses ADD COLUMN kiosk_sent_at timestamptz, ADD COLUMN clock_flag boolean NOT NULL DEFAULT false;
+ALTER TABLE kiosks ADD COLUMN batch_received_at timestamptz, ADD COLUMN batch_sent_at timestamptz;
+)sql",
 };
 static_assert(std::size(kMigrations) == kServerSchemaVersion, "one migration per schema version");
 
@@ -212,6 +222,10 @@ const std::vector<std::pair<std::string, std::string>> kPrepared = {
     {"key_put", "INSERT INTO idempotency VALUES ($1, $2, $3, $4, $5)"},
     {"insert", insert_response_sql('$') + " RETURNING 1"},
     {"existing", "SELECT content_hash FROM responses WHERE kiosk = $1 AND id = $2"},
+    // The kiosk's last batch, for its skew (kept unless a later batch was recorded already).
+    {"batch_clock",
+     "UPDATE kiosks SET batch_received_at = $1, batch_sent_at = $2 WHERE name = $3 AND "
+     "(batch_received_at IS NULL OR batch_received_at <= $1)"},
     {"sums_add",
      "INSERT INTO indicator_days VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT "
      "(survey_id, day, indicator, district, gender, flagged) DO UPDATE SET n = indicator_days.n + excluded.n, "
@@ -518,6 +532,7 @@ class PostgresBackend final : public StoreBackend {
         std::vector<DaySums> added = merged_contributions(inserted);
         add_sums(*c.conn, added);
         add_kiosk_days(*c.conn, req.kiosk, answers_per_day(inserted));
+        c->run("batch_clock", {req.received_at, req.kiosk_sent_at, req.kiosk});
         std::string body = sync::encode_results(req.key, req.results);
         c->run("key_put", {req.kiosk, req.key, req.body_hash, body, req.received_at});
         tx.commit();
@@ -551,7 +566,8 @@ class PostgresBackend final : public StoreBackend {
             "SELECT k.name, " LKP_UTC("k.created_at") ", " LKP_UTC("k.revoked_at") ", h.program_version, h.unsent, "
             "h.rejected, h.oldest_unsent_age_s, h.free_disk_bytes, h.last_error, h.sent_at, " LKP_UTC("h.received_at")
             ", h.heartbeat_version, h.sessions_started, h.sessions_completed, h.sessions_abandoned, h.abandoned_at, "
-            "h.rejected_reasons FROM kiosks k LEFT JOIN heartbeats h ON h.kiosk = k.name ORDER BY k.name COLLATE \"C\"");
+            "h.rejected_reasons, " LKP_UTC("k.batch_received_at") ", " LKP_UTC("k.batch_sent_at")
+            " FROM kiosks k LEFT JOIN heartbeats h ON h.kiosk = k.name ORDER BY k.name COLLATE \"C\"");
         std::vector<KioskInfo> out;
         for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back(kiosk_row(r.get(), i));
         return out;
@@ -637,7 +653,9 @@ class PostgresBackend final : public StoreBackend {
         DaySumsAdder sums;
         c->stream(select_responses_sql_, {}, [&](PGresult* r) {
             ++rows;
-            sums.add(contributions_of(record::from_row(row_view(r).row)));
+            StoredRowView v = row_view(r);
+            Response row = record::from_row(v.row);
+            sums.add(contributions_of(row, dated_at(row, v.clock_flag, std::string(v.received_at))));
         });
         add_sums(*c.conn, sums.sums());
         c->exec(
@@ -993,7 +1011,7 @@ class PostgresBackend final : public StoreBackend {
         return text;
     }
 
-    // kiosk, the codec's columns in its order (times in the wire's format), received_at.
+    // kiosk, the codec's columns in its order (times in the wire's format), received_at, clock_flag.
     static std::string select_responses_sql() {
         auto utc = [](const std::string& col) {
             return "to_char(" + col + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
@@ -1003,7 +1021,7 @@ class PostgresBackend final : public StoreBackend {
             sql += ", " + (col == "started_at" || col == "submitted_at" ? utc(col)
                            : col == "answers" || col == "flags"         ? col + "::text"
                                                                         : col);
-        return sql + ", " + utc("received_at") + " FROM responses";
+        return sql + ", " + utc("received_at") + ", clock_flag FROM responses";
     }
 
     // The first row of a result of select_responses_sql_, in place (valid while `r` lives).
@@ -1014,6 +1032,9 @@ class PostgresBackend final : public StoreBackend {
         };
         StoredRowView view{text(0).value_or(""), {}};
         for (std::size_t i = 0; i < record::kRowColumns; ++i) view.row[i] = text(static_cast<int>(1 + i));
+        constexpr int after = 1 + static_cast<int>(record::kRowColumns);
+        view.received_at = text(after).value_or("");
+        view.clock_flag = text(after + 1) == std::optional<std::string_view>("t");
         return view;
     }
 
@@ -1054,6 +1075,8 @@ class PostgresBackend final : public StoreBackend {
             read_heartbeat_columns(*k.heartbeat, {value(r, i, 11), opt_value(r, i, 12), opt_value(r, i, 13),
                                                   opt_value(r, i, 14), opt_value(r, i, 15), value(r, i, 16)});
         }
+        k.batch_received_at = value(r, i, 17);
+        k.batch_sent_at = opt_value(r, i, 18);
         return k;
     }
 

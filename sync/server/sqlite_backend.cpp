@@ -216,6 +216,18 @@ CREATE TABLE login_failures (
   last_failure_at TEXT NOT NULL
 );
 )sql",
+    // 8: clocks (issue 14). Every row already keeps received_at (schema 1); now also the kiosk's
+    // clock when it sent the batch (NULL: not sent, so for every row stored before) and whether the
+    // kiosk's clock was clearly wrong, which dates the row by received_at in the figures. Rows
+    // stored before passed the old check (submitted_at within a day ahead and two years behind the
+    // store's clock), which is the rule without the header: 0 is what they would get now. Each
+    // kiosk keeps its last batch's two times, for its skew on the kiosk list and page.
+    R"sql(
+ALTER TABLE responses ADD COLUMN kiosk_sent_at TEXT;
+ALTER TABLE responses ADD COLUMN clock_flag INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE kiosks ADD COLUMN batch_received_at TEXT;
+ALTER TABLE kiosks ADD COLUMN batch_sent_at TEXT;
+)sql",
 };
 static_assert(std::size(kMigrations) == kServerSchemaVersion, "one migration per schema version");
 
@@ -227,11 +239,11 @@ std::optional<std::int64_t> opt_int(const std::optional<std::string>& v) {
     return v ? std::optional<std::int64_t>(std::stoll(*v)) : std::nullopt;
 }
 
-// kiosk, the codec's columns in its order, received_at.
+// kiosk, the codec's columns in its order, received_at, clock_flag.
 std::string select_responses_sql() {
     std::string sql = "SELECT kiosk";
     for (const auto& c : record::row_columns()) sql += ", " + c;
-    return sql + ", received_at FROM responses";
+    return sql + ", received_at, clock_flag FROM responses";
 }
 
 class SqliteBackend final : public StoreBackend {
@@ -320,7 +332,8 @@ class SqliteBackend final : public StoreBackend {
                 "SELECT k.name, k.created_at, k.revoked_at, h.program_version, h.unsent, h.rejected, "
                 "h.oldest_unsent_age_s, h.free_disk_bytes, h.last_error, h.sent_at, h.received_at, "
                 "h.heartbeat_version, h.sessions_started, h.sessions_completed, h.sessions_abandoned, h.abandoned_at, "
-                "h.rejected_reasons FROM kiosks k LEFT JOIN heartbeats h ON h.kiosk = k.name ORDER BY k.name");
+                "h.rejected_reasons, k.batch_received_at, k.batch_sent_at FROM kiosks k LEFT JOIN heartbeats h "
+                "ON h.kiosk = k.name ORDER BY k.name");
             std::vector<KioskInfo> out;
             while (st.step()) out.push_back(kiosk_row(st));
             return out;
@@ -413,7 +426,9 @@ class SqliteBackend final : public StoreBackend {
             DaySumsAdder sums;
             while (st.step()) {
                 ++rows;
-                sums.add(contributions_of(record::from_row(row_at(st))));
+                Response r = record::from_row(row_at(st));
+                StoredRowView v = view_at(st);
+                sums.add(contributions_of(r, dated_at(r, v.clock_flag, std::string(v.received_at))));
             }
             add_sums(sums.sums());
             set_meta("indicator_definitions", definitions);
@@ -444,7 +459,7 @@ class SqliteBackend final : public StoreBackend {
                                      " AND (?4 IS NULL OR district = ?4) ORDER BY submitted_at");
                 st.bind(1, q.survey_id).bind(2, q.from_utc).bind(4, q.district);
                 if (!q.to_utc.empty()) st.bind(3, q.to_utc);
-                while (st.step()) each({st.text_view_col(0).value_or(""), row_at(st)});
+                while (st.step()) each(view_at(st));
             } catch (...) {
                 db.exec("ROLLBACK");
                 throw;
@@ -812,12 +827,19 @@ class SqliteBackend final : public StoreBackend {
         st.run();
     }
 
-    // The codec's columns of a row of select_responses_sql_ (kiosk, those columns, received_at),
-    // in place: valid until the next step.
+    // The codec's columns of a row of select_responses_sql_ (kiosk, those columns, received_at,
+    // clock_flag), in place: valid until the next step.
     static record::RowView row_at(const Statement& st) {
         record::RowView row;
         for (std::size_t i = 0; i < record::kRowColumns; ++i) row[i] = st.text_view_col(static_cast<int>(1 + i));
         return row;
+    }
+    static StoredRowView view_at(const Statement& st) {
+        constexpr int after = 1 + static_cast<int>(record::kRowColumns);
+        return {.kiosk = st.text_view_col(0).value_or(""),
+                .row = row_at(st),
+                .received_at = st.text_view_col(after).value_or(""),
+                .clock_flag = st.int_col(after + 1) != 0};
     }
 
     // One caller at a time; SQLite's "busy", "full" and I/O errors become Unavailable (503).
@@ -906,7 +928,9 @@ class SqliteBackend final : public StoreBackend {
             insert.bind(n++, req.kiosk);
             for (const auto& value : row.columns) insert.bind(n++, value);
             insert.bind(n++, row.content_hash);
-            insert.bind(n, req.received_at);
+            insert.bind(n++, req.received_at);
+            insert.bind(n++, req.kiosk_sent_at);
+            insert.bind(n, std::int64_t{row.clock_flag});
             insert.run();
             bool inserted = sqlite3_changes(db_.handle()) > 0;
             std::string stored;
@@ -921,6 +945,12 @@ class SqliteBackend final : public StoreBackend {
         std::vector<DaySums> added = merged_contributions(inserted_rows);
         add_sums(added);
         add_kiosk_days(req.kiosk, answers_per_day(inserted_rows));
+        // The kiosk's last batch, for its skew (kept unless a later batch was recorded already).
+        auto clock = db_.prepare(
+            "UPDATE kiosks SET batch_received_at = ?1, batch_sent_at = ?2 WHERE name = ?3 AND "
+            "(batch_received_at IS NULL OR batch_received_at <= ?1)");
+        clock.bind(1, req.received_at).bind(2, req.kiosk_sent_at).bind(3, req.kiosk);
+        clock.run();
         std::string body = sync::encode_results(req.key, req.results);
         auto key = db_.prepare("INSERT INTO idempotency VALUES (?,?,?,?,?)");
         key.bind(1, req.kiosk).bind(2, req.key).bind(3, req.body_hash).bind(4, body).bind(5, req.received_at);
@@ -954,6 +984,8 @@ class SqliteBackend final : public StoreBackend {
             read_heartbeat_columns(*k.heartbeat, {st.text_col(11), st.opt_text_col(12), st.opt_text_col(13),
                                                   st.opt_text_col(14), st.opt_text_col(15), st.text_col(16)});
         }
+        k.batch_received_at = st.opt_text_col(17).value_or("");
+        k.batch_sent_at = st.opt_text_col(18);
         return k;
     }
 

@@ -10,8 +10,16 @@
 
 namespace lkp::server {
 
-NewRow make_row(std::size_t index, const Response& r, const Survey& survey) {
-    NewRow row{index, &r, record::to_row(r), {}, contributions(survey, r), stockholm_day(r.submitted_at)};
+const std::string& dated_at(const Response& r, bool clock_flag, const std::string& received_at) {
+    return clock_flag ? received_at : r.submitted_at;
+}
+
+NewRow make_row(std::size_t index, const Response& r, const Survey& survey, bool clock_flag,
+                const std::string& received_at) {
+    const std::string& dated = dated_at(r, clock_flag, received_at);
+    NewRow row{index, &r, record::to_row(r), {}, contributions(survey, r, dated), stockholm_day(dated), clock_flag};
+    // Of what the kiosk sent only: the same batch resent after its clock was set right (no flag
+    // now) is the same response, a duplicate, not a conflict.
     row.content_hash = body_hash(record::fingerprint_text(row.columns));
     return row;
 }
@@ -95,7 +103,7 @@ std::string staff_is_active(const std::string& name) {
 std::string insert_response_sql(char placeholder) {
     std::vector<std::string> columns = {"kiosk"};
     columns.insert(columns.end(), record::row_columns().begin(), record::row_columns().end());
-    columns.insert(columns.end(), {"content_hash", "received_at"});
+    columns.insert(columns.end(), {"content_hash", "received_at", "kiosk_sent_at", "clock_flag"});
     std::string names, values;
     for (std::size_t i = 0; i < columns.size(); ++i) {
         names += (i ? ", " : "") + columns[i];
@@ -107,7 +115,8 @@ std::string insert_response_sql(char placeholder) {
 record::Row stored_values(const BatchRequest& request, const NewRow& row) {
     record::Row values = {request.kiosk};
     values.insert(values.end(), row.columns.begin(), row.columns.end());
-    values.insert(values.end(), {row.content_hash, request.received_at});
+    values.insert(values.end(), {row.content_hash, request.received_at, request.kiosk_sent_at,
+                                 std::string(row.clock_flag ? "1" : "0")});
     return values;
 }
 
@@ -162,6 +171,13 @@ std::optional<std::int64_t> clock_skew_s(const KioskInfo& k) {
     return std::chrono::round<std::chrono::seconds>(*received - *sent).count();
 }
 
+std::optional<std::int64_t> batch_clock_skew_s(const KioskInfo& k) {
+    if (!k.batch_sent_at) return std::nullopt;
+    auto sent = parse_utc(*k.batch_sent_at), received = parse_utc(k.batch_received_at);
+    if (!sent || !received) return std::nullopt;
+    return std::chrono::round<std::chrono::seconds>(*received - *sent).count();
+}
+
 std::vector<KioskHealth> StoreBackend::fleet(int days, std::chrono::system_clock::time_point now) {
     if (days < 1 || days > kMaxFleetDays)
         throw std::invalid_argument("the kiosk page shows 1 to " + std::to_string(kMaxFleetDays) + " days, not " +
@@ -176,8 +192,13 @@ std::vector<KioskHealth> StoreBackend::fleet(int days, std::chrono::system_clock
     std::unordered_map<std::string, std::size_t> index;
     for (KioskInfo& k : kiosks()) {
         index.emplace(k.name, out.size());
-        KioskHealth h{.kiosk = std::move(k), .clock_skew_s = std::nullopt, .days = {}, .sessions_before = std::nullopt};
+        KioskHealth h{.kiosk = std::move(k),
+                      .clock_skew_s = std::nullopt,
+                      .batch_clock_skew_s = std::nullopt,
+                      .days = {},
+                      .sessions_before = std::nullopt};
         h.clock_skew_s = clock_skew_s(h.kiosk);
+        h.batch_clock_skew_s = batch_clock_skew_s(h.kiosk);
         for (const std::string& day : window) h.days.push_back({day, 0, std::nullopt});
         out.push_back(std::move(h));
     }

@@ -36,17 +36,24 @@ struct NewRow {
     std::size_t index;
     const Response* response;
     record::Row columns;       // record::row_columns(), as the codec writes them
-    std::string content_hash;  // of every field sent: equal hashes = the same response
+    std::string content_hash;  // of every field sent: equal hashes = the same response (never the clock flag)
     std::vector<Contribution> contributions;
-    std::string day;  // the Stockholm day it was submitted, YYYY-MM-DD: where kiosk_days counts it
+    std::string day;          // the Stockholm day it is dated by, YYYY-MM-DD: where kiosk_days counts it
+    bool clock_flag = false;  // the kiosk's clock was clearly wrong: dated by received_at (kClockFlag)
 };
-NewRow make_row(std::size_t index, const Response& r, const Survey& survey);
+// `received_at` dates the row instead of its submitted_at when `clock_flag` (dated_at()).
+NewRow make_row(std::size_t index, const Response& r, const Survey& survey, bool clock_flag,
+                const std::string& received_at);
+// The time a stored answer counts at in the figures and kiosk_days: when the store received it
+// if its kiosk's clock was clearly wrong, else when it was given by the kiosk's clock.
+const std::string& dated_at(const Response& r, bool clock_flag, const std::string& received_at);
 
 struct BatchRequest {
     std::string kiosk;
     std::string key;        // Idempotency-Key
     std::string body_hash;  // hex BLAKE2b of the (decompressed) body
     std::string received_at;
+    std::optional<std::string> kiosk_sent_at;  // the Kiosk-Sent-At header; nullopt: not sent (an older kiosk)
     std::vector<NewRow> rows;
     std::vector<sync::ItemResult> results;  // rejections already decided; rows' entries are filled in
 };
@@ -68,6 +75,10 @@ struct KioskInfo {
     std::optional<std::string> revoked_at;
     std::optional<sync::Heartbeat> heartbeat;
     std::string heartbeat_received_at;
+    // The kiosk's last batch (schema 8): when the store received it, and the kiosk's clock when it
+    // was sent (nullopt: the batch had no Kiosk-Sent-At). batch_received_at "": no batch yet.
+    std::string batch_received_at;
+    std::optional<std::string> batch_sent_at;
 };
 
 // --- kiosk fleet health (schema 6): what the staff's kiosk page shows ---
@@ -96,7 +107,8 @@ struct KioskDay {
 struct KioskHealth {
     KioskInfo kiosk;                           // its last heartbeat with every field (session counts, rejected reasons)
     std::optional<std::int64_t> clock_skew_s;  // received_at - sent_at: > 0 when the kiosk's clock is behind
-    std::vector<KioskDay> days;                // the last N Stockholm days, oldest first, one per day
+    std::optional<std::int64_t> batch_clock_skew_s;  // the same of its last batch (batch_clock_skew_s())
+    std::vector<KioskDay> days;                      // the last N Stockholm days, oldest first, one per day
     // The last counters before the first of `days` (looked for kSessionsLookbackDays back), so the
     // first day has a difference too.
     std::optional<SessionCounters> sessions_before;
@@ -108,6 +120,9 @@ inline constexpr int kSessionsLookbackDays = 31;
 // received_at - sent_at of the kiosk's last heartbeat, in whole seconds (network time included:
 // well under a second); nullopt without a heartbeat.
 std::optional<std::int64_t> clock_skew_s(const KioskInfo& k);
+// received_at - Kiosk-Sent-At of the kiosk's last batch, in whole seconds; nullopt without a batch
+// or when it had no Kiosk-Sent-At. This is the skew that decides a batch's clock flag.
+std::optional<std::int64_t> batch_clock_skew_s(const KioskInfo& k);
 
 // The Stockholm day of a UTC time text, YYYY-MM-DD; "" when it is no UTC time.
 std::string stockholm_day(const std::string& utc);
@@ -165,6 +180,8 @@ struct MonthSums {
 struct StoredRowView {
     std::string_view kiosk;  // the kiosk that sent it
     record::RowView row;
+    std::string_view received_at;  // the store's clock when its batch arrived
+    bool clock_flag = false;       // its kiosk's clock was clearly wrong (kClockFlag): dated by received_at
 };
 // One survey's rows whose submitted_at lies in [from_utc, to_utc) (UTC texts; empty: open), in
 // time order as the index responses_by_time holds them, not sorted (rows of the same millisecond
@@ -273,7 +290,8 @@ class StoreBackend {
     // Deletes every sum and adds them up again from the stored rows, in one transaction (batches
     // wait meanwhile), and records `definitions` (what the sums were computed for) in meta.
     // Returns the number of rows read.
-    using ContributionsOf = std::function<std::vector<Contribution>(const Response&)>;
+    // Called with each row and the time it is dated by (dated_at()).
+    using ContributionsOf = std::function<std::vector<Contribution>(const Response&, const std::string& dated_at)>;
     virtual std::int64_t rebuild_sums(const ContributionsOf& contributions_of, const std::string& definitions) = 0;
     // The definitions the stored sums were last rebuilt for; "" when never.
     virtual std::string sums_definitions() = 0;
@@ -342,12 +360,13 @@ inline constexpr std::chrono::hours kIdempotencyExpiryInterval{1};
 
 // The schema both backends migrate to (their kMigrations, one step per version); kept in table
 // `meta` under 'schema_version'.
-inline constexpr int kServerSchemaVersion = 7;
+inline constexpr int kServerSchemaVersion = 8;
 
 // How both backends store a row, built from the codec's column list so that a new field of the
 // record needs only a migration: the authenticated kiosk, record::row_columns(), then what the
-// store adds. insert_response_sql() numbers its placeholders "?1".. (SQLite) or "$1".. (PostgreSQL)
-// in the order of stored_values(), and ends with ON CONFLICT (kiosk, id) DO NOTHING.
+// store adds (content_hash, received_at, kiosk_sent_at, clock_flag). insert_response_sql() numbers its placeholders
+// "?1".. (SQLite) or "$1".. (PostgreSQL) in the order of stored_values(), and ends with ON CONFLICT (kiosk, id) DO
+// NOTHING.
 std::string insert_response_sql(char placeholder);
 record::Row stored_values(const BatchRequest& request, const NewRow& row);
 

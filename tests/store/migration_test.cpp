@@ -23,10 +23,15 @@ using Status = sync::ItemResult::Status;
 const std::string kFixtures = std::string(LKP_SOURCE_DIR) + "/tests/fixtures/a70e1b9/";
 const std::string kVersion = "SELECT value FROM meta WHERE key = 'schema_version'";
 
-// The responses table of schema 2, in column order, on both backends.
+// The responses table of schema 2, in column order, on both backends, and of schema 8 (the clock).
 const std::vector<std::string> kColumnsV2 = {
     "kiosk",   "id",         "seq",          "survey_id", "survey_version", "location",    "language", "district",
     "answers", "started_at", "submitted_at", "flags",     "content_hash",   "received_at", "kiosk_id"};
+const std::vector<std::string> kColumnsV8 = [] {
+    std::vector<std::string> columns = kColumnsV2;
+    columns.insert(columns.end(), {"kiosk_sent_at", "clock_flag"});
+    return columns;
+}();
 
 // What a test compares across the upgrade, one line per row.
 struct Snapshot {
@@ -68,8 +73,18 @@ class MigrationTest : public StoreTest {
             open_raw(sqlite_file()).exec(sql);
     }
 
+    // Takes a current store back to schema 7, before the clocks of issue 14.
+    void undo_schema_8() {
+        for (const char* column : {"kiosk_sent_at", "clock_flag"})
+            execute(std::string("ALTER TABLE responses DROP COLUMN ") + column);
+        for (const char* column : {"batch_received_at", "batch_sent_at"})
+            execute(std::string("ALTER TABLE kiosks DROP COLUMN ") + column);
+        execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'");
+    }
+
     // Takes a current store back to schema 6, before the staff login.
     void undo_schema_7() {
+        undo_schema_8();
         for (const char* table : {"staff", "staff_sessions", "login_failures"})
             execute(std::string("DROP TABLE ") + table);
         execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'");
@@ -173,7 +188,7 @@ TEST_P(MigrationTest, UpgradeKeepsEveryRowAndSpellsAbsentLocationNull) {
                           "NULL AND rejected_reasons = '[]'")
                   .at(0),
               "2");
-    EXPECT_EQ(response_columns(), kColumnsV2);
+    EXPECT_EQ(response_columns(), kColumnsV8);
     EXPECT_EQ(server_->query(postgres() ? "SELECT indexname FROM pg_indexes WHERE tablename = 'responses' ORDER BY 1"
                                         : "SELECT name FROM sqlite_schema WHERE type = 'index' AND "
                                           "tbl_name = 'responses' ORDER BY 1"),
@@ -362,7 +377,7 @@ TEST_P(MigrationTest, FreshStoreRunsEveryStep) {
     if (postgres() && !PostgresCluster::available()) GTEST_SKIP() << "PostgreSQL 15 is not installed";
     StoreTest::SetUp();  // a new database, the server started on it
     EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{std::to_string(server::kServerSchemaVersion)});
-    EXPECT_EQ(response_columns(), kColumnsV2);
+    EXPECT_EQ(response_columns(), kColumnsV8);
     if (!postgres()) {  // the pragmas still come before the first table
         EXPECT_EQ(server_->query("PRAGMA page_size"), std::vector<std::string>{"16384"});
         EXPECT_EQ(server_->query("PRAGMA journal_mode"), std::vector<std::string>{"wal"});
@@ -489,6 +504,46 @@ TEST_P(MigrationTest, SchemaFiveStoreIsUpgradedToSixAndItsAnswersAreCountedPerDa
                              server::stockholm_day(batch[0].submitted_at) + "'"),
               std::vector<std::string>{
                   std::to_string(expected[server::stockholm_day(batch[0].submitted_at) + " " + kiosk_] + 1)});
+}
+
+// A store of schema 7 (main at d157711) holding answers gains the clock columns of schema 8:
+// every row and its sums stay as they were, none is flagged (each passed the old check, which is
+// the rule without Kiosk-Sent-At) and none has a kiosk clock (no kiosk sent one); the same batch
+// sent again is a duplicate; a batch of a kiosk three years behind is then kept and flagged.
+TEST_P(MigrationTest, SchemaSevenStoreIsUpgradedToEightAndKeepsEveryRow) {
+    if (postgres() && !PostgresCluster::available()) GTEST_SKIP() << "PostgreSQL 15 is not installed";
+    StoreTest::SetUp();
+    std::vector<Response> batch;
+    for (int i = 0; i < 20; ++i) batch.push_back(valid_response(kiosk_, i + 1));
+    ASSERT_EQ(post_batch(batch).status, 200);
+    const std::string rows =
+        "SELECT kiosk || ' ' || id || ' ' || CAST(seq AS TEXT) || ' ' || content_hash || ' ' || "
+        "CAST(received_at AS TEXT) AS r FROM responses ORDER BY r";
+    const std::string sums =
+        "SELECT day || indicator || district || gender || CAST(n AS TEXT) AS r FROM indicator_days ORDER BY r";
+    server_->stop();
+    undo_schema_8();
+    const std::vector<std::string> rows_before = server_->query(rows), sums_before = server_->query(sums);
+    ASSERT_EQ(rows_before.size(), 20u);
+    ASSERT_EQ(response_columns(), kColumnsV2);
+
+    server_->start();
+    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{"8"});
+    EXPECT_EQ(response_columns(), kColumnsV8);
+    EXPECT_EQ(server_->query(rows), rows_before);
+    EXPECT_EQ(server_->query(sums), sums_before);
+    EXPECT_EQ(server_->query("SELECT count(*) FROM responses WHERE NOT clock_flag AND kiosk_sent_at IS NULL").at(0),
+              "20");
+    EXPECT_EQ(server_->query("SELECT count(*) FROM kiosks WHERE batch_received_at IS NULL").at(0), "1");
+
+    for (const auto& r : results(post_batch(batch), batch)) EXPECT_EQ(r.status, Status::Duplicate) << r.reason;
+    const auto kiosk_now = std::chrono::system_clock::now() - std::chrono::days(3 * 365);
+    std::vector<Response> behind = {valid_response(kiosk_, 21)};
+    behind[0].submitted_at = format_utc(kiosk_now);
+    behind[0].started_at = format_utc(kiosk_now - std::chrono::seconds(40));
+    for (const auto& r : results(post_batch_sent_at(behind, format_utc(kiosk_now)), behind))
+        EXPECT_EQ(r.status, Status::Created) << r.reason;
+    EXPECT_EQ(server_->query("SELECT count(*) FROM responses WHERE clock_flag").at(0), "1");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MigrationTest, ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);

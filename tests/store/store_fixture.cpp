@@ -63,6 +63,13 @@ Reply StoreTest::post_batch(const std::vector<Response>& responses, std::string 
     return post_batch(sync::encode_batch(responses), std::move(key));
 }
 
+Reply StoreTest::post_batch_sent_at(const std::vector<Response>& responses, const std::string& sent_at,
+                                    std::string key) {
+    if (key.empty()) key = new_uuid_v4();
+    return post(sync::kBatchPath, sync::encode_batch(responses),
+                {{"Authorization", "Bearer " + token_}, {"Idempotency-Key", key}, {sync::kSentAtHeader, sent_at}});
+}
+
 Reply StoreTest::get(const std::string& path) {
     httplib::Client client(server_->url());
     auto res = client.Get(path);

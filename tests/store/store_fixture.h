@@ -48,6 +48,8 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
     // POST /v1/batches with the kiosk's token and a new Idempotency-Key unless `key` is given.
     Reply post_batch(const std::string& body, std::string key = "");
     Reply post_batch(const std::vector<Response>& responses, std::string key = "");
+    // The same as a kiosk of issue 14 sends it: with its clock in Kiosk-Sent-At.
+    Reply post_batch_sent_at(const std::vector<Response>& responses, const std::string& sent_at, std::string key = "");
     Reply get(const std::string& path);
     std::vector<sync::ItemResult> results(const Reply& reply, const std::vector<Response>& sent);
     void expect_healthy();

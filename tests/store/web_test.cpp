@@ -250,6 +250,23 @@ TEST_P(StaffWebTest, WrongPasswordsGetAGrowingDelayAndAHugeFormIsRefused) {
     expect_healthy();
 }
 
+// The kiosks page shows, beside the heartbeat's skew, the skew of the kiosk's last batch
+// (received - Kiosk-Sent-At), which decides whether its answers are dated by the store's clock.
+TEST_P(StaffWebTest, TheKiosksPageShowsTheLastBatchsClockSkew) {
+    const auto kiosk_now = std::chrono::system_clock::now() - std::chrono::hours(2);
+    std::vector<Response> batch = {valid_response(kiosk_)};
+    batch[0].submitted_at = format_utc(kiosk_now - std::chrono::minutes(1));
+    batch[0].started_at = format_utc(kiosk_now - std::chrono::minutes(2));
+    ASSERT_EQ(post_batch_sent_at(batch, format_utc(kiosk_now)).status, 200);
+    auto [status, cookie] = login("anna", "correct+horse+battery");
+    ASSERT_EQ(status, 303);
+    auto page = get_as(cookie, "/staff/kiosks?lang=en");
+    ASSERT_TRUE(page);
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(page->body, m, std::regex(R"(last batch (\d+) s)"))) << page->body;
+    EXPECT_NEAR(std::stod(m[1].str()), 7200, 10);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StaffWebTest, ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);
 
 INSTANTIATE_TEST_SUITE_P(Backends, WebTest, ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);

@@ -88,17 +88,21 @@ std::string kiosks_html(const PageText& t, std::vector<KioskHealth> fleet, const
                                   {ago(t, std::chrono::duration_cast<std::chrono::seconds>(now - *received).count())}))
                   : escape(t("kiosks.never"))) +
              "</td>";
+        // The heartbeat's skew, and beside it the last batch's, which decides whether its answers
+        // were dated by the store's clock (flag "clock").
+        std::string clock =
+            r.health.clock_skew_s ? escape(t.fill("kiosks.skew", {std::to_string(*r.health.clock_skew_s)})) : "–";
+        if (r.health.batch_clock_skew_s)
+            clock += "<br>" + escape(t.fill("kiosks.batch_skew", {std::to_string(*r.health.batch_clock_skew_s)}));
         if (const auto& hb = k.heartbeat) {
             h += "<td>" + escape(hb->program_version) + "</td><td>" + std::to_string(hb->unsent) + "</td><td>" +
                  (hb->oldest_unsent_age_s ? escape(ago(t, *hb->oldest_unsent_age_s)) : "–") + "</td><td>" +
                  std::to_string(hb->rejected) + "</td><td>" +
-                 (hb->free_disk_bytes ? megabytes(*hb->free_disk_bytes) : "–") + "</td><td>" +
-                 (r.health.clock_skew_s ? escape(t.fill("kiosks.skew", {std::to_string(*r.health.clock_skew_s)}))
-                                        : "–") +
-                 "</td><td>" + std::to_string(answers) + "</td><td>" + escape(hb->last_error) + "</td>";
+                 (hb->free_disk_bytes ? megabytes(*hb->free_disk_bytes) : "–") + "</td><td>" + clock + "</td><td>" +
+                 std::to_string(answers) + "</td><td>" + escape(hb->last_error) + "</td>";
         } else {
-            h += "<td>–</td><td>–</td><td>–</td><td>–</td><td>–</td><td>–</td><td>" + std::to_string(answers) +
-                 "</td><td></td>";
+            h += "<td>–</td><td>–</td><td>–</td><td>–</td><td>–</td><td>" + clock + "</td><td>" +
+                 std::to_string(answers) + "</td><td></td>";
         }
         h += "</tr>";
 
