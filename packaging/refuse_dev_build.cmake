@@ -1,4 +1,4 @@
-# Run by cpack (CPACK_PRE_BUILD_SCRIPTS) in a build without LKP_PACKAGING: its programs look for
+# Read by cpack (CPACK_PROJECT_CONFIG_FILE) in a build without LKP_PACKAGING: its programs look for
 # their survey and translations in the source tree, which no installed machine has.
 message(FATAL_ERROR "this build folder was configured without -DLKP_PACKAGING=ON: its programs would look for "
                     "their data in the source tree, not in /usr/share. Configure a packaging build:\n"

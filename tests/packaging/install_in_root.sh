@@ -84,13 +84,14 @@ if in_root runuser -u lkp-kiosk -- lkp-kiosk check-config >"$log" 2>&1; then pas
 
 # The store as its unit runs it: user lkp-store, the installed settings' database option (in the
 # data folder), the installed surveys, translations and stylesheet; only the port is a free one.
-# shellcheck disable=SC1091
-settings=$(set -a && . "$root/etc/lkp-store/lkp-store.conf" && printf '%s\n' "$LKP_STORE_DATABASE" "$LKP_STORE_OPTIONS")
-database=$(sed -n 1p <<<"$settings")
-options=$(sed -n 2p <<<"$settings")
+# EnvironmentFile= syntax, not a shell's: KEY=value, the value as it stands.
+setting() { sed -n "s/^$1=//p" "$root/etc/lkp-store/lkp-store.conf"; }
+database=$(setting LKP_STORE_DATABASE)
+options=$(setting LKP_STORE_OPTIONS)
+[ -n "$database" ] || fail "/etc/lkp-store/lkp-store.conf sets no LKP_STORE_DATABASE"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 # shellcheck disable=SC2086 # the settings are split at spaces, as systemd's $VAR does
-chroot "$root" env -i PATH=/usr/bin:/bin runuser -u lkp-store -- \
+chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin runuser -u lkp-store -- \
   /usr/bin/lkp-store serve --listen "127.0.0.1:$port" $database $options >"$root/tmp/store.log" 2>&1 &
 store_pid=$!
 health=""
@@ -100,13 +101,13 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 if [ -n "$health" ]; then pass "lkp-store serve $database answers /v1/health: $health"; else fail "lkp-store serve did not answer /v1/health:"; sed 's/^/      /' "$root/tmp/store.log"; fi
-if curl -fsS --max-time 5 "http://127.0.0.1:$port/" | grep -q 'site.css'; then pass "lkp-store serves its results page"; else fail "lkp-store's results page"; fi
-if curl -fsS --max-time 5 "http://127.0.0.1:$port/static/site.css" | cmp -s - "$root/usr/share/lkp-store/assets/web/site.css"; then
+if curl -fsS --max-time 5 "http://127.0.0.1:$port/" 2>/dev/null | grep -q 'site.css'; then pass "lkp-store serves its results page"; else fail "lkp-store's results page"; fi
+if curl -fsS --max-time 5 "http://127.0.0.1:$port/static/site.css" 2>/dev/null | cmp -s - "$root/usr/share/lkp-store/assets/web/site.css"; then
   pass "lkp-store serves the installed stylesheet"
 else
   fail "lkp-store does not serve /usr/share/lkp-store/assets/web/site.css as /static/site.css"
 fi
-kill "$store_pid"
+kill "$store_pid" 2>/dev/null || true
 wait "$store_pid" || true
 store_pid=""
 owner=$(in_root stat -c %U /var/lib/lkp-store/store.sqlite 2>/dev/null || true)

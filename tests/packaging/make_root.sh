@@ -11,6 +11,14 @@ command -v mmdebstrap >/dev/null || {
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mmdebstrap >/dev/null
 }
+# A root with something still mounted in it (install_in_root.sh mounts /proc and /dev, in a mount
+# namespace that ends with it) must not be deleted: rm would go into the host's /dev.
+for m in proc dev sys; do
+  if mountpoint -q "$1/$m" 2>/dev/null; then
+    printf 'make_root: %s is still mounted: not deleting %s\n' "$1/$m" "$1" >&2
+    exit 1
+  fi
+done
 rm -rf "$1"
 mmdebstrap --quiet --mode=root --variant=apt bookworm "$1" \
   "deb http://deb.debian.org/debian bookworm main" \
