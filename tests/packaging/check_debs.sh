@@ -208,6 +208,18 @@ for pkg in kiosk store; do
   fi
 done
 
+# The hardening must not quietly shrink: systemd's exposure score (0 best, 10 worst) of each unit
+# stays at most where it is now plus a little (store 1.5, kiosk 2.3 in November 2026).
+for limit in kiosk:25 store:20; do
+  pkg=${limit%%:*}
+  unit=$work/x/$pkg/lib/systemd/system/lkp-$pkg.service
+  if systemd-analyze security --offline=yes --no-pager --threshold="${limit#*:}" "$unit" >"$work/security.log" 2>&1; then
+    pass "lkp-$pkg.service: $(grep -o 'Overall exposure level.*' "$work/security.log")"
+  else
+    fail "lkp-$pkg.service is less hardened than before (threshold ${limit#*:}/100): $(grep -o 'Overall exposure level.*' "$work/security.log")"
+  fi
+done
+
 # --- 5. A real install into a Debian 12 root ----------------------------------------------------
 if [ "$install" = 1 ]; then
   step "a clean Debian 12 root"
