@@ -175,13 +175,15 @@ fi
 
 # --- 3. lintian ---------------------------------------------------------------------------------
 step "lintian"
-# Errors and warnings fail; each tag that must stay is overridden in packaging/PACKAGE/lintian-overrides
-# with its reason. Informational tags are shown, not counted.
+# Errors, warnings and unused overrides fail; each tag that must stay is overridden in
+# packaging/PACKAGE/lintian-overrides with its reason. Other informational tags are shown, not counted.
 for deb in "$kiosk_deb" "$store_deb"; do
   rc=0
   lintian --fail-on error,warning --display-info "$deb" >"$work/lintian.raw" 2>&1 || rc=$?
   # lintian's remark that it runs as root is no finding.
   grep -v 'running with root privileges is not recommended' "$work/lintian.raw" >"$work/lintian.log" || true
+  # An override whose tag went away must go too, or it would hide the tag's return.
+  if grep -q 'unused-override' "$work/lintian.log"; then rc=1; fi
   if [ "$rc" -eq 0 ]; then
     pass "lintian $(basename "$deb")$( [ -s "$work/lintian.log" ] && printf ' (notes: %s)' "$(tr '\n' ';' <"$work/lintian.log")")"
   else
@@ -230,7 +232,7 @@ if [ "$install" = 1 ]; then
     fail "make_root.sh $root failed ($rc):"
     tail -20 "$work/make_root.log" | sed 's/^/      /'
   else
-    bash "$here/install_in_root.sh" "$root" "$kiosk_deb" "$store_deb" || failed=$((failed + 1))
+    bash "$here/install_in_root.sh" "$root" "$kiosk_deb" "$store_deb" "$src" || failed=$((failed + 1))
   fi
 fi
 
