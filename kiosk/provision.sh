@@ -137,7 +137,9 @@ step "Install $deb"
 # kiosk small. A newer package replaces the program in place; a running kiosk is restarted on it.
 run apt-get update
 # A kiosk.conf edited here is kept when a new package brings a changed example (no question asked).
-run env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+# --reinstall: a rebuild after a git pull often keeps the version number, and apt-get would
+# otherwise call the installed package the newest and leave the old program in place.
+run env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends --reinstall \
   -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$deb"
 
 # --- Config ----------------------------------------------------------------------------------

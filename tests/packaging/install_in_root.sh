@@ -5,10 +5,11 @@
 # on its installed config answering /v1/health. Ends with a purge and a second install, which the
 # maintainer scripts must survive. Runs as root, in a mount namespace of its own (unshare), so the
 # /proc and /dev it mounts into ROOT go away with it.
-# Usage: install_in_root.sh ROOT KIOSK_DEB STORE_DEB
+# With SOURCE_DIR it also runs that checkout's kiosk/provision.sh --deb there.
+# Usage: install_in_root.sh ROOT KIOSK_DEB STORE_DEB [SOURCE_DIR]
 set -euo pipefail
 
-[ $# -eq 3 ] || { printf 'usage: %s ROOT KIOSK_DEB STORE_DEB\n' "$0" >&2; exit 2; }
+[ $# -eq 3 ] || [ $# -eq 4 ] || { printf 'usage: %s ROOT KIOSK_DEB STORE_DEB [SOURCE_DIR]\n' "$0" >&2; exit 2; }
 root=$(cd "$1" && pwd)
 [ "$(id -u)" -eq 0 ] || { printf 'install_in_root: needs root (chroot, mount)\n' >&2; exit 2; }
 if [ -z "${LKP_IN_NAMESPACE:-}" ]; then
@@ -128,6 +129,30 @@ for unit in lkp-kiosk lkp-store; do
   fi
 done
 
+# provision.sh on a kiosk PC that has the package: it installs the given .deb again, fills in the
+# config, checks it as the kiosk user and enables the unit (systemctl works on an offline root).
+if [ $# -eq 4 ]; then
+  mkdir -p "$root/tmp/src"
+  mount --bind "$4" "$root/tmp/src"
+  mount -o remount,bind,ro "$root/tmp/src"
+  if in_root bash /tmp/src/kiosk/provision.sh --deb "$kiosk" --kiosk-id pkg-test-01 --location 001 >"$log" 2>&1; then
+    pass "kiosk/provision.sh --deb ... --kiosk-id pkg-test-01 --location 001"
+  else
+    fail "kiosk/provision.sh --deb:"; tail -30 "$log" | sed 's/^/      /'
+  fi
+  umount "$root/tmp/src"
+  if grep -qx 'kiosk_id = pkg-test-01' "$root/etc/lkp-kiosk/kiosk.conf" && grep -qx 'location = 001' "$root/etc/lkp-kiosk/kiosk.conf"; then
+    pass "provision.sh filled in the package's kiosk.conf"
+  else
+    fail "provision.sh left kiosk.conf without kiosk_id = pkg-test-01 and location = 001"
+  fi
+  if [ -L "$root/etc/systemd/system/graphical.target.wants/lkp-kiosk.service" ]; then
+    pass "provision.sh enabled lkp-kiosk.service"
+  else
+    fail "provision.sh did not enable lkp-kiosk.service"
+  fi
+fi
+
 # Purge: conffiles go, the answers and the users stay; then a second install over the leftovers.
 if in_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q lkp-kiosk lkp-store >"$log" 2>&1; then
   pass "apt-get purge lkp-kiosk lkp-store"
@@ -135,6 +160,10 @@ else
   fail "apt-get purge:"; tail -20 "$log" | sed 's/^/      /'
 fi
 [ -e "$root/etc/lkp-kiosk/kiosk.conf" ] && fail "purge left /etc/lkp-kiosk/kiosk.conf"
+# The enable link provision.sh made must not dangle once the unit is gone.
+if [ -L "$root/etc/systemd/system/graphical.target.wants/lkp-kiosk.service" ]; then
+  fail "purge left the enable link graphical.target.wants/lkp-kiosk.service"
+fi
 if [ -e "$root/var/lib/lkp-store/store.sqlite" ]; then pass "purge kept the store's database"; else fail "purge deleted /var/lib/lkp-store/store.sqlite"; fi
 install_both "a second install after the purge (users and data folder already there)" || true
 if in_root runuser -u lkp-store -- lkp-store kiosk list --db /var/lib/lkp-store/store.sqlite 2>&1 | grep -q pkg-test-01; then
