@@ -87,8 +87,8 @@ fi
 # 4. provision.sh: the dry run plans every step and changes nothing; bad arguments stop it early.
 if out=$(bash "$here/provision.sh" --dry-run --kiosk-id check-01 --location 001 2>&1); then
   missing_steps=""
-  for want in 'cmake --build' '/usr/bin/lkp-kiosk' 'check-config' 'systemctl enable lkp-kiosk.service' \
-    'systemctl disable getty@tty1.service' 'nothing was changed'; do
+  for want in 'LKP_PACKAGING=ON' 'cmake --build' 'cpack -G DEB' 'apt-get install' 'lkp-kiosk_' '/usr/bin/lkp-kiosk' \
+    'check-config' 'systemctl enable lkp-kiosk.service' 'systemctl disable getty@tty1.service' 'nothing was changed'; do
     grep -qF -- "$want" <<<"$out" || missing_steps+=" '$want'"
   done
   if [ -z "$missing_steps" ]; then pass "provision.sh --dry-run"; else fail "provision.sh --dry-run lacks:$missing_steps"; fi
@@ -110,6 +110,27 @@ refuse "may only contain" --kiosk-id bad/id --location 001
 refuse "is not a district code" --kiosk-id check-01 --location 999
 refuse "unknown argument" --no-such-option
 refuse "needs a value" --kiosk-id
+refuse "no such file" --kiosk-id check-01 --deb "$work/none.deb"
+printf 'not a package\n' >"$work/bad.deb"
+refuse "is not a .deb file" --kiosk-id check-01 --deb "$work/bad.deb"
+# --deb installs the file given and builds nothing; it must be an lkp-kiosk package. Two tiny
+# packages made here stand in for real ones (only their Package field is read in a dry run).
+fake_deb() {  # NAME: prints the path of an empty package called NAME
+  mkdir -p "$work/$1/DEBIAN"
+  printf 'Package: %s\nVersion: 0.0.1\nArchitecture: all\nMaintainer: check <check@example.org>\nDescription: check.sh stand-in\n' \
+    "$1" >"$work/$1/DEBIAN/control"
+  dpkg-deb --build "$work/$1" "$work/$1.deb" >/dev/null
+  printf '%s\n' "$work/$1.deb"
+}
+refuse "is the package 'lkp-store', not lkp-kiosk" --kiosk-id check-01 --deb "$(fake_deb lkp-store)"
+kiosk_deb=$(fake_deb lkp-kiosk)
+if out=$(bash "$here/provision.sh" --dry-run --kiosk-id check-01 --deb "$kiosk_deb" 2>&1) &&
+  grep -qF "apt-get install" <<<"$out" && grep -qF "$kiosk_deb" <<<"$out" && ! grep -qF 'cmake' <<<"$out"; then
+  pass "provision.sh --deb installs the file and builds nothing"
+else
+  fail "provision.sh --deb $kiosk_deb:"
+  printf '%s\n' "$out" | sed 's/^/      /'
+fi
 
 if [ "$failed" -ne 0 ]; then
   printf '%d kiosk check(s) failed\n' "$failed"

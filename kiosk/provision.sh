@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# Puts LKP Kiosk on a Debian 12 kiosk PC from a checkout of this repository. Run as root.
-# Safe to run again (after a git pull, to update; or to repair): every step checks first, and an
-# existing /etc/lkp-kiosk/kiosk.conf is never overwritten.
+# Puts LKP Kiosk on a Debian 12 kiosk PC: installs the lkp-kiosk package (built here from this
+# checkout with cmake and cpack, or the .deb given with --deb) with apt-get, writes the config and
+# enables the unit. Run as root. Safe to run again (after a git pull, to update; or to repair):
+# every step checks first, and an existing /etc/lkp-kiosk/kiosk.conf is never overwritten.
 set -euo pipefail
 
 usage() {
   cat <<'EOF'
-Usage: kiosk/provision.sh [--kiosk-id ID] [--location CODE] [--dry-run]
+Usage: kiosk/provision.sh [--kiosk-id ID] [--location CODE] [--deb FILE] [--dry-run]
 
   --kiosk-id ID     kiosk_id for a new /etc/lkp-kiosk/kiosk.conf (needed on the first install)
   --location CODE   district code where the kiosk stands, e.g. 001 (Norr), 022, 041, x-raa
+  --deb FILE        install this lkp-kiosk .deb instead of building one from the checkout
   --dry-run         print what would be done, change nothing (root not needed)
 
-Installs packages, builds, installs to /usr/bin and /usr/share/lkp-kiosk, creates the user
-lkp-kiosk, writes the config if there is none, checks it, and enables lkp-kiosk.service on tty1.
+Builds the lkp-kiosk package (cmake, cpack) unless --deb is given, installs it with apt-get
+(the program, its data in /usr/share/lkp-kiosk, the unit, the user lkp-kiosk), writes the config
+if there is none, checks it, and enables lkp-kiosk.service on tty1.
 EOF
 }
 
@@ -23,12 +26,14 @@ usage_error() { printf 'provision: %s\n\n' "$*" >&2; usage >&2; exit 2; }
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 kiosk_id=""
 location=""
+deb=""
 dry_run=0
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --kiosk-id) [ $# -ge 2 ] || usage_error "--kiosk-id needs a value"; kiosk_id=$2; shift 2 ;;
     --location) [ $# -ge 2 ] || usage_error "--location needs a value"; location=$2; shift 2 ;;
+    --deb) [ $# -ge 2 ] || usage_error "--deb needs a value"; deb=$2; shift 2 ;;
     --dry-run) dry_run=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage_error "unknown argument: $1" ;;
@@ -38,16 +43,11 @@ done
 user=lkp-kiosk
 conf_dir=/etc/lkp-kiosk
 conf=$conf_dir/kiosk.conf
-share=/usr/share/lkp-kiosk
 state_dir=/var/lib/lkp-kiosk
 bin=/usr/bin/lkp-kiosk
 unit=lkp-kiosk.service
-build_dir=$repo/build
-
-runtime_packages=(cage xwayland libglfw3 libgl1-mesa-dri fonts-noto-core sqlite3 dbus libpam-systemd)
-build_packages=(cmake make g++ pkg-config libimgui-dev libglfw3-dev libgl-dev libstb-dev
-  libsqlite3-dev nlohmann-json3-dev libfreetype-dev libfribidi-dev libharfbuzz-dev libespeak-ng-dev
-  libcpp-httplib-dev libcurl4-openssl-dev libsodium-dev libpq-dev zlib1g-dev)
+# Its own folder: a packaging build has /usr/share compiled in, a development build the checkout.
+build_dir=$repo/build-deb
 
 step() { printf '\n==> %s\n' "$*"; }
 note() { printf '    %s\n' "$*"; }
@@ -85,85 +85,62 @@ if [ -n "$location" ]; then
     usage_error "--location \"$location\" is not a district code in assets/districts/helsingborg.json"
 fi
 
+if [ -n "$deb" ]; then
+  [ -f "$deb" ] || usage_error "--deb $deb: no such file"
+  deb=$(cd "$(dirname "$deb")" && pwd)/$(basename "$deb")
+  deb_package=$(dpkg-deb --field "$deb" Package 2>/dev/null) || usage_error "--deb $deb is not a .deb file"
+  [ "$deb_package" = lkp-kiosk ] || usage_error "--deb $deb is the package '$deb_package', not lkp-kiosk"
+fi
+
+# The package installs the example config as kiosk.conf; still holding the example's kiosk_id,
+# it is not this kiosk's yet and is filled in like a missing one.
+example_id=$(sed -n 's/^kiosk_id = //p' "$repo/kiosk/kiosk.conf.example")
 first_install=1
-[ -e "$conf" ] && first_install=0
+if [ -e "$conf" ] && ! grep -qx "kiosk_id = $example_id" "$conf"; then first_install=0; fi
 if [ "$first_install" = 1 ] && [ -z "$kiosk_id" ]; then
-  usage_error "$conf does not exist yet: give --kiosk-id (and --location) for this kiosk"
+  usage_error "$conf is not this kiosk's yet: give --kiosk-id (and --location) for this kiosk"
 fi
 
 [ "$dry_run" = 1 ] && printf 'Dry run: nothing is changed.\n'
 printf 'Provisioning LKP Kiosk from %s\n' "$repo"
 
-# --- Packages --------------------------------------------------------------------------------
+# --- The package -----------------------------------------------------------------------------
 
-step "Debian packages"
-missing=()
-for p in "${runtime_packages[@]}" "${build_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -eq 0 ]; then
-  note "all installed"
-else
-  note "missing: ${missing[*]}"
-  run apt-get update
-  # Recommends are left out to keep a kiosk small; everything the kiosk needs is listed above.
-  run env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
-fi
-
-# --- Build -----------------------------------------------------------------------------------
-
-step "Build lkp-kiosk (Release) in $build_dir"
-# Build as the checkout's owner, so a root build does not leave files they cannot rebuild over.
-as_owner=()
-owner=$(stat -c %U "$repo")
-if [ "$owner" != root ] && [ "$owner" != UNKNOWN ]; then
-  as_owner=(runuser -u "$owner" --)
-  note "building as $owner, who owns the checkout"
-fi
-# Tests and benchmarks need packages a kiosk does not have; only the program is built. Its
-# built-in defaults point at the installed data, so the checkout may go once provisioned.
-run "${as_owner[@]}" cmake -S "$repo" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release \
-  -DLKP_BUILD_TESTS=OFF -DLKP_BUILD_BENCH=OFF \
-  -DLKP_ASSET_DIR=/usr/share/lkp-kiosk/assets -DLKP_LOCALE_DIR=/usr/share/lkp-kiosk/locales
-run "${as_owner[@]}" cmake --build "$build_dir" -j2 --target lkp-kiosk
-
-# --- Install the program and its data --------------------------------------------------------
-
-step "Install $bin and $share"
-# Copy then rename: a running kiosk keeps its old binary and never sees a half-written one.
-run install -m 0755 "$build_dir/bin/lkp-kiosk" "$bin.new"
-run mv -f "$bin.new" "$bin"
-run install -d -m 0755 "$share"
-for d in assets locales; do
-  # Replaced whole, so a file removed from the repository does not linger on the kiosk.
-  run rm -rf "$share/$d.new"
-  run cp -R "$repo/$d" "$share/$d.new"
-  run chmod -R u=rwX,go=rX "$share/$d.new"
-  run rm -rf "$share/$d"
-  run mv "$share/$d.new" "$share/$d"
-done
-run install -m 0644 "$repo/kiosk/README.md" "$share/README.md"
-
-# --- User ------------------------------------------------------------------------------------
-
-step "System user $user"
-if getent passwd "$user" >/dev/null; then
-  note "exists"
-else
-  # No password, no shell: it only ever logs in through lkp-kiosk.service.
-  run useradd --system --user-group --home-dir "$state_dir" --no-create-home \
-    --shell /usr/sbin/nologin --comment "LKP Kiosk" "$user"
-fi
-# logind hands devices to the session anyway; the groups keep working without it (e.g. seatd).
-for g in video input render; do
-  if ! getent group "$g" >/dev/null; then
-    note "no group $g on this system: skipped"
-  elif id -nG "$user" 2>/dev/null | tr ' ' '\n' | grep -qx "$g"; then
-    note "already in $g"
-  else
-    run usermod -a -G "$g" "$user"
+if [ -z "$deb" ]; then
+  step "Build the lkp-kiosk package in $build_dir"
+  # What the build needs; what the kiosk needs to run comes with the package's Depends below.
+  run "$repo/scripts/install-deps.sh" run
+  if ! dpkg-query -W -f='${Status}' dpkg-dev 2>/dev/null | grep -q "install ok installed"; then
+    # dpkg-shlibdeps, which cpack runs for the package's Depends.
+    run env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends dpkg-dev
   fi
-done
+  # Build as the checkout's owner, so a root build does not leave files they cannot rebuild over.
+  as_owner=()
+  owner=$(stat -c %U "$repo")
+  if [ "$owner" != root ] && [ "$owner" != UNKNOWN ]; then
+    as_owner=(runuser -u "$owner" --)
+    note "building as $owner, who owns the checkout"
+  fi
+  # Tests and benchmarks need packages a kiosk does not have: only the programs are built (cpack
+  # packages lkp-store too; it is not installed here).
+  run "${as_owner[@]}" cmake -S "$repo" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLKP_PACKAGING=ON \
+    -DLKP_BUILD_TESTS=OFF -DLKP_BUILD_BENCH=OFF
+  run "${as_owner[@]}" cmake --build "$build_dir" -j2 --target lkp-kiosk lkp-store
+  run "${as_owner[@]}" cpack -G DEB --config "$build_dir/CPackConfig.cmake" -B "$build_dir"
+  version=$(sed -n 's/^project(lkp_kiosk VERSION \([0-9.]*\).*/\1/p' "$repo/CMakeLists.txt")
+  deb=$build_dir/lkp-kiosk_${version}_$(dpkg --print-architecture).deb
+fi
+
+step "Install $deb"
+# apt-get resolves the Depends (cage, Xwayland, Mesa, the Noto fonts, the libraries) from the
+# archive; the package's postinst makes the user lkp-kiosk. Recommends are left out to keep a
+# kiosk small. A newer package replaces the program in place; a running kiosk is restarted on it.
+run apt-get update
+# A kiosk.conf edited here is kept when a new package brings a changed example (no question asked).
+# --reinstall: a rebuild after a git pull often keeps the version number, and apt-get would
+# otherwise call the installed package the newest and leave the old program in place.
+run env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends --reinstall \
+  -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$deb"
 
 # --- Config ----------------------------------------------------------------------------------
 
@@ -216,11 +193,12 @@ fi
 # --- Service ---------------------------------------------------------------------------------
 
 step "Service $unit on tty1"
-run install -m 0644 "$repo/kiosk/$unit" "/etc/systemd/system/$unit"
-if systemd_running; then
-  run systemctl daemon-reload
-else
-  note "systemd is not running here (chroot or image): daemon-reload skipped"
+# The package installs the unit in /lib/systemd/system but enables nothing: a build machine that
+# installs it must not lose its tty1. Here it is wanted.
+if [ -e "/etc/systemd/system/$unit" ]; then
+  # Left by provision.sh before the package existed; it would hide the package's unit.
+  run rm -f "/etc/systemd/system/$unit"
+  if systemd_running; then run systemctl daemon-reload; fi
 fi
 run systemctl enable "$unit"
 # The kiosk owns tty1; a getty started there at boot would fight it for the VT.
@@ -232,11 +210,6 @@ if systemctl is-enabled display-manager.service >/dev/null 2>&1; then
   note "warning: a display manager is enabled; it will compete with the kiosk for the screen:"
   note "         systemctl disable display-manager.service"
 fi
-# Picks up a new binary or unit on a re-run; does nothing if the kiosk is not running.
-if systemd_running; then
-  run systemctl try-restart "$unit"
-fi
-
 step "Done"
 if [ "$dry_run" = 1 ]; then
   note "dry run: nothing was changed"
