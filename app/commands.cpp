@@ -228,11 +228,11 @@ int cmd_check_config(const CheckConfigOptions& args) {
     auto data = load_data(args);
     if (!data) return kExitUsage;
     std::printf("config %s: ok\n", data->config.source.c_str());
-    std::printf("survey %s version %d: %zu questions\n", data->survey.id.c_str(), data->survey.version,
-                data->survey.questions.size());
-    std::printf("districts %s version %s: %zu districts\n", data->districts.list_id.c_str(),
-                data->districts.version.c_str(), data->districts.districts.size());
-    std::printf("languages:");
+    std::printf("survey %s version %d: %zu questions (%s)\n", data->survey.id.c_str(), data->survey.version,
+                data->survey.questions.size(), data->config.survey_file.c_str());
+    std::printf("districts %s version %s: %zu districts (%s)\n", data->districts.list_id.c_str(),
+                data->districts.version.c_str(), data->districts.districts.size(), data->config.districts_file.c_str());
+    std::printf("languages (%s):", data->config.locales_dir.c_str());
     for (const auto& c : data->translations.languages())
         std::printf(" %s%s", c.language.c_str(), c.reviewed ? "" : "(unreviewed)");
     std::printf("\n");

@@ -87,7 +87,7 @@ fi
 # 4. provision.sh: the dry run plans every step and changes nothing; bad arguments stop it early.
 if out=$(bash "$here/provision.sh" --dry-run --kiosk-id check-01 --location 001 2>&1); then
   missing_steps=""
-  for want in 'LKP_PACKAGING=ON' 'cmake --build' 'cpack -G DEB' 'apt-get install' 'lkp-kiosk_' '/usr/bin/lkp-kiosk' \
+  for want in 'cmake --build' 'cpack -G DEB' 'apt-get install' 'lkp-kiosk_' '/usr/bin/lkp-kiosk' \
     'check-config' 'systemctl enable lkp-kiosk.service' 'systemctl disable getty@tty1.service' 'nothing was changed'; do
     grep -qF -- "$want" <<<"$out" || missing_steps+=" '$want'"
   done

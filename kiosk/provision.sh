@@ -46,7 +46,7 @@ conf=$conf_dir/kiosk.conf
 state_dir=/var/lib/lkp-kiosk
 bin=/usr/bin/lkp-kiosk
 unit=lkp-kiosk.service
-# Its own folder: a packaging build has /usr/share compiled in, a development build the checkout.
+# Its own folder: only the programs, without the tests' and benchmarks' build dependencies.
 build_dir=$repo/build-deb
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -123,7 +123,7 @@ if [ -z "$deb" ]; then
   fi
   # Tests and benchmarks need packages a kiosk does not have: only the programs are built (cpack
   # packages lkp-store too; it is not installed here).
-  run "${as_owner[@]}" cmake -S "$repo" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLKP_PACKAGING=ON \
+  run "${as_owner[@]}" cmake -S "$repo" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DLKP_BUILD_TESTS=OFF -DLKP_BUILD_BENCH=OFF
   run "${as_owner[@]}" cmake --build "$build_dir" -j2 --target lkp-kiosk lkp-store
   run "${as_owner[@]}" cpack -G DEB --config "$build_dir/CPackConfig.cmake" -B "$build_dir"

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "install_paths.h"
 #include "load_error.h"
 #include "record/language_tag.h"
 
@@ -24,9 +25,10 @@ int KioskConfig::line_of(const std::string& key) const {
 
 KioskConfig default_config() {
     KioskConfig c;
-    c.survey_file = std::string(LKP_ASSET_DIR) + "/surveys/helsingborg-lkp.json";
-    c.districts_file = std::string(LKP_ASSET_DIR) + "/districts/helsingborg.json";
-    c.locales_dir = LKP_LOCALE_DIR;
+    std::string assets = built_in_folder("lkp-kiosk", "assets", LKP_ASSET_DIR);
+    c.survey_file = assets + "/surveys/helsingborg-lkp.json";
+    c.districts_file = assets + "/districts/helsingborg.json";
+    c.locales_dir = built_in_folder("lkp-kiosk", "locales", LKP_LOCALE_DIR);
     return c;
 }
 

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/install_paths.h"
 #include "exports.h"
 #include "indicator_tables.h"
 #include "protocol/safe_text.h"
@@ -118,10 +119,13 @@ sync::SurveyCatalog load_catalog(const std::string& surveys_dir, const std::stri
 }
 
 // Where answers are checked against: the survey files and the district list.
+// Built in: the installed package's (/usr/share/lkp-store), else this build's checkout.
+std::string built_in_assets() { return lkp::built_in_folder("lkp-store", "assets", LKP_ASSET_DIR); }
+
 struct CatalogOptions {
-    std::string surveys = LKP_ASSET_DIR "/surveys";
-    std::string districts = LKP_ASSET_DIR "/districts/helsingborg.json";
-    std::string locales = LKP_LOCALE_DIR;
+    std::string surveys = built_in_assets() + "/surveys";
+    std::string districts = built_in_assets() + "/districts/helsingborg.json";
+    std::string locales = lkp::built_in_folder("lkp-store", "locales", LKP_LOCALE_DIR);
 };
 
 void add_catalog_options(CLI::App& cmd, CatalogOptions& o) {
@@ -170,7 +174,7 @@ struct ServeArgs {
     std::string listen = "127.0.0.1:8080";
     CatalogOptions catalog;
     std::string tls_cert, tls_key;
-    std::string web_assets = LKP_ASSET_DIR "/web";
+    std::string web_assets = built_in_assets() + "/web";
     std::size_t max_inflight = 32;
     std::int64_t min_cell = server::kDefaultMinCell;
     server::KioskLimits kiosk;

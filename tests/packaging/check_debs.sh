@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
-# Builds the lkp-kiosk and lkp-store .deb files the way the README says (a packaging build,
-# cpack -G DEB) and checks them: their files against the source tree, conffiles, Depends, the
+# Makes the lkp-kiosk and lkp-store .deb files from a build folder the way the README says
+# (cpack -G DEB; the tests' own build, so what is tested is what is packaged) and checks them: their files against the source tree, conffiles, Depends, the
 # maintainer scripts, lintian, and systemd-analyze verify on the units as installed.
 # With --install it also makes a clean Debian 12 root (make_root.sh, while the build runs), installs
 # both there with apt-get as an admin would (maintainer scripts and all) and runs what was installed
 # (install_in_root.sh). That needs root and the Debian archive.
-# Usage: check_debs.sh SOURCE_DIR WORK_DIR [--install]   (LKP_PACKAGING_JOBS: build jobs, default nproc)
+# Usage: check_debs.sh SOURCE_DIR BUILD_DIR WORK_DIR [--install]   (BUILD_DIR: lkp-kiosk and lkp-store built)
 # Exits non-zero on any problem, with one FAIL line for each.
 set -euo pipefail
 
-usage() { printf 'usage: %s SOURCE_DIR WORK_DIR [--install]\n' "$0" >&2; exit 2; }
-if [ $# -lt 2 ] || [ $# -gt 3 ]; then usage; fi
+usage() { printf 'usage: %s SOURCE_DIR BUILD_DIR WORK_DIR [--install]\n' "$0" >&2; exit 2; }
+if [ $# -lt 3 ] || [ $# -gt 4 ]; then usage; fi
 src=$(cd "$1" && pwd)
-work=$2
+build=$(cd "$2" && pwd)
+work=$3
 install=0
-if [ $# -eq 3 ]; then
-  [ "$3" = --install ] || usage
+if [ $# -eq 4 ]; then
+  [ "$4" = --install ] || usage
   install=1
   # CI runs as root; a developer's run without it still checks the packages themselves.
   if [ "$(id -u)" -ne 0 ]; then
@@ -53,22 +54,18 @@ need dpkg-shlibdeps dpkg-dev
 need fakeroot fakeroot
 need systemd-analyze systemd
 
-# --- 1. Build and package, as the README says ---------------------------------------------------
-step "packaging build in $work/build"
-build=$work/build
-cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLKP_WERROR=ON -DLKP_PACKAGING=ON \
-  -DLKP_BUILD_TESTS=OFF -DLKP_BUILD_BENCH=OFF >"$work/configure.log" 2>&1 ||
-  { cat "$work/configure.log"; exit 1; }
-cmake --build "$build" -j"${LKP_PACKAGING_JOBS:-$(nproc)}" --target lkp-kiosk lkp-store >"$work/build.log" 2>&1 ||
-  { tail -50 "$work/build.log"; exit 1; }
-rm -f "$build"/*.deb
-(cd "$build" && cpack -G DEB) >"$work/cpack.log" 2>&1 || { cat "$work/cpack.log"; exit 1; }
+# --- 1. Package, as the README says --------------------------------------------------------------
+step "cpack -G DEB of $build"
+out=$work/debs
+rm -rf "$out"
+mkdir -p "$out"
+(cd "$build" && cpack -G DEB -B "$out") >"$work/cpack.log" 2>&1 || { cat "$work/cpack.log"; exit 1; }
 version=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$build/CMakeCache.txt")
 arch=$(dpkg --print-architecture)
-kiosk_deb=$build/lkp-kiosk_${version}_${arch}.deb
-store_deb=$build/lkp-store_${version}_${arch}.deb
+kiosk_deb=$out/lkp-kiosk_${version}_${arch}.deb
+store_deb=$out/lkp-store_${version}_${arch}.deb
 for deb in "$kiosk_deb" "$store_deb"; do
-  [ -f "$deb" ] || { fail "cpack made no $(basename "$deb"): $(ls "$build"/*.deb 2>/dev/null)"; exit 1; }
+  [ -f "$deb" ] || { fail "cpack made no $(basename "$deb"): $(ls "$out"/*.deb 2>/dev/null)"; exit 1; }
 done
 pass "cpack -G DEB made $(basename "$kiosk_deb") and $(basename "$store_deb")"
 
@@ -159,18 +156,19 @@ rm -rf "$work/x/kiosk" "$work/x/store"
 dpkg-deb -x "$kiosk_deb" "$work/x/kiosk"
 dpkg-deb -x "$store_deb" "$work/x/store"
 help=$("$work/x/store/usr/bin/lkp-store" serve --help 2>&1 || true)
-for want in "--surveys DIR=/usr/share/lkp-store/assets/surveys" "--locales DIR=/usr/share/lkp-store/locales" \
-  "--web-assets DIR=/usr/share/lkp-store/assets/web" "--districts FILE=/usr/share/lkp-store/assets/districts/"; do
+beside=$work/x/store/usr/share/lkp-store
+for want in "--surveys DIR=$beside/assets/surveys" "--locales DIR=$beside/locales" \
+  "--web-assets DIR=$beside/assets/web" "--districts FILE=$beside/assets/districts/"; do
   if grep -qF -- "$want" <<<"$help"; then pass "lkp-store serve $want"; else fail "lkp-store serve --help lacks '$want'"; fi
 done
-# Without --config the kiosk checks its built-in files: /usr/share/lkp-kiosk's, which this machine
-# may not have (then it must name them), never the source tree's.
+# Without --config the kiosk checks its built-in files: those beside the program, here the
+# unpacked package's, never the source tree's.
 rc=0
-out=$(cd / && "$work/x/kiosk/usr/bin/lkp-kiosk" check-config 2>&1) || rc=$?
-if { [ "$rc" -ne 0 ] && grep -qF "/usr/share/lkp-kiosk/assets/" <<<"$out"; } || { [ "$rc" -eq 0 ] && [ -d /usr/share/lkp-kiosk ]; }; then
-  pass "lkp-kiosk's built-in data folder is /usr/share/lkp-kiosk"
+out_check=$(cd / && "$work/x/kiosk/usr/bin/lkp-kiosk" check-config 2>&1) || rc=$?
+if [ "$rc" -eq 0 ] && grep -qF "$work/x/kiosk/usr/share/lkp-kiosk/assets/" <<<"$out_check"; then
+  pass "lkp-kiosk finds its data beside itself: $work/x/kiosk/usr/share/lkp-kiosk"
 else
-  fail "lkp-kiosk check-config without --config (exit $rc) does not look in /usr/share/lkp-kiosk: $out"
+  fail "lkp-kiosk check-config without --config (exit $rc) does not use the package's own data: $out_check"
 fi
 
 # --- 3. lintian ---------------------------------------------------------------------------------
