@@ -162,7 +162,7 @@ std::vector<std::string> StoreServer::db_args() const {
     return {"--postgres", options_.postgres_url};
 }
 
-void StoreServer::start() {
+void StoreServer::start(const std::vector<std::string>& extra_env) {
     std::vector<std::string> argv = {store_bin(), "serve", "--listen", "127.0.0.1:" + std::to_string(port_)};
     for (const auto& a : db_args()) argv.push_back(a);
     for (const auto& a : options_.extra_args) argv.push_back(a);
@@ -170,6 +170,11 @@ void StoreServer::start() {
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);
     std::string log_path = dir_ + "/server.log";
+    std::vector<std::string> env_strings = extra_env;  // made before fork: the child only execs
+    for (char** e = environ; *e; ++e) env_strings.push_back(*e);
+    std::vector<char*> env;
+    for (auto& e : env_strings) env.push_back(e.data());
+    env.push_back(nullptr);
 
     pid_ = fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
@@ -177,7 +182,7 @@ void StoreServer::start() {
         int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
         dup2(fd, 1);
         dup2(fd, 2);
-        execv(args[0], args.data());
+        execve(args[0], args.data(), env.data());
         _exit(127);
     }
     // Ready when /v1/health answers; a server that exits early fails at once with its log.

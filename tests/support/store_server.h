@@ -39,7 +39,9 @@ class StoreServer {
     ~StoreServer();
     StoreServer(const StoreServer&) = delete;
 
-    void start();  // returns once GET /v1/health answers
+    // Returns once GET /v1/health answers. `extra_env` ("NAME=value") is added to the server's
+    // environment (the power-loss test runs it under an LD_PRELOAD shim).
+    void start(const std::vector<std::string>& extra_env = {});
     void kill9();  // SIGKILL, then waits for the process to be gone
     void stop();   // SIGTERM, waits
     bool running() const { return pid_ > 0; }
