@@ -1,5 +1,6 @@
-// Power loss in miniature: a writer is killed with SIGKILL at random moments, many times.
-// Every response whose commit returned must still be there, and the database must be intact.
+// A writer is killed with SIGKILL at random moments, many times. Every response whose commit
+// returned must still be there, and the database must be intact. The page cache survives a kill;
+// power_loss_test.cpp takes it away as well.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>

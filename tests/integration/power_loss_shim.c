@@ -2,7 +2,8 @@
 // would hold after a power cut, by the POSIX rule that only what was fsync'ed is durable.
 //
 //   LKP_POWER_LOSS_DIR    the watched folder (flat: its regular files only)
-//   LKP_POWER_LOSS_IMAGE  where the durable image is kept (made from the folder at start if missing)
+//   LKP_POWER_LOSS_IMAGE  where the durable image is kept (made from the folder at start if missing;
+//                         IMAGE.new must not exist)
 //
 // The model, file by file:
 // - A file's bytes in the image are its bytes as of its last fsync/fdatasync. Writes since then
@@ -144,10 +145,17 @@ __attribute__((constructor)) static void start(void) {
     watched_dev = st.st_dev;
     if (stat(image, &st) == 0) return;  // a later process of the same run: the image goes on
     // Everything already in the folder counts as durable: the machine starts from a settled disk.
+    // Made in IMAGE.new and renamed, so that a kill meanwhile leaves no image at all, which the
+    // test reads as "nothing written yet" (the program's own code has not run).
+    char final_image[PATH_MAX];
+    memcpy(final_image, image, sizeof image);
+    if (snprintf(image, sizeof image, "%s.new", final_image) >= (int)sizeof image) die("IMAGE.new");
     char pending[PATH_MAX + 20];
     snprintf(pending, sizeof pending, "%s/.pending", image);
     if (mkdir(image, 0755) != 0 || mkdir(pending, 0755) != 0) die(image);
     take_names(1);
+    if (rename(image, final_image) != 0) die(final_image);
+    memcpy(image, final_image, sizeof image);
 }
 
 // The name of a watched regular file behind `fd` ("" for any other fd), and its inode.
