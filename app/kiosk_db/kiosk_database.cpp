@@ -439,10 +439,12 @@ bool KioskDatabase::put_back(const Response& r) {
 }
 
 KioskDatabase KioskDatabase::open_file(const std::string& path, Role role) {
+    std::error_code no_wal;
+    const bool has_wal = std::filesystem::file_size(path + "-wal", no_wal) > 0 && !no_wal;
     auto db = std::make_unique<Database>(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX);
     // A file refused below is closed as it was found: the last connection's close would otherwise
-    // checkpoint the WAL into it.
-    sqlite3_db_config(db->handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    // checkpoint its WAL into it. (Without a WAL, SQLite's close removes the empty one it made.)
+    if (has_wal) sqlite3_db_config(db->handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
 
     // Look before touching: nothing below may write to a file we are going to refuse.
     std::int64_t version = 0, app_id = 0, tables = 0;

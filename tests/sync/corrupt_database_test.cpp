@@ -53,8 +53,7 @@ TEST(CorruptDatabase, TheSyncFindsItAndTheKioskMovesItAsideAndDeliversWhatItHeld
     std::vector<std::string> ids;
     for (int i = 0; i < 40; ++i) {
         Outcome o;
-        o.completed = test::sample_response();
-        o.completed->kiosk_id = kiosk;
+        o.completed = test::valid_response(kiosk);  // one the store takes
         ids.push_back(o.completed->id);
         recorder.persist(o, t0);
     }
