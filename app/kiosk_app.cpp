@@ -163,6 +163,15 @@ int run_kiosk(const RunOptions& args) {
         Window window(window_options);
         // Declared after the window so it stops first: its thread wakes this window's loop.
         BackgroundSync background_sync([] { Window::wake(); });
+        // A corrupt database is moved aside with the sync stopped: its connection closes first.
+        recorder.set_sync_control([&] { background_sync.stop(); }, [&] { background_sync.restart(); });
+        int recoveries_seen = 0;
+        // Staff mode works on the recorder's database: a fresh one after a recovery.
+        auto attach_fresh_database = [&](Instant now) {
+            if (recorder.recoveries() == recoveries_seen) return;
+            recoveries_seen = recorder.recoveries();
+            staff.attach(recorder.database(), now);
+        };
         FontSets fonts = load_fonts_for(window, *data);
         FrameDrawer frames(window, ui, tree, fonts, screenshot_dir);
         FramePacer pacer;
@@ -202,11 +211,14 @@ int run_kiosk(const RunOptions& args) {
             Instant now = Instant::now();
             watchdog.tick(now.mono, background_sync.alive_at());
             background_sync.check_status();
+            if (std::string problem = background_sync.database_corrupt(); !problem.empty())
+                recorder.recover_database(problem, now.mono);
             if (auto fresh = background_sync.take_results()) {
                 session.set_results(std::move(fresh));  // shown from the next slide on
                 pacer.want(1);
             }
             if (run_timers(session, ui, recorder, staff, now)) pacer.want(1);
+            attach_fresh_database(now);
             if (!pacer.frame_due()) continue;
 
             std::vector<Event> events = frames.draw(session, now, recorder.last_save_failed(), pacer);
@@ -231,8 +243,10 @@ int run_kiosk(const RunOptions& args) {
                 if (outcome.completed) background_sync.answer_saved();
                 pacer.after_input();
             }
+            attach_fresh_database(now);
             if (session.screen() == Screen::Attract) speaker.stop();  // nothing follows the resident who left
         }
+        recorder.set_sync_control(nullptr, nullptr);  // the sync ends with this scope
     } catch (const std::exception& e) {
         std::fprintf(stderr, "lkp-kiosk: %s\n", e.what());
         return kExitFailure;

@@ -11,6 +11,7 @@
 
 #include "record/response_codec.h"
 #include "record/utc.h"
+#include "record/uuid.h"
 #include "sqlite/database.h"
 
 namespace lkp {
@@ -85,6 +86,12 @@ const char* const kMigrations[] = {
     );
     CREATE INDEX staff_audit_action ON staff_audit(action, id);
     )sql",
+    // 5: the database's own random id (issue 14, part 3). A view, so that it lives in the schema,
+    // on page 1 while the schema fits there: page 1 is in nearly every WAL (it changes whenever the
+    // file grows), so a WAL from another database shows that database's id (foreign_wal_problem).
+    R"sql(
+    CREATE VIEW kiosk_identity AS SELECT '{database_id}' AS database_id;
+    )sql",
 };
 static_assert(std::size(kMigrations) == kKioskSchemaVersion, "one migration per schema version");
 
@@ -118,11 +125,66 @@ class CorruptFile : public DatabaseError {
 
 // The quarantine name of a corrupt database: DIR/responses.sqlite.corrupt-20261130T164500Z. Its
 // WAL keeps SQLite's own naming beside it (...Z-wal), so the pair opens together for a person too.
+// A name already taken (a second damage within the second) takes the next second: never overwritten.
 std::string quarantine_name(const std::string& path, std::chrono::system_clock::time_point now) {
-    std::string stamp;
-    for (char c : format_utc(now).substr(0, 19))
-        if (c != '-' && c != ':') stamp += c;
-    return path + ".corrupt-" + stamp + "Z";
+    for (;; now += std::chrono::seconds(1)) {
+        std::string stamp;
+        for (char c : format_utc(now).substr(0, 19))
+            if (c != '-' && c != ':') stamp += c;
+        std::string name = path + ".corrupt-" + stamp + "Z";
+        std::error_code ec;
+        if (!std::filesystem::exists(name, ec) && !std::filesystem::exists(name + "-wal", ec)) return name;
+    }
+}
+
+// A path as a "file:" URI, for SQLite's URI parameters ("immutable=1"): %, ? and # escaped.
+std::string file_uri(const std::string& path, const std::string& query) {
+    std::string out = "file:";
+    for (char c : path) {
+        if (c == '%')
+            out += "%25";
+        else if (c == '?')
+            out += "%3f";
+        else if (c == '#')
+            out += "%23";
+        else
+            out += c;
+    }
+    return out + "?" + query;
+}
+
+// The database's id (migration 5) as the connection `uri` sees it: "" when it has none (made
+// before the id, or not ours), nullopt when it cannot be read at all. Read-only, and closing does
+// not checkpoint: this look writes nothing into the file.
+std::optional<std::string> identity_of(const std::string& uri) {
+    try {
+        Database db(uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+        sqlite3_db_config(db.handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+        auto has = db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'view' AND name = 'kiosk_identity'");
+        has.step();
+        if (has.int_col(0) == 0) return std::string();
+        auto id = db.prepare("SELECT database_id FROM kiosk_identity");
+        return id.step() ? id.text_col(0) : std::string();
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+// Why the WAL beside `path` is not the file's own, or "" when it is or it cannot be told. The id
+// of the file alone (immutable=1: SQLite reads no WAL) against the id with the WAL applied: a
+// WAL carrying another database's page 1 shows another id, or none. A file whose id is not yet in
+// the file itself (made before the id) cannot be told; a view SQLite cannot read is left to
+// quick_check.
+std::string foreign_wal_problem(const std::string& path) {
+    std::error_code ec;
+    auto wal_size = std::filesystem::file_size(path + "-wal", ec);
+    if (ec || wal_size == 0) return "";
+    auto alone = identity_of(file_uri(path, "immutable=1"));
+    if (!alone || alone->empty()) return "";
+    auto with_wal = identity_of(file_uri(path, "mode=ro"));
+    if (!with_wal || *with_wal == *alone) return "";
+    return "its WAL belongs to another database (the file is database " + *alone + ", with the WAL it reads as " +
+           (with_wal->empty() ? std::string("one without an LKP id") : "database " + *with_wal) + ")";
 }
 
 // A file cut short is refused whole by SQLite ("malformed" at the first read), while the same file
@@ -235,7 +297,10 @@ std::string held_condition() {
 void migrate_kiosk_database(Database& db, int from, int to) {
     for (int v = from + 1; v <= to; ++v) {
         Transaction t(db);
-        db.exec(kMigrations[v - 1]);
+        std::string sql = kMigrations[v - 1];
+        if (auto at = sql.find("{database_id}"); at != std::string::npos)
+            sql.replace(at, std::strlen("{database_id}"), new_uuid_v4());
+        db.exec(sql);
         db.exec("PRAGMA user_version = " + std::to_string(v));
         t.commit();
     }
@@ -247,6 +312,18 @@ KioskDatabase& KioskDatabase::operator=(KioskDatabase&&) noexcept = default;
 KioskDatabase::~KioskDatabase() = default;
 
 const std::string& KioskDatabase::path() const { return db_->path(); }
+
+void KioskDatabase::keep_files_as_found() {
+    sqlite3_db_config(db_->handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+}
+
+bool means_corrupt_database(const std::exception& e) {
+    if (dynamic_cast<const CorruptFile*>(&e)) return true;
+    auto* db = dynamic_cast<const DatabaseError*>(&e);
+    if (!db) return false;
+    int code = db->code() & 0xFF;
+    return code == SQLITE_CORRUPT || code == SQLITE_NOTADB;
+}
 
 KioskDatabase::Durability KioskDatabase::durability() {
     auto mode = db_->prepare("PRAGMA journal_mode");
@@ -270,37 +347,64 @@ std::optional<KioskDatabase> KioskDatabase::open_existing(const std::string& dat
 
 KioskDatabase KioskDatabase::open_or_recover(const std::string& data_dir, std::optional<Recovery>& recovery) {
     recovery.reset();
-    try {
-        return open(data_dir);
-    } catch (const CorruptFile& e) {
-        namespace fs = std::filesystem;
-        const std::string path = data_dir + "/" + kDatabaseFile;
-        Recovery r;
-        r.problem = e.detail();
-        r.quarantined = quarantine_name(path, std::chrono::system_clock::now());
-        // Moved, never deleted: the file, its WAL (which may hold the newest answers) and its index.
-        for (const char* suffix : {"", "-wal", "-shm"}) {
-            std::error_code ec;
-            if (fs::exists(path + suffix, ec)) fs::rename(path + suffix, r.quarantined + suffix, ec);
-            if (ec) throw DatabaseError(path + suffix + ": corrupt, and cannot be moved aside: " + ec.message());
+    Recovery r;
+    // Before any read-write connection: closing one would checkpoint the foreign pages into the file.
+    r.problem = foreign_wal_problem(data_dir + "/" + kDatabaseFile);
+    r.foreign_wal = !r.problem.empty();
+    if (!r.foreign_wal) {
+        try {
+            return open(data_dir);
+        } catch (const CorruptFile& e) {
+            r.problem = e.detail();
         }
-        KioskDatabase fresh = open(data_dir);
-        // Read from a copy: SQLite may write to what it opens (a WAL checkpoint), and the
-        // quarantined pair stays exactly as it was found.
-        const std::string copy = r.quarantined + ".salvage";
+    }
+    KioskDatabase fresh = move_aside_and_start_afresh(data_dir, r);
+    recovery = r;
+    return fresh;
+}
+
+KioskDatabase KioskDatabase::recover(const std::string& data_dir, const std::string& problem, Recovery& recovery) {
+    recovery = Recovery{};
+    recovery.problem = problem;
+    return move_aside_and_start_afresh(data_dir, recovery);
+}
+
+KioskDatabase KioskDatabase::move_aside_and_start_afresh(const std::string& data_dir, Recovery& r) {
+    namespace fs = std::filesystem;
+    const std::string path = data_dir + "/" + kDatabaseFile;
+    r.quarantined = quarantine_name(path, std::chrono::system_clock::now());
+    // Moved, never deleted: the file, its WAL (which may hold the newest answers) and its index.
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        std::error_code ec;
+        if (fs::exists(path + suffix, ec)) fs::rename(path + suffix, r.quarantined + suffix, ec);
+        if (ec) throw DatabaseError(path + suffix + ": corrupt, and cannot be moved aside: " + ec.message());
+    }
+    KioskDatabase fresh = open(data_dir);
+    // Read from a copy: SQLite may write to what it opens (a WAL checkpoint), and the quarantined
+    // pair stays exactly as it was found. First with the WAL (its newest answers), unless it is
+    // another database's; then the file alone, for what a WAL not its own (one the id could not
+    // tell) hid. An answer read twice goes in once.
+    const std::string copy = r.quarantined + ".salvage";
+    auto remove_copy = [&] {
+        std::error_code ec;
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(copy + suffix, ec);
+    };
+    auto salvage = [&](bool with_wal) {
+        remove_copy();
         std::error_code ec;
         fs::copy_file(r.quarantined, copy, fs::copy_options::overwrite_existing, ec);
-        if (!ec && fs::exists(r.quarantined + "-wal"))
-            fs::copy_file(r.quarantined + "-wal", copy + "-wal", fs::copy_options::overwrite_existing, ec);
-        if (!ec) {
-            pad_to_header_size(copy);
-            for (const Response& answer : salvage_responses(copy, response_columns(), &read_response))
-                if (fresh.put_back(answer)) ++r.salvaged;
-        }
-        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(copy + suffix, ec);
-        recovery = r;
-        return fresh;
-    }
+        if (!ec && with_wal) fs::copy_file(r.quarantined + "-wal", copy + "-wal", ec);
+        if (ec) return;
+        pad_to_header_size(copy);
+        for (const Response& answer : salvage_responses(copy, response_columns(), &read_response))
+            if (fresh.put_back(answer)) ++r.salvaged;
+    };
+    std::error_code ec;
+    bool has_wal = fs::exists(r.quarantined + "-wal", ec);
+    if (has_wal && !r.foreign_wal) salvage(true);
+    salvage(false);
+    remove_copy();
+    return fresh;
 }
 
 std::vector<std::string> quarantined_databases(const std::string& data_dir) {
@@ -335,7 +439,12 @@ bool KioskDatabase::put_back(const Response& r) {
 }
 
 KioskDatabase KioskDatabase::open_file(const std::string& path, Role role) {
+    std::error_code no_wal;
+    const bool has_wal = std::filesystem::file_size(path + "-wal", no_wal) > 0 && !no_wal;
     auto db = std::make_unique<Database>(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX);
+    // A file refused below is closed as it was found: the last connection's close would otherwise
+    // checkpoint its WAL into it. (Without a WAL, SQLite's close removes the empty one it made.)
+    if (has_wal) sqlite3_db_config(db->handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
 
     // Look before touching: nothing below may write to a file we are going to refuse.
     std::int64_t version = 0, app_id = 0, tables = 0;
@@ -373,6 +482,9 @@ KioskDatabase KioskDatabase::open_file(const std::string& path, Role role) {
     db->exec("PRAGMA foreign_keys = ON");
     if (tables == 0) db->exec("PRAGMA application_id = " + std::to_string(kApplicationId));
     migrate_kiosk_database(*db, static_cast<int>(version), kKioskSchemaVersion);
+    // The id into the file itself, where foreign_wal_problem reads it without the WAL.
+    if (version < 5) db->exec("PRAGMA wal_checkpoint(PASSIVE)");
+    sqlite3_db_config(db->handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, nullptr);
     return KioskDatabase(std::move(db), role);
 }
 

@@ -18,7 +18,7 @@ namespace lkp {
 
 class Database;
 
-inline constexpr int kKioskSchemaVersion = 4;
+inline constexpr int kKioskSchemaVersion = 5;
 inline constexpr const char* kDatabaseFile = "responses.sqlite";
 
 // Answers and the response rate.
@@ -93,12 +93,17 @@ struct BurstRule {
     std::chrono::seconds window{60};
 };
 
-// What open_or_recover did with a database it found corrupt.
+// What open_or_recover or recover did with a database found corrupt.
 struct Recovery {
     std::string quarantined;    // where the file went (its -wal beside it, same name + "-wal")
     std::string problem;        // what SQLite said of it
     std::int64_t salvaged = 0;  // answers read back from it into the fresh database's outbox
+    bool foreign_wal = false;   // its WAL was another database's: the answers came from the file alone
 };
+
+// Whether an error means the database file is damaged (SQLITE_CORRUPT, SQLITE_NOTADB), which no
+// retry mends: the file must be moved aside (KioskDatabase::recover).
+bool means_corrupt_database(const std::exception& e);
 
 // The corrupt databases moved aside in DIR so far (full paths, oldest first), for `status`.
 std::vector<std::string> quarantined_databases(const std::string& data_dir);
@@ -124,7 +129,14 @@ class KioskDatabase {
     // still readable from the old file goes back into the outbox once (an id already there is
     // skipped; the store recognises the ones it has). `recovery` says what was done. Any other
     // refusal (another program's file, a newer schema) still throws.
+    // Before all that, a WAL beside the file is checked to be the file's own: SQLite applies any
+    // WAL whose checksums hold, and another database's would make this one look like that one. Such
+    // a pair is moved aside the same way, and the answers are read from the file alone.
     static KioskDatabase open_or_recover(const std::string& data_dir, std::optional<Recovery>& recovery);
+    // For a database found corrupt while the kiosk runs (means_corrupt_database): the same moving
+    // aside, fresh start and salvage as open_or_recover's. Every connection to the file must be
+    // closed first, the last one after keep_files_as_found(), so that they stay as they were found.
+    static KioskDatabase recover(const std::string& data_dir, const std::string& problem, Recovery& recovery);
     // For reading commands: nullopt when DIR holds no database (a mistyped folder is not created).
     static std::optional<KioskDatabase> open_existing(const std::string& data_dir);
 
@@ -133,6 +145,9 @@ class KioskDatabase {
     ~KioskDatabase();
 
     const std::string& path() const;
+    // Closing this connection will not checkpoint the WAL into the file (SQLite's last connection
+    // does): for a damaged file that is about to be moved aside as it is.
+    void keep_files_as_found();
     // How this connection commits, for tests and benchmarks to check: "wal" and 2 (FULL) for Kiosk.
     struct Durability {
         std::string journal_mode;
@@ -192,6 +207,9 @@ class KioskDatabase {
 
   private:
     KioskDatabase(std::unique_ptr<Database> db, Role role);
+    // Moves DIR's database (with its WAL and index) to r.quarantined, opens a fresh one and puts
+    // back what can be read from the moved one; r.problem and r.foreign_wal are the caller's.
+    static KioskDatabase move_aside_and_start_afresh(const std::string& data_dir, Recovery& r);
     void record_event(const char* kind, const std::string& step, bool synthetic);
     bool put_back(const Response& r);  // a salvaged answer, with its outbox row; false if already here
     void set_sync_state(const std::string& key, const std::string& value);

@@ -8,14 +8,26 @@ BackgroundSync::BackgroundSync(std::function<void()> wake_loop) : wake_loop_(std
 
 void BackgroundSync::start(sync::SyncSettings settings, const Survey& survey, const std::string& location,
                            std::chrono::milliseconds wake_every) {
-    auto results = sync::ResultsFetchSettings::for_kiosk(settings, survey.id, survey.version, location);
+    results_ = sync::ResultsFetchSettings::for_kiosk(settings, survey.id, survey.version, location);
+    settings_ = std::move(settings);
+    wake_every_ = wake_every;
+    start_client();
+}
+
+void BackgroundSync::start_client() {
     client_ = std::make_unique<sync::SyncClient>(
-        std::move(settings),
+        *settings_,
         [this] {
             changed_ = true;
             wake_loop_();
         },
-        std::move(results), wake_every);
+        results_, wake_every_);
+}
+
+void BackgroundSync::stop() { client_.reset(); }
+
+void BackgroundSync::restart() {
+    if (settings_ && !client_) start_client();
 }
 
 std::optional<std::chrono::steady_clock::time_point> BackgroundSync::alive_at() const {

@@ -21,6 +21,13 @@ class BackgroundSync {
     // `wake_every` (above zero): the thread wakes at least that often, for the watchdog.
     void start(sync::SyncSettings settings, const Survey& survey, const std::string& location,
                std::chrono::milliseconds wake_every = std::chrono::milliseconds(0));
+    // Around a corrupt database being moved aside (Recorder::set_sync_control): stop() ends the
+    // thread and closes its connection; restart() starts it again as start() did, on the fresh file.
+    void stop();
+    void restart();
+    // SQLite's words when the sync found the database corrupt; empty while all is well. The loop
+    // then has the recorder move it aside (Recorder::recover_database).
+    std::string database_corrupt() const { return client_ ? client_->database_corrupt() : std::string(); }
     void answer_saved();  // send soon
     void sync_now();      // staff asked: send now, whatever the backoff says
     bool running() const { return client_ != nullptr; }
@@ -33,7 +40,12 @@ class BackgroundSync {
     std::optional<ResultsSnapshot> take_results();
 
   private:
+    void start_client();
     std::function<void()> wake_loop_;
+    // What start() was given, for restart().
+    std::optional<sync::SyncSettings> settings_;
+    std::optional<sync::ResultsFetchSettings> results_;
+    std::chrono::milliseconds wake_every_{0};
     std::atomic<bool> changed_{false};
     SyncStatus status_;
     // Last, so it is destroyed first: its thread stops before what its callback touches.

@@ -6,15 +6,23 @@ namespace lkp {
 
 Recorder::Recorder(std::string data_dir, LogLine log) : data_dir_(std::move(data_dir)), log_(std::move(log)) {}
 
+namespace {
+
+std::string recovery_line(const Recovery& r) {
+    return "the database was corrupt (" + r.problem + "): it was moved to " + r.quarantined +
+           (r.foreign_wal ? " with the WAL" : "") + " (kept, never deleted), a fresh one was started, and " +
+           std::to_string(r.salvaged) + " answers were read back from " + (r.foreign_wal ? "the file alone" : "it") +
+           " into the outbox. `lkp-kiosk status` lists it.";
+}
+
+}  // namespace
+
 bool Recorder::open(const std::string& kiosk_id, SteadyClock::time_point now) {
     try {
         std::optional<Recovery> recovery;
         store_.emplace(KioskDatabase::open_or_recover(data_dir_, recovery));
         store_->set_burst_rule(burst_);
-        if (recovery)
-            log_("the database was corrupt (" + recovery->problem + "): it was moved to " + recovery->quarantined +
-                 " (kept, never deleted), a fresh one was started, and " + std::to_string(recovery->salvaged) +
-                 " answers were read back from it into the outbox. `lkp-kiosk status` lists it.");
+        if (recovery) log_(recovery_line(*recovery));
     } catch (const std::exception& e) {
         log_(e.what());
         return false;
@@ -42,6 +50,36 @@ void Recorder::retry_if_due(SteadyClock::time_point now) {
     if (closed_to_residents() && now >= next_retry_) retry(now);
 }
 
+void Recorder::set_sync_control(std::function<void()> stop, std::function<void()> restart) {
+    stop_sync_ = std::move(stop);
+    restart_sync_ = std::move(restart);
+}
+
+bool Recorder::replace_corrupt_database(const std::string& problem) {
+    if (stop_sync_) stop_sync_();
+    if (store_) store_->keep_files_as_found();
+    store_.reset();
+    try {
+        Recovery r;
+        store_.emplace(KioskDatabase::recover(data_dir_, problem, r));
+        store_->set_burst_rule(burst_);
+        ++recoveries_;
+        log_("while running, " + recovery_line(r));
+    } catch (const std::exception& e) {
+        store_.reset();
+        log_(std::string("the database is corrupt and no fresh one could be started (answers wait in memory): ") +
+             e.what());
+    }
+    if (restart_sync_) restart_sync_();
+    return store_.has_value();
+}
+
+bool Recorder::recover_database(const std::string& problem, SteadyClock::time_point now) {
+    if (!replace_corrupt_database(problem)) return false;
+    if (closed_to_residents()) retry(now);
+    return true;
+}
+
 bool Recorder::retry(SteadyClock::time_point now) {
     std::size_t stored = 0;
     std::string what;
@@ -49,7 +87,7 @@ bool Recorder::retry(SteadyClock::time_point now) {
         if (!store_) throw std::runtime_error("the store is not open yet");
         return *store_;
     };
-    try {
+    auto store_waiting = [&] {
         for (; !uncounted_.empty(); uncounted_.pop_front()) {
             what = "a session count";
             if (uncounted_.front().abandoned_at)
@@ -60,6 +98,17 @@ bool Recorder::retry(SteadyClock::time_point now) {
         for (; !unsaved_.empty(); unsaved_.pop_front(), ++stored) {
             what = "response " + unsaved_.front().id;
             open_store().save(unsaved_.front());
+        }
+    };
+    try {
+        try {
+            store_waiting();
+        } catch (const std::exception& e) {
+            // No retry mends a damaged file: it is moved aside now, and what waits goes into the
+            // fresh one. Once: a fresh database that fails too waits like a full disk.
+            if (!means_corrupt_database(e) || !store_) throw;
+            if (!replace_corrupt_database(e.what())) throw;
+            store_waiting();
         }
     } catch (const std::exception& e) {
         // A disk that stays full fails every retry the same way: the journal gets the first.

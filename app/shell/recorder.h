@@ -3,9 +3,14 @@
 // be committed (a full disk, say) is kept in memory, retried every 10 s and never dropped; the
 // thank-you screen apologises, and the kiosk is closed to residents until it is stored, so no
 // second answer joins it in memory. No ImGui, no GLFW: the loop passes the time in.
+//
+// A database SQLite calls corrupt while the kiosk runs (at a save, or at the sync's reads) is not
+// retried: it is moved aside at once and a fresh one started, with what could be read from it
+// back in the outbox (KioskDatabase::recover), and then the waiting answer is stored.
 #include <chrono>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -36,6 +41,15 @@ class Recorder {
     // counts too, since the response rate is figured from them.
     void persist(const Outcome& outcome, SteadyClock::time_point now);
 
+    // Called around a recovery: `stop` before the database is moved aside (the sync's connection
+    // must be closed by then), `restart` after the fresh one is open (or the attempt failed).
+    void set_sync_control(std::function<void()> stop, std::function<void()> restart);
+    // The database was found corrupt elsewhere (the sync's reads): moves it aside now and stores
+    // what waits. `problem` is SQLite's words. False when the fresh database could not be opened.
+    bool recover_database(const std::string& problem, SteadyClock::time_point now);
+    // Corrupt databases moved aside while running (the open database object is then a new one).
+    int recoveries() const { return recoveries_; }
+
     // Tries again once next_retry() has come.
     void retry_if_due(SteadyClock::time_point now);
     // Tries to store every waiting answer, oldest first; true when none is left.
@@ -53,6 +67,8 @@ class Recorder {
     bool closed_to_residents() const { return !unsaved_.empty() || !uncounted_.empty(); }
 
   private:
+    // Closes the corrupt database as found and starts the fresh one; logs what was done.
+    bool replace_corrupt_database(const std::string& problem);
     std::string data_dir_;
     LogLine log_;
     BurstRule burst_;
@@ -65,6 +81,8 @@ class Recorder {
     SteadyClock::time_point next_retry_{};
     bool last_save_failed_ = false;
     std::string last_problem_;  // logged once, not on every retry of a disk that stays full
+    std::function<void()> stop_sync_, restart_sync_;
+    int recoveries_ = 0;
 };
 
 }  // namespace lkp

@@ -57,6 +57,11 @@ void SyncClient::sync_now() {
     wake_.notify_all();
 }
 
+std::string SyncClient::database_corrupt() const {
+    std::lock_guard lock(mutex_);
+    return database_corrupt_;
+}
+
 OutboxStatus SyncClient::status() const {
     std::lock_guard lock(mutex_);
     return status_;
@@ -112,15 +117,37 @@ void SyncClient::publish(SyncEngine& engine) {
 void SyncClient::run() {
     if (auto hang = std::getenv("LKP_TEST_HANG_SYNC_AFTER_SECONDS"))
         hang_at_ = std::chrono::steady_clock::now() + std::chrono::seconds(std::atoi(hang));
+    // A damaged database is the kiosk's to mend: said once, then nothing touches it until the
+    // kiosk stops this thread (while its connection stays open, the file is never checkpointed).
+    auto corrupt = [this](const std::exception& e) {
+        std::fprintf(stderr, "lkp-kiosk: sync: the database is corrupt: %s\n", e.what());
+        {
+            std::lock_guard lock(mutex_);
+            database_corrupt_ = e.what();
+        }
+        if (on_change_) on_change_();
+        while (!stopping_) wait_for(std::chrono::hours(1), false);
+    };
     std::optional<SyncEngine> engine;
     while (!stopping_ && !engine) {
         try {
             engine.emplace(settings_, &stopping_);
         } catch (const std::exception& e) {  // the kiosk keeps running; answers stay in the outbox
+            if (means_corrupt_database(e)) return corrupt(e);
             std::fprintf(stderr, "lkp-kiosk: sync cannot start: %s\n", e.what());
             wait_for(settings_.backoff_cap, false);
         }
     }
+    if (!engine) return;
+    try {
+        rounds(*engine);
+    } catch (const std::exception& e) {
+        if (!means_corrupt_database(e)) throw;
+        corrupt(e);
+    }
+}
+
+void SyncClient::rounds(SyncEngine& engine) {
     std::optional<ResultsFetcher> fetcher;
     if (results_settings_) fetcher.emplace(*results_settings_, &stopping_);
     auto last_heartbeat = std::chrono::steady_clock::time_point{};
@@ -131,22 +158,23 @@ void SyncClient::run() {
         mark_alive();
         Attempt a;
         try {
-            a = engine->send_next();
+            a = engine.send_next();
         } catch (const std::exception& e) {  // the local database failed (disk full?): try later
+            if (means_corrupt_database(e)) throw;
             a = {Attempt::Outcome::RetryLater, {}, std::string("local database: ") + e.what(), {}};
         }
-        publish(*engine);
+        publish(engine);
         mark_alive();  // one transfer at most between signs of life (the watchdog's grace is one)
-        Pace pace = engine->pace(a);
+        Pace pace = engine.pace(a);
         if (pace.next == Pace::Next::Now) {
             heartbeat_due = true;
             continue;
         }
         if (heartbeat_due || std::chrono::steady_clock::now() - last_heartbeat > settings_.heartbeat_every) {
-            engine->send_heartbeat();
+            engine.send_heartbeat();
             last_heartbeat = std::chrono::steady_clock::now();
             heartbeat_due = false;
-            publish(*engine);  // a heartbeat may have recorded an error (an unusable token file)
+            publish(engine);  // a heartbeat may have recorded an error (an unusable token file)
             mark_alive();
         }
         if (fetcher && fetcher->due(std::chrono::steady_clock::now())) fetch_results(*fetcher);

@@ -35,11 +35,16 @@ class SyncClient {
     std::optional<ResultsSnapshot> take_results();
     // When the thread last showed life: each round and each wake-up of its waits.
     std::chrono::steady_clock::time_point alive_at() const;
+    // SQLite's words when the database was found corrupt (kiosk_database.h: means_corrupt_database);
+    // the thread then leaves it alone and waits to be stopped: the kiosk moves it aside and starts
+    // a new client. Empty while all is well. `on_change` is called when it is set.
+    std::string database_corrupt() const;
 
   private:
     void mark_alive();
     void hang_if_asked();  // the test-only hook LKP_TEST_HANG_SYNC_AFTER_SECONDS
     void run();
+    void rounds(SyncEngine& engine);  // sends and waits until stopped
     void publish(SyncEngine& engine);
     void fetch_results(ResultsFetcher& fetcher);
     // Sleeps up to `d`; wakes early on stop and sync_now(), and on notify() when `wake_on_notify`.
@@ -54,6 +59,7 @@ class SyncClient {
     bool notified_ = false;
     bool now_requested_ = false;  // sync_now(): ends any wait
     OutboxStatus status_;
+    std::string database_corrupt_;
     std::optional<ResultsFetchSettings> results_settings_;
     std::optional<ResultsSnapshot> results_;
     std::chrono::milliseconds wake_every_;

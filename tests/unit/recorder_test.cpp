@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <fstream>
 
 #include "kiosk_db/kiosk_database.h"
 #include "record/uuid.h"
@@ -18,6 +19,12 @@ namespace {
 using namespace std::chrono_literals;
 
 Response answer() { return test::sample_response(); }
+
+void overwrite(const std::string& path, std::int64_t at, const std::string& bytes) {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(at);
+    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
 
 Outcome completed(const Response& r) {
     Outcome o;
@@ -240,6 +247,71 @@ TEST_F(RecorderTest, ACorruptDatabaseIsMovedAsideAndTheKioskGoesOn) {
     Response a = answer();
     recorder.persist(completed(a), t0);
     EXPECT_FALSE(recorder.last_save_failed());
+}
+
+// Bit rot under the running kiosk: the page the next save needs reads back as zeros. The root
+// page of the index on answer ids, which every save goes through and no salvage needs.
+TEST_F(RecorderTest, ADatabaseCorruptedWhileRunningIsMovedAsideAtOnceAndTheAnswerStoredInAFreshOne) {
+    recorder.set_burst_rule({3, 0s});
+    ASSERT_TRUE(recorder.open("k1", t0));
+    std::vector<std::string> ids;
+    for (int i = 0; i < 50; ++i) {
+        Response a = answer();
+        a.id = new_uuid_v4();
+        recorder.persist(completed(a), t0 + std::chrono::seconds(i));
+        ids.push_back(a.id);
+    }
+    const std::string path = dir.file(kDatabaseFile);
+    std::int64_t index_root = 0;
+    {
+        // Another connection's checkpoint empties the WAL: the kiosk's connection then reads the
+        // file again instead of pages it holds in memory, as after any other writer.
+        Database raw = test::open_raw(path);
+        raw.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        auto root = raw.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'sqlite_autoindex_responses_1'");
+        ASSERT_TRUE(root.step());
+        index_root = root.int_col(0);
+    }
+    overwrite(path, 4096 * (index_root - 1), std::string(4096, '\0'));
+    const std::string damaged = test::read_file(path);
+
+    Response next = answer();
+    next.id = new_uuid_v4();
+    lines.clear();
+    recorder.persist(completed(next), t0 + 100s);
+    ids.push_back(next.id);
+
+    EXPECT_FALSE(recorder.last_save_failed()) << "the resident sees the normal thank-you";
+    EXPECT_FALSE(recorder.closed_to_residents());
+    EXPECT_EQ(recorder.recoveries(), 1);
+    std::vector<std::string> moved = quarantined_databases(dir.path());
+    ASSERT_EQ(moved.size(), 1u);
+    EXPECT_EQ(test::read_file(moved[0]), damaged) << "kept byte for byte as it was found";
+    EXPECT_TRUE(logged("while running, the database was corrupt")) << (lines.empty() ? "" : lines.front());
+    EXPECT_TRUE(logged(moved[0]));
+    EXPECT_FALSE(logged("could not store")) << "stored at once, not retried";
+
+    std::vector<std::string> stored = stored_ids();
+    EXPECT_EQ(stored.size(), ids.size()) << "each once";
+    std::sort(stored.begin(), stored.end());
+    std::sort(ids.begin(), ids.end());
+    EXPECT_EQ(stored, ids) << "the 50 salvaged and the new one";
+    EXPECT_EQ(KioskDatabase::open(dir.path()).outbox_status().unsent, static_cast<std::int64_t>(ids.size()));
+    EXPECT_EQ(recorder.database()->all_responses().size(), ids.size()) << "the recorder works on the fresh file";
+}
+
+// The sync thread found it first (its reads): the loop asks the recorder, which stops the sync
+// before the file moves and starts it again on the fresh one.
+TEST_F(RecorderTest, ADatabaseTheSyncFoundCorruptIsMovedAsideWithTheSyncStopped) {
+    ASSERT_TRUE(recorder.open("k1", t0));
+    for (int i = 0; i < 5; ++i) recorder.persist(completed(answer()), t0 + std::chrono::seconds(i));
+    std::vector<std::string> calls;
+    recorder.set_sync_control([&] { calls.push_back("stop"); }, [&] { calls.push_back("restart"); });
+    ASSERT_TRUE(recorder.recover_database("database disk image is malformed", t0 + 10s));
+    EXPECT_EQ(calls, (std::vector<std::string>{"stop", "restart"}));
+    EXPECT_EQ(quarantined_databases(dir.path()).size(), 1u);
+    EXPECT_EQ(stored_ids().size(), 5u);
+    EXPECT_TRUE(logged("database disk image is malformed"));
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // A corrupt kiosk database (issue 14, part 3) found when the kiosk starts: moved aside under a
 // quarantine name and never deleted, a fresh database started so residents can go on answering,
 // and every answer still readable from the old file put back into the outbox once. Real files,
-// damaged as disks and people damage them: a garbage header, cut short, pages of zeros.
+// damaged as disks and people damage them: a garbage header, cut short, pages of zeros, and a
+// WAL from another database beside the file.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -110,6 +111,59 @@ TEST(Recovery, PagesOfZerosCostOnlyTheAnswersOnThem) {
     EXPECT_GT(got.ids.size(), before.size() / 2) << "the pages before and after the zeros are read";
     EXPECT_LT(got.ids.size(), before.size());
     for (const auto& id : got.ids) EXPECT_TRUE(before.count(id)) << id << " was never saved";
+}
+
+// A real WAL of another kiosk database, copied while that one is open (its WAL not yet
+// checkpointed), as someone restoring files by hand could put it beside ours.
+std::string foreign_wal(const test::TempDir& other, std::set<std::string>& ids) {
+    auto db = KioskDatabase::open(other.path());
+    db.set_burst_rule({3, std::chrono::seconds(0)});
+    for (int i = 0; i < 30; ++i) {
+        Response r = test::sample_response();
+        r.id = new_uuid_v4();
+        db.save(r);
+        ids.insert(r.id);
+    }
+    std::string wal = test::read_file(other.file(kDatabaseFile) + "-wal");
+    EXPECT_GT(wal.size(), 0u);
+    return wal;
+}
+
+TEST(Recovery, AWalFromAnotherDatabaseIsMovedAsideWithTheFileAndTheFileAloneIsRead) {
+    test::TempDir dir, other;
+    std::set<std::string> ours = fill(dir.path()), theirs;
+    std::string path = dir.file(kDatabaseFile);
+    test::write_file(path + "-wal", foreign_wal(other, theirs));
+    std::string file = test::read_file(path), wal = test::read_file(path + "-wal");
+
+    Recovered got = recover(dir.path());
+    expect_quarantined(dir, got, file);
+    EXPECT_TRUE(got.recovery->foreign_wal);
+    EXPECT_NE(got.recovery->problem.find("another database"), std::string::npos) << got.recovery->problem;
+    EXPECT_EQ(test::read_file(got.recovery->quarantined + "-wal"), wal) << "the WAL is kept too, as it was";
+    EXPECT_EQ(got.ids, ours) << "every answer of the file, none of the other database's";
+}
+
+TEST(Recovery, ItsOwnWalIsReadWithTheFile) {
+    test::TempDir dir, copy;
+    std::set<std::string> ids = fill(dir.path());
+    {
+        auto db = KioskDatabase::open(dir.path());
+        db.set_burst_rule({3, std::chrono::seconds(0)});
+        for (int i = 0; i < 20; ++i) {
+            Response r = test::sample_response();
+            r.id = new_uuid_v4();
+            db.save(r);
+            ids.insert(r.id);
+        }
+        // The pair as a power cut leaves it: the newest answers only in the WAL.
+        for (const char* suffix : {"", "-wal"})
+            test::write_file(copy.file(kDatabaseFile) + suffix, test::read_file(dir.file(kDatabaseFile) + suffix));
+    }
+    ASSERT_GT(std::filesystem::file_size(copy.file(kDatabaseFile) + "-wal"), 0u);
+    Recovered got = recover(copy.path());
+    EXPECT_FALSE(got.recovery) << got.recovery->problem;
+    EXPECT_EQ(got.ids, ids);
 }
 
 TEST(Recovery, ANewerDatabaseIsStillRefusedAndNotMoved) {
