@@ -1,12 +1,12 @@
 """Samples of a process from /proc and the soak's rule for "flat" (the same rule as
 tests/soak/soak_sampler.cpp, for the window soak).
 
-The rule: after the warm-up, take the first tenth and the last tenth of the remaining samples (at
-least 3 each). The baseline is the highest value in the first tenth, the end the lowest in the last
-tenth. Flat: end <= baseline * 1.05 for RSS; for open files and threads, which are whole numbers,
-end <= baseline + floor(baseline * 0.05), i.e. equal below 20. Highest-then-lowest lets a file or
-thread that is open for a moment (a sync connection, a database journal, the UI tree being
-replaced) pass, and catches what stays: a leak only grows, so it lifts the lowest value too.
+The rule: after the warm-up, the lowest value in the last tenth of the samples (at least 3) may be
+at most 5 % above the highest value in the first half. For open files and threads, whole numbers,
+5 % is rounded down: equal below 20. The lowest at the end lets a file or thread open for a moment
+(a sync connection, the UI tree being replaced) pass, and the highest of the first half lets RSS
+swing with the work in hand; a leak only grows, so it lifts the lowest value at the end above the
+highest of the middle.
 """
 import csv
 import os
@@ -37,16 +37,19 @@ def limit(metric, baseline):
 
 
 def verdict(samples, warm_up_s):
-    """samples: (seconds, rss_kib, fds, threads). Returns {metric: (start, baseline, end, max_after, ok)}."""
+    """samples: (seconds, rss_kib, fds, threads).
+    Returns {metric: (start, after_warm_up, last, early_max, late_min, ok)}."""
     after = [s for s in samples if s[0] >= warm_up_s]
     if len(after) < 6:
         raise ValueError(f"only {len(after)} samples after the warm-up: run longer")
-    n = max(3, len(after) // 10)
+    tenth = max(3, len(after) // 10)
+    half = len(after) // 2
     out = {}
     for name, _, i in METRICS:
-        baseline = max(s[i] for s in after[:n])
-        end = min(s[i] for s in after[-n:])
-        out[name] = (samples[0][i], baseline, end, max(s[i] for s in after), end <= limit(name, baseline))
+        early_max = max(s[i] for s in after[:half])
+        late_min = min(s[i] for s in after[-tenth:])
+        out[name] = (samples[0][i], after[0][i], after[-1][i], early_max, late_min,
+                     late_min <= limit(name, early_max))
     return out
 
 
@@ -54,11 +57,11 @@ def report(who, samples, warm_up_s):
     """Prints the table; True when all three are flat."""
     v = verdict(samples, warm_up_s)
     print(f"{who}: {len(samples)} samples over {samples[-1][0]:.0f} s, warm-up {warm_up_s:.0f} s")
-    print(f"  {'':12} {'start':>10} {'after warm-up':>14} {'end':>10} {'max after':>10}  flat?")
+    print(f"  {'':12} {'start':>9} {'after warm-up':>14} {'end':>9}  {'max, 1st half':>16} {'min, last tenth':>16}  flat?")
     for name, label, _ in METRICS:
-        start, base, end, top, ok = v[name]
-        print(f"  {label:12} {start:>10} {base:>14} {end:>10} {top:>10}  {'yes' if ok else 'NO'}")
-    return all(x[4] for x in v.values())
+        start, warm, last, early_max, late_min, ok = v[name]
+        print(f"  {label:12} {start:>9} {warm:>14} {last:>9}  {early_max:>16} {late_min:>16}  {'yes' if ok else 'NO'}")
+    return all(x[5] for x in v.values())
 
 
 def write_csv(path, samples):
@@ -67,3 +70,11 @@ def write_csv(path, samples):
         w.writerow(["seconds", "rss_kib", "fds", "threads"])
         for s in samples:
             w.writerow([f"{s[0]:.1f}", *s[1:]])
+
+
+if __name__ == "__main__":
+    # python3 bench/soak_verdict.py SAMPLES.csv WARM_UP_SECONDS: the verdict on a kept run.
+    import sys
+    with open(sys.argv[1], newline="") as f:
+        rows = [(float(r["seconds"]), int(r["rss_kib"]), int(r["fds"]), int(r["threads"])) for r in csv.DictReader(f)]
+    sys.exit(0 if report(sys.argv[1], rows, float(sys.argv[2])) else 1)

@@ -33,7 +33,7 @@ std::vector<MetricVerdict> verdict(const std::vector<ProcSample>& samples, std::
     if (warm_up_end >= samples.size() || samples.size() - warm_up_end < 6)
         throw std::runtime_error("fewer than 6 samples after the warm-up: run longer");
     std::vector<ProcSample> after(samples.begin() + static_cast<std::ptrdiff_t>(warm_up_end), samples.end());
-    std::size_t n = std::max<std::size_t>(3, after.size() / 10);
+    std::size_t tenth = std::max<std::size_t>(3, after.size() / 10), half = after.size() / 2;
     struct Metric {
         const char* name;
         long ProcSample::*field;
@@ -45,30 +45,34 @@ std::vector<MetricVerdict> verdict(const std::vector<ProcSample>& samples, std::
         MetricVerdict v;
         v.name = m.name;
         v.start = samples.front().*m.field;
-        for (std::size_t i = 0; i < after.size(); ++i) {
-            long x = after[i].*m.field;
-            v.max_after = std::max(v.max_after, x);
-            if (i < n) v.baseline = std::max(v.baseline, x);
-        }
-        v.end = v.max_after;
-        for (std::size_t i = after.size() - n; i < after.size(); ++i) v.end = std::min(v.end, after[i].*m.field);
-        v.flat = m.whole ? v.end <= v.baseline + v.baseline * 5 / 100
-                         : static_cast<double>(v.end) <= static_cast<double>(v.baseline) * 1.05;
+        v.after_warm_up = after.front().*m.field;
+        v.last = after.back().*m.field;
+        for (std::size_t i = 0; i < half; ++i) v.early_max = std::max(v.early_max, after[i].*m.field);
+        v.late_min = v.last;
+        for (std::size_t i = after.size() - tenth; i < after.size(); ++i)
+            v.late_min = std::min(v.late_min, after[i].*m.field);
+        v.flat = m.whole ? v.late_min <= v.early_max + v.early_max * 5 / 100
+                         : static_cast<double>(v.late_min) <= static_cast<double>(v.early_max) * 1.05;
         out.push_back(v);
     }
     return out;
 }
 
-bool report(const std::string& who, const std::vector<ProcSample>& samples, std::size_t warm_up_end) {
+bool report(const std::string& who, const std::vector<ProcSample>& samples, std::size_t warm_up_end, bool judge_rss) {
     auto v = verdict(samples, warm_up_end);
+    v[0].judged = judge_rss;
     std::printf("%s: %zu samples over %.0f s, warm-up %.0f s (%zu samples)\n", who.c_str(), samples.size(),
                 samples.back().seconds, samples[warm_up_end].seconds, warm_up_end);
-    std::printf("  %-12s %10s %14s %10s %10s  flat?\n", "", "start", "after warm-up", "end", "max after");
+    std::printf("  %-12s %9s %14s %9s  %16s %16s  %s\n", "", "start", "after warm-up", "end", "max, 1st half",
+                "min, last tenth", "flat?");
     bool all = true;
     for (const auto& m : v) {
-        std::printf("  %-12s %10ld %14ld %10ld %10ld  %s\n", m.name.c_str(), m.start, m.baseline, m.end, m.max_after,
-                    m.flat ? "yes" : "NO");
-        all = all && m.flat;
+        std::printf("  %-12s %9ld %14ld %9ld  %16ld %16ld  %s\n", m.name.c_str(), m.start, m.after_warm_up, m.last,
+                    m.early_max, m.late_min,
+                    !m.judged ? "not judged"
+                    : m.flat  ? "yes"
+                              : "NO");
+        all = all && (m.flat || !m.judged);
     }
     std::fflush(stdout);
     return all;
