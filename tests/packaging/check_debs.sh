@@ -30,11 +30,6 @@ work=$(cd "$work" && pwd)
 root=$work/root
 root_pid=""
 trap 'if [ -n "$root_pid" ]; then kill "$root_pid" 2>/dev/null || true; fi' EXIT
-if [ "$install" = 1 ]; then
-  # Mostly waiting for the archive: done beside the build.
-  bash "$here/make_root.sh" "$root" >"$work/make_root.log" 2>&1 &
-  root_pid=$!
-fi
 
 failed=0
 fail() { printf 'FAIL: %s\n' "$*"; failed=$((failed + 1)); }
@@ -53,6 +48,13 @@ need lintian lintian
 need dpkg-shlibdeps dpkg-dev
 need fakeroot fakeroot
 need systemd-analyze systemd
+if [ "$install" = 1 ]; then need mmdebstrap mmdebstrap; fi
+# Only now, with every apt-get above done: two at once fail on apt's lock.
+if [ "$install" = 1 ]; then
+  # Mostly waiting for the archive: done beside the packaging and its checks.
+  bash "$here/make_root.sh" "$root" >"$work/make_root.log" 2>&1 &
+  root_pid=$!
+fi
 
 # --- 1. Package, as the README says --------------------------------------------------------------
 step "cpack -G DEB of $build"
