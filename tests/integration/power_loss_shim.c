@@ -104,12 +104,12 @@ static void take_names(int copy) {
     if (!d) die(watched);
     for (struct dirent* e; (e = readdir(d));) {
         char src[PATH_MAX + 300];
-        snprintf(src, sizeof src, "%s/%s", watched, e->d_name);
+        if (snprintf(src, sizeof src, "%s/%s", watched, e->d_name) >= (int)sizeof src) die(e->d_name);
         struct stat st;
         if (lstat(src, &st) != 0 || !S_ISREG(st.st_mode) || is_shm(e->d_name)) continue;
         fprintf(out, "%llu %s\n", (unsigned long long)st.st_ino, e->d_name);
         if (copy) {
-            snprintf(dst, sizeof dst, "%s/%s", image, e->d_name);
+            if (snprintf(dst, sizeof dst, "%s/%s", image, e->d_name) >= (int)sizeof dst) die(e->d_name);
             copy_file(src, dst);
         }
     }
