@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -72,10 +73,13 @@ int sync_forever(const sync::SyncSettings& settings) {
     sigaddset(&stop, SIGTERM);
     sigaddset(&stop, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop, nullptr);
-    sync::SyncClient* self = nullptr;
+    // The client's thread starts in its constructor and may publish before `self` is set: atomic,
+    // or the two threads race on it (ThreadSanitizer found it).
+    std::atomic<sync::SyncClient*> self{nullptr};
     sync::SyncClient client(settings, [&self] {
-        if (!self) return;
-        OutboxStatus st = self->status();
+        sync::SyncClient* me = self.load();
+        if (!me) return;
+        OutboxStatus st = me->status();
         std::fprintf(stderr, "lkp-kiosk: %lld waiting, %lld rejected%s%s\n", static_cast<long long>(st.unsent),
                      static_cast<long long>(st.rejected), st.last_round_failed() ? "; last error: " : "",
                      st.last_round_failed() ? st.last_error.c_str() : "");
