@@ -252,6 +252,8 @@ bool SyncEngine::send_heartbeat() {
     h.sessions = SessionCounts{sessions.started, sessions.completed, sessions.abandoned, sessions.abandoned_at};
     for (const Rejection& r : db_.rejections(static_cast<int>(kMaxRejectedReasons)))
         h.rejected_reasons.push_back({r.code, r.field, r.reason, r.count});
+    // Counted afresh each time: the kiosk may have moved one aside since, or staff removed them.
+    h.quarantined_databases = static_cast<std::int64_t>(quarantined_databases(settings_.data_dir).size());
     fit_to_limits(h);
     HttpReply reply = uploader_.post(kHeartbeatPath, encode_heartbeat(h),
                                      {"Authorization: Bearer " + *token, "Content-Type: application/json"});

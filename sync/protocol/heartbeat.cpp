@@ -168,6 +168,8 @@ std::string encode_heartbeat(const Heartbeat& h) {
                          {"abandoned", s.abandoned},
                          {"abandoned_at", Json(s.abandoned_at)}};
         j["rejected_reasons"] = reasons_json(h.rejected_reasons);
+        // Left out when unknown, as kiosks from before it send it: absent has one spelling.
+        if (h.quarantined_databases) j["quarantined_databases"] = *h.quarantined_databases;
     }
     return j.dump();
 }
@@ -208,6 +210,8 @@ Heartbeat parse_heartbeat(std::string_view body) {
     const Json* reasons = f.find("rejected_reasons");
     if (!reasons) bad("rejected_reasons", "a list of at most " + std::to_string(kMaxRejectedReasons) + " reasons");
     h.rejected_reasons = reasons_from(*reasons, "rejected_reasons");
+    if (const Json* moved = f.find("quarantined_databases"))
+        h.quarantined_databases = Fields::bounded(*moved, "quarantined_databases");
     return h;
 }
 
@@ -232,6 +236,7 @@ void fit_to_limits(Heartbeat& h) {
             s.abandoned_at[name] = clamp(s.abandoned_at[name] + clamp(n));
         }
     }
+    if (h.quarantined_databases) h.quarantined_databases = clamp(*h.quarantined_databases);
     std::stable_sort(h.rejected_reasons.begin(), h.rejected_reasons.end(),
                      [](const RejectedReason& a, const RejectedReason& b) { return a.count > b.count; });
     if (h.rejected_reasons.size() > kMaxRejectedReasons) h.rejected_reasons.resize(kMaxRejectedReasons);

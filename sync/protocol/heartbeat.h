@@ -4,6 +4,9 @@
 // Versions: 1 (no "version" field) is the 8 fields of the first kiosks; 2 adds "version": 2, the
 // kiosk's session counts and its rejected answers grouped by reason. The store takes both (a
 // version 1 heartbeat is stored with no session counts and no reasons) and refuses any other.
+// Version 2 may also carry "quarantined_databases" (kiosks from issue 14, part 3 on); earlier
+// version 2 kiosks leave it out, so it is optional rather than a new version, which older stores
+// would refuse. They ignore it.
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -58,11 +61,15 @@ struct Heartbeat {
     int version = kHeartbeatVersion;               // 1: encode_heartbeat writes only the fields above
     std::optional<SessionCounts> sessions;         // nullopt from a version 1 kiosk
     std::vector<RejectedReason> rejected_reasons;  // most frequent first; empty from version 1
+    // Corrupt databases moved aside in the kiosk's data folder and still there (staff remove them
+    // once looked at). nullopt: not sent (version 1, or a version 2 kiosk from before it).
+    std::optional<std::int64_t> quarantined_databases;
 };
 
 std::string encode_heartbeat(const Heartbeat& h);
 // Throws BatchError (400) naming the field that is missing, of the wrong type or out of bounds,
-// or sent_at when it is no UTC time, or version when it is neither 1 nor 2. Text is kept as sent
+// or sent_at when it is no UTC time, or version when it is neither 1 nor 2 (quarantined_databases,
+// when present, is a whole number from 0 to kMaxHeartbeatCount; null is refused). Text is kept as sent
 // (show it with safe_text.h's for_terminal), except NUL, which becomes U+FFFD so that both
 // backends store the same.
 Heartbeat parse_heartbeat(std::string_view body);

@@ -37,6 +37,7 @@ KioskVerdict classify(const KioskInfo& k, const FleetThresholds& t, std::chrono:
             v.reasons.push_back("clock_skew");
         if (h->oldest_unsent_age_s && *h->oldest_unsent_age_s > std::chrono::seconds(t.max_backlog_age).count())
             v.reasons.push_back("backlog");
+        if (h->quarantined_databases && *h->quarantined_databases > 0) v.reasons.push_back("database_moved_aside");
     }
     v.state = stale ? KioskState::Stale : v.reasons.empty() ? KioskState::Ok : KioskState::Failing;
     return v;

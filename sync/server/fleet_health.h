@@ -29,7 +29,9 @@ enum class KioskState {
 const char* to_string(KioskState state);  // "ok", "stale", "failing", "revoked"
 
 // The state and why, as short codes a page translates: "stale", then any of "last_error",
-// "rejected", "low_disk", "clock_skew", "backlog" (in that order) that the last heartbeat shows.
+// "rejected", "low_disk", "clock_skew", "backlog", "database_moved_aside" (in that order) that the
+// last heartbeat shows. database_moved_aside: a corrupt database was moved aside on the kiosk and
+// its file is still there; it holds until staff have looked and removed the file.
 // A stale kiosk keeps the reasons of its last heartbeat; a revoked one has none.
 struct KioskVerdict {
     KioskState state = KioskState::Ok;

@@ -228,7 +228,8 @@ std::string joined(const std::vector<std::string>& codes) {
 // the terminal escaped (sync/protocol/safe_text.h), so they can neither add a line nor send escape
 // codes to the operator's terminal. The status and its reasons are the kiosk page's
 // (fleet_health.h); skew_s is the heartbeat's received_at - sent_at, batch_skew_s the same of the
-// last batch (its Kiosk-Sent-At), which decides whether its answers are flagged "clock".
+// last batch (its Kiosk-Sent-At), which decides whether its answers are flagged "clock";
+// quarantined_databases the corrupt databases moved aside on the kiosk ("-": it did not say).
 int kiosk_list(const StoreOptions& store, const server::FleetThresholds& thresholds) {
     auto backend = open_backend(store, 1);
     auto now = std::chrono::system_clock::now();
@@ -241,6 +242,7 @@ int kiosk_list(const StoreOptions& store, const server::FleetThresholds& thresho
             std::cout << "  version=" << sync::for_terminal(h->program_version, 64) << "  unsent=" << h->unsent
                       << "  rejected=" << h->rejected << "  oldest_unsent_age_s=" << or_dash(h->oldest_unsent_age_s)
                       << "  free_disk_bytes=" << or_dash(h->free_disk_bytes)
+                      << "  quarantined_databases=" << or_dash(h->quarantined_databases)
                       << "  skew_s=" << or_dash(server::clock_skew_s(k)) << "  last_error=\""
                       << sync::for_terminal(h->last_error, 1000) << "\"  heartbeat_at=" << k.heartbeat_received_at;
         else

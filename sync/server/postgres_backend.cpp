@@ -210,6 +210,13 @@ CREATE TABLE login_failures (
 ALTER TABLE responses ADD COLUMN kiosk_sent_at timestamptz, ADD COLUMN clock_flag boolean NOT NULL DEFAULT false;
 ALTER TABLE kiosks ADD COLUMN batch_received_at timestamptz, ADD COLUMN batch_sent_at timestamptz;
 )sql",
+    // 9: a kiosk's corrupt databases moved aside (issue 14, part 3), as its heartbeat counts them:
+    // the files still in its data folder. NULL: not said (every heartbeat stored before, and
+    // kiosks from before it).
+    R"sql(
+ALTER TABLE heartbeats ADD COLUMN quarantined_databases bigint;
+COMMENT ON COLUMN heartbeats.quarantined_databases IS 'corrupt databases moved aside on the kiosk; NULL: not said';
+)sql",
 };
 static_assert(std::size(kMigrations) == kServerSchemaVersion, "one migration per schema version");
 
@@ -233,7 +240,7 @@ const std::vector<std::pair<std::string, std::string>> kPrepared = {
      "sum_of_squares = indicator_days.sum_of_squares + excluded.sum_of_squares"},
     {"heartbeat",
      std::string("INSERT INTO heartbeats (") + kHeartbeatColumns +
-         ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) ON CONFLICT (kiosk) DO UPDATE SET " +
+         ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16) ON CONFLICT (kiosk) DO UPDATE SET " +
          kHeartbeatUpdate},
     // --- kiosk fleet health (schema 6) ---
     {"days_add",
@@ -544,10 +551,10 @@ class PostgresBackend final : public StoreBackend {
         auto c = pool_.take();
         Tx tx(*c.conn);
         HeartbeatColumns v2 = heartbeat_columns(h);
-        c->run("heartbeat",
-               {h.kiosk_id, h.program_version, std::to_string(h.unsent), std::to_string(h.rejected),
-                opt_text(h.oldest_unsent_age_s), opt_text(h.free_disk_bytes), h.last_error, h.sent_at, received_at,
-                v2.version, v2.started, v2.completed, v2.abandoned, v2.abandoned_at, v2.rejected_reasons});
+        c->run("heartbeat", {h.kiosk_id, h.program_version, std::to_string(h.unsent), std::to_string(h.rejected),
+                             opt_text(h.oldest_unsent_age_s), opt_text(h.free_disk_bytes), h.last_error, h.sent_at,
+                             received_at, v2.version, v2.started, v2.completed, v2.abandoned, v2.abandoned_at,
+                             v2.rejected_reasons, v2.quarantined_databases});
         if (h.sessions)
             c->run("day_sessions", {stockholm_day(received_at), h.kiosk_id, v2.started, v2.completed, v2.abandoned});
         tx.commit();
@@ -567,7 +574,7 @@ class PostgresBackend final : public StoreBackend {
             "h.rejected, h.oldest_unsent_age_s, h.free_disk_bytes, h.last_error, h.sent_at, " LKP_UTC("h.received_at")
             ", h.heartbeat_version, h.sessions_started, h.sessions_completed, h.sessions_abandoned, h.abandoned_at, "
             "h.rejected_reasons, " LKP_UTC("k.batch_received_at") ", " LKP_UTC("k.batch_sent_at")
-            " FROM kiosks k LEFT JOIN heartbeats h ON h.kiosk = k.name ORDER BY k.name COLLATE \"C\"");
+            ", h.quarantined_databases FROM kiosks k LEFT JOIN heartbeats h ON h.kiosk = k.name ORDER BY k.name COLLATE \"C\"");
         std::vector<KioskInfo> out;
         for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back(kiosk_row(r.get(), i));
         return out;
@@ -1072,8 +1079,9 @@ class PostgresBackend final : public StoreBackend {
                                           .last_error = value(r, i, 8),
                                           .sent_at = value(r, i, 9)};
             k.heartbeat_received_at = value(r, i, 10);
-            read_heartbeat_columns(*k.heartbeat, {value(r, i, 11), opt_value(r, i, 12), opt_value(r, i, 13),
-                                                  opt_value(r, i, 14), opt_value(r, i, 15), value(r, i, 16)});
+            read_heartbeat_columns(*k.heartbeat,
+                                   {value(r, i, 11), opt_value(r, i, 12), opt_value(r, i, 13), opt_value(r, i, 14),
+                                    opt_value(r, i, 15), value(r, i, 16), opt_value(r, i, 19)});
         }
         k.batch_received_at = value(r, i, 17);
         k.batch_sent_at = opt_value(r, i, 18);

@@ -228,6 +228,12 @@ ALTER TABLE responses ADD COLUMN clock_flag INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE kiosks ADD COLUMN batch_received_at TEXT;
 ALTER TABLE kiosks ADD COLUMN batch_sent_at TEXT;
 )sql",
+    // 9: a kiosk's corrupt databases moved aside (issue 14, part 3), as its heartbeat counts them:
+    // the files still in its data folder. NULL: not said (every heartbeat stored before, and
+    // kiosks from before it).
+    R"sql(
+ALTER TABLE heartbeats ADD COLUMN quarantined_databases INTEGER;
+)sql",
 };
 static_assert(std::size(kMigrations) == kServerSchemaVersion, "one migration per schema version");
 
@@ -295,14 +301,14 @@ class SqliteBackend final : public StoreBackend {
         guarded([&] {
             Transaction tx(db_);
             auto st = db_.prepare(std::string("INSERT INTO heartbeats (") + kHeartbeatColumns +
-                                  ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (kiosk) DO UPDATE SET " +
+                                  ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (kiosk) DO UPDATE SET " +
                                   kHeartbeatUpdate);
             st.bind(1, h.kiosk_id).bind(2, h.program_version).bind(3, h.unsent).bind(4, h.rejected);
             st.bind(5, opt_int_text(h.oldest_unsent_age_s)).bind(6, opt_int_text(h.free_disk_bytes));
             st.bind(7, h.last_error).bind(8, h.sent_at).bind(9, received_at);
             HeartbeatColumns v2 = heartbeat_columns(h);
             st.bind(10, v2.version).bind(11, v2.started).bind(12, v2.completed).bind(13, v2.abandoned);
-            st.bind(14, v2.abandoned_at).bind(15, v2.rejected_reasons);
+            st.bind(14, v2.abandoned_at).bind(15, v2.rejected_reasons).bind(16, v2.quarantined_databases);
             st.run();
             if (h.sessions) {
                 auto day = db_.prepare(
@@ -332,7 +338,8 @@ class SqliteBackend final : public StoreBackend {
                 "SELECT k.name, k.created_at, k.revoked_at, h.program_version, h.unsent, h.rejected, "
                 "h.oldest_unsent_age_s, h.free_disk_bytes, h.last_error, h.sent_at, h.received_at, "
                 "h.heartbeat_version, h.sessions_started, h.sessions_completed, h.sessions_abandoned, h.abandoned_at, "
-                "h.rejected_reasons, k.batch_received_at, k.batch_sent_at FROM kiosks k LEFT JOIN heartbeats h "
+                "h.rejected_reasons, k.batch_received_at, k.batch_sent_at, h.quarantined_databases "
+                "FROM kiosks k LEFT JOIN heartbeats h "
                 "ON h.kiosk = k.name ORDER BY k.name");
             std::vector<KioskInfo> out;
             while (st.step()) out.push_back(kiosk_row(st));
@@ -981,8 +988,9 @@ class SqliteBackend final : public StoreBackend {
                                           .last_error = st.text_col(8),
                                           .sent_at = st.text_col(9)};
             k.heartbeat_received_at = st.text_col(10);
-            read_heartbeat_columns(*k.heartbeat, {st.text_col(11), st.opt_text_col(12), st.opt_text_col(13),
-                                                  st.opt_text_col(14), st.opt_text_col(15), st.text_col(16)});
+            read_heartbeat_columns(*k.heartbeat,
+                                   {st.text_col(11), st.opt_text_col(12), st.opt_text_col(13), st.opt_text_col(14),
+                                    st.opt_text_col(15), st.text_col(16), st.opt_text_col(19)});
         }
         k.batch_received_at = st.opt_text_col(17).value_or("");
         k.batch_sent_at = st.opt_text_col(18);

@@ -136,6 +136,7 @@ HeartbeatColumns heartbeat_columns(const sync::Heartbeat& h) {
         c.abandoned = std::to_string(h.sessions->abandoned);
         c.abandoned_at = sync::encode_abandoned_at(h.sessions->abandoned_at);
     }
+    if (h.quarantined_databases) c.quarantined_databases = std::to_string(*h.quarantined_databases);
     return c;
 }
 
@@ -150,6 +151,8 @@ void read_heartbeat_columns(sync::Heartbeat& h, const HeartbeatColumns& c) {
                                          .abandoned_at = c.abandoned_at ? sync::parse_abandoned_at(*c.abandoned_at)
                                                                         : std::map<std::string, std::int64_t>{}};
     h.rejected_reasons = sync::parse_rejected_reasons(c.rejected_reasons);
+    h.quarantined_databases.reset();
+    if (c.quarantined_databases) h.quarantined_databases = std::stoll(*c.quarantined_databases);
 }
 
 std::vector<std::pair<std::string, std::int64_t>> answers_per_day(const std::vector<const NewRow*>& inserted) {

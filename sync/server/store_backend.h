@@ -128,23 +128,26 @@ std::optional<std::int64_t> batch_clock_skew_s(const KioskInfo& k);
 std::string stockholm_day(const std::string& utc);
 
 // How both backends store a heartbeat: the columns of table heartbeats in the order of an insert's
-// values, what an upsert sets, and version 2's fields as texts (NULL for absent).
+// values, what an upsert sets, and version 2's fields as texts (NULL for absent). quarantined_databases
+// came with schema 9.
 inline constexpr const char* kHeartbeatColumns =
     "kiosk, program_version, unsent, rejected, oldest_unsent_age_s, free_disk_bytes, last_error, sent_at, "
     "received_at, heartbeat_version, sessions_started, sessions_completed, sessions_abandoned, abandoned_at, "
-    "rejected_reasons";
+    "rejected_reasons, quarantined_databases";
 inline constexpr const char* kHeartbeatUpdate =
     "program_version = excluded.program_version, unsent = excluded.unsent, rejected = excluded.rejected, "
     "oldest_unsent_age_s = excluded.oldest_unsent_age_s, free_disk_bytes = excluded.free_disk_bytes, "
     "last_error = excluded.last_error, sent_at = excluded.sent_at, received_at = excluded.received_at, "
     "heartbeat_version = excluded.heartbeat_version, sessions_started = excluded.sessions_started, "
     "sessions_completed = excluded.sessions_completed, sessions_abandoned = excluded.sessions_abandoned, "
-    "abandoned_at = excluded.abandoned_at, rejected_reasons = excluded.rejected_reasons";
+    "abandoned_at = excluded.abandoned_at, rejected_reasons = excluded.rejected_reasons, "
+    "quarantined_databases = excluded.quarantined_databases";
 struct HeartbeatColumns {
     std::string version;
     std::optional<std::string> started, completed, abandoned;  // NULL from version 1
     std::optional<std::string> abandoned_at;                   // JSON {step: count}; NULL from version 1
     std::string rejected_reasons;                              // JSON [{code, field, reason, count}]
+    std::optional<std::string> quarantined_databases;          // NULL: the kiosk did not say
 };
 HeartbeatColumns heartbeat_columns(const sync::Heartbeat& h);
 void read_heartbeat_columns(sync::Heartbeat& h, const HeartbeatColumns& columns);
@@ -360,7 +363,7 @@ inline constexpr std::chrono::hours kIdempotencyExpiryInterval{1};
 
 // The schema both backends migrate to (their kMigrations, one step per version); kept in table
 // `meta` under 'schema_version'.
-inline constexpr int kServerSchemaVersion = 8;
+inline constexpr int kServerSchemaVersion = 9;
 
 // How both backends store a row, built from the codec's column list so that a new field of the
 // record needs only a migration: the authenticated kiosk, record::row_columns(), then what the

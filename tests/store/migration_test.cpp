@@ -73,8 +73,15 @@ class MigrationTest : public StoreTest {
             open_raw(sqlite_file()).exec(sql);
     }
 
+    // Takes a current store back to schema 8, before the heartbeat counted moved-aside databases.
+    void undo_schema_9() {
+        execute("ALTER TABLE heartbeats DROP COLUMN quarantined_databases");
+        execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'");
+    }
+
     // Takes a current store back to schema 7, before the clocks of issue 14.
     void undo_schema_8() {
+        undo_schema_9();
         for (const char* column : {"kiosk_sent_at", "clock_flag"})
             execute(std::string("ALTER TABLE responses DROP COLUMN ") + column);
         for (const char* column : {"batch_received_at", "batch_sent_at"})
@@ -528,7 +535,7 @@ TEST_P(MigrationTest, SchemaSevenStoreIsUpgradedToEightAndKeepsEveryRow) {
     ASSERT_EQ(response_columns(), kColumnsV2);
 
     server_->start();
-    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{"8"});
+    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{std::to_string(server::kServerSchemaVersion)});
     EXPECT_EQ(response_columns(), kColumnsV8);
     EXPECT_EQ(server_->query(rows), rows_before);
     EXPECT_EQ(server_->query(sums), sums_before);
@@ -544,6 +551,52 @@ TEST_P(MigrationTest, SchemaSevenStoreIsUpgradedToEightAndKeepsEveryRow) {
     for (const auto& r : results(post_batch_sent_at(behind, format_utc(kiosk_now)), behind))
         EXPECT_EQ(r.status, Status::Created) << r.reason;
     EXPECT_EQ(server_->query("SELECT count(*) FROM responses WHERE clock_flag").at(0), "1");
+}
+
+// A store of schema 8 (main at 1d53c0b) with a kiosk's heartbeat gains the count of corrupt
+// databases moved aside on the kiosk (schema 9): the stored heartbeat is kept and says nothing of
+// it (NULL, "-" in kiosk list, not a reason), and the next heartbeat's count is kept and shown.
+TEST_P(MigrationTest, SchemaEightStoreIsUpgradedToNineAndKeepsTheHeartbeat) {
+    if (postgres() && !PostgresCluster::available()) GTEST_SKIP() << "PostgreSQL 15 is not installed";
+    StoreTest::SetUp();
+    sync::Heartbeat h{.kiosk_id = kiosk_,
+                      .program_version = "0.2.0",
+                      .unsent = 4,
+                      .free_disk_bytes = 9'000'000'000,
+                      .sent_at = format_utc(std::chrono::system_clock::now())};
+    h.sessions = sync::SessionCounts{.started = 5, .completed = 4, .abandoned = 1, .abandoned_at = {{"district", 1}}};
+    const httplib::Headers auth = {{"Authorization", "Bearer " + token_}};
+    ASSERT_EQ(post(sync::kHeartbeatPath, sync::encode_heartbeat(h), auth).status, 204);
+    const std::string stored =
+        "SELECT program_version || ' ' || CAST(unsent AS TEXT) || ' ' || CAST(sessions_started AS TEXT) || ' ' || "
+        "abandoned_at || ' ' || sent_at FROM heartbeats";
+    server_->stop();
+    undo_schema_9();
+    const std::vector<std::string> before = server_->query(stored);
+    ASSERT_EQ(before.size(), 1u);
+
+    server_->start();
+    EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{"9"});
+    EXPECT_EQ(server_->query(stored), before);
+    EXPECT_EQ(server_->query("SELECT coalesce(CAST(quarantined_databases AS TEXT), 'NULL') FROM heartbeats"),
+              std::vector<std::string>{"NULL"});
+    auto line = [&] {
+        auto list = server_->cli({"kiosk", "list"});
+        EXPECT_EQ(list.exit_code, 0) << list.err;
+        return list.out;
+    };
+    std::string listed = line();
+    EXPECT_NE(listed.find("status=ok  reasons=-"), std::string::npos) << listed;
+    EXPECT_NE(listed.find("  quarantined_databases=-  "), std::string::npos) << listed;
+
+    h.quarantined_databases = 1;
+    h.sent_at = format_utc(std::chrono::system_clock::now());
+    ASSERT_EQ(post(sync::kHeartbeatPath, sync::encode_heartbeat(h), auth).status, 204);
+    EXPECT_EQ(server_->query("SELECT CAST(quarantined_databases AS TEXT) FROM heartbeats"),
+              std::vector<std::string>{"1"});
+    listed = line();
+    EXPECT_NE(listed.find("status=failing  reasons=database_moved_aside"), std::string::npos) << listed;
+    EXPECT_NE(listed.find("  quarantined_databases=1  "), std::string::npos) << listed;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MigrationTest, ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);

@@ -306,9 +306,10 @@ TEST_P(StaffTest, AtATerminalThePasswordIsAskedTwiceAndNeverShown) {
 // The store migrated from schema 6 (main before staff login) gains the staff tables.
 TEST_P(StaffTest, StoreOfSchemaSixGainsTheStaffTables) {
     ASSERT_EQ(server_->cli({"status"}).exit_code, 0);  // a current store
-    for (const char* column : {"responses DROP COLUMN kiosk_sent_at", "responses DROP COLUMN clock_flag",
-                               "kiosks DROP COLUMN batch_received_at", "kiosks DROP COLUMN batch_sent_at"})
-        server_->execute(std::string("ALTER TABLE ") + column);  // schema 8's, so that 7 and 8 run again
+    for (const char* column : {"heartbeats DROP COLUMN quarantined_databases", "responses DROP COLUMN kiosk_sent_at",
+                               "responses DROP COLUMN clock_flag", "kiosks DROP COLUMN batch_received_at",
+                               "kiosks DROP COLUMN batch_sent_at"})
+        server_->execute(std::string("ALTER TABLE ") + column);  // schemas 9's and 8's, so that 7 to 9 run again
     for (const char* table : {"staff", "staff_sessions", "login_failures"})
         server_->execute(std::string("DROP TABLE ") + table);
     server_->execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'");

@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "indicator_fixture.h"
+#include "protocol/heartbeat.h"
 
 namespace lkp::test {
 namespace {
@@ -265,6 +266,35 @@ TEST_P(StaffWebTest, TheKiosksPageShowsTheLastBatchsClockSkew) {
     std::smatch m;
     ASSERT_TRUE(std::regex_search(page->body, m, std::regex(R"(last batch (\d+) s)"))) << page->body;
     EXPECT_NEAR(std::stod(m[1].str()), 7200, 10);
+}
+
+// A kiosk that moved a corrupt database aside (issue 14, part 3) is at the top as needing staff,
+// with the reason in its state and the count under the table, in both languages.
+TEST_P(StaffWebTest, TheKiosksPageSaysADatabaseWasMovedAside) {
+    sync::Heartbeat h{.kiosk_id = kiosk_,
+                      .program_version = "0.2.0",
+                      .free_disk_bytes = 9'000'000'000,
+                      .sent_at = format_utc(std::chrono::system_clock::now())};
+    h.quarantined_databases = 2;
+    ASSERT_EQ(post(sync::kHeartbeatPath, sync::encode_heartbeat(h), {{"Authorization", "Bearer " + token_}}).status,
+              204);
+    auto [status, cookie] = login("anna", "correct+horse+battery");
+    ASSERT_EQ(status, 303);
+    auto page = get_as(cookie, "/staff/kiosks?lang=en");
+    ASSERT_TRUE(page);
+    EXPECT_NE(page->body.find("⚠ database moved aside</strong>"), std::string::npos) << page->body;
+    EXPECT_NE(page->body.find("Damaged database files moved aside on the kiosk: 2."), std::string::npos);
+    auto swedish = get_as(cookie, "/staff/kiosks?lang=sv");
+    ASSERT_TRUE(swedish);
+    EXPECT_NE(swedish->body.find("databasen flyttad åt sidan"), std::string::npos) << swedish->body;
+
+    // Once staff removed the files the kiosk says 0, and the page no longer asks for anyone.
+    h.quarantined_databases = 0;
+    ASSERT_EQ(post(sync::kHeartbeatPath, sync::encode_heartbeat(h), {{"Authorization", "Bearer " + token_}}).status,
+              204);
+    page = get_as(cookie, "/staff/kiosks?lang=en");
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->body.find("moved aside"), std::string::npos) << page->body;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StaffWebTest, ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);

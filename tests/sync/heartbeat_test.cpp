@@ -1,10 +1,13 @@
 // The real kiosk's heartbeat reaches the real lkp-store (SQLite and PostgreSQL) with what its own
 // database knows: sessions started, completed and abandoned by step (real ones only), and the
-// answers the store refused, by reason. Read back through the store's fleet().
+// answers the store refused, by reason, and the corrupt databases moved aside in its data folder.
+// Read back through the store's fleet() and `lkp-store kiosk list`.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 
 #include "fleet_health.h"
 #include "kiosk_db/kiosk_database.h"
@@ -90,6 +93,54 @@ TEST_P(KioskHeartbeat, SessionCountsAndRejectedReasonsReachTheStore) {
     EXPECT_EQ(s["abandoned"], h.sessions->abandoned);
     EXPECT_EQ(s["abandoned_at"], Json(h.sessions->abandoned_at));
     EXPECT_EQ(s["synthetic"], 1);
+}
+
+// A kiosk whose database was found corrupt (issue 14, part 3) says so in its heartbeat while the
+// moved file is in its data folder: `lkp-store kiosk list` shows the count and the kiosk failing
+// with database_moved_aside, and it is ok again once staff removed the file.
+TEST_P(KioskHeartbeat, ADatabaseMovedAsideShowsInKioskListUntilStaffRemoveIt) {
+    const std::string data_dir = dir_.file("kiosk");
+    std::string file;
+    {
+        KioskDatabase db = KioskDatabase::open(data_dir);
+        for (std::int64_t seq = 1; seq <= 3; ++seq) {
+            Response r = valid_response(kiosk_, seq);
+            db.save(r);
+        }
+        file = db.path();
+    }
+    {
+        std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+        f.write(std::string(100, 'x').data(), 100);  // the header, as a bad write leaves it
+    }
+    std::optional<Recovery> recovery;
+    { KioskDatabase fresh = KioskDatabase::open_or_recover(data_dir, recovery); }  // as the kiosk does at start
+    ASSERT_TRUE(recovery) << "the damage was not noticed";
+    ASSERT_EQ(quarantined_databases(data_dir), std::vector<std::string>{recovery->quarantined});
+
+    auto sync_once = [&] {
+        RunResult sync = run({LKP_KIOSK_BIN, "sync", "--once", "--data-dir", data_dir, "--store-url", store_->url(),
+                              "--token-file", dir_.file("token"), "--backoff-cap", "1", "--timeout", "5"});
+        EXPECT_EQ(sync.exit_code, 0) << sync.out << sync.err;
+        auto list = store_->cli({"kiosk", "list"});
+        EXPECT_EQ(list.exit_code, 0) << list.err;
+        return list.out;
+    };
+    std::string listed = sync_once();
+    EXPECT_NE(listed.find("status=failing  reasons=database_moved_aside"), std::string::npos) << listed;
+    EXPECT_NE(listed.find("  quarantined_databases=1  "), std::string::npos) << listed;
+    EXPECT_NE(listed.find("  unsent=0  "), std::string::npos) << "what was read back was sent: " << listed;
+    EXPECT_EQ(static_cast<std::int64_t>(store_->response_ids(kiosk_).size()), recovery->salvaged);
+    std::vector<server::KioskHealth> fleet = backend()->fleet(1);
+    ASSERT_EQ(fleet.size(), 1u);
+    ASSERT_TRUE(fleet[0].kiosk.heartbeat);
+    EXPECT_EQ(fleet[0].kiosk.heartbeat->quarantined_databases, 1);
+
+    // Staff looked at it and removed it (the file, and its -wal and -shm should there be any).
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(recovery->quarantined + suffix);
+    listed = sync_once();
+    EXPECT_NE(listed.find("status=ok  reasons=-"), std::string::npos) << listed;
+    EXPECT_NE(listed.find("  quarantined_databases=0  "), std::string::npos) << listed;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, KioskHeartbeat, ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);

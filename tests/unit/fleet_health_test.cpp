@@ -92,14 +92,23 @@ TEST(FleetHealth, EachFailingReason) {
         << "5 minutes off is still fine";
     EXPECT_EQ(failing([](H& h, KioskInfo&) { h.oldest_unsent_age_s = 24 * 3600 + 1; }),
               (KioskVerdict{KioskState::Failing, {"backlog"}}));
+    // A corrupt database moved aside on the kiosk, its file still there: staff should look.
+    EXPECT_EQ(failing([](H& h, KioskInfo&) { h.quarantined_databases = 1; }),
+              (KioskVerdict{KioskState::Failing, {"database_moved_aside"}}));
+    EXPECT_EQ(failing([](H& h, KioskInfo&) { h.quarantined_databases = 0; }).state, KioskState::Ok)
+        << "none there (never, or staff removed them)";
+    EXPECT_EQ(failing([](H& h, KioskInfo&) { h.quarantined_databases.reset(); }).state, KioskState::Ok)
+        << "a kiosk from before the count";
     EXPECT_EQ(failing([](H& h, KioskInfo&) {
                   h.last_error = "disk full";
                   h.rejected = 2;
                   h.free_disk_bytes = 0;
                   h.sent_at = format_utc(kNow + 1h);
                   h.oldest_unsent_age_s = 3 * 24 * 3600;
+                  h.quarantined_databases = 2;
               }),
-              (KioskVerdict{KioskState::Failing, {"last_error", "rejected", "low_disk", "clock_skew", "backlog"}}));
+              (KioskVerdict{KioskState::Failing,
+                            {"last_error", "rejected", "low_disk", "clock_skew", "backlog", "database_moved_aside"}}));
 }
 
 TEST(FleetHealth, ARevokedKioskIsNeitherStaleNorFailing) {

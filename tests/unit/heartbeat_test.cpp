@@ -151,5 +151,48 @@ TEST(Heartbeat, AKioskKeepsWithinTheBoundsAndCutsTextAtACharacterBoundary) {
     EXPECT_EQ(back.sessions, h.sessions);
 }
 
+// The count of corrupt databases moved aside (issue 14, part 3): sent by today's kiosks, absent
+// from older ones (version 2 without it, and version 1), and refused when it is no count.
+TEST(Heartbeat, QuarantinedDatabasesRoundTripsAndMayBeAbsent) {
+    Heartbeat h = version_two();
+    h.quarantined_databases = 2;
+    Json wire = Json::parse(encode_heartbeat(h));
+    EXPECT_EQ(wire["quarantined_databases"], 2);
+    EXPECT_EQ(parse_heartbeat(wire.dump()).quarantined_databases, 2);
+    h.quarantined_databases = 0;
+    EXPECT_EQ(parse_heartbeat(encode_heartbeat(h)).quarantined_databases, 0) << "none moved aside is said, too";
+
+    // A version 2 kiosk from before it sends no such field, and one that does not know writes none.
+    h.quarantined_databases.reset();
+    EXPECT_FALSE(Json::parse(encode_heartbeat(h)).contains("quarantined_databases"));
+    Json older = wire;
+    older.erase("quarantined_databases");
+    Heartbeat back = parse_heartbeat(older.dump());
+    EXPECT_FALSE(back.quarantined_databases);
+    EXPECT_EQ(back.sessions, version_two().sessions) << "the rest read as before";
+    EXPECT_FALSE(parse_heartbeat(kVersionOneBody).quarantined_databases);
+    Json one = Json::parse(kVersionOneBody);
+    one["quarantined_databases"] = 3;
+    EXPECT_FALSE(parse_heartbeat(one.dump()).quarantined_databases) << "version 1 has no such field";
+    Heartbeat first = parse_heartbeat(kVersionOneBody);
+    first.quarantined_databases = 3;
+    EXPECT_EQ(encode_heartbeat(first), kVersionOneBody) << "nor does a version 1 heartbeat carry it";
+
+    for (const Json& bad :
+         {Json(-1), Json("1"), Json(1.5), Json(nullptr), Json::array(), Json(true), Json(kMaxHeartbeatCount + 1)}) {
+        Json j = wire;
+        j["quarantined_databases"] = bad;
+        EXPECT_NE(refusal(j.dump()).find("\"quarantined_databases\" must be a whole number from 0 to"),
+                  std::string::npos)
+            << bad.dump();
+    }
+
+    // A kiosk keeps it within bounds like its other counts.
+    Heartbeat many = version_two();
+    many.quarantined_databases = kMaxHeartbeatCount + 7;
+    fit_to_limits(many);
+    EXPECT_EQ(many.quarantined_databases, kMaxHeartbeatCount);
+}
+
 }  // namespace
 }  // namespace lkp::sync

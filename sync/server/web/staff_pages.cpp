@@ -108,6 +108,11 @@ std::string kiosks_html(const PageText& t, std::vector<KioskHealth> fleet, const
 
         // Under the table: the kiosk's days, where residents stopped, why answers were rejected.
         details += "<section class=\"kiosk\" id=\"kiosk-" + escape(k.name) + "\"><h2>" + escape(k.name) + "</h2>";
+        // What the status column calls "database moved aside", with the count and what to do.
+        if (k.heartbeat && k.heartbeat->quarantined_databases.value_or(0) > 0)
+            details += "<p><strong>⚠ " +
+                       escape(t.fill("kiosks.moved_aside", {std::to_string(*k.heartbeat->quarantined_databases)})) +
+                       "</strong></p>";
         auto per_day = sessions_per_day(r.health);
         details += "<div class=\"wide\"><table class=\"days\"><caption>" +
                    escape(t.fill("kiosks.days_caption", {std::to_string(r.health.days.size())})) +
