@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLKP_WERROR=ON >/dev/null
 cmake --build build -j2
-# -j3 on two cores: many tests wait (on Xvfb, sockets, timeouts), and the two sanitizer builds
-# (tests/sanitizers/run.sh) run at the lowest priority beside them.
-ctest --test-dir build --output-on-failure -j3
+# -j5 on two cores: two of the slots are the sanitizer runs (tests/sanitizers/run.sh), at the
+# lowest priority for their whole length; the other three run the rest, many of which wait (on
+# Xvfb, sockets, timeouts). With -j3 the rest ran one at a time behind the sanitizers.
+ctest --test-dir build --output-on-failure -j5
