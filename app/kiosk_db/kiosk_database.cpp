@@ -482,8 +482,11 @@ KioskDatabase KioskDatabase::open_file(const std::string& path, Role role) {
     db->exec("PRAGMA foreign_keys = ON");
     if (tables == 0) db->exec("PRAGMA application_id = " + std::to_string(kApplicationId));
     migrate_kiosk_database(*db, static_cast<int>(version), kKioskSchemaVersion);
-    // The id into the file itself, where foreign_wal_problem reads it without the WAL.
-    if (version < 5) db->exec("PRAGMA wal_checkpoint(PASSIVE)");
+    // The id into the file itself, where foreign_wal_problem reads it without the WAL. TRUNCATE
+    // leaves the WAL empty, as it was before this step: with PASSIVE its pages stayed allocated,
+    // and the next saves wrote into them even on a full disk, which hid the full disk from the
+    // kiosk until those pages ran out (KioskE2E.AFullDisk... saw no failure at all).
+    if (version < 5) db->exec("PRAGMA wal_checkpoint(TRUNCATE)");
     sqlite3_db_config(db->handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, nullptr);
     return KioskDatabase(std::move(db), role);
 }
