@@ -76,8 +76,10 @@ class IndicatorTest : public StoreTest {
             Json delaktighet = pick(15) == 0 ? Json(nullptr) : Json(1 + pick(10));
             Json livskvalitet = pick(15) == 0 ? Json(nullptr) : Json(pick(11));
             char when[40];
-            std::snprintf(when, sizeof when, "2026-%02d-%02dT%02d:%02d:00Z", 1 + pick(10), 1 + pick(28), pick(24),
-                          pick(60));
+            // One draw after the other (a call's arguments are evaluated in the compiler's order:
+            // GCC and clang drew different answers from one seed), last field first as GCC did.
+            int minute = pick(60), hour = pick(24), day = 1 + pick(28), month = 1 + pick(10);
+            std::snprintf(when, sizeof when, "2026-%02d-%02dT%02d:%02d:00Z", month, day, hour, minute);
             out.push_back(answer(kiosk_, ++seq_, district, gender, trygghet, delaktighet, livskvalitet, when));
         }
         return out;

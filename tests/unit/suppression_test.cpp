@@ -199,7 +199,11 @@ TEST(YearGrid, EveryRelationHoldsForCountsAddedUpAnswerByAnswer) {
     std::mt19937 rng(7);
     std::vector<std::int64_t> n(grid.cells(), 0);
     std::uniform_int_distribution<std::size_t> area(0, grid.residual()), gender(1, 3), month(0, 11);
-    for (int i = 0; i < 2000; ++i) add_answers(grid, n, area(rng), gender(rng), month(rng), 1);
+    for (int i = 0; i < 2000; ++i) {
+        // One draw after the other: the order of a call's arguments is the compiler's choice.
+        std::size_t m = month(rng), g = gender(rng), a = area(rng);
+        add_answers(grid, n, a, g, m, 1);
+    }
     Table t = grid.table(n);
     EXPECT_EQ(t.n[grid.cell(grid.city(), YearGrid::T, YearGrid::kYear)], 2000);
     // 4 × 19 city sums, 43 × 19 gender sums, 43 × 4 × (2 year splits + 2 halves + 4 quarters).
@@ -366,7 +370,10 @@ TEST(Suppression, TheCitysYearTableKeepsEverySmallCellHidden) {
             std::size_t g = gender(rng);
             return g < 2 ? YearGrid::Rest : g < 26 ? YearGrid::K : YearGrid::M;
         };
-        for (std::int64_t i = 0; i < answers; ++i) add_answers(grid, n, district(rng), k_m_or_rest(), month(rng), 1);
+        for (std::int64_t i = 0; i < answers; ++i) {
+            std::size_t m = month(rng), g = k_m_or_rest(), d = district(rng);
+            add_answers(grid, n, d, g, m, 1);
+        }
         Table t = grid.table(n);
         auto s = suppress(t, 5);
         auto hidden = hidden_of(s);
