@@ -690,7 +690,8 @@ int main(int argc, char** argv) {
                      "The raw responses (no token or address; dates only, unless --exact-times)"}}) {
         CLI::App* cmd = export_cmd->add_subcommand(name, help);
         std::string what = name;
-        commands.emplace_back(cmd, [what, args] { return export_table(what, *args); });
+        ExportArgs* chosen = args;  // clang 14 cannot capture a structured binding
+        commands.emplace_back(cmd, [what, chosen] { return export_table(what, *chosen); });
         cmd->add_option("--format", args->format,
                         "csv (Swedish Excel: ; and decimal comma), xlsx or json; by default "
                         "from the --out file's extension")
