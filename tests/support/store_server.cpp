@@ -114,7 +114,15 @@ bool PostgresCluster::available() {
     return exists(kPgBin + "initdb") && (geteuid() != 0 || getpwnam("postgres") != nullptr);
 }
 
-PostgresCluster::PostgresCluster() : dir_(make_temp_dir("lkp-pg")), port_(free_port()) {
+PostgresCluster::PostgresCluster() {
+    if (const char* shared = std::getenv("LKP_TEST_POSTGRES_DIR"); shared && exists(std::string(shared) + "/port")) {
+        dir_ = shared;
+        port_ = std::stoi(read_file(dir_ + "/port"));
+        shared_ = true;
+        return;
+    }
+    dir_ = make_temp_dir("lkp-pg");
+    port_ = free_port();
     const passwd* pg = getpwnam("postgres");
     if (geteuid() == 0 && (!pg || chown(dir_.c_str(), pg->pw_uid, pg->pw_gid) != 0))
         throw std::runtime_error("cannot hand " + dir_ + " to the postgres user");
@@ -124,6 +132,17 @@ PostgresCluster::PostgresCluster() : dir_(make_temp_dir("lkp-pg")), port_(free_p
 }
 
 PostgresCluster::~PostgresCluster() {
+    if (shared_) {
+        // Each is a copy of template1 (about 8 MB): a few hundred tests would fill a small disk.
+        for (const auto& name : databases_) {
+            try {
+                pg_column(url(), "DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
+            } catch (const std::exception&) {
+                // the cluster is removed whole when the ctest run ends
+            }
+        }
+        return;
+    }
     run(as_postgres({kPgBin + "pg_ctl", "-D", dir_ + "/pg", "-m", "immediate", "-w", "stop"}));
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
@@ -133,8 +152,11 @@ std::string PostgresCluster::url(const std::string& database) const {
     return "postgresql://lkp@127.0.0.1:" + std::to_string(port_) + "/" + database;
 }
 
-std::string PostgresCluster::create_database(const std::string& name) {
+std::string PostgresCluster::create_database(const std::string& wanted) {
+    // Test processes share one cluster under ctest: the process id keeps their names apart.
+    std::string name = shared_ ? wanted + "_p" + std::to_string(getpid()) : wanted;
     pg_column(url(), "CREATE DATABASE \"" + name + "\"");
+    databases_.push_back(name);
     return url(name);
 }
 

@@ -10,7 +10,9 @@
 namespace lkp::test {
 
 // initdb + pg_ctl in a temp folder, run as the postgres user (PostgreSQL refuses root), on a
-// free loopback port. Stopped and removed when the object goes away.
+// free loopback port. Stopped and removed when the object goes away. Under ctest it is the one
+// cluster of the run instead (LKP_TEST_POSTGRES_DIR, tests/support/postgres_cluster.sh), and
+// only the databases this object created are dropped.
 class PostgresCluster {
   public:
     PostgresCluster();
@@ -18,12 +20,14 @@ class PostgresCluster {
     PostgresCluster(const PostgresCluster&) = delete;
     // postgresql://lkp@127.0.0.1:PORT/DB; each call with a new name creates a fresh database.
     std::string url(const std::string& database = "postgres") const;
-    std::string create_database(const std::string& name);  // returns its url
-    static bool available();                               // Debian's PostgreSQL 15 binaries are installed
+    std::string create_database(const std::string& wanted);  // returns its url
+    static bool available();                                 // Debian's PostgreSQL 15 binaries are installed
 
   private:
     std::string dir_;
     int port_ = 0;
+    bool shared_ = false;
+    std::vector<std::string> databases_;
 };
 
 struct StoreOptions {

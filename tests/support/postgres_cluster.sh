@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# One throwaway PostgreSQL cluster shared by every test of a ctest run (the ctest fixture
+# `postgres`): initdb costs about a second of CPU, and each PostgreSQL test used to pay it.
+# Tests find it through LKP_TEST_POSTGRES_DIR (tests/support/store_server.cpp) and each makes a
+# database of its own in it. Without PostgreSQL 15 installed it does nothing and the tests skip.
+# Usage: tests/support/postgres_cluster.sh start|stop DIR
+set -euo pipefail
+[ $# -eq 2 ] || { printf 'usage: %s start|stop DIR\n' "$0" >&2; exit 2; }
+action=$1 dir=$2
+bin=/usr/lib/postgresql/15/bin
+as_postgres=()
+[ "$(id -u)" -eq 0 ] && as_postgres=(runuser -u postgres --)
+
+stop() {
+  if [ -f "$dir/pg/postmaster.pid" ]; then
+    "${as_postgres[@]}" "$bin/pg_ctl" -D "$dir/pg" -m immediate -w stop >/dev/null || true
+  fi
+  rm -rf "$dir"
+}
+
+case $action in
+  start)
+    stop
+    [ -x "$bin/initdb" ] || { echo "PostgreSQL 15 is not installed: its tests will skip"; exit 0; }
+    mkdir -p "$dir"
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
+    # A port nobody listens on, chosen by the kernel.
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "${as_postgres[@]}" "$bin/initdb" -D "$dir/pg" -A trust -U lkp -N >"$dir/initdb.log"
+    # Room for the connections of several stores under test at once (ctest -j), each with its pool.
+    "${as_postgres[@]}" "$bin/pg_ctl" -D "$dir/pg" -l "$dir/log" -w start \
+      -o "-k $dir -p $port -c listen_addresses=127.0.0.1 -c max_connections=300" >/dev/null
+    echo "$port" >"$dir/port.tmp" && mv "$dir/port.tmp" "$dir/port"
+    echo "PostgreSQL for the tests on 127.0.0.1:$port ($dir)"
+    ;;
+  stop) stop ;;
+  *) printf 'unknown action %s (start or stop)\n' "$action" >&2; exit 2 ;;
+esac
