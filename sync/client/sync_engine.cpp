@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +12,7 @@
 #include <sstream>
 
 #include "core/config.h"
+#include "core/disk_space.h"
 #include "gzip.h"
 #include "protocol/batch.h"
 #include "protocol/heartbeat.h"
@@ -54,10 +54,10 @@ bool is_store_refusal(const HttpReply& reply) {
            j["status"].get<long>() == reply.status;
 }
 
+// The heartbeat reports room the way staff mode and `lkp-kiosk status` do (core/disk_space.h).
 std::optional<std::int64_t> free_disk_bytes(const std::string& dir) {
-    struct statvfs fs {};
-    if (statvfs(dir.c_str(), &fs) != 0) return std::nullopt;
-    return static_cast<std::int64_t>(fs.f_bavail) * static_cast<std::int64_t>(fs.f_frsize);
+    auto space = disk_space(dir);
+    return space ? std::optional<std::int64_t>(space->free_bytes) : std::nullopt;
 }
 
 }  // namespace
