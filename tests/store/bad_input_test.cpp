@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <functional>
-#include <thread>
 
 #include "record/response_codec.h"
 #include "store_fixture.h"
@@ -115,39 +114,6 @@ TEST_P(BadInputTest, DeeplyNestedAnswerIs400AndTheStoreStaysUp) {
              {{"Authorization", "Bearer " + token_}, {"Idempotency-Key", new_uuid_v4()}, {"Content-Encoding", "gzip"}});
     expect_problem(r, 400);
     EXPECT_LT(r.body.size(), 1000u) << r.body;
-}
-
-// Peak resident memory of a process, in MiB.
-std::size_t peak_rss_mib(pid_t pid) {
-    std::string status = read_file("/proc/" + std::to_string(pid) + "/status");
-    auto at = status.find("VmHWM:");
-    return at == std::string::npos ? 0 : std::stoul(status.substr(at + 6)) / 1024;
-}
-
-// 8 KB of gzip that inflate to 8 MiB of "{}," built about 300 MB of JSON tree per request; four
-// at once must not take the store much above what it needs anyway.
-TEST_P(BadInputTest, EmptyItemsUpToTheBodyLimitCostLittleMemory) {
-    start_server({"--kiosk-max-inflight", "4"});  // all four uploads at once from one kiosk
-    std::string body = "{\"responses\":[";
-    while (body.size() < sync::kMaxBodyBytes - 8) body += "{},";
-    body.pop_back();
-    body += "]}";
-    std::string packed = gzip(body);
-    ASSERT_LT(packed.size(), 64u * 1024);
-    std::vector<std::thread> threads;
-    std::vector<Reply> replies(4);
-    for (std::size_t i = 0; i < replies.size(); ++i)
-        threads.emplace_back([&, i] {
-            replies[i] = post(sync::kBatchPath, packed,
-                              {{"Authorization", "Bearer " + token_},
-                               {"Idempotency-Key", new_uuid_v4()},
-                               {"Content-Encoding", "gzip"}});
-        });
-    for (auto& t : threads) t.join();
-    for (const Reply& r : replies) expect_problem(r, 413);
-    std::size_t peak = peak_rss_mib(server_->pid());
-    EXPECT_GT(peak, 0u);
-    EXPECT_LT(peak, 150u) << "the store peaked at " << peak << " MiB";
 }
 
 TEST_P(BadInputTest, MalformedJsonIs400) { expect_problem(post_batch(std::string("{\"responses\": [")), 400); }

@@ -5,15 +5,19 @@
 //
 // LKP_TEST_STORE_BIN=/path/to/lkp-store runs the suite against another build of the store.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <sstream>
 
+#include "protocol/batch.h"
 #include "protocol/heartbeat.h"
 #include "raw_client.h"
 #include "record/response_codec.h"
+#include "record/utc.h"
 #include "store_fixture.h"
 
 namespace lkp::test {
@@ -592,6 +596,34 @@ TEST_P(HostileOnBothBackends, NulBytesAreRejectedByField) {
 INSTANTIATE_TEST_SUITE_P(Backends, HostileOnBothBackends, ::testing::Values(Backend::Sqlite, Backend::Postgres),
                          backend_name);
 
+// ---- 11. What refusing the largest allowed bodies costs. These two measure memory, so they are
+// here, where the code runs as packaged, and not in the store and unit suites, which the test
+// command runs under ASan (its shadow memory and quarantine took the store to 175 MiB).
+
+// Four gzip uploads of 8 MiB of "{}," at once, from four kiosks (no per-kiosk limit turns one
+// away): each built about 300 MB of JSON tree before the item limit was checked while parsing.
+TEST_P(HostileOnBothBackends, EmptyItemsUpToTheBodyLimitCostLittleMemory) {
+    const std::string packed = empty_items(sync::kMaxBodyBytes - 8);
+    ASSERT_LT(packed.size(), 64u * 1024);
+    std::vector<std::thread> threads;
+    std::vector<Reply> replies(4);
+    std::vector<std::string> tokens;
+    for (std::size_t i = 0; i < replies.size(); ++i)
+        tokens.push_back(server_->add_kiosk("inflater-" + std::to_string(i)));
+    for (std::size_t i = 0; i < replies.size(); ++i)
+        threads.emplace_back([&, i] {
+            replies[i] = post(sync::kBatchPath, packed,
+                              {{"Authorization", "Bearer " + tokens[i]},
+                               {"Idempotency-Key", new_uuid_v4()},
+                               {"Content-Encoding", "gzip"}});
+        });
+    for (auto& t : threads) t.join();
+    for (const Reply& r : replies) EXPECT_EQ(r.status, 413) << brief(r.body);
+    std::optional<std::size_t> hwm = sampler_->hwm_kb();
+    ASSERT_TRUE(hwm) << "the store is gone";
+    EXPECT_LT(*hwm / 1024, 150u) << "the store peaked at " << *hwm / 1024 << " MiB";
+}
+
 // ---- 503: an unauthenticated client learns nothing of where or how the data is kept
 
 // PostgreSQL, stopped under the running store: the one way to make storage unavailable that
@@ -619,6 +651,53 @@ TEST_P(HostileStorageDown, UnavailableStorageTellsNoPathOrSql) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Postgres, HostileStorageDown, ::testing::Values(Backend::Postgres), backend_name);
+
+// ---- 12. The parser alone, in this process: bodies of the allowed size are cheap to refuse
+
+// VmRSS or VmHWM of this process in KiB (Linux).
+std::size_t own_status_kib(const char* key) { return MemorySampler::status_kb(getpid(), key).value_or(0); }
+
+// What parsing `body` costs, in KiB above the memory in use before; `status` is its verdict.
+std::size_t peak_kib_of_parsing(const std::string& body, int& status) {
+    std::ofstream("/proc/self/clear_refs") << "5";  // VmHWM = VmRSS
+    std::size_t before = own_status_kib("VmRSS");
+    static const KioskData data = builtin_data();
+    status = 200;
+    try {
+        sync::parse_batch(body, sync::SurveyCatalog{{data.survey}, data.districts},
+                          *parse_utc("2026-11-22T12:00:00.000Z"));
+    } catch (const sync::BatchError& e) {
+        status = e.status();
+    }
+    std::size_t peak = own_status_kib("VmHWM");
+    return peak > before ? peak - before : 0;
+}
+
+// 8 MiB of "{}," (an 8 KB gzip upload) built a 300 MB tree before the 1,000-item check. Limits
+// checked while parsing keep every body of the allowed size cheap to refuse, whatever its shape.
+TEST(HostileParser, BodiesOfTheAllowedSizeCostLittleMemoryToRefuse) {
+    ASSERT_GT(own_status_kib("VmHWM"), 0u) << "no /proc/self/status";
+    const std::size_t limit_kib = 64 * 1024;
+    auto fill = [](std::string head, const std::string& each, const std::string& tail) {
+        while (head.size() + each.size() + tail.size() < sync::kMaxBodyBytes) head += each;
+        head.pop_back();  // the last comma
+        return head + tail;
+    };
+    int status = 0;
+    EXPECT_LT(peak_kib_of_parsing(fill("{\"responses\":[", "{},", "]}"), status), limit_kib);
+    EXPECT_EQ(status, 413);
+
+    // One item with a million answers (each a map node) is no cheaper way in.
+    std::string body = "{\"responses\":[{\"answers\":{";
+    for (std::size_t n = 0; body.size() < sync::kMaxBodyBytes - 64; ++n) body += "\"" + std::to_string(n) + "\":0,";
+    body.pop_back();
+    body += "}}]}";
+    EXPECT_LT(peak_kib_of_parsing(body, status), limit_kib);
+    EXPECT_EQ(status, 413);
+
+    EXPECT_LT(peak_kib_of_parsing(fill("{\"responses\":[[", "0,", "]]}"), status), limit_kib);
+    EXPECT_EQ(status, 413);
+}
 
 }  // namespace
 }  // namespace lkp::test

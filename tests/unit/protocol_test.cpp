@@ -1,9 +1,6 @@
 // The /v1 wire format: what the store accepts item by item, and how the client reads answers.
 #include <gtest/gtest.h>
 
-#include <cstring>
-#include <fstream>
-
 #include "protocol/batch.h"
 #include "protocol/heartbeat.h"
 #include "protocol/safe_text.h"
@@ -299,60 +296,6 @@ TEST(Protocol, DeeplyNestedValueIsRefusedWhileParsing) {
     Json item = valid_item(2);
     item["flags"] = {"synthetic"};
     EXPECT_TRUE(parse({item}).at(0).response);
-}
-
-// Resident memory now and the peak since the last reset_peak_rss(), in KiB (Linux).
-std::size_t status_kib(const char* key) {
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind(key, 0) == 0) return std::stoul(line.substr(std::strlen(key)));
-    return 0;
-}
-void reset_peak_rss() {
-    std::ofstream("/proc/self/clear_refs") << "5";  // VmHWM = VmRSS
-}
-
-// What a body costs to refuse, in KiB above the memory in use before.
-std::size_t peak_kib_of_parsing(const std::string& body, int& status) {
-    reset_peak_rss();
-    std::size_t before = status_kib("VmRSS:");
-    status = 200;
-    try {
-        parse_batch(body, catalog(), kNow);
-    } catch (const BatchError& e) {
-        status = e.status();
-    }
-    std::size_t peak = status_kib("VmHWM:");
-    return peak > before ? peak - before : 0;
-}
-
-// 8 MiB of "{}," (the 8 KB gzip upload) built a 300 MB tree before the 1,000-item check.
-// Limits checked while parsing keep every body of the allowed size cheap to refuse.
-TEST(Protocol, BodiesOfTheAllowedSizeCostLittleMemoryToRefuse) {
-    ASSERT_GT(status_kib("VmHWM:"), 0u) << "no /proc/self/status";
-    const std::size_t limit_kib = 64 * 1024;
-    auto fill = [](std::string head, const std::string& each, const std::string& tail) {
-        while (head.size() + each.size() + tail.size() < kMaxBodyBytes) head += each;
-        head.pop_back();  // the last comma
-        return head + tail;
-    };
-    int status = 0;
-    std::string empty_items = fill("{\"responses\":[", "{},", "]}");
-    EXPECT_LT(peak_kib_of_parsing(empty_items, status), limit_kib);
-    EXPECT_EQ(status, 413);
-
-    // One item with a million answers (each a map node) is no cheaper way in.
-    std::string body = "{\"responses\":[{\"answers\":{";
-    for (std::size_t n = 0; body.size() < kMaxBodyBytes - 64; ++n) body += "\"" + std::to_string(n) + "\":0,";
-    body.pop_back();
-    body += "}}]}";
-    EXPECT_LT(peak_kib_of_parsing(body, status), limit_kib);
-    EXPECT_EQ(status, 413);
-
-    std::string scalars = fill("{\"responses\":[[", "0,", "]]}");
-    EXPECT_LT(peak_kib_of_parsing(scalars, status), limit_kib);
-    EXPECT_EQ(status, 413);
 }
 
 TEST(Protocol, RejectionsQuoteOnlyAFewSafeBytesOfWhatWasSent) {
