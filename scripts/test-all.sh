@@ -12,5 +12,6 @@ scripts/install-deps.sh test
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLKP_WERROR=ON -DLKP_SANITIZED_SUITES=ON \
   -DCMAKE_UNITY_BUILD=ON >/dev/null
 cmake --build build -j2
-# -j3 on two cores: many tests wait (on Xvfb, sockets, timeouts).
-ctest --test-dir build --output-on-failure -j3
+# -j4 on two cores: many tests wait (on Xvfb, sockets, timeouts), and two of the slots are the
+# sanitizer runs, which build and run their own suites for most of the run.
+ctest --test-dir build --output-on-failure -j4
