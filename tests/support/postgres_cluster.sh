@@ -2,7 +2,8 @@
 # One throwaway PostgreSQL cluster shared by every test of a ctest run (the ctest fixture
 # `postgres`): initdb costs about a second of CPU, and each PostgreSQL test used to pay it.
 # Tests find it through LKP_TEST_POSTGRES_DIR (tests/support/store_server.cpp) and each makes a
-# database of its own in it. Without PostgreSQL 15 installed it does nothing and the tests skip.
+# database of its own in it. A test program run outside ctest makes a cluster of its own with it
+# (PostgresCluster). Without PostgreSQL 15 installed it does nothing and the tests skip.
 # Usage: tests/support/postgres_cluster.sh start|stop DIR
 set -euo pipefail
 [ $# -eq 2 ] || { printf 'usage: %s start|stop DIR\n' "$0" >&2; exit 2; }

@@ -28,24 +28,12 @@ namespace lkp::test {
 namespace {
 
 const std::string kPgBin = "/usr/lib/postgresql/15/bin/";
+const std::string kClusterScript = LKP_SOURCE_DIR "/tests/support/postgres_cluster.sh";
 
 std::string make_temp_dir(const char* prefix) {
     std::string tmpl = std::string("/tmp/") + prefix + "-XXXXXX";
     if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
     return tmpl;
-}
-
-// PostgreSQL refuses to run as root: as root, run it as the postgres user; otherwise as ourselves.
-std::vector<std::string> as_postgres(std::vector<std::string> argv) {
-    if (geteuid() == 0) argv.insert(argv.begin(), {"runuser", "-u", "postgres", "--"});
-    return argv;
-}
-
-// Runs a PostgreSQL program, throwing with its output when it fails.
-void run_as_postgres(const std::vector<std::string>& argv) {
-    RunResult r = run(as_postgres(argv));
-    if (r.exit_code != 0)
-        throw std::runtime_error(argv[0] + " failed (exit " + std::to_string(r.exit_code) + "): " + r.out + r.err);
 }
 
 std::vector<std::string> pg_column(const std::string& url, const std::string& sql) {
@@ -114,21 +102,19 @@ bool PostgresCluster::available() {
     return exists(kPgBin + "initdb") && (geteuid() != 0 || getpwnam("postgres") != nullptr);
 }
 
+// The cluster a ctest run shares, or one of this process's own (a test program run by hand); both
+// are made and removed by tests/support/postgres_cluster.sh.
 PostgresCluster::PostgresCluster() {
     if (const char* shared = std::getenv("LKP_TEST_POSTGRES_DIR"); shared && exists(std::string(shared) + "/port")) {
         dir_ = shared;
-        port_ = std::stoi(read_file(dir_ + "/port"));
         shared_ = true;
-        return;
+    } else {
+        dir_ = make_temp_dir("lkp-pg");
+        RunResult r = run({"bash", kClusterScript, "start", dir_});
+        if (r.exit_code != 0 || !exists(dir_ + "/port"))
+            throw std::runtime_error("cannot start PostgreSQL in " + dir_ + ": " + r.out + r.err);
     }
-    dir_ = make_temp_dir("lkp-pg");
-    port_ = free_port();
-    const passwd* pg = getpwnam("postgres");
-    if (geteuid() == 0 && (!pg || chown(dir_.c_str(), pg->pw_uid, pg->pw_gid) != 0))
-        throw std::runtime_error("cannot hand " + dir_ + " to the postgres user");
-    run_as_postgres({kPgBin + "initdb", "-D", dir_ + "/pg", "-A", "trust", "-U", "lkp", "-N"});
-    run_as_postgres({kPgBin + "pg_ctl", "-D", dir_ + "/pg", "-l", dir_ + "/log", "-w", "start", "-o",
-                     "-k " + dir_ + " -p " + std::to_string(port_) + " -c listen_addresses=127.0.0.1"});
+    port_ = std::stoi(read_file(dir_ + "/port"));
 }
 
 PostgresCluster::~PostgresCluster() {
@@ -143,9 +129,7 @@ PostgresCluster::~PostgresCluster() {
         }
         return;
     }
-    run(as_postgres({kPgBin + "pg_ctl", "-D", dir_ + "/pg", "-m", "immediate", "-w", "stop"}));
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
+    run({"bash", kClusterScript, "stop", dir_});
 }
 
 std::string PostgresCluster::url(const std::string& database) const {
