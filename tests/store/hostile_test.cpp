@@ -408,14 +408,16 @@ TEST_P(Hostile, OversizedHeadersAreRefused) {
 
 // ---- 8. Memory amplification: small gzip uploads that inflate to large JSON trees, in parallel
 
-// gzip of {"responses":[{},{},...]} inflating to about `size` bytes.
-std::string empty_items(std::size_t size) {
-    std::string json = "{\"responses\":[";
-    json.reserve(size);
-    while (json.size() + 6 < size) json += "{},";
-    json += "{}]}";
-    return gzip(json);
+// head, then `each` as often as fits under `size` bytes in all (its last comma dropped), then tail.
+std::string repeated_json(std::string head, const std::string& each, const std::string& tail, std::size_t size) {
+    head.reserve(size);
+    while (head.size() + each.size() + tail.size() < size) head += each;
+    head.pop_back();
+    return head + tail;
 }
+
+// gzip of {"responses":[{},{},...]} inflating to just under `size` bytes.
+std::string empty_items(std::size_t size) { return gzip(repeated_json("{\"responses\":[", "{},", "]}", size)); }
 
 TEST_P(Hostile, MemoryAmplificationInParallel) {
     // Eight kiosks on eight machines, so that no per-kiosk or per-address limit turns any away
@@ -678,13 +680,9 @@ std::size_t peak_kib_of_parsing(const std::string& body, int& status) {
 TEST(HostileParser, BodiesOfTheAllowedSizeCostLittleMemoryToRefuse) {
     ASSERT_GT(own_status_kib("VmHWM"), 0u) << "no /proc/self/status";
     const std::size_t limit_kib = 64 * 1024;
-    auto fill = [](std::string head, const std::string& each, const std::string& tail) {
-        while (head.size() + each.size() + tail.size() < sync::kMaxBodyBytes) head += each;
-        head.pop_back();  // the last comma
-        return head + tail;
-    };
     int status = 0;
-    EXPECT_LT(peak_kib_of_parsing(fill("{\"responses\":[", "{},", "]}"), status), limit_kib);
+    EXPECT_LT(peak_kib_of_parsing(repeated_json("{\"responses\":[", "{},", "]}", sync::kMaxBodyBytes), status),
+              limit_kib);
     EXPECT_EQ(status, 413);
 
     // One item with a million answers (each a map node) is no cheaper way in.
@@ -695,7 +693,8 @@ TEST(HostileParser, BodiesOfTheAllowedSizeCostLittleMemoryToRefuse) {
     EXPECT_LT(peak_kib_of_parsing(body, status), limit_kib);
     EXPECT_EQ(status, 413);
 
-    EXPECT_LT(peak_kib_of_parsing(fill("{\"responses\":[[", "0,", "]]}"), status), limit_kib);
+    EXPECT_LT(peak_kib_of_parsing(repeated_json("{\"responses\":[[", "0,", "]]}", sync::kMaxBodyBytes), status),
+              limit_kib);
     EXPECT_EQ(status, 413);
 }
 
