@@ -2,48 +2,18 @@
 // returned must still be there, and the database must be intact. The page cache survives a kill;
 // power_loss_test.cpp takes it away as well.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <random>
 #include <set>
-#include <thread>
 
+#include "killed_writer.h"
 #include "kiosk_db/kiosk_database.h"
 #include "support/test_support.h"
 
 namespace lkp {
 namespace {
-
-// Starts the writer, lets it run for `run_for`, kills it, returns the ids it reported.
-std::vector<std::string> run_and_kill(const std::string& dir, std::chrono::microseconds run_for) {
-    int fds[2];
-    EXPECT_EQ(pipe(fds), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fds[1], 1);
-        close(fds[0]);
-        close(fds[1]);
-        execl(LKP_CRASH_WRITER, LKP_CRASH_WRITER, dir.c_str(), static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    close(fds[1]);
-    std::this_thread::sleep_for(run_for);
-    kill(pid, SIGKILL);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the writer ended on its own: status " << status;
-
-    std::string out;
-    char buf[4096];
-    for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
-    close(fds[0]);
-    std::vector<std::string> ids;
-    for (size_t start = 0, nl; (nl = out.find('\n', start)) != std::string::npos; start = nl + 1)
-        ids.push_back(out.substr(start, nl - start));
-    return ids;
-}
 
 TEST(Crash, EveryCommittedResponseSurvivesSigkill) {
     test::TempDir dir;
@@ -52,7 +22,8 @@ TEST(Crash, EveryCommittedResponseSurvivesSigkill) {
     std::set<std::string> promised;
     const int kRounds = 40;
     for (int round = 0; round < kRounds; ++round) {
-        for (const auto& id : run_and_kill(dir.path(), std::chrono::microseconds(delay_us(rng)))) promised.insert(id);
+        for (const auto& id : run_writer_until_killed({dir.path()}, {}, std::chrono::microseconds(delay_us(rng))))
+            promised.insert(id);
     }
     ASSERT_GT(promised.size(), 100u) << "the writer barely ran; the test proves nothing";
 

@@ -7,10 +7,8 @@
 // Every answer whose commit returned must be in the image, and the database must be intact.
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -22,6 +20,7 @@
 #include <sstream>
 #include <thread>
 
+#include "killed_writer.h"
 #include "kiosk_db/kiosk_database.h"
 #include "protocol/batch.h"
 #include "record/uuid.h"
@@ -40,53 +39,13 @@ using Clock = std::chrono::steady_clock;
 // kills it. Returns the ids it reported, that is, the answers whose commit returned.
 std::vector<std::string> run_until_power_cut(const std::string& dir, const std::string& image,
                                              std::chrono::microseconds run_for, const std::string& synchronous) {
-    std::vector<std::string> env_strings = {std::string("LD_PRELOAD=") + LKP_POWER_LOSS_SHIM,
-                                            "LKP_POWER_LOSS_DIR=" + dir, "LKP_POWER_LOSS_IMAGE=" + image};
+    std::vector<std::string> env = {std::string("LD_PRELOAD=") + LKP_POWER_LOSS_SHIM, "LKP_POWER_LOSS_DIR=" + dir,
+                                    "LKP_POWER_LOSS_IMAGE=" + image};
     for (char** e = environ; *e; ++e)
-        if (std::string(*e).rfind("LD_PRELOAD=", 0) != 0) env_strings.push_back(*e);
-    std::vector<char*> env;
-    for (auto& s : env_strings) env.push_back(s.data());
-    env.push_back(nullptr);
-    std::vector<std::string> arg_strings = {LKP_CRASH_WRITER, dir};
-    if (!synchronous.empty()) arg_strings.insert(arg_strings.end(), {"--synchronous", synchronous});
-    std::vector<char*> args;
-    for (auto& s : arg_strings) args.push_back(s.data());
-    args.push_back(nullptr);
-
-    int fds[2];
-    EXPECT_EQ(pipe(fds), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fds[1], 1);
-        close(fds[0]);
-        close(fds[1]);
-        execve(LKP_CRASH_WRITER, args.data(), env.data());
-        _exit(127);
-    }
-    close(fds[1]);
-    // Read while it runs: a fast writer (synchronous=OFF) fills a pipe's buffer within a second.
-    std::string out;
-    char buf[4096];
-    const auto cut = Clock::now() + run_for;
-    for (auto now = Clock::now(); now < cut; now = Clock::now()) {
-        pollfd p{fds[0], POLLIN, 0};
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(cut - now).count();
-        if (poll(&p, 1, static_cast<int>(left) + 1) <= 0) continue;
-        ssize_t n = read(fds[0], buf, sizeof buf);
-        if (n <= 0) break;  // it ended on its own; reported below
-        out.append(buf, static_cast<size_t>(n));
-    }
-    kill(pid, SIGKILL);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the writer ended on its own: status " << status;
-    for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
-    close(fds[0]);
-
-    std::vector<std::string> ids;
-    for (size_t start = 0, nl; (nl = out.find('\n', start)) != std::string::npos; start = nl + 1)
-        ids.push_back(out.substr(start, nl - start));
-    return ids;
+        if (std::string(*e).rfind("LD_PRELOAD=", 0) != 0) env.push_back(*e);
+    std::vector<std::string> args = {dir};
+    if (!synchronous.empty()) args.insert(args.end(), {"--synchronous", synchronous});
+    return run_writer_until_killed(args, env, run_for);
 }
 
 std::string slurp(const fs::path& p) {
