@@ -166,8 +166,13 @@ FontSets load_fonts(float unit, const std::vector<std::string>& texts, const std
         for (const auto& [key, id] : sized)
             if (key.first == chain[c]) probe = id;
         auto& out = needed[c];
+        // Most glyphs recur in many lines: kept once as found, the list to sort stays short.
+        std::unordered_set<uint64_t> seen;
+        auto keep = [&](int file, uint32_t gid) {
+            if (seen.insert(static_cast<uint64_t>(file) << 32 | gid).second) out.push_back({file, gid});
+        };
         auto collect = [&](const std::string& line, bool rtl) {
-            for (const ShapedGlyph& g : shaper.shape(probe, line, rtl).glyphs) out.push_back({g.file, g.gid});
+            for (const ShapedGlyph& g : shaper.shape(probe, line, rtl).glyphs) keep(g.file, g.gid);
         };
         for (const std::string& line : lines) {
             bool rtl = has_rtl(line);
@@ -177,9 +182,8 @@ FontSets load_fonts(float unit, const std::vector<std::string>& texts, const std
         for (char32_t ch : utf8_to_u32(extra))
             for (size_t file = 0; file < 1 + scripts.size(); ++file)
                 if (uint32_t gid = shaper.glyph_for(chain[c], static_cast<int>(file), ch))
-                    out.push_back({static_cast<int>(file), gid});
+                    keep(static_cast<int>(file), gid);
         std::sort(out.begin(), out.end());
-        out.erase(std::unique(out.begin(), out.end()), out.end());
     };
 
     // Rasterise them at every size of their chain. Start-up is most of this work: the chains
