@@ -26,11 +26,12 @@ case $kind in
     # fills. Both test durability, which the main build's run covers; the code they drive
     # (app/kiosk_db) is in the unit suite here.
     exclude='^(PowerLoss|Crash)\.'
-    # The fuzzers too (tests/fuzz): they reuse this build's objects, compiled with coverage counters.
+    # The fuzzers too (tests/fuzz): they reuse this build's objects, the store's with coverage counters.
     targets=(unit_tests integration_tests store_tests sync_tests lkp-kiosk lkp-store crash_writer batch_fuzz http_fuzz)
     # -O0: this build is the longest path of the test command. Clang compiled the store's largest
-    # unity file with ASan+UBSan in 32 CPU-s at -O0 against 82 at -O1. The store's hot libraries
-    # keep -O1 (LKP_SANITIZE_HOT_PATHS_O1): at -O0 it took over 30 s to add up a year's figures.
+    # unity file with ASan+UBSan in 32 CPU-s at -O0 against 82 at -O1. The libraries the tests spend
+    # their time in keep -O1 (LKP_SANITIZE_HOT_PATHS_O1, CMakeLists.txt): at -O0 the store took over
+    # 30 s to add up a year's figures.
     extra=(-DLKP_FUZZ=ON -DLKP_SANITIZE_HOT_PATHS_O1=ON)
     optimize=-O0
     # First in line for the cores while building; three tests at a time once built.
@@ -45,7 +46,7 @@ case $kind in
     exclude='Postgres'
     targets=(store_tests sync_tests lkp-kiosk lkp-store)
     extra=(-DLKP_SANITIZE_HOT_PATHS_O1=ON)
-    # As the ASan build: -O0 but for the store's hot libraries.
+    # As the ASan build: -O0 but for the libraries the tests spend their time in.
     optimize=-O0
     # Its build gives way to the ASan build's, the longest path of the test command.
     priority=5 jobs=2
