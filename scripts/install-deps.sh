@@ -5,7 +5,7 @@ set -euo pipefail
 
 run_packages=(
   build-essential cmake pkg-config
-  libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri libstb-dev libfreetype-dev
+  libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri libfreetype-dev
   libsqlite3-dev nlohmann-json3-dev libfribidi-dev libharfbuzz-dev libespeak-ng-dev espeak-ng-data
   fonts-noto-core
   libmicrohttpd-dev libcpp-httplib-dev libcurl4-openssl-dev libsodium-dev libpq-dev zlib1g-dev libcli11-dev

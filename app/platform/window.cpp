@@ -4,7 +4,6 @@
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
-#include <stb/stb_image_write.h>
 
 #include <atomic>
 #include <cfloat>
@@ -13,6 +12,8 @@
 #include <deque>
 #include <stdexcept>
 #include <vector>
+
+#include "png_file.h"
 
 namespace lkp {
 
@@ -176,16 +177,11 @@ void Window::present() { glfwSwapBuffers(window_); }
 
 bool Window::save_screenshot(const std::string& path) const {
     int w = width(), h = height();
-    std::vector<unsigned char> pixels(static_cast<size_t>(w) * static_cast<size_t>(h) * 4);
+    std::vector<unsigned char> pixels(static_cast<size_t>(w) * static_cast<size_t>(h) * 3);
     glReadBuffer(GL_BACK);
     glPixelStorei(GL_PACK_ALIGNMENT, 1);
-    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
-    // OpenGL's rows run bottom-up; PNG's top-down.
-    stbi_flip_vertically_on_write(1);
-    // Fast rather than small: the e2e tests take hundreds, and at stb's default level 8 each cost
-    // about 180 ms of CPU (110 ms at 1) for a file within 1 % of the size.
-    stbi_write_png_compression_level = 1;
-    return stbi_write_png(path.c_str(), w, h, 4, pixels.data(), w * 4) != 0;
+    glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
+    return write_png_bottom_up(path, pixels.data(), w, h);
 }
 
 }  // namespace lkp

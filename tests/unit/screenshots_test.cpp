@@ -3,6 +3,13 @@
 #include "shell/screenshots.h"
 
 #include <gtest/gtest.h>
+#include <stb_image.h>
+
+#include <memory>
+#include <vector>
+
+#include "platform/png_file.h"
+#include "support/test_support.h"
 
 namespace lkp {
 namespace {
@@ -35,6 +42,39 @@ TEST(ScreenshotAfterChange, NoneWithoutAFolder) {
         EXPECT_EQ(frame(shots, true, "attract"), std::nullopt);
         EXPECT_EQ(shots.frames_wanted(), 0);
     }
+}
+
+// The PNG writer's files, read back by another decoder (stb_image): every pixel where it was, the
+// rows turned top-down.
+TEST(PngFile, ADecoderReadsBackEveryPixelTopDown) {
+    const int w = 7, h = 5;
+    std::vector<unsigned char> bottom_up(static_cast<std::size_t>(w * h * 3));
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x)
+            for (int c = 0; c < 3; ++c)
+                bottom_up[static_cast<std::size_t>((y * w + x) * 3 + c)] =
+                    static_cast<unsigned char>(y * 40 + x * 5 + c);
+    test::TempDir dir;
+    ASSERT_TRUE(write_png_bottom_up(dir.file("shot.png"), bottom_up.data(), w, h));
+    int rw = 0, rh = 0, channels = 0;
+    std::unique_ptr<unsigned char, decltype(&stbi_image_free)> read(
+        stbi_load(dir.file("shot.png").c_str(), &rw, &rh, &channels, 3), stbi_image_free);
+    ASSERT_NE(read, nullptr) << stbi_failure_reason();
+    ASSERT_EQ(rw, w);
+    ASSERT_EQ(rh, h);
+    EXPECT_EQ(channels, 3);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x)
+            for (int c = 0; c < 3; ++c)
+                ASSERT_EQ(read.get()[(y * w + x) * 3 + c],
+                          bottom_up[static_cast<std::size_t>(((h - 1 - y) * w + x) * 3 + c)])
+                    << "pixel " << x << "," << y << " channel " << c;
+}
+
+TEST(PngFile, AFolderThatIsNotThereIsAFalseNotACrash) {
+    std::vector<unsigned char> pixel(3, 0);
+    EXPECT_FALSE(write_png_bottom_up("/nonexistent-folder/shot.png", pixel.data(), 1, 1));
+    EXPECT_FALSE(write_png_bottom_up("/tmp/never.png", pixel.data(), 0, 1));
 }
 
 }  // namespace
