@@ -26,17 +26,32 @@ using Clock = std::chrono::steady_clock;
 
 enum class Backend { Sqlite, Postgres };
 
-// A kiosk data folder with `sessions` simulated sessions, made once per size and copied per test.
+// A kiosk data folder with `sessions` simulated sessions, copied per test. ctest runs each test in a
+// process of its own, so the folder is made once per size and build of lkp-kiosk in the build
+// folder (about 6 CPU-s under ASan for 5,000) and shared: made beside it and renamed into place,
+// so that a test running at the same time sees it whole or not at all.
 std::string kiosk_with(int sessions, const TempDir& into) {
-    static std::map<int, std::unique_ptr<TempDir>> made;
-    auto& tmpl = made[sessions];
-    if (!tmpl) {
-        tmpl = std::make_unique<TempDir>();
-        auto r = run({LKP_KIOSK_BIN, "simulate", "--count", std::to_string(sessions), "--data-dir", tmpl->file("k"),
+    namespace fs = std::filesystem;
+    struct stat kiosk_bin {};
+    if (::stat(LKP_KIOSK_BIN, &kiosk_bin) != 0) throw std::runtime_error("no " LKP_KIOSK_BIN);
+    const fs::path shared = fs::path(LKP_BUILD_DIR) / "test-kiosks";
+    const std::string build =
+        "-built-" + std::to_string(kiosk_bin.st_mtim.tv_sec) + "." + std::to_string(kiosk_bin.st_mtim.tv_nsec);
+    const fs::path made = shared / (std::to_string(sessions) + "-sessions" + build);
+    if (!fs::exists(made)) {
+        fs::create_directories(shared);
+        std::error_code ignored;                                // another test may be removing the same
+        for (const auto& old : fs::directory_iterator(shared))  // made by an earlier build of lkp-kiosk
+            if (old.path().filename().string().find(build) == std::string::npos) fs::remove_all(old.path(), ignored);
+        const fs::path mine = made.string() + ".making-" + std::to_string(getpid());
+        fs::remove_all(mine);
+        auto r = run({LKP_KIOSK_BIN, "simulate", "--count", std::to_string(sessions), "--data-dir", mine.string(),
                       "--seed", "11"});
         if (r.exit_code != 0) throw std::runtime_error("simulate failed: " + r.err);
+        fs::rename(mine, made, ignored);  // fails when another test's came first: that one is as good
+        fs::remove_all(mine, ignored);
     }
-    std::filesystem::copy(tmpl->file("k"), into.file("kiosk"), std::filesystem::copy_options::recursive);
+    fs::copy(made, into.file("kiosk"), fs::copy_options::recursive);
     return into.file("kiosk");
 }
 
