@@ -28,8 +28,8 @@ void put_chunk(std::vector<unsigned char>& out, const char* type, const std::vec
 }  // namespace
 
 // Rows unfiltered and zlib at level 1: stb_image_write, which tries five filters per row with a
-// deflate of its own, took 308 ms for a 1280x800 screen at its fastest level; this takes 32 ms
-// and the file is smaller (docs/performance.md).
+// deflate of its own, took 113 ms for a 1280x800 screen at its fastest level; this takes 10 ms
+// and the file is smaller (bench/screenshot_bench.cpp, docs/performance.md).
 bool write_png_bottom_up(const std::string& path, const unsigned char* rgb, int width, int height) {
     if (width <= 0 || height <= 0) return false;
     const std::size_t row = static_cast<std::size_t>(width) * 3;
