@@ -29,7 +29,8 @@ void Stb_level1_rgba(benchmark::State& state) {
     stbi_flip_vertically_on_write(1);
     stbi_write_png_compression_level = 1;
     for (auto _ : state)
-        if (!stbi_write_png(kOut.c_str(), width, height, 4, rgba.data(), width * 4)) state.SkipWithError("write failed");
+        if (!stbi_write_png(kOut.c_str(), width, height, 4, rgba.data(), width * 4))
+            state.SkipWithError("write failed");
 }
 BENCHMARK(Stb_level1_rgba)->Unit(benchmark::kMillisecond);
 
