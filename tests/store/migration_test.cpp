@@ -11,6 +11,7 @@
 
 #include "protocol/heartbeat.h"
 #include "record/response_codec.h"
+#include "schema_rollback.h"
 #include "store_backend.h"
 #include "store_fixture.h"
 #include "tokens.h"
@@ -73,49 +74,18 @@ class MigrationTest : public StoreTest {
             open_raw(sqlite_file()).exec(sql);
     }
 
-    // Takes a current store back to schema 8, before the heartbeat counted moved-aside databases.
+    // Takes a current store back to schema N (tests/store/schema_rollback.h).
     void undo_schema_9() {
-        execute("ALTER TABLE heartbeats DROP COLUMN quarantined_databases");
-        execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'");
+        roll_back_schema(8, [this](const std::string& sql) { execute(sql); });
     }
-
-    // Takes a current store back to schema 7, before the clocks of issue 14.
     void undo_schema_8() {
-        undo_schema_9();
-        for (const char* column : {"kiosk_sent_at", "clock_flag"})
-            execute(std::string("ALTER TABLE responses DROP COLUMN ") + column);
-        for (const char* column : {"batch_received_at", "batch_sent_at"})
-            execute(std::string("ALTER TABLE kiosks DROP COLUMN ") + column);
-        execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'");
+        roll_back_schema(7, [this](const std::string& sql) { execute(sql); });
     }
-
-    // Takes a current store back to schema 6, before the staff login.
-    void undo_schema_7() {
-        undo_schema_8();
-        for (const char* table : {"staff", "staff_sessions", "login_failures"})
-            execute(std::string("DROP TABLE ") + table);
-        execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'");
-    }
-
-    // Takes a current store back to schema 5, as main at b3bb54e left it.
     void undo_schema_6() {
-        undo_schema_7();
-        execute("DROP TABLE kiosk_days");
-        for (const char* column : {"heartbeat_version", "sessions_started", "sessions_completed", "sessions_abandoned",
-                                   "abandoned_at", "rejected_reasons"})
-            execute(std::string("ALTER TABLE heartbeats DROP COLUMN ") + column);
-        execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'");
+        roll_back_schema(5, [this](const std::string& sql) { execute(sql); });
     }
-
-    // Takes a current store back to schema 3, as 7984d33 left it (schemas 7, 6 and 5 first).
     void undo_schema_4() {
-        undo_schema_6();
-        execute("DROP INDEX responses_by_time");
-        execute("CREATE INDEX responses_by_district ON responses (survey_id, district, submitted_at)");
-        for (const char* table : {"indicator_days", "operators", "audit", "reference_series", "reference_values"})
-            execute(std::string("DROP TABLE ") + table);
-        execute("DELETE FROM meta WHERE key = 'indicator_definitions'");
-        execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+        roll_back_schema(3, [this](const std::string& sql) { execute(sql); });
     }
 
     // Gives the kiosk a token the test knows and makes it the one post_batch() sends.

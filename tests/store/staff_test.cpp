@@ -14,6 +14,7 @@
 #include <limits>
 #include <thread>
 
+#include "schema_rollback.h"
 #include "staff/login_delay.h"
 #include "staff/passwords.h"
 #include "staff/secrets.h"
@@ -306,13 +307,7 @@ TEST_P(StaffTest, AtATerminalThePasswordIsAskedTwiceAndNeverShown) {
 // The store migrated from schema 6 (main before staff login) gains the staff tables.
 TEST_P(StaffTest, StoreOfSchemaSixGainsTheStaffTables) {
     ASSERT_EQ(server_->cli({"status"}).exit_code, 0);  // a current store
-    for (const char* column : {"heartbeats DROP COLUMN quarantined_databases", "responses DROP COLUMN kiosk_sent_at",
-                               "responses DROP COLUMN clock_flag", "kiosks DROP COLUMN batch_received_at",
-                               "kiosks DROP COLUMN batch_sent_at"})
-        server_->execute(std::string("ALTER TABLE ") + column);  // schemas 9's and 8's, so that 7 to 9 run again
-    for (const char* table : {"staff", "staff_sessions", "login_failures"})
-        server_->execute(std::string("DROP TABLE ") + table);
-    server_->execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'");
+    roll_back_schema(6, [this](const std::string& sql) { server_->execute(sql); });
     ASSERT_EQ(staff({"add", "alice"}, kAlicePassword + "\n").exit_code, 0);
     EXPECT_EQ(server_->query("SELECT value FROM meta WHERE key = 'schema_version'"),
               std::vector<std::string>{std::to_string(server::kServerSchemaVersion)});
