@@ -3,25 +3,27 @@
 #include <zlib.h>
 
 #include <cstdint>
-#include <cstdio>
-#include <memory>
+#include <stdexcept>
+#include <string_view>
 #include <vector>
+
+#include "core/atomic_file.h"
 
 namespace lkp {
 
 namespace {
 
-void put_u32(std::vector<unsigned char>& out, uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<unsigned char>(v >> shift));
+void put_u32(std::string& out, uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
 }
 
 // A chunk: its length, type and data, and the CRC of type and data.
-void put_chunk(std::vector<unsigned char>& out, const char* type, const std::vector<unsigned char>& data) {
+void put_chunk(std::string& out, const char* type, std::string_view data) {
     put_u32(out, static_cast<uint32_t>(data.size()));
     std::size_t start = out.size();
-    out.insert(out.end(), type, type + 4);
-    out.insert(out.end(), data.begin(), data.end());
-    uLong crc = crc32(0L, out.data() + start, static_cast<uInt>(out.size() - start));
+    out.append(type, 4);
+    out.append(data);
+    uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(out.data() + start), static_cast<uInt>(out.size() - start));
     put_u32(out, static_cast<uint32_t>(crc));
 }
 
@@ -45,19 +47,21 @@ bool write_png_bottom_up(const std::string& path, const unsigned char* rgb, int 
     if (compress2(packed.data(), &packed_size, raw.data(), static_cast<uLong>(raw.size()), 1) != Z_OK) return false;
     packed.resize(packed_size);
 
-    std::vector<unsigned char> header;
+    std::string header;
     put_u32(header, static_cast<uint32_t>(width));
     put_u32(header, static_cast<uint32_t>(height));
-    header.insert(header.end(), {8, 2, 0, 0, 0});  // 8 bits, RGB, deflate, no filtering method, no interlace
-    std::vector<unsigned char> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    header.append({8, 2, 0, 0, 0});  // 8 bits, RGB, deflate, no filtering method, no interlace
+    std::string png = "\x89PNG\r\n\x1a\n";
     put_chunk(png, "IHDR", header);
-    put_chunk(png, "IDAT", packed);
+    put_chunk(png, "IDAT", {reinterpret_cast<const char*>(packed.data()), packed.size()});
     put_chunk(png, "IEND", {});
-
-    std::unique_ptr<FILE, decltype(&std::fclose)> file(std::fopen(path.c_str(), "wb"), std::fclose);
-    if (!file) return false;
-    bool written = std::fwrite(png.data(), 1, png.size(), file.get()) == png.size();
-    return std::fclose(file.release()) == 0 && written;
+    try {
+        // Whole or not at all, for a test that waits for the file; not fsync'ed: a picture.
+        write_file_atomically(path, png, /*durable=*/false);
+        return true;
+    } catch (const std::runtime_error&) {
+        return false;
+    }
 }
 
 }  // namespace lkp
