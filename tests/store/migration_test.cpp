@@ -74,18 +74,9 @@ class MigrationTest : public StoreTest {
             open_raw(sqlite_file()).exec(sql);
     }
 
-    // Takes a current store back to schema N (tests/store/schema_rollback.h).
-    void undo_schema_9() {
-        roll_back_schema(8, [this](const std::string& sql) { execute(sql); });
-    }
-    void undo_schema_8() {
-        roll_back_schema(7, [this](const std::string& sql) { execute(sql); });
-    }
-    void undo_schema_6() {
-        roll_back_schema(5, [this](const std::string& sql) { execute(sql); });
-    }
-    void undo_schema_4() {
-        roll_back_schema(3, [this](const std::string& sql) { execute(sql); });
+    // Takes a current store back to schema `version` (tests/store/schema_rollback.h).
+    void roll_back_to(int version) {
+        roll_back_schema(version, [this](const std::string& sql) { execute(sql); });
     }
 
     // Gives the kiosk a token the test knows and makes it the one post_batch() sends.
@@ -371,7 +362,7 @@ TEST_P(MigrationTest, SchemaTwoStoreIsUpgradedToThree) {
     Reply first = post_batch(batch, key);
     ASSERT_EQ(first.status, 200);
     server_->stop();
-    undo_schema_4();
+    roll_back_to(3);
     execute("DROP INDEX idempotency_by_created_at");
     execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
 
@@ -398,7 +389,7 @@ TEST_P(MigrationTest, SchemaThreeStoreIsUpgradedToFourAndItsAnswersAreSummed) {
     std::vector<std::string> kept = server_->query(sums);
     ASSERT_FALSE(kept.empty());
     server_->stop();
-    undo_schema_4();
+    roll_back_to(3);
 
     server_->start();
     EXPECT_EQ(server_->query(kVersion), std::vector<std::string>{std::to_string(server::kServerSchemaVersion)});
@@ -460,7 +451,7 @@ TEST_P(MigrationTest, SchemaFiveStoreIsUpgradedToSixAndItsAnswersAreCountedPerDa
     for (const auto& [key, n] : expected) wanted.push_back(key + " " + std::to_string(n));
     ASSERT_EQ(kept, wanted) << "batches count each answer in its Stockholm day";
     server_->stop();
-    undo_schema_6();
+    roll_back_to(5);
     ASSERT_EQ(server_->query("SELECT count(*) FROM heartbeats").at(0), "1");
 
     server_->start();
@@ -499,7 +490,7 @@ TEST_P(MigrationTest, SchemaSevenStoreIsUpgradedToEightAndKeepsEveryRow) {
     const std::string sums =
         "SELECT day || indicator || district || gender || CAST(n AS TEXT) AS r FROM indicator_days ORDER BY r";
     server_->stop();
-    undo_schema_8();
+    roll_back_to(7);
     const std::vector<std::string> rows_before = server_->query(rows), sums_before = server_->query(sums);
     ASSERT_EQ(rows_before.size(), 20u);
     ASSERT_EQ(response_columns(), kColumnsV2);
@@ -541,7 +532,7 @@ TEST_P(MigrationTest, SchemaEightStoreIsUpgradedToNineAndKeepsTheHeartbeat) {
         "SELECT program_version || ' ' || CAST(unsent AS TEXT) || ' ' || CAST(sessions_started AS TEXT) || ' ' || "
         "abandoned_at || ' ' || sent_at FROM heartbeats";
     server_->stop();
-    undo_schema_9();
+    roll_back_to(8);
     const std::vector<std::string> before = server_->query(stored);
     ASSERT_EQ(before.size(), 1u);
 
